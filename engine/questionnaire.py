@@ -1,0 +1,88 @@
+"""The risk-willingness questionnaire: one source for the chat, the web page and the scoring.
+
+Questions live in ``engine/data/risk_questions.yml`` with their options, scores and texts.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "risk_questions.yml"
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    score: int
+    text: dict[str, str]
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: dict[str, str]
+    options: list[Option]
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        valid = ", ".join(o.id for o in self.options)
+        raise ValueError(f"'{option_id}' is not an option of question '{self.id}' (valid: {valid})")
+
+    @property
+    def max_score(self) -> int:
+        return max(o.score for o in self.options)
+
+    @property
+    def min_score(self) -> int:
+        return min(o.score for o in self.options)
+
+
+class Questionnaire(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: str
+    questions: list[Question]
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        valid = ", ".join(q.id for q in self.questions)
+        raise ValueError(f"unknown risk question '{question_id}' (valid: {valid})")
+
+    @property
+    def ids(self) -> list[str]:
+        return [q.id for q in self.questions]
+
+    def localised(self, language: str = "en") -> list[dict]:
+        """Questions with texts in one language, as plain data for the API and the chat."""
+        return [
+            {
+                "id": q.id,
+                "text": q.text.get(language, q.text["en"]),
+                "options": [
+                    {"id": o.id, "text": o.text.get(language, o.text["en"]), "score": o.score}
+                    for o in q.options
+                ],
+            }
+            for q in self.questions
+        ]
+
+
+@lru_cache(maxsize=1)
+def questionnaire() -> Questionnaire:
+    """The questionnaire in force (loaded once)."""
+    return Questionnaire.model_validate(yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8")))
+
+
+def questions(language: str = "en") -> list[dict]:
+    """The risk questions (ids, texts, options and scores) in ``language``."""
+    return questionnaire().localised(language)
