@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server on 127.0.0.1 (the web app joins them when it exists),
+# wait until each answers, print where to reach them, and stop them all on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/settings.sh
+
+mkdir -p var/log
+pids=()
+stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+wait_for() {  # url name seconds
+  for _ in $(seq "$3"); do
+    if curl -fsS -o /dev/null "$1"; then return 0; fi
+    sleep 1
+  done
+  echo "$2 did not start within $3 s; see var/log/" >&2
+  exit 1
+}
+
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
+  >var/log/actions.log 2>&1 &
+pids+=($!)
+.venv-rasa/bin/rasa run --model models/advisor.tar.gz --enable-api --interface 127.0.0.1 \
+  --port "$RASA_PORT" --auth-token "$RASA_AUTH_TOKEN" --endpoints endpoints.yml \
+  --credentials credentials.yml >var/log/rasa.log 2>&1 &
+pids+=($!)
+
+wait_for "http://127.0.0.1:$ACTION_PORT/health" "The action server" 60
+wait_for "http://127.0.0.1:$RASA_PORT/" "The Rasa server" 180
+cat <<MSG
+
+The advisor is running (Ctrl-C stops it):
+  Rasa REST channel  http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
+  Action server      http://127.0.0.1:$ACTION_PORT/health
+Try it:
+  curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
+       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "hi"}'
+Logs are in var/log/.
+MSG
+wait -n

@@ -1,0 +1,7 @@
+# Settings shared by the scripts, each overridable from the environment. The defaults are for
+# development on one machine; production must set its own secrets.
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/advisor.db}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-development-rasa-token}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Everything `make test` checks, in order of cost: lint, Rasa data validation, pytest (unit,
+# database, end-to-end), then Rasa's test stories against the trained model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/settings.sh
+mkdir -p artifacts
+
+echo "== ruff"
+.venv/bin/python -m ruff check .
+
+if [ -f domain.yml ] || [ -d domain ]; then
+  echo "== rasa data validate"
+  .venv-rasa/bin/rasa data validate --fail-on-warnings
+fi
+
+echo "== pytest"
+.venv/bin/python -m pytest "$@"
+
+if [ -d tests/rasa ]; then
+  echo "== rasa test (stories)"
+  .venv-rasa/bin/rasa test core --model models/advisor.tar.gz --stories tests/rasa \
+    --endpoints endpoints.yml --fail-on-prediction-errors --out artifacts/rasa-core
+fi

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Train the Rasa model when its inputs changed. The fingerprint is a SHA-256 over config.yml, the
+# domain and the training data, so a repeat run with nothing changed costs a second, not a training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=models/advisor.tar.gz
+stamp=models/advisor.fingerprint
+fingerprint=$(
+  { ls -1 config.yml domain.yml 2>/dev/null; find domain data -type f 2>/dev/null; } \
+    | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1
+)
+if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
+  echo "Rasa model is current ($model)."
+  exit 0
+fi
+echo "Training the Rasa model (inputs changed)..."
+start=$(date +%s)
+.venv-rasa/bin/rasa train --fixed-model-name advisor --out models --force
+echo "$fingerprint" > "$stamp"
+echo "Trained $model in $(( $(date +%s) - start )) s."
