@@ -1,0 +1,65 @@
+"""Who may use the web app: staff members, client sign-in accounts and server-side web sessions.
+
+Passwords are stored only as argon2 hashes (see ``bot.passwords``). A web session is looked up by
+the SHA-256 of its random token, so a copy of the database does not hand out live sessions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models import Base
+
+
+class StaffRole(StrEnum):
+    reviewer = "reviewer"  # reads conversations, tags, flags, notes and marks them reviewed
+    admin = "admin"  # everything a reviewer does, plus the client lifecycle API
+
+
+class StaffUser(Base):
+    """A member of the firm's staff who signs in to the review console."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ClientAccount(Base):
+    """The website sign-in of a client; one account per client of the CRM."""
+
+    __tablename__ = "client_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WebSession(Base):
+    """A browser's session: its conversation with the bot and who, if anyone, is signed in.
+
+    ``token_hash`` is the SHA-256 (hex) of the token in the signed cookie. A session expires at
+    ``expires_at`` (idle timeout, pushed back on use) and never lives past ``created_at`` plus the
+    absolute lifetime set in the web app's settings.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    client_account_id: Mapped[int | None] = mapped_column(ForeignKey("client_accounts.id"))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

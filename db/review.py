@@ -1,0 +1,57 @@
+"""What staff add to a conversation, and the messages the bot never received.
+
+Both tables are append-only: a review action is never edited or deleted, a later action supersedes
+it (MiFID II Delegated Regulation 2017/565 Art 72 asks that corrections keep the earlier content).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models import Base
+
+
+class ReviewAction(StrEnum):
+    tag = "tag"
+    untag = "untag"
+    flag = "flag"
+    unflag = "unflag"
+    note = "note"
+    reviewed = "reviewed"
+    handoff_closed = "handoff_closed"
+
+
+class ReviewEvent(Base):
+    """One review action by one member of staff on one conversation (Rasa ``sender_id``)."""
+
+    __tablename__ = "review_events"
+    __table_args__ = (Index("ix_review_events_conversation_time", "conversation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64))
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UndeliveredMessage(Base):
+    """A chat message the web app could not hand to Rasa (server down or failing).
+
+    Kept so that nothing the user typed is lost: staff see it next to the transcript and can follow
+    up. ``reason`` says what went wrong (connection refused, timeout, HTTP status).
+    """
+
+    __tablename__ = "undelivered_messages"
+    __table_args__ = (Index("ix_undelivered_messages_conversation", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
