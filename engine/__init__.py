@@ -1,0 +1,58 @@
+"""The allocation engine: investor profiles, risk profiling, capital market assumptions, the
+optimizer, recommendations, projections and rebalancing.
+
+Public API::
+
+    from engine import InvestorProfile, recommend
+    rec = recommend(InvestorProfile(age=35, goal="retirement", risk_answers={...}))
+    rec.weights, rec.groups, rec.projection.median, rec.explanation.summary
+
+Names are imported on first use, so that ``import engine.profile`` (in the action server, say) does
+not pay for the optimizer and the rest.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+#: Public name -> module that defines it.
+_EXPORTS = {
+    "InvestorProfile": "engine.profile",
+    "Goal": "engine.profile",
+    "IncomeStability": "engine.profile",
+    "LiquidityNeeds": "engine.profile",
+    "MarketOutlook": "engine.profile",
+    "questions": "engine.questionnaire",
+    "questionnaire": "engine.questionnaire",
+    "assess": "engine.risk",
+    "RiskAssessment": "engine.risk",
+    "RiskFlag": "engine.risk",
+    "load_assumptions": "engine.assumptions",
+    "AssumptionsError": "engine.assumptions",
+    "CapitalMarketAssumptions": "engine.assumptions",
+    "optimize": "engine.optimizer",
+    "efficient_frontier": "engine.optimizer",
+    "InfeasibleError": "engine.optimizer",
+    "recommend": "engine.recommendation",
+    "Recommendation": "engine.recommendation",
+    "ENGINE_VERSION": "engine.recommendation",
+    "project": "engine.projection",
+    "Projection": "engine.projection",
+    "rebalance": "engine.rebalancing",
+    "drift": "engine.rebalancing",
+    "RebalancePlan": "engine.rebalancing",
+}
+
+__all__ = sorted(_EXPORTS)
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute '{name}'")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -63,6 +63,19 @@ def equity_for_score(score: float) -> float:
     return _interp(score, EQUITY_BY_SCORE)
 
 
+def _capped_equity(
+    equity: float, horizon_cap: float, goal_cap: float, cash_floor: float
+) -> tuple[float, list[str]]:
+    """Equity share after the horizon and goal caps, and which caps bound."""
+    equity = float(np.clip(equity, 0.0, 1.0))
+    binding = []
+    if equity > horizon_cap:
+        equity, binding = horizon_cap, [*binding, "horizon_cap"]
+    if equity > goal_cap:
+        equity, binding = goal_cap, [*binding, "goal_cap"]
+    return min(equity, 1.0 - cash_floor), binding
+
+
 @dataclass
 class PolicyTargets:
     """What the rules decided, and why, for the explanation and the suitability record."""
@@ -71,7 +84,7 @@ class PolicyTargets:
     equity_for_score: float
     horizon_cap: float
     goal_cap: float
-    outlook_tilt: float
+    outlook_tilt: float  # change in the equity share the market view made, after the caps
     cash_floor: float
     short_money_floor: float
     binding: list[str] = field(default_factory=list)
@@ -98,13 +111,10 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
     cash_floor = CASH_FLOOR[profile.liquidity_needs]
     short_floor = _interp(profile.effective_horizon, SHORT_MONEY_FLOOR_BY_HORIZON)
 
-    equity = float(np.clip(base + tilt, 0.0, 1.0))
-    binding = []
-    if equity > horizon_cap:
-        equity, binding = horizon_cap, [*binding, "horizon_cap"]
-    if equity > goal_cap:
-        equity, binding = goal_cap, [*binding, "goal_cap"]
-    equity = min(equity, 1.0 - cash_floor)
+    equity, binding = _capped_equity(base + tilt, horizon_cap, goal_cap, cash_floor)
+    # Record the tilt that survives the caps: a bullish view cannot lift equity above a cap, and
+    # the disclosure must state the change the view actually made.
+    tilt = equity - _capped_equity(base, horizon_cap, goal_cap, cash_floor)[0]
 
     bounds: dict[str, tuple[float, float]] = {}
     for name, (lo, hi) in EQUITY_SLEEVE.items():
