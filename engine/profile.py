@@ -95,9 +95,15 @@ class InvestorProfile(BaseModel):
     retirement_age: int | None = Field(
         default=None, ge=40, le=80, description="Planned retirement age, 40 to 80 (retirement goal)."
     )
-    initial_amount: float = Field(default=0.0, ge=0, le=1e11, allow_inf_nan=False)
-    monthly_contribution: float = Field(default=0.0, ge=0, le=1e9, allow_inf_nan=False)
-    target_amount: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
+    initial_amount: float = Field(
+        default=0.0, ge=0, le=1e11, allow_inf_nan=False, description="Amount invested now, 0 to 100 billion."
+    )
+    monthly_contribution: float = Field(
+        default=0.0, ge=0, le=1e9, allow_inf_nan=False, description="Monthly contribution, 0 to 1 billion."
+    )
+    target_amount: float | None = Field(
+        default=None, gt=0, le=1e12, allow_inf_nan=False, description="Target amount, above 0 and at most 1 trillion."
+    )
     risk_answers: dict[str, str] = Field(description="Question id -> option id, for every risk question.")
     income_stability: IncomeStability = IncomeStability.stable
     liquidity_needs: LiquidityNeeds = LiquidityNeeds.low
