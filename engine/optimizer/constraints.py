@@ -1,0 +1,184 @@
+"""Portfolio constraints: fully invested, long only, per-asset bounds and group bounds.
+
+They become the rows of ``C w = b`` (equalities first) and ``C w >= b`` used by the QP solver, each
+with a readable name so that an infeasible request can say which limits contradict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+
+class InfeasibleError(ValueError):
+    """The request has no solution: contradictory bounds or an unreachable target."""
+
+
+@dataclass(frozen=True)
+class PortfolioConstraints:
+    """Constraints on the weights of ``labels``.
+
+    Attributes
+    ----------
+    matrix, rhs : numpy.ndarray
+        Rows ``matrix[:n_eq] w = rhs[:n_eq]`` then ``matrix[n_eq:] w >= rhs[n_eq:]``.
+    n_eq : int
+        Number of equality rows (the budget first).
+    names : tuple of str
+        What each row means, for messages.
+    low, high : numpy.ndarray
+        Per-asset bounds (fractions of the portfolio).
+    """
+
+    labels: tuple[str, ...]
+    matrix: np.ndarray
+    rhs: np.ndarray
+    n_eq: int
+    names: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def _pair(value: object, what: str) -> tuple[float, float]:
+    if (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
+            and all(isinstance(v, Real) for v in value)):
+        low, high = float(value[0]), float(value[1])
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(f"bounds of {what} must be finite numbers, got ({low}, {high})")
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"bounds of {what} must lie within [0, 1] (long only, fully invested), "
+                f"got ({low:g}, {high:g})"
+            )
+        if low > high:
+            raise InfeasibleError(f"bounds of {what} contradict: low {_pct(low)} above high {_pct(high)}")
+        return low, high
+    raise ValueError(f"bounds of {what} must be a (low, high) pair of numbers, got {value!r}")
+
+
+def asset_bounds(labels: Sequence[str], bounds: object) -> tuple[np.ndarray, np.ndarray]:
+    """Per-asset (low, high) arrays from one pair, a sequence of pairs or a dict by asset.
+
+    Assets missing from a dict get (0, 1).
+    """
+    n = len(labels)
+    if isinstance(bounds, Mapping):
+        unknown = [str(k) for k in bounds if k not in set(labels)]
+        if unknown:
+            raise ValueError(f"bounds name unknown assets: {', '.join(sorted(unknown))}")
+        pairs = [_pair(bounds[a], a) if a in bounds else (0.0, 1.0) for a in labels]
+    elif (isinstance(bounds, Sequence) and len(bounds) == n and n > 0
+          and all(isinstance(v, Sequence) and not isinstance(v, str) for v in bounds)):
+        pairs = [_pair(v, a) for a, v in zip(labels, bounds, strict=True)]
+    else:
+        pair = _pair(bounds, "every asset")
+        pairs = [pair] * n
+    low, high = (np.array(side, dtype=float) for side in zip(*pairs, strict=True))
+    return low, high
+
+
+def build_constraints(labels: Sequence[str], bounds: object = (0.0, 1.0),
+                      group_bounds: Mapping[str, tuple] | None = None) -> PortfolioConstraints:
+    """Check the bounds and turn them into constraint rows.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Asset names, in the order of the weight vector.
+    bounds : (low, high) or sequence of (low, high) or dict {asset: (low, high)}
+        Fractions of the portfolio; ``0 <= low <= high <= 1``.
+    group_bounds : dict {group: (members, low, high)}, optional
+        ``low <= sum of the members' weights <= high`` (the format of ``engine.policy``).
+
+    Raises
+    ------
+    ValueError
+        Malformed bounds or unknown assets.
+    InfeasibleError
+        Bounds that no fully invested portfolio can meet, with the reason.
+    """
+    labels = tuple(labels)
+    n = len(labels)
+    low, high = asset_bounds(labels, bounds)
+    if low.sum() > 1 + 1e-12:
+        raise InfeasibleError(f"lower bounds sum to {_pct(low.sum())}, above 100 %")
+    if high.sum() < 1 - 1e-12:
+        raise InfeasibleError(
+            f"upper bounds sum to {_pct(high.sum())}, below 100 %: the portfolio cannot be fully "
+            "invested"
+        )
+    eq_rows: list[tuple[np.ndarray, float, str]] = [(np.ones(n), 1.0, "weights sum to 100 %")]
+    ineq_rows: list[tuple[np.ndarray, float, str]] = []
+    eye = np.eye(n)
+    for i, name in enumerate(labels):
+        if low[i] == high[i]:
+            eq_rows.append((eye[i], low[i], f"{name} fixed at {_pct(low[i])}"))
+            continue
+        ineq_rows.append((eye[i], low[i], f"{name} at least {_pct(low[i])}"))
+        if high[i] < 1:
+            ineq_rows.append((-eye[i], -high[i], f"{name} at most {_pct(high[i])}"))
+    for group, spec in (group_bounds or {}).items():
+        mask, g_low, g_high = _group(group, spec, labels, low, high)
+        if g_low == g_high:
+            eq_rows.append((mask, g_low, f"group {group} fixed at {_pct(g_low)}"))
+            continue
+        if g_low > 0:
+            ineq_rows.append((mask, g_low, f"group {group} at least {_pct(g_low)}"))
+        if g_high < 1:
+            ineq_rows.append((-mask, -g_high, f"group {group} at most {_pct(g_high)}"))
+    rows = eq_rows + ineq_rows
+    return PortfolioConstraints(
+        labels=labels,
+        matrix=np.array([r[0] for r in rows], dtype=float),
+        rhs=np.array([r[1] for r in rows], dtype=float),
+        n_eq=len(eq_rows),
+        names=tuple(r[2] for r in rows),
+        low=low,
+        high=high,
+    )
+
+
+def _group(group: str, spec: object, labels: tuple[str, ...], low: np.ndarray,
+           high: np.ndarray) -> tuple[np.ndarray, float, float]:
+    if not (isinstance(spec, Sequence) and len(spec) == 3):
+        raise ValueError(f"group {group}: expected (members, low, high), got {spec!r}")
+    members, g_low, g_high = spec
+    if isinstance(members, str) or not isinstance(members, Sequence) or not members:
+        raise ValueError(f"group {group}: members must be a non-empty list of assets")
+    unknown = [m for m in members if m not in labels]
+    if unknown:
+        raise ValueError(f"group {group} names unknown assets: {', '.join(map(str, unknown))}")
+    g_low, g_high = _pair((g_low, g_high), f"group {group}")
+    mask = np.isin(np.array(labels, dtype=object), np.array(members, dtype=object)).astype(float)
+    inside = mask.astype(bool)
+    reachable_high = min(1.0, high[inside].sum(), 1.0 - low[~inside].sum())
+    reachable_low = max(low[inside].sum(), 1.0 - high[~inside].sum())
+    if g_low > reachable_high + 1e-12:
+        raise InfeasibleError(
+            f"group {group} needs at least {_pct(g_low)} but its assets' bounds allow at most "
+            f"{_pct(reachable_high)}"
+        )
+    if g_high < reachable_low - 1e-12:
+        raise InfeasibleError(
+            f"group {group} allows at most {_pct(g_high)} but its assets' bounds need at least "
+            f"{_pct(reachable_low)}"
+        )
+    return mask, g_low, g_high
+
+
+def contradiction(constraints: PortfolioConstraints, row: int, blocking: tuple[int, ...]) -> str:
+    """Message for rows that the solver proved cannot hold together."""
+    others = [constraints.names[j] for j in blocking if j != 0]
+    if not others:
+        return f"the bounds contradict: '{constraints.names[row]}' cannot hold"
+    return (
+        f"the bounds contradict: '{constraints.names[row]}' cannot hold together with "
+        + ", ".join(f"'{o}'" for o in others)
+    )
