@@ -1,0 +1,166 @@
+"""Next-best action: the eligible offer with the highest expected net value.
+
+The catalog and the value model are in ``offers.yml`` (documented there). Contact policy comes
+first: a client marked ``do_not_contact`` gets no offer, and an offer made less than its cooldown
+ago is not made again. Every decision records why in ``offer_reason``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.lifecycle.io import SEGMENTS
+from engine.lifecycle.stages import STAGES
+
+OFFERS_FILE = Path(__file__).resolve().parent / "offers.yml"
+
+
+class Offer(BaseModel):
+    """One offer of the catalog; ``cost`` in currency, ``uplift`` a probability gain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    stages: list[str]
+    segments: list[str]
+    cost: float = Field(ge=0)
+    uplift: float = Field(ge=0, le=1)
+    cooldown_days: float = Field(ge=0)
+    min_churn_risk: float = Field(default=0.0, ge=0, le=1)
+    max_churn_risk: float = Field(default=1.0, ge=0, le=1)
+    text: dict[str, str]
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    annual_fee_rate: float = Field(ge=0, le=0.1)
+    value_floor: dict[str, float]
+    offers: list[Offer]
+
+    def model_post_init(self, _context) -> None:
+        for offer in self.offers:
+            bad = set(offer.stages) - set(STAGES) | set(offer.segments) - set(SEGMENTS)
+            if bad:
+                raise ValueError(f"offer {offer.id}: unknown stage or segment {sorted(bad)}")
+            if "en" not in offer.text:
+                raise ValueError(f"offer {offer.id}: no English text")
+        ids = [o.id for o in self.offers]
+        if len(set(ids)) != len(ids):
+            raise ValueError("offer ids must be unique")
+
+
+@lru_cache(maxsize=4)
+def load_catalog(path: str | Path = OFFERS_FILE) -> Catalog:
+    """The offer catalog, checked."""
+    with open(path, encoding="utf-8") as handle:
+        return Catalog.model_validate(yaml.safe_load(handle))
+
+
+def offer_text(offer_id: str, language: str = "en", catalog: Catalog | None = None) -> str:
+    """What the bot says for ``offer_id``, in ``language`` (English when not translated)."""
+    catalog = catalog or load_catalog()
+    for offer in catalog.offers:
+        if offer.id == offer_id:
+            return offer.text.get(language, offer.text["en"])
+    raise KeyError(f"unknown offer {offer_id!r}")
+
+
+def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.ndarray:
+    """Yearly revenue of each client in currency: AUM times the fee rate, at least the floor."""
+    floor = pd.Series(segment).map(catalog.value_floor).fillna(0.0).to_numpy(dtype=float)
+    return np.maximum(np.nan_to_num(aum) * catalog.annual_fee_rate, floor)
+
+
+def last_offered(history: pd.DataFrame | None, index: pd.Index, offer_ids: list[str],
+                 as_of: pd.Timestamp) -> np.ndarray:
+    """Days since each offer was last made to each client (inf when never), shape (clients, offers)."""
+    gap = np.full((len(index), len(offer_ids)), np.inf)
+    if history is None or len(history) == 0:
+        return gap
+    missing = {"client_id", "offer_id", "timestamp"} - set(history.columns)
+    if missing:
+        raise ValueError(f"offer history is missing column(s) {', '.join(sorted(missing))}")
+    past = history[pd.to_datetime(history["timestamp"]) <= as_of]
+    latest = past.assign(timestamp=pd.to_datetime(past["timestamp"])).groupby(
+        ["client_id", "offer_id"])["timestamp"].max().reset_index()
+    rows = index.get_indexer(latest["client_id"])
+    cols = pd.Index(offer_ids).get_indexer(latest["offer_id"])
+    ok = (rows >= 0) & (cols >= 0)
+    gap[rows[ok], cols[ok]] = ((as_of - latest["timestamp"][ok]) / pd.Timedelta(days=1)).to_numpy()
+    return gap
+
+
+def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataFrame | None = None,
+                     catalog: Catalog | None = None) -> pd.DataFrame:
+    """Pick the offer per client.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indexed by client_id with ``stage``, ``segment``, ``aum``, ``churn_risk``,
+        ``do_not_contact``.
+    as_of : Timestamp
+        The decision instant (cooldowns count back from it).
+    history : DataFrame, optional
+        Offers already made: ``client_id``, ``offer_id``, ``timestamp``.
+
+    Returns
+    -------
+    DataFrame
+        ``next_best_action`` (offer id or None), ``offer_value`` (expected net value, currency)
+        and ``offer_reason``.
+    """
+    catalog = catalog or load_catalog()
+    offers = catalog.offers
+    value = client_value(frame["aum"].to_numpy(dtype=float), frame["segment"].to_numpy(), catalog)
+    stage = frame["stage"].to_numpy()
+    segment = frame["segment"].to_numpy()
+    risk = frame["churn_risk"].to_numpy(dtype=float)
+    gap = last_offered(history, frame.index, [o.id for o in offers], as_of)
+    n, k = len(frame), len(offers)
+    net = np.empty((n, k))
+    eligible = np.empty((n, k), dtype=bool)
+    cooling = np.empty((n, k), dtype=bool)
+    for j, offer in enumerate(offers):
+        net[:, j] = offer.uplift * value - offer.cost
+        eligible[:, j] = (np.isin(stage, offer.stages) & np.isin(segment, offer.segments)
+                          & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
+        cooling[:, j] = gap[:, j] < offer.cooldown_days
+    usable = eligible & ~cooling
+    best = np.argmax(np.where(usable, net, -np.inf), axis=1)
+    best_net = net[np.arange(n), best]
+    chosen = usable[np.arange(n), best] & (best_net > 0)
+    blocked = frame["do_not_contact"].to_numpy(dtype=bool)
+    ids = np.array([o.id for o in offers], dtype=object)
+    action = np.where(chosen & ~blocked, ids[best], None)
+
+    reason = np.full(n, "no offer fits this stage and segment", dtype=object)
+    reason[eligible.any(axis=1) & ~usable.any(axis=1)] = "every eligible offer is in its cooldown"
+    reason[usable.any(axis=1) & ~chosen] = "no eligible offer has a positive net value"
+    picked = np.flatnonzero(chosen)
+    reason[picked] = _picked_reason(ids, offers, best, value, best_net, picked)
+    reason[blocked] = "do_not_contact: no offer made"
+    return pd.DataFrame(
+        {"next_best_action": action, "offer_value": np.where(chosen & ~blocked, best_net, 0.0),
+         "offer_reason": reason},
+        index=frame.index,
+    )
+
+
+def _picked_reason(ids, offers, best, value, best_net, picked) -> np.ndarray:
+    """Why the offer won, formatted once per distinct (offer, rounded value) pair."""
+    keys = pd.DataFrame({"offer": best[picked], "value": np.round(value[picked]),
+                         "net": np.round(best_net[picked])})
+    distinct = keys.drop_duplicates()
+    text = [f"{ids[o]}: uplift {offers[o].uplift:.0%} x value {v:,.0f} - cost {offers[o].cost:,.0f} "
+            f"= {t:,.0f}" for o, v, t in distinct.itertuples(index=False)]
+    lookup = pd.Series(text, index=pd.MultiIndex.from_frame(distinct))
+    return lookup.reindex(pd.MultiIndex.from_frame(keys)).to_numpy()
