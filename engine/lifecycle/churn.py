@@ -48,7 +48,7 @@ def repeat_inputs(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
     return x, t_x, T
 
 
-def fit_repeat_model(features: pd.DataFrame, max_clients: int = 200_000, seed: int = 0) -> BGNBD:
+def fit_repeat_model(features: pd.DataFrame, max_clients: int = 100_000, seed: int = 0) -> BGNBD:
     """Fit BG/NBD on a seeded sample of clients with history, compressed to distinct rows."""
     has_history = features["events"].to_numpy() > 0
     x, t_x, T = (v[has_history] for v in repeat_inputs(features))

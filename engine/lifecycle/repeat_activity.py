@@ -113,10 +113,10 @@ def fit_bgnbd(x, t_x, T, weight=None) -> BGNBD:
 
     scale = max(float(np.average(T, weights=weight)), 1.0)
     start = np.log([1.0, scale / 4, 1.0, 3.0])
-    best = optimize.minimize(objective, start, method="Nelder-Mead",
-                             options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 4000})
-    best = optimize.minimize(objective, best.x, method="L-BFGS-B",
+    best = optimize.minimize(objective, start, method="L-BFGS-B",
                              bounds=[(-9.0, 9.0), (-9.0, 15.0), (-9.0, 9.0), (-9.0, 9.0)])
+    if not best.success:  # a rough surface: restart from where it stopped with a derivative-free search
+        best = optimize.minimize(objective, best.x, method="Nelder-Mead", options={"maxiter": 2000})
     r, alpha, a, b = np.exp(best.x)
     return BGNBD(float(r), float(alpha), float(a), float(b))
 

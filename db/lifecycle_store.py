@@ -1,0 +1,118 @@
+"""Database mode of the lifecycle classifier: read clients and client_events, append lifecycle_scores.
+
+The events are read one slice of client ids at a time and reduced to per-client features at once,
+so memory holds the features of all clients (a few hundred bytes each) but only one slice of
+events. The churn model is fitted on all clients' features, then scores are written slice by slice.
+``lifecycle_scores`` is append-only: each refresh adds rows, so earlier scores stay for review and
+serve as the offer history that cooldowns count from. The table has no column for the offer's
+reason, so it is kept at the end of ``reasons`` after ``" | offer: "``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, insert, select
+from tqdm import tqdm
+
+from db.models import Client, ClientEvent, LifecycleScore
+from db.session import make_engine
+from engine.lifecycle.churn import training_horizon
+from engine.lifecycle.io import clean_clients, clean_events, to_timestamp
+from engine.lifecycle.scoring import MODEL_VERSION, assemble, collect_features, fit_model
+
+CLIENT_FIELDS = ("id", "created_at", "date_of_birth", "segment", "first_funded_at", "aum",
+                 "products", "last_review_at", "do_not_contact")
+
+
+def _id_slices(connection, chunk_clients: int) -> list[tuple[int, int]]:
+    ids = np.array(connection.execute(select(Client.id).order_by(Client.id)).scalars().all())
+    return [(int(ids[i]), int(ids[min(i + chunk_clients, ids.size) - 1]))
+            for i in range(0, ids.size, chunk_clients)]
+
+
+def _events(connection, low: int, high: int, as_of: pd.Timestamp) -> pd.DataFrame:
+    query = (select(ClientEvent.client_id, ClientEvent.timestamp, ClientEvent.kind, ClientEvent.amount)
+             .where(ClientEvent.client_id.between(low, high), ClientEvent.timestamp <= as_of)
+             .order_by(ClientEvent.client_id, ClientEvent.timestamp))
+    return pd.DataFrame(connection.execute(query).all(),
+                        columns=["client_id", "timestamp", "kind", "amount"])
+
+
+def _clients(connection, low: int, high: int) -> pd.DataFrame:
+    columns = [getattr(Client, name) for name in CLIENT_FIELDS]
+    rows = connection.execute(select(*columns).where(Client.id.between(low, high))).all()
+    return pd.DataFrame(rows, columns=["client_id", *CLIENT_FIELDS[1:]])
+
+
+def _offer_history(connection, low: int, high: int) -> pd.DataFrame:
+    query = (select(LifecycleScore.client_id, LifecycleScore.next_best_action, LifecycleScore.as_of)
+             .where(LifecycleScore.client_id.between(low, high),
+                    LifecycleScore.next_best_action.is_not(None)))
+    return pd.DataFrame(connection.execute(query).all(),
+                        columns=["client_id", "offer_id", "timestamp"])
+
+
+def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
+            chunk_clients: int = 50_000, progress: bool = False) -> int:
+    """Score every client in the database at ``as_of`` (default now); return the rows appended."""
+    as_of = to_timestamp(as_of if as_of is not None else datetime.now(), "as_of")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        first = connection.execute(select(func.min(ClientEvent.timestamp))).scalar()
+        slices = _id_slices(connection, chunk_clients)
+        if first is None or not slices:
+            raise ValueError("the database has no clients or no client events to score")
+        origin = pd.Timestamp(first).normalize()
+        as_of_day = (as_of - origin) / pd.Timedelta(days=1)
+        train_horizon = training_horizon(horizon_days, as_of_day)
+        now_parts, past_parts, notes = [], [], []
+        for low, high in tqdm(slices, desc="features", disable=not progress):
+            events = _events(connection, low, high, as_of)
+            if events.empty:
+                continue
+            table = clean_events(events, as_of, origin=origin)
+            notes.extend(table.notes)
+            now, past = collect_features(table, as_of_day, train_horizon, chunk_clients)
+            now_parts.append(now)
+            past_parts.append(past)
+        if not now_parts:
+            raise ValueError(f"no client events up to {as_of}")
+        now, past = pd.concat(now_parts), pd.concat(past_parts)
+        model = fit_model(now, past, train_horizon, notes)
+
+    written = 0
+    for low, high in tqdm(slices, desc="scores", disable=not progress):
+        with engine.begin() as connection:
+            clients = clean_clients(_clients(connection, low, high), as_of)
+            features = now.loc[(now.index >= low) & (now.index <= high)]
+            result = assemble(features, clients, model, as_of, origin, horizon_days,
+                              _offer_history(connection, low, high))
+            rows = [
+                {"client_id": int(cid), "as_of": as_of.to_pydatetime(), "stage": stage,
+                 "churn_risk": float(risk), "expected_value": float(value),
+                 "reasons": f"{reasons} | offer: {offer_reason}",
+                 "next_best_action": action, "model_version": MODEL_VERSION,
+                 "scored_at": datetime.now()}
+                for cid, stage, risk, value, reasons, offer_reason, action in zip(
+                    result.index, result["stage"], result["churn_risk"], result["expected_value"],
+                    result["reasons"], result["offer_reason"], result["next_best_action"], strict=True)
+            ]
+            if rows:
+                connection.execute(insert(LifecycleScore), rows)
+            written += len(rows)
+    return written
+
+
+def latest_scores(url: str | None = None) -> pd.DataFrame:
+    """The newest lifecycle score of each client, indexed by client_id."""
+    engine = make_engine(url)
+    newest = (select(LifecycleScore.client_id, func.max(LifecycleScore.id).label("id"))
+              .group_by(LifecycleScore.client_id).subquery())
+    query = select(LifecycleScore).join(newest, LifecycleScore.id == newest.c.id)
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows])
+    return frame.set_index("client_id") if len(frame) else frame

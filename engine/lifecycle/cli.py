@@ -1,0 +1,126 @@
+"""Command line of the lifecycle classifier: ``score``, ``generate`` and ``refresh-db``.
+
+Used as ``python -m engine lifecycle ...`` (through :func:`register`) or on its own as
+``python -m engine.lifecycle.cli ...``. Bad input exits with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.lifecycle.io import LifecycleInputError, read_table, write_table
+
+
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_score(args) -> int:
+    from engine.lifecycle.scoring import score
+
+    try:
+        events = read_table(args.events)
+        clients = read_table(args.clients) if args.clients else None
+        history = read_table(args.offer_history) if args.offer_history else None
+        result = score(events, args.as_of, clients, args.horizon_days, offer_history=history,
+                       progress=_progress(args))
+        write_table(result, args.out)
+    except (LifecycleInputError, ValueError) as exc:
+        return _fail(str(exc).splitlines()[0])
+    if not args.quiet:
+        for note in result.attrs.get("notes", []):
+            print(f"note: {note}", file=sys.stderr)
+        counts = result["stage"].value_counts().to_dict()
+        print(f"scored {len(result)} clients to {args.out}: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def run_generate(args) -> int:
+    from engine.lifecycle.synthetic import generate
+
+    if args.clients < 1 or args.events_per_client <= 0:
+        return _fail("--clients must be at least 1 and --events-per-client positive")
+    try:
+        base = generate(args.clients, args.events_per_client, args.seed, args.as_of,
+                        args.horizon_days)
+        out = Path(args.out_dir)
+        suffix = f".{args.format}"
+        write_table(base.events, out / f"events{suffix}")
+        write_table(base.clients.set_index("client_id"), out / f"clients{suffix}")
+        write_table(base.future, out / f"future_events{suffix}")
+    except (LifecycleInputError, ValueError) as exc:
+        return _fail(str(exc).splitlines()[0])
+    if not args.quiet:
+        print(f"wrote {len(base.clients)} clients and {len(base.events)} events to {out}")
+    return 0
+
+
+def run_refresh_db(args) -> int:
+    from db.lifecycle_store import refresh
+
+    try:
+        written = refresh(args.database, args.as_of, args.horizon_days,
+                          chunk_clients=args.chunk_clients, progress=_progress(args))
+    except (LifecycleInputError, ValueError) as exc:
+        return _fail(str(exc).splitlines()[0])
+    if not args.quiet:
+        print(f"appended {written} lifecycle scores")
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``lifecycle`` command and its subcommands to an argparse subparsers object."""
+    parser = subparsers.add_parser("lifecycle", help="client lifecycle stages, churn risk and offers",
+                                   description=__doc__)
+    commands = parser.add_subparsers(dest="lifecycle_command", required=True)
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--horizon-days", type=float, default=90.0,
+                         help="horizon of churn risk and expected value, days (default 90)")
+        sub.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    scoring = commands.add_parser("score", help="score clients from event and client files")
+    scoring.add_argument("--events", required=True, help="events file (.csv or .parquet)")
+    scoring.add_argument("--clients", help="clients file (.csv or .parquet), optional")
+    scoring.add_argument("--offer-history", help="offers already made: client_id, offer_id, timestamp")
+    scoring.add_argument("--as-of", required=True, help="scoring date, e.g. 2025-12-31")
+    scoring.add_argument("--out", required=True, help="output file (.csv or .parquet)")
+    common(scoring)
+    scoring.set_defaults(func=run_score)
+
+    making = commands.add_parser("generate", help="write a seeded synthetic client base")
+    making.add_argument("--clients", type=int, default=10_000, help="number of clients")
+    making.add_argument("--events-per-client", type=float, default=10.0)
+    making.add_argument("--seed", type=int, default=0)
+    making.add_argument("--as-of", default="2025-12-31")
+    making.add_argument("--out-dir", required=True, help="folder for events, clients, future_events")
+    making.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    common(making)
+    making.set_defaults(func=run_generate)
+
+    refreshing = commands.add_parser("refresh-db", help="score the database's clients, append rows")
+    refreshing.add_argument("--database", help="database URL (default: $DATABASE_URL or var/advisor.db)")
+    refreshing.add_argument("--as-of", help="scoring date (default: now)")
+    refreshing.add_argument("--chunk-clients", type=int, default=50_000)
+    common(refreshing)
+    refreshing.set_defaults(func=run_refresh_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engine.lifecycle.cli")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["lifecycle", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
