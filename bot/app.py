@@ -1,0 +1,74 @@
+"""The application factory.
+
+``create_app(settings)`` builds the web app; ``app`` is the instance for
+``uvicorn bot.app:app``, configured from the environment.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from bot import errors
+from bot.rate_limit import SlidingWindowLimiter
+from bot.routers import chat, engine_api, pages, staff
+from bot.security import SecurityHeadersMiddleware
+from bot.sessions import SessionCookieMiddleware
+from bot.settings import Settings
+from db.session import make_engine, session_factory
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app with ``settings`` (read from the environment when None)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if settings.production:
+            from bot.demo import refuse_demo_passwords
+
+            with app.state.sessionmaker() as db:
+                refuse_demo_passwords(db)
+        yield
+        app.state.http_client.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Robo-advisor",
+        summary="Chat gateway, allocation engine API and staff review console.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory(engine)
+    app.state.chat_limiter = SlidingWindowLimiter(
+        settings.chat_rate_limit, settings.chat_rate_window_seconds
+    )
+    app.state.http_client = httpx.Client()
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+
+    errors.install(app)
+    app.add_middleware(SessionCookieMiddleware, secure=settings.production)
+    app.add_middleware(SecurityHeadersMiddleware, production=settings.production)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in (engine_api.router, chat.router, pages.router, staff.router):
+        app.include_router(router)
+    return app
+
+
+def __getattr__(name: str):
+    # ``bot.app:app`` is built on first access so that importing create_app (in tests, say)
+    # does not read the environment or open the default database.
+    if name == "app":
+        instance = create_app()
+        globals()["app"] = instance
+        return instance
+    raise AttributeError(f"module 'bot.app' has no attribute '{name}'")

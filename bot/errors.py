@@ -1,0 +1,48 @@
+"""Error replies that name the problem: the field for invalid input, the cause for a bad body.
+
+FastAPI's default 422 lists locations such as ``["body", "age"]`` and messages that do not say
+which field they are about; here each message starts with the field's dotted name, and a body that
+is not JSON at all gets a 400 that says so.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+_SOURCES = {"body", "query", "path", "header", "cookie"}
+
+
+def field_name(loc: tuple | list) -> str:
+    """Dotted field name of a pydantic error location, without the request part it came from."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _readable(error: dict) -> dict:
+    field = field_name(error.get("loc", ()))
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return {"field": field, "loc": list(error.get("loc", ())), "msg": f"{field}: {message}",
+            "type": error.get("type")}
+
+
+async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error", "invalid JSON")
+            return JSONResponse(
+                {"detail": f"The request body is not valid JSON ({reason})."},
+                status_code=status.HTTP_400_BAD_REQUEST,
+            )
+    return JSONResponse(
+        {"detail": [_readable(e) for e in errors]},
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)

@@ -1,0 +1,55 @@
+"""The engine's JSON API: risk questions, allocation and rebalancing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+
+import engine
+from bot.dependencies import require_json
+from bot.schemas import RebalanceRequest
+from engine.assumptions import load_assumptions
+from engine.profile import InvestorProfile
+from engine.questionnaire import questions
+from engine.rebalancing import RebalancePlan, rebalance
+
+router = APIRouter(prefix="/api/v1", tags=["engine"])
+
+
+@router.get("/questions", summary="The risk questions with their options")
+def risk_questions(
+    language: Annotated[str, Query(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")] = "en",
+) -> list[dict[str, Any]]:
+    return questions(language)
+
+
+@router.post(
+    "/allocation",
+    summary="Recommend a strategic asset allocation for an investor profile",
+    dependencies=[Depends(require_json)],
+)
+def allocation(profile: InvestorProfile) -> dict[str, Any]:
+    try:
+        recommendation = engine.recommend(profile)
+    except ValueError as exc:  # the engine names the field in its message
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return recommendation.model_dump(mode="json")
+
+
+@router.post(
+    "/rebalance",
+    summary="Trades that bring holdings back to the target mix, new money first",
+    dependencies=[Depends(require_json)],
+)
+def rebalance_plan(request: RebalanceRequest) -> RebalancePlan:
+    try:
+        return rebalance(
+            request.holdings,
+            request.targets,
+            contribution=request.contribution,
+            threshold=request.threshold,
+            asset_classes=load_assumptions().labels,
+        )
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc

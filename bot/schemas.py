@@ -1,0 +1,63 @@
+"""Request and response bodies of the JSON API (the engine's own models are used as they are)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Longest chat message accepted, in characters.
+MAX_CHAT_TEXT = 2_000
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description=f"What the user typed, 1 to {MAX_CHAT_TEXT:,} characters.")
+
+    @field_validator("text")
+    @classmethod
+    def _length(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be empty")
+        if len(text) > MAX_CHAT_TEXT:
+            raise ValueError(f"must be at most {MAX_CHAT_TEXT:,} characters, got {len(text):,}")
+        return text
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class ChatMessage(BaseModel):
+    """One bot message; fields that do not apply are left out of the JSON."""
+
+    text: str | None = None
+    buttons: list[Button] | None = None
+    image: str | None = None
+    custom: dict[str, Any] | None = None
+
+
+class ChatReply(BaseModel):
+    messages: list[ChatMessage]
+
+
+class ChatUnavailable(BaseModel):
+    detail: str
+    kept: bool = Field(description="True when the message was stored for staff to follow up.")
+
+
+class Restarted(BaseModel):
+    restarted: bool = True
+
+
+class RebalanceRequest(BaseModel):
+    """Current holdings and the target mix; amounts in the account currency, weights as fractions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    holdings: dict[str, float] = Field(description="Amount held per asset class, 0 or more.")
+    targets: dict[str, float] = Field(description="Target weight per asset class, summing to 1.")
+    contribution: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    threshold: float = Field(default=0.03, gt=0, lt=1, description="Drift that triggers sales.")

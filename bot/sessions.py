@@ -1,0 +1,136 @@
+"""Server-side web sessions behind a signed, HttpOnly, SameSite cookie.
+
+The cookie carries only a random token signed with ``SECRET_KEY``; everything else (conversation
+id, who is signed in, the CSRF token) lives in the ``web_sessions`` table under the token's SHA-256.
+Signing in or out replaces the session, so a token seen before sign-in is worthless after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from fastapi import Request
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.settings import Settings
+from db.accounts import WebSession
+
+COOKIE_NAME = "advisor_session"
+_STATE_KEY = "session_cookie"  # request.state attribute read by SessionCookieMiddleware
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as the DateTime columns store it on both SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _signer(settings: Settings) -> Signer:
+    return Signer(settings.secret_key, salt="advisor.web-session")
+
+
+def new_conversation_id() -> str:
+    return uuid.uuid4().hex
+
+
+def load(db: Session, request: Request, settings: Settings) -> WebSession | None:
+    """The live session named by the request's cookie, its idle expiry pushed back; else None."""
+    raw = request.cookies.get(COOKIE_NAME)
+    if not raw:
+        return None
+    try:
+        token = _signer(settings).unsign(raw).decode()
+    except BadSignature:
+        return None
+    session = db.get(WebSession, _token_hash(token))
+    if session is None:
+        return None
+    now = utcnow()
+    if session.expires_at <= now:
+        db.delete(session)
+        return None
+    session.expires_at = min(
+        now + timedelta(minutes=settings.session_idle_minutes),
+        session.created_at + timedelta(hours=settings.session_max_hours),
+    )
+    return session
+
+
+def start(
+    db: Session,
+    request: Request,
+    settings: Settings,
+    *,
+    client_account_id: int | None = None,
+    staff_user_id: int | None = None,
+) -> WebSession:
+    """A new session with a new conversation; the response will carry its cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session = WebSession(
+        token_hash=_token_hash(token),
+        conversation_id=new_conversation_id(),
+        csrf_token=secrets.token_urlsafe(32),
+        client_account_id=client_account_id,
+        staff_user_id=staff_user_id,
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.session_idle_minutes),
+    )
+    db.add(session)
+    db.flush()
+    setattr(request.state, _STATE_KEY, _signer(settings).sign(token).decode())
+    return session
+
+
+def replace(
+    db: Session, request: Request, settings: Settings, old: WebSession | None, **who: int | None
+) -> WebSession:
+    """End ``old`` and start a new session (sign-in, sign-out): the session id always changes."""
+    if old is not None:
+        db.delete(old)
+        db.flush()
+    return start(db, request, settings, **who)
+
+
+def purge_expired(db: Session) -> int:
+    """Delete expired sessions; return how many."""
+    result = db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+    return result.rowcount or 0
+
+
+class SessionCookieMiddleware:
+    """Sets the session cookie that a request handler asked for, whatever response it returned."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool):
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                value = scope.get("state", {}).get(_STATE_KEY)
+                if value:
+                    attributes = ["Path=/", "HttpOnly", "SameSite=Lax"]
+                    if self.secure:
+                        attributes.append("Secure")
+                    cookie = "; ".join([f"{COOKIE_NAME}={value}", *attributes])
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"set-cookie", cookie.encode()),
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

@@ -1,0 +1,75 @@
+"""The web app's settings, read from the environment (one pydantic-settings class).
+
+Production refuses the development secret: a deployment that forgot to set ``SECRET_KEY`` must
+fail at start rather than sign cookies with a key published in this repository.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.session import database_url
+
+#: Signs session cookies in development only; production must set SECRET_KEY.
+DEVELOPMENT_SECRET = "development-secret-key-do-not-use-in-production"
+#: Shortest secret accepted in production (bytes of text); 32 matches a 256-bit random key.
+MIN_PRODUCTION_SECRET = 32
+
+
+class Settings(BaseSettings):
+    """Settings of the web app.
+
+    Attributes
+    ----------
+    database_url : str
+        SQLAlchemy URL of the project's database (default: ``$DATABASE_URL`` or var/advisor.db).
+    rasa_url : str
+        Base URL of the Rasa server; the gateway posts to its REST channel.
+    rasa_timeout_seconds : float
+        How long to wait for Rasa's reply, in seconds, before telling the user to retry.
+    secret_key : str
+        Key that signs the session cookie.
+    environment : {"development", "production"}
+        Production marks cookies Secure and refuses development secrets and demo passwords.
+    session_idle_minutes : int
+        A session unused this long (minutes) expires.
+    session_max_hours : int
+        No session lives longer than this (hours), however active.
+    chat_rate_limit : int
+        Chat messages allowed per session within ``chat_rate_window_seconds``.
+    chat_rate_window_seconds : float
+        The rate limit's sliding window, in seconds.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = Field(default_factory=lambda: database_url())
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = Field(default=30.0, gt=0)
+    secret_key: str = DEVELOPMENT_SECRET
+    environment: Literal["development", "production"] = "development"
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    chat_rate_limit: int = Field(default=20, ge=1)
+    chat_rate_window_seconds: float = Field(default=60.0, gt=0)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @model_validator(mode="after")
+    def _production_secret(self) -> Settings:
+        if self.production:
+            if self.secret_key == DEVELOPMENT_SECRET:
+                raise ValueError(
+                    "SECRET_KEY: production refuses the development secret; set a random key "
+                    "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            if len(self.secret_key) < MIN_PRODUCTION_SECRET:
+                raise ValueError(
+                    f"SECRET_KEY: production needs at least {MIN_PRODUCTION_SECRET} characters"
+                )
+        return self

@@ -1,0 +1,141 @@
+// The chat widget: sends what the user types to /api/chat and shows the replies.
+// Every text from the user or the bot goes through textContent, never innerHTML, so markup in a
+// message is shown as typed. Quick replies are real <button>s, so the widget works by keyboard.
+(function () {
+  "use strict";
+
+  const root = document.querySelector("#chat");
+  if (!root) return;
+  const log = root.querySelector("[data-chat-log]");
+  const form = root.querySelector("[data-chat-form]");
+  const input = root.querySelector("[data-chat-input]");
+  const status = root.querySelector("[data-chat-status]");
+  const restartButton = root.querySelector("[data-chat-restart]");
+  const texts = root.dataset; // the page's language: texts live in the template, not here
+  let busy = false;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function append(item) {
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end", behavior: "smooth" });
+    return item;
+  }
+
+  function showUser(text) {
+    const item = element("li", "msg msg-user");
+    item.appendChild(element("span", "visually-hidden", texts.textYou + " "));
+    item.appendChild(element("span", "msg-text", text));
+    append(item);
+  }
+
+  function showNotice(text) {
+    append(element("li", "msg msg-notice", text));
+  }
+
+  function quickReplies(buttons) {
+    const group = element("div", "quick-replies");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", texts.textSuggestions);
+    for (const button of buttons) {
+      const choice = element("button", "quick-reply", button.title);
+      choice.type = "button";
+      choice.addEventListener("click", function () {
+        if (busy) return;
+        for (const other of group.querySelectorAll("button")) other.disabled = true;
+        choice.classList.add("chosen");
+        send(button.payload, button.title);
+      });
+      group.appendChild(choice);
+    }
+    return group;
+  }
+
+  function showBot(message) {
+    const item = element("li", "msg msg-bot");
+    item.appendChild(element("span", "visually-hidden", texts.textAdvisor + " "));
+    if (message.text) item.appendChild(element("span", "msg-text", message.text));
+    if (message.image && /^https?:\/\//.test(message.image)) {
+      const image = element("img", "msg-image");
+      image.src = message.image;
+      image.alt = "";
+      item.appendChild(image);
+    }
+    const custom = message.custom;
+    if (custom && custom.type === "allocation" && window.AdvisorCharts) {
+      item.appendChild(window.AdvisorCharts.allocationCard(custom));
+    }
+    if (message.buttons && message.buttons.length) item.appendChild(quickReplies(message.buttons));
+    append(item);
+  }
+
+  function errorText(status, body) {
+    if (body && typeof body.detail === "string") return body.detail;
+    if (body && Array.isArray(body.detail)) return body.detail.map((e) => e.msg).join(" ");
+    return texts.textError + " (HTTP " + status + ")";
+  }
+
+  async function post(url, payload) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify(payload),
+    });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (ignored) {
+      body = null;
+    }
+    return { ok: response.ok, status: response.status, body: body };
+  }
+
+  async function send(text, shown) {
+    if (busy) return;
+    busy = true;
+    root.setAttribute("aria-busy", "true");
+    status.textContent = texts.textTyping;
+    showUser(shown || text);
+    try {
+      const result = await post("/api/chat", { text: text });
+      if (result.ok) {
+        for (const message of result.body.messages || []) showBot(message);
+      } else {
+        showNotice(errorText(result.status, result.body));
+      }
+    } catch (ignored) {
+      showNotice(texts.textOffline);
+    } finally {
+      busy = false;
+      root.removeAttribute("aria-busy");
+      status.textContent = "";
+      input.focus();
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send(text);
+  });
+
+  restartButton.addEventListener("click", async function () {
+    if (busy) return;
+    const result = await post("/api/chat/restart", {});
+    if (result.ok) {
+      log.replaceChildren();
+      showNotice(texts.textRestarted);
+    } else {
+      showNotice(errorText(result.status, result.body));
+    }
+    input.focus();
+  });
+})();
