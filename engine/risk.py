@@ -129,6 +129,8 @@ def assess(profile: InvestorProfile) -> RiskAssessment:
     points, _, _ = willingness_points(profile.risk_answers)
     return RiskAssessment(
         score=round(score, 2), willingness=round(w, 2), capacity=round(c, 2),
-        questionnaire_points=points, capacity_components={k: round(v, 2) for k, v in components.items()},
+        questionnaire_points=points,
+        # "+ 0.0" turns the -0.0 of an unused penalty into 0.0 for the record
+        capacity_components={k: round(v, 2) + 0.0 for k, v in components.items()},
         flags=flags,
     )

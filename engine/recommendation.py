@@ -1,0 +1,235 @@
+"""The recommendation: from an investor profile to a strategic asset allocation, its projection,
+its explanation and its disclosures, in one JSON-serialisable record.
+
+Steps: score the risk (engine.risk), let the policy fix the equity share and the bounds
+(engine.policy), let the optimizer choose the mix inside those bounds (engine.optimizer, maximum
+Sharpe ratio against cash), round the weights to 0.1 %, then project the balance (engine.projection)
+and explain the result (engine.explanation).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from engine.assumptions import GROUPS, CapitalMarketAssumptions, load_assumptions
+from engine.explanation import DEFAULT_LANGUAGE, Explanation, Statement, disclosures, explain
+from engine.optimizer import InfeasibleError, optimize
+from engine.policy import PolicyTargets, targets
+from engine.profile import InvestorProfile
+from engine.projection import DEFAULT_PATHS, DEFAULT_SEED, Projection, bad_year, project
+from engine.questionnaire import questionnaire
+from engine.rebalancing import DEFAULT_THRESHOLD
+from engine.risk import RiskAssessment, assess
+
+try:
+    ENGINE_VERSION = metadata.version("robo-advisor")
+except metadata.PackageNotFoundError:  # running from a source tree that was not installed
+    ENGINE_VERSION = "0+unknown"
+
+#: Weights are rounded to this step (0.1 %): finer figures suggest a precision the inputs lack.
+WEIGHT_STEP = 0.001
+#: The optimizer's objective inside the policy bounds, and the fallback when it has no solution
+#: (maximum Sharpe needs a portfolio that beats cash; very short horizons may not have one).
+OBJECTIVE = "max_sharpe"
+FALLBACK_OBJECTIVE = "min_volatility"
+
+
+class PolicySummary(BaseModel):
+    """The rules' decisions, as fractions of the portfolio."""
+
+    equity: float
+    equity_for_score: float
+    horizon_cap: float
+    goal_cap: float
+    outlook_tilt: float
+    cash_floor: float
+    short_money_floor: float
+    binding: list[str]
+
+
+class Recommendation(BaseModel):
+    """A strategic asset allocation with everything the suitability record needs.
+
+    Weights and returns are fractions (0.054 means 5.4 %); returns and volatility are annual and
+    arithmetic; ``bad_year`` is the 5th-percentile one-year return. Amounts are in the account
+    currency.
+    """
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    profile: InvestorProfile
+    horizon_years: float
+    risk: RiskAssessment
+    policy: PolicySummary
+    objective: str
+    weights: dict[str, float]
+    groups: dict[str, float]
+    expected_return: float
+    volatility: float
+    bad_year: float
+    projection: Projection
+    explanation: Explanation
+    disclosures: list[Statement]
+    engine_version: str
+    assumptions_version: str
+    questionnaire_version: str
+
+
+def round_weights(weights: np.ndarray, step: float = WEIGHT_STEP) -> np.ndarray:
+    """Round weights to multiples of ``step`` that still sum to exactly 1 (largest remainder).
+
+    Negative dust from the solver is dropped first.
+    """
+    clean = np.clip(np.asarray(weights, dtype=float), 0.0, None)
+    units = clean / clean.sum() / step
+    whole = np.floor(units)
+    short = int(round(1.0 / step - whole.sum()))
+    whole[np.argsort(whole - units, kind="stable")[:short]] += 1  # largest remainders first
+    return np.round(whole * step, 6)
+
+
+@dataclass(frozen=True)
+class _Market:
+    """The assumptions as plain arrays, built once per assumptions object (pandas look-ups by
+    label cost more than the whole optimization on this problem size)."""
+
+    labels: list[str]
+    members: dict[str, list[str]]
+    positions: dict[str, np.ndarray]
+    mu: np.ndarray
+    cov: np.ndarray
+    expected_returns: pd.Series
+    covariance: pd.DataFrame
+    cash_return: float
+
+
+_MARKETS: weakref.WeakKeyDictionary[CapitalMarketAssumptions, _Market] = weakref.WeakKeyDictionary()
+
+
+def _market(cma: CapitalMarketAssumptions) -> _Market:
+    market = _MARKETS.get(cma)
+    if market is None:
+        labels = [str(name) for name in cma.labels]
+        index = pd.Index(labels, dtype=object)
+        mu = cma.arithmetic_returns.loc[labels].to_numpy(dtype=float)
+        cov = cma.covariance.loc[labels, labels].to_numpy(dtype=float)
+        members = {group: [str(name) for name in cma.members(group)] for group in GROUPS}
+        market = _Market(
+            labels=labels, members=members,
+            positions={g: np.array([labels.index(n) for n in m], dtype=int) for g, m in members.items()},
+            mu=mu, cov=cov, expected_returns=pd.Series(mu, index=index),
+            covariance=pd.DataFrame(cov, index=index, columns=index),
+            cash_return=float(mu[[labels.index(n) for n in members["cash"]]].min()),
+        )
+        _MARKETS[cma] = market
+    return market
+
+
+def _optimal_mix(market: _Market, policy: PolicyTargets) -> tuple[np.ndarray, str]:
+    bounds = {name: policy.bounds.get(name, (0.0, 1.0)) for name in market.labels}
+    try:
+        weights = optimize(
+            market.expected_returns, market.covariance, OBJECTIVE,
+            risk_free_rate=market.cash_return, bounds=bounds, group_bounds=policy.group_bounds,
+        )
+        objective = OBJECTIVE
+    except InfeasibleError:
+        weights = optimize(
+            market.expected_returns, market.covariance, FALLBACK_OBJECTIVE, bounds=bounds,
+            group_bounds=policy.group_bounds,
+        )
+        objective = FALLBACK_OBJECTIVE
+    return weights.to_numpy(dtype=float), objective
+
+
+def _assumptions(assumptions: CapitalMarketAssumptions | str | None) -> CapitalMarketAssumptions:
+    if isinstance(assumptions, CapitalMarketAssumptions):
+        return assumptions
+    return load_assumptions(assumptions)
+
+
+def recommend(
+    profile: InvestorProfile,
+    *,
+    assumptions: CapitalMarketAssumptions | str | None = None,
+    seed: int = DEFAULT_SEED,
+    paths: int = DEFAULT_PATHS,
+    language: str = DEFAULT_LANGUAGE,
+) -> Recommendation:
+    """Recommend a strategic asset allocation for ``profile``.
+
+    Parameters
+    ----------
+    profile : InvestorProfile
+    assumptions : CapitalMarketAssumptions or path, optional
+        Capital market assumptions, or the path of a file of them; the default file when None.
+    seed : int
+        Seed of the Monte Carlo projection (recorded in it).
+    paths : int
+        Number of Monte Carlo paths, at least 1,000.
+    language : str
+        Language of the explanation and disclosures.
+
+    Raises
+    ------
+    engine.assumptions.AssumptionsError
+        When an assumptions file cannot be used.
+    engine.optimizer.InfeasibleError
+        When the policy's bounds cannot be met by the assumptions' asset classes.
+    """
+    cma = _assumptions(assumptions)
+    market = _market(cma)
+    risk = assess(profile)
+    policy = targets(profile, risk.score, market.members)
+    raw, objective = _optimal_mix(market, policy)
+    w = round_weights(raw)
+
+    expected = float(w @ market.mu)
+    volatility = float(np.sqrt(max(0.0, w @ market.cov @ w)))
+    groups = {group: round(float(w[pos].sum()), 6) for group, pos in market.positions.items()}
+    statistics = {
+        "expected_return": expected, "volatility": volatility,
+        "bad_year": bad_year(expected, volatility),
+    }
+    projection = project(
+        expected, volatility, years=profile.horizon, initial=profile.initial_amount,
+        monthly=profile.monthly_contribution, target=profile.target_amount, paths=paths, seed=seed,
+    )
+    form_version = questionnaire().version
+    return Recommendation(
+        profile=profile,
+        horizon_years=profile.horizon,
+        risk=risk,
+        policy=PolicySummary(
+            equity=round(policy.equity, 6), equity_for_score=round(policy.equity_for_score, 6),
+            horizon_cap=round(policy.horizon_cap, 6), goal_cap=policy.goal_cap,
+            outlook_tilt=round(policy.outlook_tilt, 6), cash_floor=policy.cash_floor,
+            short_money_floor=round(policy.short_money_floor, 6), binding=policy.binding,
+        ),
+        objective=objective,
+        weights={name: float(value) for name, value in zip(market.labels, w, strict=True) if value > 0},
+        groups=groups,
+        expected_return=round(expected, 6),
+        volatility=round(volatility, 6),
+        bad_year=round(statistics["bad_year"], 6),
+        projection=projection,
+        explanation=explain(profile, risk, policy, groups, statistics, projection,
+                            language=language),
+        disclosures=disclosures(
+            assumptions_version=cma.version, assumptions_as_of=cma.as_of,
+            sources=[source.get("title", key) + (f" ({source['date']})" if "date" in source else "")
+                     for key, source in cma.sources.items()],
+            objective=objective, engine_version=ENGINE_VERSION, questionnaire_version=form_version,
+            paths=paths, rebalancing_threshold=DEFAULT_THRESHOLD, outlook_tilt=policy.outlook_tilt,
+            language=language,
+        ),
+        engine_version=ENGINE_VERSION,
+        assumptions_version=cma.version,
+        questionnaire_version=form_version,
+    )
