@@ -155,7 +155,7 @@ def explain(
         "bad_year", expected_return=_pct(statistics["expected_return"]),
         volatility=_pct(statistics["volatility"]), loss=_pct(-statistics["bad_year"]),
     ))
-    if projection.years > 0:
+    if projection.years > 0 and projection.contributions > 0:
         reasons.append(say(
             "projection", paths=f"{projection.paths:,}", median=_money(projection.median),
             p10=_money(projection.p10), p90=_money(projection.p90),

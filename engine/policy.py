@@ -6,9 +6,11 @@ group. The rules and where their figures come from:
 
 * ``EQUITY_BY_SCORE``: equity share by risk score. The low end matches Schwab's Conservative profile
   (20 % stock); the top matches its Aggressive growth profile (88-94 %). Combined with the risk score,
-  a moderate investor saving for retirement follows Vanguard's target-date glide path: about 90 %
-  equity 25 or more years before retirement, about 50 % at retirement, about 30 % seven years after
-  (Vanguard Target Retirement funds, 2024-2025, see advice-anchors.md).
+  a moderate investor (willingness at the middle of the scale) saving for retirement follows
+  Vanguard's target-date glide path: about 90 % equity 25 or more years before retirement (the curve
+  is steep between scores 6 and 7.5 so that a moderate willingness with full capacity, a score of
+  about 7.3, lands there), about 50 % at retirement, about 30 % seven years after (Vanguard Target
+  Retirement funds, 2024-2025, see advice-anchors.md).
 * ``EQUITY_CAP_BY_HORIZON``: money needed soon holds little equity whatever the answers. At two years
   or less, at most 20 %, reaching 0 % at the goal date, as Betterment's purchase-goal glide paths do;
   Schwab moves a horizon under about three years to short-term bonds and cash.
@@ -26,7 +28,7 @@ import numpy as np
 from engine.profile import Goal, InvestorProfile, LiquidityNeeds, MarketOutlook
 
 EQUITY_BY_SCORE = ((1.0, 0.10), (2.0, 0.20), (3.0, 0.30), (4.0, 0.42), (5.0, 0.54), (6.0, 0.66),
-                   (7.0, 0.78), (7.5, 0.86), (8.0, 0.90), (9.0, 0.94), (10.0, 0.97))
+                   (6.5, 0.75), (7.0, 0.83), (7.5, 0.89), (8.0, 0.92), (9.0, 0.95), (10.0, 0.97))
 EQUITY_CAP_BY_HORIZON = ((0.0, 0.0), (2.0, 0.20), (10.0, 1.0))
 SHORT_MONEY_FLOOR_BY_HORIZON = ((0.0, 0.80), (2.0, 0.65), (5.0, 0.0))
 EQUITY_CAP_BY_GOAL = {Goal.capital_preservation: 0.30, Goal.income: 0.60}
