@@ -1,0 +1,202 @@
+"""The recommendation: checking the answers, presenting the engine's allocation and what-ifs.
+
+Each recommendation shown is written as a suitability record before it is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import records
+from actions.profile_slots import RISK_SLOT_PREFIX, profile_from
+from db.models import SuitabilityRecord
+from engine.assumptions import load_assumptions
+from engine.numbers import parse_monthly, parse_number
+from engine.profile import Goal, InvestorProfile
+from engine.questionnaire import questionnaire
+from engine.recommendation import Recommendation, recommend
+from engine.risk import assess
+
+#: Retirement ages a what-if accepts, as the profile does.
+RETIREMENT_AGE_RANGE = (40, 80)
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction:.1%}"
+
+
+def _money(amount: float) -> str:
+    return f"{amount:,.0f}"
+
+
+def allocation_payload(rec: Recommendation) -> dict[str, Any]:
+    """The custom payload the widget draws and the staff console reads."""
+    projection = rec.projection.model_dump()
+    return {
+        "type": "allocation",
+        "weights": dict(rec.weights),
+        "groups": dict(rec.groups),
+        "expected_return": rec.expected_return,
+        "volatility": rec.volatility,
+        "bad_year": rec.bad_year,
+        "projection": projection,
+        "probability_of_target": rec.projection.probability_of_target,
+    }
+
+
+def present(rec: Recommendation, dispatcher: CollectingDispatcher) -> None:
+    """Send the recommendation text, its projection lines and the allocation payload."""
+    names = load_assumptions().classes["name"].to_dict()
+    allocation = "\n".join(
+        f"- {names.get(label, label)}: {_pct(weight)}"
+        for label, weight in sorted(rec.weights.items(), key=lambda item: -item[1])
+    )
+    projection = rec.projection
+    dispatcher.utter_message(
+        response="utter_recommendation",
+        allocation=allocation,
+        expected_return=_pct(rec.expected_return),
+        volatility=_pct(rec.volatility),
+        bad_year=_pct(abs(rec.bad_year)),
+        explanation=" ".join([rec.explanation.summary, *(s.text for s in rec.explanation.reasons)]),
+        disclosures="\n".join(s.text for s in rec.disclosures),
+    )
+    dispatcher.utter_message(
+        response="utter_projection", years=f"{projection.years:g}",
+        median=_money(projection.median), low=_money(projection.p10), high=_money(projection.p90),
+    )
+    if projection.probability_of_target is not None:
+        dispatcher.utter_message(
+            response="utter_probability_of_target", target=_money(projection.target_amount),
+            probability=f"{projection.probability_of_target:.0%}",
+        )
+    dispatcher.utter_message(json_message=allocation_payload(rec))
+
+
+def record(rec: Recommendation, tracker: Tracker, trigger: str) -> int:
+    """Append the suitability record of a recommendation shown in this conversation."""
+    return records.append(SuitabilityRecord(
+        conversation_id=tracker.sender_id,
+        client_id=tracker.get_slot("client_id"),
+        inputs=rec.profile.model_dump(mode="json"),
+        risk_score=rec.risk.score,
+        willingness=rec.risk.willingness,
+        capacity=rec.risk.capacity,
+        flags=[flag.model_dump(mode="json") for flag in rec.risk.flags],
+        answers_confirmed=bool(tracker.get_slot("answers_confirmed")),
+        weights=rec.weights,
+        groups=rec.groups,
+        expected_return=rec.expected_return,
+        volatility=rec.volatility,
+        bad_year=rec.bad_year,
+        probability_of_target=rec.projection.probability_of_target,
+        disclosures=[s.model_dump(mode="json") for s in rec.disclosures],
+        engine_version=rec.engine_version,
+        assumptions_version=rec.assumptions_version,
+        questionnaire_version=rec.questionnaire_version,
+        trigger=trigger,
+    ))
+
+
+def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
+    rec = recommend(profile)
+    record_id = record(rec, tracker, trigger)
+    present(rec, dispatcher)
+    dispatcher.utter_message(response="utter_what_if_hint")
+    return [SlotSet("recommended", True), SlotSet("recommendation_id", record_id),
+            SlotSet("answers_inconsistent", False)]
+
+
+class Recommend(Action):
+    """Recommend from the form's answers, or first ask the client to confirm flagged answers."""
+
+    def name(self) -> str:
+        return "action_recommend"
+
+    async def run(self, dispatcher, tracker, domain):
+        profile = profile_from(tracker)
+        if profile is None:
+            dispatcher.utter_message(response="utter_what_if_needs_profile")
+            return []
+        if not tracker.get_slot("answers_confirmed"):
+            flags = [f for f in assess(profile).flags if f.severity == "inconsistent"]
+            if flags:
+                dispatcher.utter_message(response="utter_flagged_intro")
+                for flag in flags:
+                    known = f"utter_flag_{flag.code}" in domain.get("responses", {})
+                    dispatcher.utter_message(
+                        response=f"utter_flag_{flag.code}" if known else "utter_flag_generic",
+                        code=flag.code, **{k: str(v) for k, v in flag.params.items()},
+                    )
+                dispatcher.utter_message(response="utter_flagged_answers")
+                return [SlotSet("answers_inconsistent", True)]
+        return show(profile, dispatcher, tracker, trigger="onboarding")
+
+
+class ConfirmAnswers(Action):
+    """The client keeps answers the engine flagged; the record notes the confirmation."""
+
+    def name(self) -> str:
+        return "action_confirm_answers"
+
+    async def run(self, dispatcher, tracker, domain):
+        return [SlotSet("answers_confirmed", True), SlotSet("answers_inconsistent", False)]
+
+
+def _shift_risk(answers: dict[str, str], step: int) -> dict[str, str]:
+    """Each risk answer moved ``step`` options towards more (+1) or less (-1) risk."""
+    shifted = {}
+    for question in questionnaire().questions:
+        ranked = sorted(question.options, key=lambda o: o.score)
+        ids = [o.id for o in ranked]
+        index = min(len(ids) - 1, max(0, ids.index(answers[question.id]) + step))
+        shifted[question.id] = ids[index]
+    return shifted
+
+
+class WhatIf(Action):
+    """A fresh recommendation with one change: more or less risk, a retirement age, a monthly sum."""
+
+    def name(self) -> str:
+        return "action_what_if"
+
+    async def run(self, dispatcher, tracker, domain):
+        profile = profile_from(tracker)
+        if profile is None:
+            dispatcher.utter_message(response="utter_what_if_needs_profile")
+            return []
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        changes: dict[str, Any] = {}
+        if intent in ("more_risk", "less_risk"):
+            step = 1 if intent == "more_risk" else -1
+            answers = _shift_risk(profile.risk_answers, step)
+            if answers == profile.risk_answers:
+                dispatcher.utter_message(response="utter_what_if_limit",
+                                         limit="highest" if step > 0 else "lowest")
+                return []
+            changes = {RISK_SLOT_PREFIX + q: a for q, a in answers.items()}
+        elif intent == "what_if_retire_at":
+            if profile.goal is not Goal.retirement:
+                dispatcher.utter_message(response="utter_what_if_retire_not_retirement")
+                return []
+            age = parse_number(text)
+            low, high = RETIREMENT_AGE_RANGE
+            if age is None or not (max(low, profile.age) <= age <= high):
+                dispatcher.utter_message(response="utter_what_if_not_understood")
+                return []
+            changes = {"horizon_years": float(age - profile.age)}
+        elif intent == "what_if_monthly":
+            monthly = parse_monthly(text)
+            if monthly is None:
+                dispatcher.utter_message(response="utter_what_if_not_understood")
+                return []
+            changes = {"monthly_contribution": float(monthly)}
+        new_profile = profile_from(tracker, **changes)
+        dispatcher.utter_message(response="utter_what_if_applied", change=text)
+        events = show(new_profile, dispatcher, tracker, trigger=f"what_if:{intent}")
+        return [SlotSet(slot, value) for slot, value in changes.items()] + events

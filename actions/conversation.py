@@ -1,0 +1,135 @@
+"""Greeting by who is signed in, explanations, handoff to a person and the satisfaction rating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import records
+from actions.profile_slots import profile_from
+from db.models import HandoffRequest, OfferRecord, SurveyAnswer
+from engine.numbers import parse_number
+from engine.recommendation import recommend
+
+#: Concepts with an explanation of their own (``utter_explain_<concept>``).
+CONCEPTS = ("stocks", "bonds", "real_estate", "gold_commodities", "cash", "emerging_markets",
+            "alternatives", "risk_return", "diversification", "rebalancing")
+STAGES = ("onboarding", "growth", "mature", "decline")
+#: Stages whose greeting makes an offer the client can accept, and the offer recorded.
+STAGE_OFFERS = {"mature": "loyalty_review", "decline": "retention_review"}
+RATING_RANGE = (1, 5)
+
+
+def client_id_of(tracker: Tracker) -> int | None:
+    """The signed-in client's id from the web app's message metadata (never from the text)."""
+    for metadata in (tracker.latest_message.get("metadata"),
+                     tracker.get_slot("session_started_metadata")):
+        if isinstance(metadata, dict) and metadata.get("client_id") is not None:
+            try:
+                return int(metadata["client_id"])
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class Greet(Action):
+    """Offer onboarding to a prospect; greet a client by name and serve their lifecycle stage."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher, tracker, domain):
+        client_id = client_id_of(tracker)
+        client = records.client(client_id) if client_id is not None else None
+        if client is None:
+            dispatcher.utter_message(response="utter_greet_prospect")
+            return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect")]
+        score = records.latest_stage(client.id)
+        stage = score.stage if score is not None and score.stage in STAGES else "onboarding"
+        dispatcher.utter_message(response="utter_greet_client", client_name=client.name)
+        dispatcher.utter_message(response=f"utter_stage_{stage}")
+        if stage in STAGE_OFFERS:
+            offer = (score.next_best_action if score and score.next_best_action
+                     else STAGE_OFFERS[stage])
+            records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client.id,
+                                       offer=offer))
+        return [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
+                SlotSet("lifecycle_stage", stage)]
+
+
+class Explain(Action):
+    """Explain an asset class or idea, or why this allocation was recommended."""
+
+    def name(self) -> str:
+        return "action_explain"
+
+    async def run(self, dispatcher, tracker, domain):
+        concepts = [e.get("value") for e in tracker.latest_message.get("entities", []) or []
+                    if e.get("entity") == "concept"]
+        concept = concepts[0] if concepts else None
+        if concept == "why_allocation":
+            profile = profile_from(tracker)
+            if profile is None or not tracker.get_slot("recommended"):
+                dispatcher.utter_message(response="utter_explain_why_no_allocation")
+            else:
+                rec = recommend(profile)
+                dispatcher.utter_message(response="utter_explain_why_allocation",
+                                         explanation=rec.explanation.summary)
+        elif concept in CONCEPTS:
+            dispatcher.utter_message(response=f"utter_explain_{concept}")
+        else:
+            dispatcher.utter_message(response="utter_explain_unknown")
+        return []
+
+
+class Handoff(Action):
+    """Record a request for a human adviser that staff see in their queue, and confirm it."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher, tracker, domain):
+        intent = tracker.latest_message.get("intent", {}).get("name") or "request_human"
+        stage = tracker.get_slot("lifecycle_stage")
+        client_id = tracker.get_slot("client_id")
+        reason = intent
+        if intent == "affirm" and stage in STAGE_OFFERS:
+            reason = f"{STAGE_OFFERS[stage]}_accepted"
+            records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client_id,
+                                       offer=STAGE_OFFERS[stage], answer="accepted"))
+        reference = records.append(HandoffRequest(
+            conversation_id=tracker.sender_id, client_id=client_id, reason=reason,
+            last_message=tracker.latest_message.get("text") or "",
+        ))
+        dispatcher.utter_message(response="utter_handoff", reference=reference)
+        return []
+
+
+class ValidateSatisfactionForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_satisfaction_form"
+
+    def validate_rating(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        rating = parse_number(str(value))
+        low, high = RATING_RANGE
+        if rating is None or rating != int(rating) or not low <= rating <= high:
+            dispatcher.utter_message(response="utter_invalid_rating")
+            return {"rating": None}
+        return {"rating": int(rating)}
+
+
+class RecordRating(Action):
+    """Keep the rating as a survey answer and thank the client; it is asked once per advice."""
+
+    def name(self) -> str:
+        return "action_record_rating"
+
+    async def run(self, dispatcher, tracker, domain):
+        records.append(SurveyAnswer(
+            conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
+            survey="satisfaction", question="rating", answer=str(tracker.get_slot("rating")),
+        ))
+        dispatcher.utter_message(response="utter_thanks_for_rating")
+        return [SlotSet("recommended", False), SlotSet("rating", None)]

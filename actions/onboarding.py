@@ -1,0 +1,236 @@
+"""The onboarding form: asking, reading and validating each answer.
+
+Every answer arrives as text (typed, or sent by a button). A validator reads it with engine.numbers
+or actions.answers, re-asks with the valid range when it cannot be used, and after
+``MAX_FAILED_ATTEMPTS`` failed tries at one answer offers a human adviser. A sentence that states an
+age ("actually I'm 42") corrects the age whatever question is open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import chosen, match_goal, match_income_stability, match_option
+from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from engine.numbers import parse_age, parse_amount, parse_monthly, parse_years, stated_age
+from engine.profile import DEFAULT_HORIZON, DEFAULT_RETIREMENT_AGE, Goal, IncomeStability
+from engine.questionnaire import questionnaire
+
+MAX_FAILED_ATTEMPTS = 3
+AGE_RANGE = (18, 100)
+HORIZON_RANGE = (0, 60)
+MAX_INITIAL = 1e11
+MAX_MONTHLY = 1e9
+MAX_TARGET = 1e12
+
+Result = dict[str, Any]
+
+
+def default_horizon(goal: str | None, age: float | None) -> int:
+    """Years until the money is needed that the engine assumes for a goal (retirement at 65)."""
+    if goal == Goal.retirement.value:
+        return int(min(HORIZON_RANGE[1], max(0, DEFAULT_RETIREMENT_AGE - (age or 0))))
+    return int(DEFAULT_HORIZON.get(Goal(goal), 10)) if goal else 10
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _is_button_only(tracker: Tracker) -> bool:
+    """A "keep going" click (an intent payload without a value) answers nothing."""
+    text = _text(tracker)
+    return text.startswith("/") and chosen(tracker) is None
+
+
+def _is_age_correction(tracker: Tracker) -> bool:
+    return tracker.get_slot("requested_slot") != "age" and stated_age(_text(tracker)) is not None
+
+
+class ValidateOnboardingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_onboarding_form"
+
+    # -- shared steps ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _accept(slot: str, value: Any) -> Result:
+        return {slot: value, "failed_attempts": 0}
+
+    @staticmethod
+    def _reject(
+        slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str, **params: Any
+    ) -> Result:
+        """Re-ask with a clear message; after repeated failures, offer a person."""
+        if _is_button_only(tracker) or _is_age_correction(tracker):
+            return {slot: None}
+        dispatcher.utter_message(response=response, **params)
+        failures = int(tracker.get_slot("failed_attempts") or 0) + 1
+        if failures >= MAX_FAILED_ATTEMPTS:
+            dispatcher.utter_message(response="utter_offer_handoff")
+            failures = 0
+        return {slot: None, "failed_attempts": failures}
+
+    # -- corrections ----------------------------------------------------------------------------
+
+    async def extract_age(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> Result:
+        requested = tracker.get_slot("requested_slot")
+        if requested in (None, "age"):
+            age = stated_age(_text(tracker)) if requested is None else None
+        else:
+            age = stated_age(_text(tracker))
+        return {"age": age} if age is not None else {}
+
+    # -- validators -----------------------------------------------------------------------------
+
+    def validate_age(self, value, dispatcher, tracker, domain) -> Result:
+        age = stated_age(_text(tracker))
+        if age is None:
+            age = parse_age(str(value))
+        low, high = AGE_RANGE
+        if age is None or not low <= age <= high:
+            return self._reject("age", dispatcher, tracker, "utter_invalid_age", min=low, max=high)
+        if tracker.get_slot("requested_slot") not in (None, "age"):
+            dispatcher.utter_message(response="utter_noted_age", age=age)
+        return self._accept("age", age)
+
+    def validate_goal(self, value, dispatcher, tracker, domain) -> Result:
+        choice = chosen(tracker)
+        goal = Goal(choice) if choice in {g.value for g in Goal} else match_goal(str(value))
+        if goal is None:
+            return self._reject("goal", dispatcher, tracker, "utter_invalid_goal")
+        return self._accept("goal", goal.value)
+
+    def validate_horizon_years(self, value, dispatcher, tracker, domain) -> Result:
+        text = str(value)
+        years = parse_years(text)
+        age = tracker.get_slot("age")
+        # "at 60" or "when I'm 60" names an age, not a number of years.
+        if years is not None and age and years > age and (" at " in f" {text.lower()} "):
+            years = years - age
+        low, high = HORIZON_RANGE
+        if years is None or not low <= years <= high:
+            return self._reject("horizon_years", dispatcher, tracker, "utter_invalid_horizon",
+                                min=low, max=high)
+        return self._accept("horizon_years", round(float(years), 2))
+
+    def _amount(self, slot, value, dispatcher, tracker, parse, maximum, response) -> Result:
+        amount = parse(str(value))
+        if amount is None:
+            return self._reject(slot, dispatcher, tracker, response)
+        if amount > maximum:
+            return self._reject(slot, dispatcher, tracker, "utter_amount_out_of_range",
+                                max=f"{maximum:,.0f}")
+        return self._accept(slot, float(amount))
+
+    def validate_initial_amount(self, value, dispatcher, tracker, domain) -> Result:
+        return self._amount("initial_amount", value, dispatcher, tracker, parse_amount,
+                            MAX_INITIAL, "utter_invalid_amount")
+
+    def validate_monthly_contribution(self, value, dispatcher, tracker, domain) -> Result:
+        return self._amount("monthly_contribution", value, dispatcher, tracker, parse_monthly,
+                            MAX_MONTHLY, "utter_invalid_amount")
+
+    def validate_target_amount(self, value, dispatcher, tracker, domain) -> Result:
+        return self._amount("target_amount", value, dispatcher, tracker, parse_amount,
+                            MAX_TARGET, "utter_invalid_target")
+
+    def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
+        choice = chosen(tracker)
+        valid = {s.value for s in IncomeStability}
+        stability = choice if choice in valid else match_income_stability(str(value))
+        if stability is None:
+            return self._reject("income_stability", dispatcher, tracker,
+                                "utter_invalid_income_stability")
+        return self._accept("income_stability", IncomeStability(stability).value)
+
+    def validate_risk_answer(self, slot, value, dispatcher, tracker) -> Result:
+        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+        choice = chosen(tracker)
+        option = choice if choice in {o.id for o in question.options} else None
+        option = option or match_option(question, str(value))
+        if option is None:
+            texts = "; ".join(o.text["en"] for o in question.options)
+            return self._reject(slot, dispatcher, tracker, "utter_invalid_option", options=texts)
+        return self._accept(slot, option)
+
+    def __getattr__(self, name: str):
+        # validate_q_<question id>: one validator for every risk question of the questionnaire.
+        slot = name.removeprefix("validate_")
+        if name.startswith("validate_") and slot in risk_slots():
+            return lambda value, dispatcher, tracker, domain: self.validate_risk_answer(
+                slot, value, dispatcher, tracker
+            )
+        raise AttributeError(name)
+
+
+class AskHorizon(Action):
+    """Ask for the horizon, offering the engine's default for the goal as a button."""
+
+    def name(self) -> str:
+        return "action_ask_horizon_years"
+
+    async def run(self, dispatcher, tracker, domain):
+        years = default_horizon(tracker.get_slot("goal"), tracker.get_slot("age"))
+        dispatcher.utter_message(response="utter_ask_horizon_years", default_horizon=years)
+        return []
+
+
+class AskRiskQuestion(Action):
+    """Ask one risk question from the engine's questionnaire, its options as buttons."""
+
+    question_id = ""
+
+    def name(self) -> str:
+        return f"action_ask_{RISK_SLOT_PREFIX}{self.question_id}"
+
+    async def run(self, dispatcher, tracker, domain):
+        language = tracker.get_slot("language") or "en"
+        question = next(q for q in questionnaire().localised(language) if q["id"] == self.question_id)
+        buttons = [
+            {"title": o["text"], "payload": f'/inform{{"choice": "{o["id"]}"}}'}
+            for o in question["options"]
+        ]
+        dispatcher.utter_message(response="utter_risk_question", question=question["text"],
+                                 buttons=buttons)
+        return []
+
+
+#: One asking action per question, so the questionnaire file stays the only list of questions
+#: (kept in a dict: the action server finds actions among the live subclasses of Action).
+ASK_RISK_QUESTION = {
+    question_id: type(f"Ask_{question_id}", (AskRiskQuestion,), {"question_id": question_id})
+    for question_id in questionnaire().ids
+}
+
+
+class ResetOnboarding(Action):
+    """Start the form afresh: forget earlier answers and confirmations."""
+
+    def name(self) -> str:
+        return "action_reset_onboarding"
+
+    async def run(self, dispatcher, tracker, domain):
+        return [SlotSet(slot, None) for slot in onboarding_slots()] + [
+            SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
+            SlotSet("answers_confirmed", False),
+        ]
+
+
+class ResetRiskAnswers(Action):
+    """Forget the risk answers so the form asks them again (after flagged answers)."""
+
+    def name(self) -> str:
+        return "action_reset_risk_answers"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(response="utter_answers_again")
+        return [SlotSet(slot, None) for slot in risk_slots()] + [
+            SlotSet("answers_inconsistent", False), SlotSet("failed_attempts", 0),
+        ]
