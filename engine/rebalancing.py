@@ -115,10 +115,10 @@ def rebalance(
     def drift_of(amounts: np.ndarray) -> float:
         return 0.5 * float(np.abs(_weights(amounts) - target).sum())
 
-    # Cash flow first: fill the shortfalls in proportion; money left over follows the targets.
+    # Cash flow first: the new money fills the shortfalls in proportion. The shortfalls add up to
+    # the contribution plus any excess held in overweight classes, so they absorb all of it.
     shortfall = np.clip(target * total - held, 0.0, None)
-    fill = shortfall * min(1.0, contribution / shortfall.sum()) if shortfall.sum() > 0 else shortfall
-    buys = fill + target * (contribution - fill.sum())
+    buys = shortfall * (contribution / shortfall.sum()) if shortfall.sum() > 0 else shortfall
     after_flow = held + buys
     rebalanced = drift_of(after_flow) > threshold
     final = target * total if rebalanced else after_flow
