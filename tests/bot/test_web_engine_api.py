@@ -1,0 +1,132 @@
+"""The engine's JSON API: questions, allocation, rebalancing, and how bad input is answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.questionnaire import questionnaire
+
+
+def cautious_answers() -> dict[str, str]:
+    return {q.id: q.options[0].id for q in questionnaire().questions}
+
+
+def bold_answers() -> dict[str, str]:
+    return {q.id: q.options[-1].id for q in questionnaire().questions}
+
+
+def messages(response) -> str:
+    return " ".join(error["msg"] for error in response.json()["detail"])
+
+
+def test_questions_list_every_risk_question_with_options(make_client):
+    body = make_client().get("/api/v1/questions").json()
+    assert [q["id"] for q in body] == questionnaire().ids
+    assert all(q["text"] and len(q["options"]) >= 2 for q in body)
+
+
+def test_questions_reject_a_malformed_language_naming_the_parameter(make_client):
+    response = make_client().get("/api/v1/questions", params={"language": "english!"})
+    assert response.status_code == 422
+    assert messages(response).startswith("language:")
+
+
+@pytest.mark.slow
+def test_allocation_gives_more_equity_to_a_bold_young_saver(make_client):
+    client = make_client()
+    base = {"age": 30, "goal": "retirement", "initial_amount": 20_000,
+            "monthly_contribution": 500, "target_amount": 1_000_000}
+    bold = client.post("/api/v1/allocation", json={**base, "risk_answers": bold_answers()})
+    cautious = client.post("/api/v1/allocation", json={**base, "risk_answers": cautious_answers()})
+    assert bold.status_code == 200, bold.text
+    assert cautious.status_code == 200, cautious.text
+    bold, cautious = bold.json(), cautious.json()
+    assert sum(bold["weights"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert bold["volatility"] > cautious["volatility"]
+    assert 0.0 <= bold["projection"]["probability_of_target"] <= 1.0
+    assert bold["disclosures"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"age": 12}, "age"),
+        ({"goal": "lottery"}, "goal"),
+        ({"horizon_years": -3}, "horizon_years"),
+        ({"shoe_size": 44}, "shoe_size"),
+        ({"risk_answers": {"loss_reaction": "hold"}}, "risk_answers"),
+        ({"initial_amount": "a lot"}, "initial_amount"),
+    ],
+)
+def test_allocation_rejects_bad_profiles_naming_the_field(make_client, change, field):
+    profile = {"age": 40, "goal": "retirement", "risk_answers": bold_answers(), **change}
+    response = make_client().post("/api/v1/allocation", json=profile)
+    assert response.status_code == 422
+    assert any(e["field"] == field and e["msg"].startswith(f"{field}:")
+               for e in response.json()["detail"])
+
+
+def test_malformed_json_gets_a_400_that_says_so(make_client):
+    response = make_client().post(
+        "/api/v1/allocation", content=b'{"age": 40,', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "not valid JSON" in response.json()["detail"]
+
+
+def test_a_body_that_is_not_json_gets_a_415(make_client):
+    client = make_client()
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"content-type": content_type} if content_type else {}
+        response = client.post("/api/v1/rebalance", content=b"age=40", headers=headers)
+        assert response.status_code == 415
+        assert "application/json" in response.json()["detail"]
+
+
+def test_an_empty_or_non_object_body_names_the_problem(make_client):
+    client = make_client()
+    empty = client.post("/api/v1/allocation", content=b"", headers={"content-type": "application/json"})
+    listed = client.post("/api/v1/allocation", json=[1, 2])
+    assert empty.status_code == 422 and "body" in messages(empty)
+    assert listed.status_code == 422
+
+
+def test_rebalance_sells_the_overweight_class_when_drift_is_large(make_client):
+    response = make_client().post("/api/v1/rebalance", json={
+        "holdings": {"us_equity": 8_000, "aggregate_bonds": 2_000},
+        "targets": {"us_equity": 0.6, "aggregate_bonds": 0.4},
+    })
+    assert response.status_code == 200, response.text
+    plan = response.json()
+    assert plan["rebalanced"] is True
+    assert plan["drift_before"] == pytest.approx(0.2)
+    assert plan["trades"] == {"us_equity": -2_000.0, "aggregate_bonds": 2_000.0}
+
+
+def test_rebalance_uses_new_money_before_selling(make_client):
+    response = make_client().post("/api/v1/rebalance", json={
+        "holdings": {"us_equity": 6_500, "aggregate_bonds": 3_500},
+        "targets": {"us_equity": 0.6, "aggregate_bonds": 0.4},
+        "contribution": 1_000,
+    })
+    plan = response.json()
+    assert plan["rebalanced"] is False
+    assert all(amount > 0 for amount in plan["trades"].values())
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"holdings": {"bitcoin": 10}, "targets": {"cash": 1}}, "holdings"),
+        ({"holdings": {"cash": 10}, "targets": {"cash": 0.5}}, "targets"),
+        ({"holdings": {"cash": -5}, "targets": {"cash": 1}}, "holdings"),
+        ({"holdings": {"cash": 10}, "targets": {"cash": 1}, "threshold": 2}, "threshold"),
+        ({"targets": {"cash": 1}}, "holdings"),
+    ],
+)
+def test_rebalance_rejects_bad_input_naming_the_field(make_client, body, named):
+    response = make_client().post("/api/v1/rebalance", json=body)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    text = detail if isinstance(detail, str) else " ".join(e["msg"] for e in detail)
+    assert named in text
