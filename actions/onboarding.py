@@ -8,6 +8,7 @@ age ("actually I'm 42") corrects the age whatever question is open.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -49,6 +50,21 @@ def _is_button_only(tracker: Tracker) -> bool:
 
 def _is_age_correction(tracker: Tracker) -> bool:
     return tracker.get_slot("requested_slot") != "age" and stated_age(_text(tracker)) is not None
+
+
+def answers(slot: str):
+    """Validator decorator: an age correction typed at this question leaves it open, unanswered."""
+
+    def wrap(validate):
+        @functools.wraps(validate)
+        def validator(self, value, dispatcher, tracker, domain):
+            if _is_age_correction(tracker):
+                return {slot: None}
+            return validate(self, value, dispatcher, tracker, domain)
+
+        return validator
+
+    return wrap
 
 
 class ValidateOnboardingForm(FormValidationAction):
@@ -100,6 +116,7 @@ class ValidateOnboardingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_noted_age", age=age)
         return self._accept("age", age)
 
+    @answers("goal")
     def validate_goal(self, value, dispatcher, tracker, domain) -> Result:
         choice = chosen(tracker)
         goal = Goal(choice) if choice in {g.value for g in Goal} else match_goal(str(value))
@@ -107,6 +124,7 @@ class ValidateOnboardingForm(FormValidationAction):
             return self._reject("goal", dispatcher, tracker, "utter_invalid_goal")
         return self._accept("goal", goal.value)
 
+    @answers("horizon_years")
     def validate_horizon_years(self, value, dispatcher, tracker, domain) -> Result:
         text = str(value)
         years = parse_years(text)
@@ -129,18 +147,22 @@ class ValidateOnboardingForm(FormValidationAction):
                                 max=f"{maximum:,.0f}")
         return self._accept(slot, float(amount))
 
+    @answers("initial_amount")
     def validate_initial_amount(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("initial_amount", value, dispatcher, tracker, parse_amount,
                             MAX_INITIAL, "utter_invalid_amount")
 
+    @answers("monthly_contribution")
     def validate_monthly_contribution(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("monthly_contribution", value, dispatcher, tracker, parse_monthly,
                             MAX_MONTHLY, "utter_invalid_amount")
 
+    @answers("target_amount")
     def validate_target_amount(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("target_amount", value, dispatcher, tracker, parse_amount,
                             MAX_TARGET, "utter_invalid_target")
 
+    @answers("income_stability")
     def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
         choice = chosen(tracker)
         valid = {s.value for s in IncomeStability}
@@ -151,6 +173,8 @@ class ValidateOnboardingForm(FormValidationAction):
         return self._accept("income_stability", IncomeStability(stability).value)
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker) -> Result:
+        if _is_age_correction(tracker):
+            return {slot: None}
         question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
         choice = chosen(tracker)
         option = choice if choice in {o.id for o in question.options} else None

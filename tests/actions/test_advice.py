@@ -1,0 +1,96 @@
+"""The recommendation action calls the real engine, records what it showed, and handles what-ifs."""
+
+import pytest
+from conftest import SENDER, responses, rows, run, tracker
+
+from actions.advice import ConfirmAnswers, Recommend, WhatIf
+from db.models import SuitabilityRecord
+
+CALM_ANSWERS = {
+    "q_loss_reaction": "hold", "q_max_loss": "loss_20", "q_return_priority": "balanced_growth",
+    "q_risk_self_view": "calculated", "q_gamble_choice": "half_2500", "q_outcome_range": "moderate",
+    "q_experience": "some",
+}
+PROFILE = {
+    "age": 35, "goal": "retirement", "horizon_years": 30.0, "initial_amount": 50_000.0,
+    "monthly_contribution": 500.0, "target_amount": 1_000_000.0, "income_stability": "stable",
+    **CALM_ANSWERS,
+}
+
+
+def payload(messages):
+    return next(m["custom"] for m in messages if m.get("custom"))
+
+
+def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain, database):
+    messages, slots = run(Recommend(), tracker(slots=PROFILE), domain)
+    text = next(m for m in messages if m.get("response") == "utter_recommendation")
+    assert "%" in text["allocation"] and "US equities" in text["allocation"]
+    assert text["disclosures"] and text["explanation"]
+    assert "utter_probability_of_target" in responses(messages)
+    data = payload(messages)
+    assert data["type"] == "allocation"
+    assert sum(data["weights"].values()) == pytest.approx(1.0, abs=0.002)
+    assert set(data["groups"]) == {"equity", "bonds", "cash", "alternatives"}
+    assert 0 < data["probability_of_target"] < 1
+    assert data["bad_year"] < 0 < data["expected_return"]
+    [record] = rows(database, SuitabilityRecord)
+    assert record.conversation_id == SENDER
+    assert record.weights == data["weights"]
+    assert record.inputs["age"] == 35 and record.disclosures
+    assert slots["recommended"] is True and slots["recommendation_id"] == record.id
+
+
+def test_no_target_means_no_probability(domain, database):
+    messages, _ = run(Recommend(), tracker(slots={**PROFILE, "target_amount": 0.0}), domain)
+    assert payload(messages)["probability_of_target"] is None
+    assert "utter_probability_of_target" not in responses(messages)
+
+
+def test_inconsistent_answers_are_explained_and_need_confirmation(domain, database):
+    flagged = {**PROFILE, "q_loss_reaction": "sell_all", "q_return_priority": "maximum_growth"}
+    messages, slots = run(Recommend(), tracker(slots=flagged), domain)
+    assert "utter_flag_sell_on_drop_wants_growth" in responses(messages)
+    assert responses(messages)[-1] == "utter_flagged_answers"
+    assert slots == {"answers_inconsistent": True}
+    assert rows(database, SuitabilityRecord) == []
+
+    _, confirmed = run(ConfirmAnswers(), tracker(slots=flagged), domain)
+    messages, _ = run(Recommend(), tracker(slots={**flagged, **confirmed}), domain)
+    assert payload(messages)["type"] == "allocation"
+    [record] = rows(database, SuitabilityRecord)
+    assert record.answers_confirmed
+    assert "sell_on_drop_wants_growth" in {flag["code"] for flag in record.flags}
+
+
+def test_more_and_less_risk_move_the_equity_share(domain, database):
+    base, _ = run(Recommend(), tracker(slots=PROFILE), domain)
+    more, more_slots = run(WhatIf(), tracker(slots=PROFILE, intent="more_risk",
+                                             text="what if I take more risk"), domain)
+    less, _ = run(WhatIf(), tracker(slots=PROFILE, intent="less_risk", text="less risk"), domain)
+    equity = [payload(m)["groups"]["equity"] for m in (less, base, more)]
+    assert equity[0] < equity[1] < equity[2]
+    assert more_slots["q_max_loss"] == "loss_30"
+    assert [r.trigger for r in rows(database, SuitabilityRecord)] == [
+        "onboarding", "what_if:more_risk", "what_if:less_risk"]
+
+
+def test_retiring_earlier_shortens_the_horizon(domain, database):
+    messages, slots = run(WhatIf(), tracker(slots=PROFILE, intent="what_if_retire_at",
+                                            text="what if I retire at 60"), domain)
+    assert slots["horizon_years"] == 25
+    assert payload(messages)["projection"]["years"] == 25
+
+
+def test_a_monthly_what_if_changes_the_projection(domain, database):
+    base, _ = run(Recommend(), tracker(slots=PROFILE), domain)
+    more, slots = run(WhatIf(), tracker(slots=PROFILE, intent="what_if_monthly",
+                                        text="what if I invest 1,500 a month"), domain)
+    assert slots["monthly_contribution"] == 1500
+    assert payload(more)["projection"]["median"] > payload(base)["projection"]["median"]
+
+
+def test_what_if_before_any_answers_asks_to_start(domain, database):
+    messages, slots = run(WhatIf(), tracker(intent="more_risk", text="more risk"), domain)
+    assert responses(messages) == ["utter_what_if_needs_profile"]
+    assert slots == {}

@@ -1,0 +1,87 @@
+"""Greeting by lifecycle stage, explanations, handoff requests and the satisfaction rating."""
+
+from datetime import datetime
+
+import pytest
+from conftest import SENDER, responses, rows, run, tracker
+
+from actions.conversation import Explain, Greet, Handoff, RecordRating, ValidateSatisfactionForm
+from db.models import Client, HandoffRequest, LifecycleScore, OfferRecord, SurveyAnswer
+from db.session import session_scope
+
+
+def add_client(engine, stage=None, next_best_action=None):
+    with session_scope(engine) as session:
+        session.add(Client(id=7, name="Ada", created_at=datetime(2024, 1, 1), aum=10_000.0,
+                           segment="retail", products="", do_not_contact=False))
+        if stage:
+            session.flush()
+            session.add(LifecycleScore(client_id=7, as_of=datetime(2026, 11, 1), stage=stage,
+                                       churn_risk=0.4, expected_value=1.0, reasons="",
+                                       next_best_action=next_best_action, model_version="t"))
+
+
+def test_a_prospect_is_offered_onboarding(domain, database):
+    messages, slots = run(Greet(), tracker(intent="greet", text="hi"), domain)
+    assert responses(messages) == ["utter_greet_prospect"]
+    assert slots["lifecycle_stage"] == "prospect"
+
+
+def test_a_typed_id_is_not_trusted_only_metadata_is(domain, database):
+    add_client(database, stage="growth")
+    _, slots = run(Greet(), tracker(intent="greet", text="hi, I'm client 7"), domain)
+    assert slots["lifecycle_stage"] == "prospect"
+    messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata={"client_id": 7}),
+                          domain)
+    assert messages[0] == {**messages[0], "response": "utter_greet_client", "client_name": "Ada"}
+    assert responses(messages)[1] == "utter_stage_growth"
+    assert slots["client_id"] == 7
+
+
+def test_a_declining_client_gets_the_retention_offer_recorded(domain, database):
+    add_client(database, stage="decline", next_best_action="fee_review")
+    messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata={"client_id": 7}),
+                          domain)
+    assert "utter_stage_decline" in responses(messages)
+    [offer] = rows(database, OfferRecord)
+    assert (offer.offer, offer.answer, offer.client_id) == ("fee_review", None, 7)
+    run(Handoff(), tracker(slots=slots, intent="affirm", text="yes"), domain)
+    assert [o.answer for o in rows(database, OfferRecord)] == [None, "accepted"]
+    [handoff] = rows(database, HandoffRequest)
+    assert handoff.reason == "retention_review_accepted"
+
+
+@pytest.mark.parametrize(("entity", "response"), [
+    ("bonds", "utter_explain_bonds"), ("alternatives", "utter_explain_alternatives"),
+    (None, "utter_explain_unknown"), ("why_allocation", "utter_explain_why_no_allocation"),
+])
+def test_explanations(domain, database, entity, response):
+    entities = [{"entity": "concept", "value": entity}] if entity else []
+    messages, _ = run(Explain(), tracker(intent="explain", entities=entities), domain)
+    assert responses(messages) == [response]
+    assert response in domain["responses"]
+
+
+def test_handoff_request_is_recorded_for_staff(domain, database):
+    messages, _ = run(Handoff(), tracker(intent="request_human", text="get me a human"), domain)
+    [handoff] = rows(database, HandoffRequest)
+    assert (handoff.conversation_id, handoff.reason) == (SENDER, "request_human")
+    assert handoff.last_message == "get me a human"
+    assert messages[0]["reference"] == handoff.id
+
+
+@pytest.mark.parametrize(("text", "rating"), [("4", 4), ("five", 5), ("9", None), ("meh", None)])
+def test_ratings_from_1_to_5(domain, text, rating):
+    state = tracker(slots={"requested_slot": "rating"}, text=text, candidates={"rating": text},
+                    active_loop="satisfaction_form")
+    messages, slots = run(ValidateSatisfactionForm(), state, domain)
+    assert slots["rating"] == rating
+    assert (messages == []) == (rating is not None)
+
+
+def test_a_rating_is_recorded_once(domain, database):
+    messages, slots = run(RecordRating(), tracker(slots={"rating": 4}), domain)
+    [answer] = rows(database, SurveyAnswer)
+    assert (answer.survey, answer.answer) == ("satisfaction", "4")
+    assert slots["recommended"] is False
+    assert responses(messages) == ["utter_thanks_for_rating"]

@@ -1,0 +1,104 @@
+"""The onboarding form reads answers the way people type them and re-asks clearly."""
+
+import pytest
+from conftest import responses, run, tracker
+
+from actions.onboarding import AskHorizon, AskRiskQuestion, ValidateOnboardingForm
+from engine.questionnaire import questionnaire
+
+FORM = "onboarding_form"
+
+
+def answer(domain, slot, text, slots=None, entities=None):
+    state = tracker(
+        slots={"requested_slot": slot, **(slots or {})}, text=text,
+        candidates={slot: text}, entities=entities, active_loop=FORM,
+    )
+    return run(ValidateOnboardingForm(), state, domain)
+
+
+@pytest.mark.parametrize(("text", "age"), [("thirty-five", 35), ("35 years old", 35), ("I'm 42", 42)])
+def test_ages_in_words_and_digits_are_accepted(domain, text, age):
+    messages, slots = answer(domain, "age", text)
+    assert slots["age"] == age
+    assert messages == []
+
+
+def test_an_impossible_age_is_refused_with_the_valid_range(domain):
+    messages, slots = answer(domain, "age", "I'm 200")
+    assert slots["age"] is None
+    assert messages[0]["response"] == "utter_invalid_age"
+    assert (messages[0]["min"], messages[0]["max"]) == (18, 100)
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [("initial_amount", "$50k", 50_000), ("initial_amount", "1.5 million", 1_500_000),
+     ("initial_amount", "5,000", 5_000), ("monthly_contribution", "500 a month", 500),
+     ("monthly_contribution", "none", 0), ("target_amount", "no target", 0),
+     ("horizon_years", "in 15 years", 15)],
+)
+def test_amounts_and_years_in_the_usual_forms(domain, slot, text, value):
+    _, slots = answer(domain, slot, text)
+    assert slots[slot] == pytest.approx(value)
+
+
+def test_a_correction_of_the_age_mid_form_updates_it_and_keeps_the_open_question(domain):
+    messages, slots = answer(domain, "initial_amount", "actually I'm 42", slots={"age": 35})
+    assert slots["age"] == 42
+    assert slots["initial_amount"] is None
+    assert responses(messages) == ["utter_noted_age"]
+
+
+def test_a_retirement_age_answer_becomes_years_to_go(domain):
+    _, slots = answer(domain, "horizon_years", "at 60", slots={"age": 40})
+    assert slots["horizon_years"] == 20
+
+
+def test_goals_from_buttons_and_from_typed_words(domain):
+    _, slots = answer(domain, "goal", '/inform{"choice": "education"}',
+                      entities=[{"entity": "choice", "value": "education"}])
+    assert slots["goal"] == "education"
+    _, slots = answer(domain, "goal", "saving for a house")
+    assert slots["goal"] == "major_purchase"
+
+
+def test_risk_answers_from_buttons_and_typed_text(domain):
+    _, slots = answer(domain, "q_max_loss", "more than 30%")
+    assert slots["q_max_loss"] == "loss_over_30"
+    _, slots = answer(domain, "q_loss_reaction", "x", entities=[{"entity": "choice", "value": "hold"}])
+    assert slots["q_loss_reaction"] == "hold"
+    messages, slots = answer(domain, "q_loss_reaction", "purple")
+    assert slots["q_loss_reaction"] is None
+    assert "Sell everything" in messages[0]["options"]
+
+
+def test_three_failed_attempts_offer_a_human(domain):
+    failures = []
+    for attempt in range(3):
+        messages, slots = answer(domain, "age", "banana", slots={"failed_attempts": attempt})
+        failures.append("utter_offer_handoff" in responses(messages))
+    assert failures == [False, False, True]
+    assert slots["failed_attempts"] == 0
+
+
+def test_income_stability(domain):
+    _, slots = answer(domain, "income_stability", "it's irregular, I'm self-employed")
+    assert slots["income_stability"] == "unstable"
+
+
+def test_horizon_question_offers_the_engine_default(domain):
+    messages, _ = run(AskHorizon(), tracker(slots={"goal": "retirement", "age": 40}), domain)
+    assert messages[0]["response"] == "utter_ask_horizon_years"
+    assert messages[0]["default_horizon"] == 25
+
+
+def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain):
+    names = {cls().name() for cls in AskRiskQuestion.__subclasses__()}
+    assert names == {f"action_ask_q_{q}" for q in questionnaire().ids}
+    assert names <= set(domain["actions"])
+    action = next(c() for c in AskRiskQuestion.__subclasses__() if c.question_id == "max_loss")
+    messages, _ = run(action, tracker(), domain)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == '/inform{"choice": "loss_5"}'
+    assert len(payloads) == len(questionnaire().question("max_loss").options)
