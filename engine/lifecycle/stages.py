@@ -7,6 +7,7 @@ distinct displayed figure, so a million clients cost little more than a thousand
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def _reason_text(template: str, values: np.ndarray) -> np.ndarray:
     """``template`` filled with each value, formatting each distinct rounded figure once."""
     if "{value" not in template:
         return np.full(values.size, template, dtype=object)
-    rounded = np.round(np.nan_to_num(values.astype(float)), 3)
+    spec = re.search(r"\{value:[^}]*\.(\d)([f%])\}", template)
+    digits = int(spec.group(1)) + (2 if spec.group(2) == "%" else 0) if spec else 3
+    rounded = np.round(np.nan_to_num(values.astype(float)), digits)
     distinct, inverse = np.unique(rounded, return_inverse=True)
     return np.array([template.format(value=v) for v in distinct], dtype=object)[inverse]
 
