@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.optimizer.qp import Factorization, QuadraticProgram, solve_qp
+from engine.optimizer.qp import ActiveRows, Factorization, QuadraticProgram, solve_qp
 
 
 @dataclass(frozen=True)
@@ -33,53 +33,64 @@ class Segment:
         return self.w0 + t * self.w1
 
 
-class _Path:
-    """Linear algebra of the frontier path for one covariance, return vector and constraint set."""
+class _Walk:
+    """State of the walk along the path: the binding rows and the inverse of their Gram matrix.
 
-    def __init__(self, factorization: Factorization, expected_returns: np.ndarray):
-        self.f = factorization
-        problem = factorization.problem
-        self.C, self.b, self.n_eq = problem.constraints, problem.rhs, problem.n_eq
-        self.mu = expected_returns
-        self.H_mu = factorization.inverse_times(expected_returns)
-        self.C_H_mu = self.C @ self.H_mu
-        self.scale = 1.0 + float(np.max(np.abs(self.H_mu)))
+    Every quantity the walk needs is affine in ``t`` and computed for all rows at once from the
+    multipliers ``u(t) = U[:, 0] + t U[:, 1]`` of the binding rows.
+    """
 
-    def segment(self, active: tuple[int, ...], start: float) -> tuple[Segment, int] | None:
-        """The segment of ``active`` from ``start`` and the constraint whose event ends it.
+    def __init__(self, factorization: Factorization, expected_returns: np.ndarray,
+                 active: tuple[int, ...]):
+        f = factorization
+        problem = f.problem
+        C, b = problem.constraints, problem.rhs
+        self.f, self.mu, self.n_eq = f, expected_returns, problem.n_eq
+        H_mu = f.inverse_times(expected_returns)
+        C_H_mu = C @ H_mu
+        # Right-hand sides of the multipliers' system and offsets of slacks and weights, as the
+        # constant and the t-coefficient side by side.
+        self.rhs = np.column_stack([b, -C_H_mu])
+        self.slack_offset = np.column_stack([-b, C_H_mu])
+        self.weight_offset = np.column_stack([np.zeros_like(H_mu), H_mu])
+        self.scale = 1.0 + float(np.abs(H_mu).max())
+        self.active = ActiveRows(f.CHC)
+        self.active.reset(active)
 
-        None when ``active`` is not optimal at ``start`` (a degenerate pivot).
+    def segment(self, start: float) -> tuple[Segment, int] | None:
+        """The segment of the current binding rows from ``start`` and the row whose event ends it.
+
+        None when these rows are not optimal at ``start`` (after a degenerate event).
         """
-        idx = np.asarray(active, dtype=int)
-        if len(idx):
-            M = self.f.CHC[np.ix_(idx, idx)]
-            rhs = np.column_stack([self.b[idx], -self.C_H_mu[idx]])
-            try:
-                u = np.linalg.solve(M, rhs)
-            except np.linalg.LinAlgError:
-                return None
-            w0 = self.f.HC[:, idx] @ u[:, 0]
-            w1 = self.H_mu + self.f.HC[:, idx] @ u[:, 1]
-        else:
-            u = np.zeros((0, 2))
-            w0, w1 = np.zeros_like(self.H_mu), self.H_mu.copy()
-        # Conditions that must stay >= 0 along the segment, as g0 + t * g1: multipliers of the
-        # binding inequalities and slacks of the others.
-        inactive = np.setdiff1d(np.arange(self.n_eq, len(self.b)), idx)
-        binding = idx[idx >= self.n_eq]
-        g0 = np.concatenate([u[idx >= self.n_eq, 0], self.C[inactive] @ w0 - self.b[inactive]])
-        g1 = np.concatenate([u[idx >= self.n_eq, 1], self.C[inactive] @ w1])
-        who = np.concatenate([binding, inactive])
-        tol = 1e-9 * self.scale * (1.0 + start)
-        if np.any(g0 + start * g1 < -tol):
+        rows = self.active.rows
+        U = self.active.inverse.dot(self.rhs.take(rows, axis=0))
+        # Conditions that must stay >= 0 on the segment, as g[:, 0] + t g[:, 1]: the slacks of the
+        # rows that do not bind and the multipliers of the inequalities that do.
+        g = self.f.CHC.take(rows, axis=1).dot(U) + self.slack_offset
+        g[rows] = U
+        g[: self.n_eq] = (np.inf, 0.0)
+        if np.any(g[:, 0] + start * g[:, 1] < -1e-9 * (1.0 + start * self.scale)):
             return None
-        falling = g1 < -1e-12 * self.scale
+        falling = np.flatnonzero(g[:, 1] < -1e-12 * self.scale)
         end, event = np.inf, -1
-        if falling.any():
-            hits = np.maximum(-g0[falling] / g1[falling], start)
+        if len(falling):
+            hits = -g[falling, 0] / g[falling, 1]
             k = int(np.argmin(hits))
-            end, event = float(hits[k]), int(who[falling][k])
-        return Segment(tuple(int(j) for j in idx), start, end, w0, w1), event
+            end, event = max(float(hits[k]), start), int(falling[k])
+        W = self.f.HC.take(rows, axis=1).dot(U) + self.weight_offset
+        return Segment(tuple(rows.tolist()), start, end, W[:, 0], W[:, 1]), event
+
+    def pivot(self, event: int) -> bool:
+        """Add or drop row ``event``; False when adding it leaves a dependent set."""
+        where = np.flatnonzero(self.active.rows == event)
+        if len(where):
+            self.active.drop(int(where[0]))
+            return True
+        r, change = self.active.direction(event)
+        if change[event] <= 1e-10 * self.f.CHC[event, event]:
+            return False
+        self.active.add(event, r, change[event])
+        return True
 
 
 def critical_line(factorization: Factorization, expected_returns: np.ndarray) -> Iterator[Segment]:
@@ -97,36 +108,43 @@ def critical_line(factorization: Factorization, expected_returns: np.ndarray) ->
     QPInfeasibleError
         When the constraints admit no portfolio.
     """
-    path = _Path(factorization, expected_returns)
     problem = factorization.problem
-    min_variance = QuadraticProgram(problem.hessian, np.zeros_like(path.mu), problem.constraints,
-                                    problem.rhs, problem.n_eq)
-    active = solve_qp(min_variance, factorization).active
+    zero = np.zeros_like(expected_returns, dtype=float)
+    min_variance = QuadraticProgram(problem.hessian, zero, problem.constraints, problem.rhs,
+                                    problem.n_eq)
+    walk = _Walk(factorization, expected_returns, solve_qp(min_variance, factorization).active)
     start = 0.0
-    limit = 4 * (problem.constraints.shape[0] + problem.constraints.shape[1]) + 10
+    stalled = 0
+    limit = 4 * sum(problem.constraints.shape) + 10
     for _ in range(limit):
-        found = path.segment(active, start)
-        if found is None:
-            found = _resolve(path, problem, start)
+        found = walk.segment(start)
+        if found is None or stalled > 2:
+            found = _resolve(walk, problem, start)
+            stalled = 0
         segment, event = found
-        yield segment
+        if segment.end > segment.start:
+            yield segment
+            stalled = 0
+        else:
+            stalled += 1  # several rows change at the same t: keep pivoting, then solve afresh
         if segment.end == np.inf:
             return
         start = segment.end
-        active = tuple(sorted(set(segment.active) ^ {event}))
+        if not walk.pivot(event):
+            stalled = 3
     raise RuntimeError("the efficient frontier path did not terminate (cycling)")
 
 
-def _resolve(path: _Path, problem: QuadraticProgram, start: float) -> tuple[Segment, int]:
-    """After a degenerate event (several constraints changing at once), solve afresh a little
-    further along the path and take the binding set found there."""
+def _resolve(walk: _Walk, problem: QuadraticProgram, start: float) -> tuple[Segment, int]:
+    """After a degenerate event (several rows changing at the same t), solve afresh a little
+    further along the path and take the binding rows found there."""
     probe = start + 1e-7 * (1.0 + start)
-    shifted = QuadraticProgram(problem.hessian, probe * path.mu, problem.constraints,
+    shifted = QuadraticProgram(problem.hessian, probe * walk.mu, problem.constraints,
                                problem.rhs, problem.n_eq)
-    active = solve_qp(shifted, path.f).active
-    found = path.segment(active, probe)
+    walk.active.reset(solve_qp(shifted, walk.f).active)
+    found = walk.segment(probe)
     if found is None:
         raise RuntimeError("the efficient frontier path is degenerate beyond repair")
     segment, event = found
-    # The probe's segment is exact on [probe, end]; it also holds back to start up to ~1e-7.
+    # Exact on [probe, end]; the same formula holds back to start up to ~1e-7 in t.
     return Segment(segment.active, start, segment.end, segment.w0, segment.w1), event

@@ -72,7 +72,7 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
         raise ValueError(f"covariance has values that are not finite numbers for: "
                          f"{_names(labels[bad_rows])}")
     scale = float(np.max(np.abs(cov)))
-    if not np.allclose(cov, cov.T, rtol=1e-9, atol=1e-12 * scale):
+    if np.max(np.abs(cov - cov.T)) > 1e-9 * scale:
         i, j = np.unravel_index(np.argmax(np.abs(cov - cov.T)), cov.shape)
         raise ValueError(
             f"covariance is not symmetric: {labels[i]}/{labels[j]} = {cov[i, j]:.6g} but "
@@ -81,6 +81,11 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
     cov = 0.5 * (cov + cov.T)
     if np.any(np.diag(cov) < 0):
         raise ValueError(f"covariance has negative variances for: {_names(labels[np.diag(cov) < 0])}")
+    try:
+        np.linalg.cholesky(cov)  # succeeds for positive definite matrices: the common, fast case
+        return mu, cov
+    except np.linalg.LinAlgError:
+        pass
     eigenvalues = np.linalg.eigvalsh(cov)
     if eigenvalues[0] < -PSD_TOL * max(eigenvalues[-1], np.finfo(float).tiny):
         raise ValueError(

@@ -7,7 +7,7 @@ Every objective is solved exactly (see :mod:`engine.optimizer.qp` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from numbers import Real
 
@@ -65,14 +65,15 @@ class _Portfolio:
         except QPInfeasibleError as exc:
             raise self._contradiction(exc) from None
 
-    def path(self) -> list[Segment]:
+    def path(self) -> Iterator[Segment]:
+        """The frontier's segments, computed as they are consumed."""
         try:
-            return list(critical_line(self.factorization, self.mu))
+            yield from critical_line(self.factorization, self.mu)
         except QPInfeasibleError as exc:
             raise self._contradiction(exc) from None
 
     def max_return(self) -> float:
-        last = self.path()[-1]
+        *_, last = self.path()
         return float(self.mu @ last.weights(last.start))
 
     def volatility(self, w: np.ndarray) -> float:
@@ -91,7 +92,7 @@ class _Portfolio:
 
     def target_volatility(self, target: float) -> np.ndarray:
         cov = self.cov
-        segments = iter(self.path())
+        segments = self.path()
         first = next(segments)
         lowest = self.volatility(first.weights(first.start))
         if target < lowest * (1 - 1e-12):
@@ -252,7 +253,7 @@ def efficient_frontier(
     rf = _number(risk_free_rate, "risk_free_rate")
     portfolio = _request(expected_returns, covariance, bounds, group_bounds)
     mu = portfolio.mu
-    segments = portfolio.path()
+    segments = list(portfolio.path())
     # Returns rise linearly in t on each segment; find each target's segment and solve for t.
     starts = np.array([mu @ s.weights(s.start) for s in segments])
     last = segments[-1]

@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
 
 #: Relative size of the ridge added to a covariance that is singular (e.g. a duplicated asset), so
 #: that a unique optimum exists; it moves the optimum's variance by about this fraction.
@@ -89,37 +88,40 @@ class Factorization:
     """Products with the inverse Hessian ``H = P^-1`` shared by every solve on the same matrices.
 
     ``HC = H C'`` and ``CHC = C H C'``; the dual method only needs these, so they are computed once
-    per covariance and constraint set (the efficient frontier reuses them for every point).
+    per covariance and constraint set (the efficient frontier reuses them for every point). At a
+    few dozen variables the explicit inverse is cheaper than triangular solves on every call.
     """
 
     problem: QuadraticProgram
     ridge: float
-    factor: tuple = field(repr=False)
+    H: np.ndarray = field(repr=False)
     HC: np.ndarray = field(repr=False)
     CHC: np.ndarray = field(repr=False)
 
     def inverse_times(self, v: np.ndarray) -> np.ndarray:
-        return cho_solve(self.factor, v)
+        return self.H.dot(v)
 
 
 def factorize(problem: QuadraticProgram) -> Factorization:
-    """Factor the Hessian (adding a tiny ridge when it is only semi-definite)."""
+    """Invert the Hessian (adding a tiny ridge when it is only semi-definite)."""
     P = problem.hessian
     n = P.shape[0]
     scale = float(np.max(np.abs(np.diag(P)))) if n else 1.0
     scale = scale if scale > 0 else 1.0
     ridge = 0.0
     try:
-        factor = cho_factor(P, lower=True, check_finite=False)
+        L = np.linalg.cholesky(P)
         # A pivot many orders below the diagonal means a (numerically) singular matrix.
-        if np.min(np.abs(np.diag(factor[0]))) ** 2 < 1e-13 * scale:
+        if np.min(np.abs(np.diag(L))) ** 2 < 1e-13 * scale:
             raise np.linalg.LinAlgError("nearly singular")
     except np.linalg.LinAlgError:
         ridge = RIDGE * scale
-        factor = cho_factor(P + ridge * np.eye(n), lower=True, check_finite=False)
+        L = np.linalg.cholesky(P + ridge * np.eye(n))
+    L_inv = np.linalg.inv(L)
+    H = L_inv.T @ L_inv
     C = problem.constraints
-    HC = cho_solve(factor, C.T)
-    return Factorization(problem=problem, ridge=ridge, factor=factor, HC=HC, CHC=C @ HC)
+    HC = H @ C.T
+    return Factorization(problem=problem, ridge=ridge, H=H, HC=HC, CHC=C @ HC)
 
 
 def solve_qp(problem: QuadraticProgram, factorization: Factorization | None = None,
@@ -141,89 +143,151 @@ def solve_qp(problem: QuadraticProgram, factorization: Factorization | None = No
         When no point satisfies the constraints; names the contradicting constraints.
     """
     f = factorization if factorization is not None else factorize(problem)
-    C = problem.constraints.copy()
-    b = problem.rhs.astype(float)
-    HC, CHC = f.HC.copy(), f.CHC.copy()
-    n_eq = problem.n_eq
-    m, n = C.shape
-    limit = max_iterations or 10 * (n + m)
-    x = f.inverse_times(problem.linear)
-    active: list[int] = []
-    u = np.zeros(0)
-    redundant: set[int] = set()
-    iterations = 0
-
-    def flip(j: int) -> None:
-        # Approach an equality from whichever side the iterate lies on.
-        C[j] *= -1.0
-        b[j] *= -1.0
-        HC[:, j] *= -1.0
-        CHC[j, :] *= -1.0
-        CHC[:, j] *= -1.0
-
+    m, n = problem.constraints.shape
+    state = _DualActiveSet(problem, f, max_iterations or 10 * (n + m))
+    for p in range(problem.n_eq):
+        state.enforce(p)
     while True:
-        tol = FEASIBILITY_TOL * (1.0 + float(np.max(np.abs(x), initial=0.0)))
-        p = _next_constraint(C, b, x, n_eq, active, redundant, tol)
+        p = state.most_violated()
         if p is None:
             break
-        slack = float(C[p] @ x - b[p])
-        if p < n_eq and slack > 0:
-            flip(p)
-            slack = -slack
+        state.enforce(p)
+    return _polish(problem, f, state.active.rows, state.iterations)
+
+
+class ActiveRows:
+    """Active constraint rows ``R`` and the inverse of their Gram matrix ``C_R H C_R'``.
+
+    The inverse is updated by bordering when a row enters and by a rank-one downdate when one
+    leaves, in preallocated buffers: a change costs a few vector operations, not a factorisation.
+    """
+
+    def __init__(self, CHC: np.ndarray):
+        m = len(CHC)
+        self.CHC = CHC
+        self.size = 0
+        self._rows = np.empty(m, dtype=np.intp)
+        self._inverse = np.empty((m, m))
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self._rows[: self.size]
+
+    @property
+    def inverse(self) -> np.ndarray:
+        return self._inverse[: self.size, : self.size]
+
+    def reset(self, rows) -> None:
+        rows = np.asarray(rows, dtype=np.intp)
+        self.size = len(rows)
+        self._rows[: self.size] = rows
+        self._inverse[: self.size, : self.size] = np.linalg.inv(self.CHC[np.ix_(rows, rows)])
+
+    def direction(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """``r = M^-1 C_R H c_p`` and the change of every row's value per unit step toward ``p``.
+
+        ``CHC`` is symmetric, so rows of it stand for columns (taking rows is the cheap copy).
+        """
+        block = self.CHC.take(self.rows, axis=0)
+        r = self.inverse.dot(block[:, p])
+        return r, self.CHC[p] - r.dot(block)
+
+    def add(self, p: int, r: np.ndarray, curvature: float) -> None:
+        """Append row ``p``, given ``direction(p)[0]`` and its curvature ``(> 0)``."""
+        s, inv = self.size, self._inverse
+        scaled = r / curvature
+        inv[:s, :s] += r[:, None] * scaled
+        inv[:s, s] = inv[s, :s] = -scaled
+        inv[s, s] = 1.0 / curvature
+        self._rows[s] = p
+        self.size = s + 1
+
+    def drop(self, k: int) -> None:
+        """Remove the ``k``-th active row."""
+        s, inv = self.size, self._inverse
+        column = np.delete(inv[:s, k], k)
+        pivot = inv[k, k]
+        inv[k : s - 1, :s] = inv[k + 1 : s, :s]
+        inv[: s - 1, k : s - 1] = inv[: s - 1, k + 1 : s]
+        inv[: s - 1, : s - 1] -= column[:, None] * (column / pivot)
+        self._rows[k : s - 1] = self._rows[k + 1 : s]
+        self.size = s - 1
+
+
+class _DualActiveSet:
+    """Iterate of the dual method: slacks of every constraint, the active rows and multipliers.
+
+    The primal point itself is not carried: it follows from the active set (see :func:`_polish`),
+    and the slacks ``C x - b`` are all a step needs. Equalities enter first and never leave, so
+    they are the leading active rows.
+    """
+
+    def __init__(self, problem: QuadraticProgram, f: Factorization, limit: int):
+        # Local copy: an equality approached from above is negated in place.
+        self.CHC = f.CHC.copy()
+        x = f.inverse_times(problem.linear)
+        self.slack = problem.constraints.dot(x) - problem.rhs
+        self.tol = FEASIBILITY_TOL * (1.0 + float(np.abs(x).max(initial=0.0))
+                                      + float(np.abs(problem.rhs).max(initial=0.0)))
+        self.n_eq = problem.n_eq
+        self.equalities_held = 0
+        self.limit = limit
+        self.iterations = 0
+        self.active = ActiveRows(self.CHC)
+        self._u = np.empty(len(self.slack))
+        self.skip = np.zeros(len(self.slack), dtype=bool)  # active, redundant or an equality
+        self.skip[: self.n_eq] = True
+
+    def most_violated(self) -> int | None:
+        slack = self.slack.copy()
+        slack[self.skip] = np.inf
+        p = int(slack.argmin())
+        return p if slack[p] < -self.tol else None
+
+    def enforce(self, p: int) -> None:
+        """Make constraint ``p`` hold, dropping active inequalities whose multipliers would go
+        negative on the way, and add it to the active set."""
+        CHC, active, equality = self.CHC, self.active, p < self.n_eq
+        if equality and self.slack[p] > 0:
+            # Approach the equality from the side the iterate lies on.
+            CHC[p, :] *= -1.0
+            CHC[:, p] *= -1.0
+            self.slack[p] *= -1.0
         u_p = 0.0
         while True:
-            iterations += 1
-            if iterations > limit:
+            self.iterations += 1
+            if self.iterations > self.limit:
                 raise RuntimeError("quadratic program did not converge (cycling)")
-            if active:
-                idx = np.asarray(active)
-                r = np.linalg.solve(CHC[np.ix_(idx, idx)], CHC[idx, p])
-                z = HC[:, p] - HC[:, idx] @ r
-            else:
-                r = np.zeros(0)
-                z = HC[:, p]
-            curvature = float(C[p] @ z)
-            full = -slack / curvature if curvature > 1e-12 * CHC[p, p] else np.inf
-            partial, k = np.inf, -1
-            for pos, j in enumerate(active):
-                if j >= n_eq and r[pos] > 0 and u[pos] / r[pos] < partial:
-                    partial, k = u[pos] / r[pos], pos
+            r, change = active.direction(p)
+            curvature = change[p]
+            full = -self.slack[p] / curvature if curvature > 1e-12 * CHC[p, p] else np.inf
+            u = self._u[: active.size]
+            # Largest dual step before an active inequality's multiplier reaches zero.
+            ratios = np.divide(u, r, out=np.full(active.size, np.inf), where=r > 0)
+            ratios[: self.equalities_held] = np.inf
+            k = int(ratios.argmin()) if active.size else -1
+            partial = ratios[k] if active.size else np.inf
             if full == np.inf and partial == np.inf:
-                if p < n_eq and abs(slack) <= tol:
-                    redundant.add(p)  # a linear combination of equalities already held
-                    break
-                raise QPInfeasibleError(p, tuple(active))
+                if equality and abs(self.slack[p]) <= self.tol:
+                    return  # a linear combination of the equalities already held
+                raise QPInfeasibleError(p, tuple(int(j) for j in active.rows))
             step = min(full, partial)
             if full < np.inf:
-                x = x + step * z
-                slack += step * curvature
-            u = u - step * r
+                self.slack += step * change
+            u -= step * r
             u_p += step
             if step == full:
-                active.append(p)
-                u = np.append(u, u_p)
-                break
-            del active[k]
-            u = np.delete(u, k)
-    return _polish(problem, f, active, iterations)
+                self._u[active.size] = u_p
+                active.add(p, r, curvature)
+                self.skip[p] = True
+                self.equalities_held += equality
+                return
+            self.skip[active.rows[k]] = False
+            self._u[k : active.size - 1] = self._u[k + 1 : active.size]
+            active.drop(k)
 
 
-def _next_constraint(C, b, x, n_eq, active, redundant, tol) -> int | None:
-    """The first equality not yet held, else the most violated inequality (None when optimal)."""
-    held = set(active) | redundant
-    for j in range(n_eq):
-        if j not in held:
-            return j
-    if C.shape[0] == n_eq:
-        return None
-    slack = C[n_eq:] @ x - b[n_eq:]
-    if held:
-        slack[[j - n_eq for j in held if j >= n_eq]] = np.inf
-    worst = int(np.argmin(slack))
-    return worst + n_eq if slack[worst] < -tol else None
-
-
-def _polish(problem: QuadraticProgram, f: Factorization, active: list[int],
+def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
             iterations: int) -> QPSolution:
     """Recompute the optimum from the final active set in one solve (removes rounding drift).
 
@@ -233,13 +297,12 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: list[int],
     C, b = problem.constraints, problem.rhs
     Hq = f.inverse_times(problem.linear)
     multipliers = np.zeros(C.shape[0])
-    if not active:
+    if not len(active):
         return QPSolution(Hq, multipliers, (), iterations)
-    idx = np.asarray(sorted(active))
-    u = np.linalg.solve(f.CHC[np.ix_(idx, idx)], b[idx] - C[idx] @ Hq)
-    x = Hq + f.HC[:, idx] @ u
-    multipliers[idx] = u
+    idx = np.sort(active)
+    gram = f.CHC.take(idx, axis=0).take(idx, axis=1)
+    u = np.linalg.solve(gram, b.take(idx) - C.take(idx, axis=0).dot(Hq))
+    x = Hq + f.HC.take(idx, axis=1).dot(u)
     # Inequality multipliers are non-negative up to rounding; equalities keep their sign.
-    ineq = idx >= problem.n_eq
-    multipliers[idx[ineq]] = np.maximum(u[ineq], 0.0)
-    return QPSolution(x, multipliers, tuple(int(j) for j in idx), iterations)
+    multipliers[idx] = np.where(idx >= problem.n_eq, np.maximum(u, 0.0), u)
+    return QPSolution(x, multipliers, tuple(idx.tolist()), iterations)
