@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot import errors
 from bot.rate_limit import SlidingWindowLimiter
-from bot.routers import chat, engine_api, pages, staff
+from bot.routers import chat, clients, engine_api, pages, staff
 from bot.security import SecurityHeadersMiddleware
 from bot.sessions import SessionCookieMiddleware
 from bot.settings import Settings
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)
     app.add_middleware(SecurityHeadersMiddleware, production=settings.production)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (engine_api.router, chat.router, pages.router, staff.router):
+    for router in (engine_api.router, clients.router, chat.router, pages.router, staff.router):
         app.include_router(router)
     return app
 

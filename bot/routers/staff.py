@@ -1,7 +1,196 @@
-"""The staff console (placeholder until the review pages land)."""
+"""The staff console: sign-in, conversation list, transcript, review actions, exports, handoff
+queue and overview. Server-rendered; every form carries the session's CSRF token.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from bot import sessions
+from bot.conversations import Filters, Summary, summaries
+from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
+from bot.export import csv_response, json_response
+from bot.overview import overview
+from bot.passwords import verify_password
+from bot.routers.pages import render
+from bot.security import check_csrf
+from bot.transcripts import as_dict, transcript
+from db.accounts import StaffUser
+from db.review import ReviewAction, ReviewEvent
 
 router = APIRouter(prefix="/staff", tags=["staff"], include_in_schema=False)
+PAGE_SIZE = 25
+STAGES = ("prospect", "onboarding", "growth", "mature", "decline", "unscored")
+LIST_COLUMNS = ("conversation_id", "started", "last", "audience", "client_id", "stage",
+                "user_messages", "fallback", "handoff", "rating", "recommendations", "flagged",
+                "reviewed", "tags", "first_message")
+
+
+def staff_page(user: Annotated[StaffUser | None, Depends(signed_in_staff)]) -> StaffUser:
+    """The signed-in member of staff; anyone else is sent to the staff sign-in page."""
+    if user is None:
+        raise HTTPException(status.HTTP_303_SEE_OTHER, "Staff sign-in required.",
+                            headers={"location": "/staff/signin"})
+    return user
+
+
+Staff = Annotated[StaffUser, Depends(staff_page)]
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get((value or "").lower())
+
+
+def list_filters(
+    date_from: date | None = None, date_to: date | None = None,
+    audience: Annotated[str, Query(pattern="^(|prospect|client)$")] = "",
+    stage: Annotated[str, Query(max_length=32)] = "",
+    intent: Annotated[str, Query(max_length=64)] = "",
+    fallback: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+    handoff: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+    flagged: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+    reviewed: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
+    min_rating: Annotated[float | None, Query(ge=0, le=10)] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Filters:
+    return Filters(date_from, date_to, audience or None, stage or None, intent or None,
+                   _yes_no(fallback), _yes_no(handoff), _yes_no(flagged), _yes_no(reviewed),
+                   min_rating, q.strip() or None)
+
+
+ListFilters = Annotated[Filters, Depends(list_filters)]
+
+
+def _row(s: Summary) -> list[object]:
+    return [s.conversation_id, s.started.isoformat(timespec="seconds"),
+            s.last.isoformat(timespec="seconds"), s.audience, s.client_id, s.stage,
+            s.user_messages, s.fallback, s.handoff, s.rating, s.recommendations, s.flagged,
+            s.reviewed, ", ".join(s.tags), s.first_message]
+
+
+def _file_stem(conversation_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", conversation_id)[:64] or "conversation"
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request, session: CurrentSession):
+    return render(request, "staff/signin.html", {"session": session, "error": None})
+
+
+@router.post("/signin", response_class=HTMLResponse)
+def signin(request: Request, db: DB, settings: AppSettings, session: CurrentSession,
+           username: Annotated[str, Form(max_length=80)],
+           password: Annotated[str, Form(max_length=200)],
+           csrf_token: Annotated[str, Form(max_length=100)] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    password_hash = user.password_hash if user is not None and user.active else None
+    if not verify_password(password_hash, password):
+        return render(request, "staff/signin.html",
+                      {"session": session, "error": "Wrong user name or password."},
+                      status.HTTP_401_UNAUTHORIZED)
+    sessions.replace(db, request, settings, session, staff_user_id=user.id)
+    return RedirectResponse("/staff", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/signout")
+def signout(request: Request, db: DB, settings: AppSettings, session: CurrentSession,
+            csrf_token: Annotated[str, Form(max_length=100)] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    sessions.replace(db, request, settings, session)
+    return RedirectResponse("/staff/signin", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", response_class=HTMLResponse)
+def conversation_list(request: Request, db: DB, session: CurrentSession, staff: Staff,
+                      filters: ListFilters, page: Annotated[int, Query(ge=1)] = 1):
+    items = summaries(db, filters)
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    shown = items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    query = request.url.query
+    base = re.sub(r"(^|&)page=\d+", "", query).strip("&")
+    return render(request, "staff/list.html", {
+        "session": session, "staff": staff, "items": shown, "total": len(items), "page": page,
+        "pages": pages, "filters": filters, "stages": STAGES, "params": request.query_params,
+        "base_query": base, "query": query})
+
+
+@router.get("/export.{fmt}")
+def export_list(fmt: str, db: DB, staff: Staff, filters: ListFilters):
+    if fmt not in ("csv", "json"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Export as .csv or .json.")
+    items = summaries(db, filters)
+    if fmt == "csv":
+        return csv_response(LIST_COLUMNS, (_row(s) for s in items), "conversations.csv")
+    return json_response([dict(zip(LIST_COLUMNS, _row(s), strict=True)) for s in items],
+                         "conversations.json")
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation(request: Request, conversation_id: str, db: DB, session: CurrentSession,
+                 staff: Staff):
+    found = transcript(db, conversation_id)
+    if not found.found:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
+    return render(request, "staff/transcript.html", {
+        "session": session, "staff": staff, "t": found, "actions": ReviewAction})
+
+
+@router.post("/conversations/{conversation_id}/review")
+def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
+           action: Annotated[ReviewAction, Form()],
+           value: Annotated[str, Form(max_length=2000)] = "",
+           csrf_token: Annotated[str, Form(max_length=100)] = "",
+           back: Annotated[str, Form(pattern="^(|handoffs)$")] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    value = value.strip()
+    if action in (ReviewAction.tag, ReviewAction.untag, ReviewAction.note) and not value:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"value: a {action.value} needs some text.")
+    if not transcript(db, conversation_id).found:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
+    db.add(ReviewEvent(conversation_id=conversation_id, staff_user_id=staff.id,
+                       action=action.value, value=value, created_at=sessions.utcnow()))
+    target = "/staff/handoffs" if back == "handoffs" else f"/staff/conversations/{conversation_id}"
+    return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/conversations/{conversation_id}/export.{fmt}")
+def export_conversation(conversation_id: str, fmt: str, db: DB, staff: Staff):
+    found = transcript(db, conversation_id)
+    if not found.found or fmt not in ("csv", "json"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation or format.")
+    stem = _file_stem(conversation_id)
+    if fmt == "json":
+        return json_response(as_dict(found), f"{stem}.json")
+    columns = ("time", "kind", "text", "intent", "confidence", "name", "value", "buttons")
+    rows = ([turn.as_dict()[c] for c in columns] for turn in found.turns)
+    return csv_response(columns, rows, f"{stem}.csv")
+
+
+@router.get("/handoffs", response_class=HTMLResponse)
+def handoffs(request: Request, db: DB, session: CurrentSession, staff: Staff):
+    open_items = [s for s in summaries(db, Filters(handoff=True))
+                  if not _closed_after_request(db, s.conversation_id)]
+    return render(request, "staff/handoffs.html",
+                  {"session": session, "staff": staff, "items": open_items})
+
+
+def _closed_after_request(db, conversation_id: str) -> bool:
+    t = transcript(db, conversation_id)
+    closed = [e.created_at for e, _ in t.reviews if e.action == ReviewAction.handoff_closed]
+    requested = [h.created_at for h in t.handoffs] + [
+        turn.when for turn in t.turns if turn.kind == "action" and turn.name == "action_handoff"]
+    return bool(closed) and max(closed) >= max(requested, default=min(closed))
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_page(request: Request, db: DB, session: CurrentSession, staff: Staff):
+    return render(request, "staff/overview.html",
+                  {"session": session, "staff": staff, "o": overview(db)})

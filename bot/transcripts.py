@@ -1,0 +1,137 @@
+"""One conversation in full, for the transcript view and its export.
+
+Each user message comes with its predicted intent and confidence, each bot message with its
+buttons and any recommendation card, each action and each slot as it filled; the project's records
+(recommendations, offers, survey answers, handoff requests), the messages Rasa never received and
+the review trail come alongside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bot.conversations import EVENTS, _data, _when, has_events, review_state
+from db.accounts import StaffUser
+from db.models import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
+from db.review import ReviewEvent, UndeliveredMessage
+
+#: Events shown in the transcript; the rest (session starts, form activations) are plumbing.
+SHOWN = {"user", "bot", "action", "slot"}
+#: Actions that only mark a turn boundary.
+QUIET_ACTIONS = {"action_listen", "action_session_start"}
+
+
+@dataclass
+class Turn:
+    """One line of the transcript."""
+
+    when: datetime
+    kind: str  # user, bot, action, slot, undelivered
+    text: str = ""
+    intent: str | None = None
+    confidence: float | None = None
+    name: str | None = None  # the action or slot name
+    value: object = None  # the slot value
+    buttons: list[dict] = field(default_factory=list)
+    allocation: dict | None = None
+
+    def as_dict(self) -> dict:
+        return {"time": self.when.isoformat(timespec="seconds"), "kind": self.kind,
+                "text": self.text, "intent": self.intent, "confidence": self.confidence,
+                "name": self.name, "value": self.value,
+                "buttons": [b.get("title") for b in self.buttons] or None,
+                "allocation": self.allocation}
+
+
+@dataclass
+class Transcript:
+    conversation_id: str
+    turns: list[Turn]
+    recommendations: list[SuitabilityRecord]
+    offers: list[OfferRecord]
+    surveys: list[SurveyAnswer]
+    handoffs: list[HandoffRequest]
+    reviews: list[tuple[ReviewEvent, str]]  # each action with the staff member's name
+    state: dict
+
+    @property
+    def found(self) -> bool:
+        return bool(self.turns or self.recommendations or self.handoffs or self.reviews)
+
+
+def _turn(kind: str, timestamp: float, intent: str | None, action: str | None, raw: str) -> Turn | None:
+    data = _data(raw)
+    when = _when(timestamp)
+    if kind == "user":
+        parsed = (data.get("parse_data") or {}).get("intent") or {}
+        confidence = parsed.get("confidence")
+        return Turn(when, "user", str(data.get("text") or ""), intent or parsed.get("name"),
+                    float(confidence) if isinstance(confidence, int | float) else None)
+    if kind == "bot":
+        extra = data.get("data") or {}
+        custom = extra.get("custom")
+        allocation = custom if isinstance(custom, dict) and custom.get("type") == "allocation" else None
+        buttons = [b for b in extra.get("buttons") or [] if isinstance(b, dict)]
+        return Turn(when, "bot", str(data.get("text") or ""), buttons=buttons, allocation=allocation)
+    if kind == "action" and action and action not in QUIET_ACTIONS:
+        return Turn(when, "action", name=action)
+    if kind == "slot":
+        return Turn(when, "slot", name=str(data.get("name")), value=data.get("value"))
+    return None
+
+
+def transcript(db: Session, conversation_id: str) -> Transcript:
+    turns: list[Turn] = []
+    if has_events(db):
+        rows = db.execute(
+            sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
+                      EVENTS.c.action_name, EVENTS.c.data)
+            .where(EVENTS.c.sender_id == conversation_id)
+            .where(EVENTS.c.type_name.in_(SHOWN))
+            .order_by(EVENTS.c.timestamp, EVENTS.c.id))
+        turns = [t for t in (_turn(*row) for row in rows) if t is not None]
+    for message in db.scalars(sa.select(UndeliveredMessage)
+                              .where(UndeliveredMessage.conversation_id == conversation_id)):
+        turns.append(Turn(message.created_at, "undelivered", message.text, name=message.reason))
+    turns.sort(key=lambda t: t.when)
+
+    def records(model):
+        return list(db.scalars(sa.select(model).where(model.conversation_id == conversation_id)
+                               .order_by(model.created_at, model.id)))
+
+    reviews = db.execute(
+        sa.select(ReviewEvent, StaffUser.username)
+        .join(StaffUser, StaffUser.id == ReviewEvent.staff_user_id)
+        .where(ReviewEvent.conversation_id == conversation_id)
+        .order_by(ReviewEvent.created_at, ReviewEvent.id)).tuples().all()
+    state = review_state(db, [conversation_id]).get(
+        conversation_id, {"flagged": False, "reviewed": False, "tags": []})
+    return Transcript(conversation_id, turns, records(SuitabilityRecord), records(OfferRecord),
+                      records(SurveyAnswer), records(HandoffRequest), list(reviews), state)
+
+
+def as_dict(t: Transcript) -> dict:
+    """The whole transcript as plain JSON-ready data (the JSON export)."""
+    return {
+        "conversation_id": t.conversation_id,
+        "review": t.state,
+        "turns": [turn.as_dict() for turn in t.turns],
+        "recommendations": [
+            {"time": r.created_at.isoformat(timespec="seconds"), "risk_score": r.risk_score,
+             "weights": r.weights, "expected_return": r.expected_return,
+             "volatility": r.volatility, "bad_year": r.bad_year,
+             "probability_of_target": r.probability_of_target, "flags": r.flags,
+             "engine_version": r.engine_version} for r in t.recommendations],
+        "offers": [{"time": o.created_at.isoformat(timespec="seconds"), "offer": o.offer,
+                    "answer": o.answer} for o in t.offers],
+        "surveys": [{"survey": s.survey, "question": s.question, "answer": s.answer}
+                    for s in t.surveys],
+        "handoffs": [{"time": h.created_at.isoformat(timespec="seconds"), "reason": h.reason}
+                     for h in t.handoffs],
+        "review_trail": [{"time": e.created_at.isoformat(timespec="seconds"), "staff": name,
+                          "action": e.action, "value": e.value} for e, name in t.reviews],
+    }
