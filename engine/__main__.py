@@ -15,7 +15,6 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.assumptions import AssumptionsError
 from engine.profile import (
     GOAL_ALIASES,
     Goal,
@@ -89,13 +88,12 @@ def _profile(args: argparse.Namespace) -> InvestorProfile:
 
 def _run_recommend(args: argparse.Namespace) -> int:
     profile = _profile(args)
-    from engine.optimizer import InfeasibleError  # after validation: the optimizer loads slowly
-    from engine.recommendation import recommend
+    from engine.recommendation import recommend  # after validation: it loads the optimizer
 
     try:
         recommendation = recommend(profile, assumptions=args.assumptions, seed=args.seed,
                                    paths=args.paths, language=args.language)
-    except (AssumptionsError, InfeasibleError) as exc:
+    except ValueError as exc:  # a bad assumptions file, infeasible bounds, too few paths
         raise BadInput(str(exc)) from None
     print(recommendation.model_dump_json(indent=2))
     return 0
@@ -135,7 +133,7 @@ def _run_rebalance(args: argparse.Namespace) -> int:
             _mapping(args.holdings, "holdings"), _mapping(args.targets, "targets"),
             contribution=args.contribution, threshold=args.threshold, asset_classes=classes,
         )
-    except (AssumptionsError, ValueError) as exc:
+    except ValueError as exc:  # AssumptionsError included
         raise BadInput(str(exc)) from None
     print(plan.model_dump_json(indent=2))
     return 0
@@ -163,7 +161,7 @@ def _add_recommend(subparsers) -> None:
     form = questionnaire()
     for question in form.questions:
         p.add_argument(_option(question.id), dest=question.id, choices=[o.id for o in question.options],
-                       help=f"risk question: {question.text['en']}")
+                       help="risk question: " + question.text["en"].replace("%", "%%"))
     p.add_argument("--income-stability", choices=[v.value for v in IncomeStability],
                    help="how stable your income is (default: stable)")
     p.add_argument("--liquidity", choices=[v.value for v in LiquidityNeeds],
@@ -233,9 +231,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    root = parser()
+    args = root.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:  # a command group given without its subcommand
+        root.error(f"'{args.command}' needs a subcommand; see python -m engine {args.command} --help")
     try:
-        return args.func(args)
+        return func(args)
     except BadInput as exc:
         print(f"python -m engine {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
