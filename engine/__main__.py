@@ -217,7 +217,13 @@ def _add_lifecycle(subparsers) -> None:
         register(subparsers)
 
 
-def parser() -> argparse.ArgumentParser:
+#: Subcommands other modules add; they are imported only when named or when help is asked for,
+#: because some of them load heavy libraries that the other subcommands do not need.
+_PLUGINS = {"lifecycle": _add_lifecycle}
+
+
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``argv`` decides which plug-in subcommands to load (all when None)."""
     root = _Parser(prog="python -m engine",
                    description="Strategic asset allocation engine: recommendations, risk questions, "
                                "rebalancing.")
@@ -226,12 +232,16 @@ def parser() -> argparse.ArgumentParser:
     _add_recommend(subparsers)
     _add_questions(subparsers)
     _add_rebalance(subparsers)
-    _add_lifecycle(subparsers)
+    first = next((arg for arg in argv if not arg.startswith("-")), None) if argv is not None else None
+    for name, add in _PLUGINS.items():
+        if argv is None or first in (None, name):
+            add(subparsers)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    root = parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    root = parser(argv)
     args = root.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:  # a command group given without its subcommand
