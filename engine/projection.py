@@ -114,13 +114,14 @@ def _standard_normals(seed: int, paths: int) -> np.ndarray:
 _local = threading.local()
 
 
-def _workspace(paths: int) -> tuple[np.ndarray, np.ndarray]:
-    """Work arrays for ``paths`` paths, kept per thread: allocating megabytes afresh on every call
-    costs more in page faults than the arithmetic done in them."""
+def _workspace(paths: int, band_paths: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Work arrays kept per thread: allocating them afresh on every call costs more in page faults
+    than the arithmetic done in them. Returns the running balance, the year's growth and the
+    fan-chart rows."""
     buffers = getattr(_local, "buffers", None)
-    if buffers is None or buffers[0].shape[1] != paths:
-        buffers = (np.empty((MAX_YEARS, paths), dtype=np.float32),
-                   np.empty((MAX_YEARS + 1, paths), dtype=np.float32))
+    if buffers is None or buffers[0].shape[0] != paths or buffers[2].shape[1] != band_paths:
+        buffers = (np.empty(paths, dtype=np.float32), np.empty(paths, dtype=np.float32),
+                   np.empty((MAX_YEARS + 1, band_paths), dtype=np.float32))
         _local.buffers = buffers
     return buffers
 
@@ -179,39 +180,36 @@ def project(
     mu, sigma = lognormal_parameters(expected_return, volatility)
     steps = _step_lengths(years)
 
-    # One row per step so each step's update touches contiguous memory. ``half`` is the square
-    # root of the growth factor: contributions made through the year earn about half its growth,
-    # and the full factor is half * half, so one exponential serves both.
-    n = len(steps)
-    half_buffer, balances_buffer = _workspace(paths)
-    half = half_buffer[:n]
-    np.multiply(_standard_normals(seed, paths)[:n],
-                (0.5 * sigma * np.sqrt(steps)).astype(np.float32)[:, None], out=half)
-    half += (0.5 * mu * steps).astype(np.float32)[:, None]
-    np.exp(half, out=half)
-
-    balances = balances_buffer[: n + 1]
-    balances[0] = initial
-    for t, length in enumerate(steps):
-        # B' = B * g + c * sqrt(g) = sqrt(g) * (B * sqrt(g) + c)
-        row = balances[t + 1]
-        np.multiply(balances[t], half[t], out=row)
-        row += np.float32(12.0 * monthly * length)
-        row *= half[t]
-
-    probability = None
-    if target is not None:
-        probability = round(float(np.count_nonzero(balances[-1] >= target)) / paths, 4)
-    # Balances are never negative, and non-negative float32 values order like their bit patterns
-    # read as int32; sorting that view in place is faster here than np.quantile's partitioning.
+    # One year at a time over all paths, so the working set (a few vectors of ``paths`` floats)
+    # stays in cache. ``half`` is the square root of the year's growth factor: contributions made
+    # through the year earn about half its growth, and the full factor is half * half, so one
+    # exponential serves both: B' = B * g + c * sqrt(g) = sqrt(g) * (B * sqrt(g) + c).
     # The horizon uses every path; the fan chart's earlier years use the first BAND_PATHS paths,
     # which moves their percentiles by about 1 % (one standard error) and halves the sorting.
     band_paths = min(paths, BAND_PATHS)
-    earlier = np.ascontiguousarray(balances[:-1, :band_paths])
+    balance, half, band_rows = _workspace(paths, band_paths)
+    normals = _standard_normals(seed, paths)
+    balance.fill(initial)
+    band_rows[0] = balance[:band_paths]
+    for t, length in enumerate(steps):
+        np.multiply(normals[t], np.float32(0.5 * sigma * math.sqrt(length)), out=half)
+        half += np.float32(0.5 * mu * length)
+        np.exp(half, out=half)
+        balance *= half
+        balance += np.float32(12.0 * monthly * length)
+        balance *= half
+        band_rows[t + 1] = balance[:band_paths]
+
+    probability = None
+    if target is not None:
+        probability = round(float(np.count_nonzero(balance >= target)) / paths, 4)
+    # Balances are never negative, and non-negative float32 values order like their bit patterns
+    # read as int32; sorting that view in place is faster here than np.quantile's partitioning.
+    earlier = band_rows[: len(steps)]
     earlier.view(np.int32).sort(axis=1)
-    balances[-1].view(np.int32).sort()
+    balance.view(np.int32).sort()
     quantiles = np.vstack(
-        (earlier[:, _rank_positions(band_paths)], balances[-1, _rank_positions(paths)])
+        (earlier[:, _rank_positions(band_paths)], balance[_rank_positions(paths)])
     ).T.astype(np.float64)
     times = np.concatenate(([0.0], np.cumsum(steps)))
     band = [
