@@ -206,8 +206,9 @@ class AskHorizon(Action):
         return []
 
 
-class AskRiskQuestion(Action):
-    """Ask one risk question from the engine's questionnaire, its options as buttons."""
+class AskRiskQuestion:
+    """Ask one risk question from the engine's questionnaire, its options as buttons (a mixin:
+    the actions are the subclasses made below, one per question)."""
 
     question_id = ""
 
@@ -226,12 +227,14 @@ class AskRiskQuestion(Action):
         return []
 
 
-#: One asking action per question, so the questionnaire file stays the only list of questions
-#: (kept in a dict: the action server finds actions among the live subclasses of Action).
-ASK_RISK_QUESTION = {
-    question_id: type(f"Ask_{question_id}", (AskRiskQuestion,), {"question_id": question_id})
-    for question_id in questionnaire().ids
-}
+# One asking action per question, so the questionnaire file stays the only list of questions.
+# Each class is a module attribute under its own name: the action server's worker processes
+# receive the actions by pickling, which looks classes up by module and name.
+for _question_id in questionnaire().ids:
+    _name = f"AskRiskQuestion_{_question_id}"
+    globals()[_name] = type(
+        _name, (AskRiskQuestion, Action), {"question_id": _question_id, "__module__": __name__}
+    )
 
 
 class ResetOnboarding(Action):

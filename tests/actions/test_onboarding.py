@@ -95,6 +95,7 @@ def test_horizon_question_offers_the_engine_default(domain):
 
 def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain):
     names = {cls().name() for cls in AskRiskQuestion.__subclasses__()}
+    assert len(names) == len(AskRiskQuestion.__subclasses__())
     assert names == {f"action_ask_q_{q}" for q in questionnaire().ids}
     assert names <= set(domain["actions"])
     action = next(c() for c in AskRiskQuestion.__subclasses__() if c.question_id == "max_loss")
