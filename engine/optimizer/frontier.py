@@ -3,10 +3,10 @@
 For a risk tolerance ``t >= 0`` the frontier portfolio solves ``min 1/2 w'Sw - t mu'w`` under the
 constraints. While the set of binding constraints stays the same, the optimality conditions are a
 linear system whose right-hand side is affine in ``t``, so the weights are exactly
-``w(t) = w0 + t w1`` on a segment ``[start, end]``; at ``end`` one constraint starts or stops binding.
-Walking these segments from ``t = 0`` (minimum volatility) to the last one (maximum return) gives the
-whole frontier, and a target on it (a volatility) is then the root of a quadratic on one segment:
-exact, with no iterative search.
+``w(t) = w0 + t w1`` on a segment ``[start, end]``; at either end one constraint starts or stops
+binding. Walking these segments from ``t = 0`` (minimum volatility) to the last one (maximum return)
+gives the whole frontier, and a target on it (a volatility) is the root of a quadratic on one
+segment: exact, with no iterative search. A walk may also start at any ``t`` and go either way.
 """
 
 from __future__ import annotations
@@ -18,36 +18,62 @@ import numpy as np
 
 from engine.optimizer.qp import ActiveRows, Factorization, QuadraticProgram, solve_qp
 
+#: Relative step past a degenerate event (several rows changing at the same t) where the walk
+#: solves afresh; the weights there are exact, the skipped stretch is at most this long in t.
+PROBE = 1e-7
+
 
 @dataclass(frozen=True)
 class Segment:
-    """Frontier portfolios ``w0 + t * w1`` for risk tolerance ``t`` in ``[start, end]``."""
+    """Frontier portfolios ``w0 + t * w1`` for risk tolerance ``t`` in ``[start, end]``.
+
+    ``W`` holds ``w0`` and ``w1`` as its two columns; ``start_event`` and ``end_event`` are the
+    rows that change at each end (-1 at ``t = 0`` and at ``t = inf``).
+    """
 
     active: tuple[int, ...]
     start: float
     end: float
-    w0: np.ndarray
-    w1: np.ndarray
+    W: np.ndarray
+    start_event: int = -1
+    end_event: int = -1
+
+    @property
+    def w0(self) -> np.ndarray:
+        return self.W[:, 0]
+
+    @property
+    def w1(self) -> np.ndarray:
+        return self.W[:, 1]
 
     def weights(self, t: float) -> np.ndarray:
-        return self.w0 + t * self.w1
+        return self.W[:, 0] + t * self.W[:, 1]
 
 
-class _Walk:
-    """State of the walk along the path: the binding rows and the inverse of their Gram matrix.
+class FrontierWalk:
+    """A walk along the frontier path, one segment at a time, up or down in ``t``.
 
-    Every quantity the walk needs is affine in ``t`` and computed for all rows at once from the
-    multipliers ``u(t) = U[:, 0] + t U[:, 1]`` of the binding rows.
+    Parameters
+    ----------
+    factorization : Factorization
+        Of the minimum-variance problem (covariance and constraints).
+    expected_returns : numpy.ndarray
+        Expected return of each asset (fraction per period).
+    t : float
+        Risk tolerance where the walk starts (a fresh solve there finds the binding rows).
+
+    Raises
+    ------
+    QPInfeasibleError
+        When the constraints admit no portfolio.
     """
 
-    def __init__(self, factorization: Factorization, expected_returns: np.ndarray,
-                 active: tuple[int, ...]):
+    def __init__(self, factorization: Factorization, expected_returns: np.ndarray, t: float = 0.0):
         f = factorization
-        problem = f.problem
-        C, b = problem.constraints, problem.rhs
-        self.f, self.mu, self.n_eq = f, expected_returns, problem.n_eq
+        self.f, self.mu, self.problem = f, expected_returns, f.problem
+        C, b = self.problem.constraints, self.problem.rhs
         H_mu = f.inverse_times(expected_returns)
-        C_H_mu = C @ H_mu
+        C_H_mu = C.dot(H_mu)
         # Right-hand sides of the multipliers' system and offsets of slacks and weights, as the
         # constant and the t-coefficient side by side.
         self.rhs = np.column_stack([b, -C_H_mu])
@@ -55,34 +81,55 @@ class _Walk:
         self.weight_offset = np.column_stack([np.zeros_like(H_mu), H_mu])
         self.scale = 1.0 + float(np.abs(H_mu).max())
         self.active = ActiveRows(f.CHC)
-        self.active.reset(active)
+        self.limit = 4 * sum(C.shape) + 10
+        self.current = self._solve_at(t)
 
-    def segment(self, start: float) -> tuple[Segment, int] | None:
-        """The segment of the current binding rows from ``start`` and the row whose event ends it.
+    def _solve_at(self, t: float) -> Segment:
+        p = self.problem
+        program = QuadraticProgram(p.hessian, t * self.mu, p.constraints, p.rhs, p.n_eq)
+        self.active.reset(solve_qp(program, self.f).active)
+        segment = self._segment(t)
+        if segment is None:
+            raise RuntimeError("the efficient frontier path is degenerate beyond repair")
+        return segment
 
-        None when these rows are not optimal at ``start`` (after a degenerate event).
-        """
+    def _segment(self, at: float) -> Segment | None:
+        """The segment of the current binding rows around ``at``; None if they are not optimal
+        at ``at`` (after a degenerate event)."""
         rows = self.active.rows
         U = self.active.inverse.dot(self.rhs.take(rows, axis=0))
-        # Conditions that must stay >= 0 on the segment, as g[:, 0] + t g[:, 1]: the slacks of the
-        # rows that do not bind and the multipliers of the inequalities that do.
-        g = self.f.CHC.take(rows, axis=1).dot(U) + self.slack_offset
+        # Conditions that must stay >= 0 on the segment, as g0 + t g1: the slacks of the rows
+        # that do not bind and the multipliers of the inequalities that do. (CHC is symmetric:
+        # its rows stand for its columns.)
+        g = U.T.dot(self.f.CHC.take(rows, axis=0)).T + self.slack_offset
         g[rows] = U
-        g[: self.n_eq] = (np.inf, 0.0)
-        if np.any(g[:, 0] + start * g[:, 1] < -1e-9 * (1.0 + start * self.scale)):
+        g[: self.problem.n_eq] = (np.inf, 0.0)
+        g0, g1 = g[:, 0], g[:, 1]
+        if (g0 + at * g1).min() < -1e-9 * (1.0 + at * self.scale):
             return None
-        falling = np.flatnonzero(g[:, 1] < -1e-12 * self.scale)
-        end, event = np.inf, -1
-        if len(falling):
-            hits = -g[falling, 0] / g[falling, 1]
-            k = int(np.argmin(hits))
-            end, event = max(float(hits[k]), start), int(falling[k])
+        end, end_event = self._first_hit(g0, g1, g1 < -1e-12 * self.scale, at, np.inf, min)
+        start, start_event = self._first_hit(g0, g1, g1 > 1e-12 * self.scale, at, 0.0, max)
         W = self.f.HC.take(rows, axis=1).dot(U) + self.weight_offset
-        return Segment(tuple(rows.tolist()), start, end, W[:, 0], W[:, 1]), event
+        return Segment(tuple(rows.tolist()), start, end, W, start_event, end_event)
 
-    def pivot(self, event: int) -> bool:
+    @staticmethod
+    def _first_hit(g0, g1, moving, at, default, pick) -> tuple[float, int]:
+        """Where the first condition reaches zero going away from ``at`` (up for min, down for
+        max), and which row it is."""
+        which = moving.nonzero()[0]
+        if not len(which):
+            return default, -1
+        hits = g0.take(which) / -g1.take(which)
+        k = int(hits.argmin() if pick is min else hits.argmax())
+        # Rounding may put a hit just behind ``at``.
+        hit = max(float(hits[k]), at) if pick is min else min(float(hits[k]), at)
+        if pick is max and hit <= 0.0:
+            return 0.0, -1
+        return hit, int(which[k])
+
+    def _pivot(self, event: int) -> bool:
         """Add or drop row ``event``; False when adding it leaves a dependent set."""
-        where = np.flatnonzero(self.active.rows == event)
+        where = (self.active.rows == event).nonzero()[0]
         if len(where):
             self.active.drop(int(where[0]))
             return True
@@ -92,59 +139,41 @@ class _Walk:
         self.active.add(event, r, change[event])
         return True
 
+    def advance(self, up: bool = True) -> Segment | None:
+        """Move to the next segment up (or down) in ``t``; None past the last one."""
+        stalled = 0
+        for _ in range(self.limit):
+            here = self.current
+            boundary, event = (here.end, here.end_event) if up else (here.start, here.start_event)
+            if event < 0:
+                return None
+            found = self._segment(boundary) if self._pivot(event) else None
+            if found is None or stalled >= 2:
+                # Several rows change at the same t: solve afresh a little further on.
+                probe = max(boundary + (1 if up else -1) * PROBE * (1.0 + boundary), 0.0)
+                found = self._solve_at(probe)
+                start, end = (min(found.start, boundary), found.end) if up else (
+                    found.start, max(found.end, boundary))
+                found = Segment(found.active, start, end, found.W, found.start_event,
+                                found.end_event)
+                stalled = 0
+            self.current = found
+            if found.end > found.start:
+                return found
+            stalled += 1
+        raise RuntimeError("the efficient frontier path did not terminate (cycling)")
+
 
 def critical_line(factorization: Factorization, expected_returns: np.ndarray) -> Iterator[Segment]:
-    """Yield the frontier's segments in order of increasing risk tolerance.
-
-    Parameters
-    ----------
-    factorization : Factorization
-        Of the minimum-variance problem (covariance and constraints).
-    expected_returns : numpy.ndarray
-        Expected return of each asset (fraction per period).
+    """Yield the frontier's segments in order of increasing risk tolerance, from ``t = 0``.
 
     Raises
     ------
     QPInfeasibleError
         When the constraints admit no portfolio.
     """
-    problem = factorization.problem
-    zero = np.zeros_like(expected_returns, dtype=float)
-    min_variance = QuadraticProgram(problem.hessian, zero, problem.constraints, problem.rhs,
-                                    problem.n_eq)
-    walk = _Walk(factorization, expected_returns, solve_qp(min_variance, factorization).active)
-    start = 0.0
-    stalled = 0
-    limit = 4 * sum(problem.constraints.shape) + 10
-    for _ in range(limit):
-        found = walk.segment(start)
-        if found is None or stalled > 2:
-            found = _resolve(walk, problem, start)
-            stalled = 0
-        segment, event = found
-        if segment.end > segment.start:
-            yield segment
-            stalled = 0
-        else:
-            stalled += 1  # several rows change at the same t: keep pivoting, then solve afresh
-        if segment.end == np.inf:
-            return
-        start = segment.end
-        if not walk.pivot(event):
-            stalled = 3
-    raise RuntimeError("the efficient frontier path did not terminate (cycling)")
-
-
-def _resolve(walk: _Walk, problem: QuadraticProgram, start: float) -> tuple[Segment, int]:
-    """After a degenerate event (several rows changing at the same t), solve afresh a little
-    further along the path and take the binding rows found there."""
-    probe = start + 1e-7 * (1.0 + start)
-    shifted = QuadraticProgram(problem.hessian, probe * walk.mu, problem.constraints,
-                               problem.rhs, problem.n_eq)
-    walk.active.reset(solve_qp(shifted, walk.f).active)
-    found = walk.segment(probe)
-    if found is None:
-        raise RuntimeError("the efficient frontier path is degenerate beyond repair")
-    segment, event = found
-    # Exact on [probe, end]; the same formula holds back to start up to ~1e-7 in t.
-    return Segment(segment.active, start, segment.end, segment.w0, segment.w1), event
+    walk = FrontierWalk(factorization, expected_returns, 0.0)
+    segment = walk.current
+    while segment is not None:
+        yield segment
+        segment = walk.advance(up=True)

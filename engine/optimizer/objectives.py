@@ -20,7 +20,7 @@ from engine.optimizer.constraints import (
     build_constraints,
     contradiction,
 )
-from engine.optimizer.frontier import Segment, critical_line
+from engine.optimizer.frontier import FrontierWalk, Segment, critical_line
 from engine.optimizer.inputs import market_inputs
 from engine.optimizer.qp import (
     Factorization,
@@ -91,30 +91,54 @@ class _Portfolio:
             ) from None
 
     def target_volatility(self, target: float) -> np.ndarray:
-        cov = self.cov
-        segments = self.path()
-        first = next(segments)
-        lowest = self.volatility(first.weights(first.start))
-        if target < lowest * (1 - 1e-12):
-            raise InfeasibleError(
-                f"target volatility {_pct(target)} is below the minimum reachable, {_pct(lowest)}"
-            )
-        for segment in [first, *segments]:
-            w0, w1 = segment.w0, segment.w1
-            # variance(t) = a + 2 b t + c t^2 on this segment; it never falls along the frontier.
-            a, b, c = w0 @ cov @ w0, w0 @ cov @ w1, w1 @ cov @ w1
-            end = segment.end if np.isfinite(segment.end) else segment.start
-            if np.isfinite(segment.end) and a + 2 * b * end + c * end**2 < target**2:
-                continue
-            gap = a - target**2
-            if c > 1e-14 * max(a, 1e-300):
-                t = (-b + np.sqrt(max(b * b - c * gap, 0.0))) / c
-            elif b > 0:
-                t = -gap / (2 * b)
-            else:
-                t = segment.start
-            return segment.weights(float(np.clip(t, segment.start, end)))
-        raise AssertionError("the frontier path always ends with an unbounded segment")
+        try:
+            walk = FrontierWalk(self.factorization, self.mu, self._risk_tolerance_guess(target))
+        except QPInfeasibleError as exc:
+            raise self._contradiction(exc) from None
+        segment = walk.current
+
+        def variance(t: float) -> float:
+            return a + 2 * b * t + c * t * t
+
+        # On a segment variance(t) = a + 2 b t + c t^2; it never falls along the frontier, so walk
+        # down while the segment starts above the target and up while it ends below.
+        (a, b), (_, c) = segment.W.T.dot(self.cov.dot(segment.W)).tolist()
+        while variance(segment.start) > target**2:
+            lower = walk.advance(up=False)
+            if lower is None:
+                lowest = float(np.sqrt(variance(segment.start)))
+                if target < lowest * (1 - 1e-12):
+                    raise InfeasibleError(
+                        f"target volatility {_pct(target)} is below the minimum reachable, "
+                        f"{_pct(lowest)}"
+                    )
+                return segment.weights(segment.start)
+            segment = lower
+            (a, b), (_, c) = segment.W.T.dot(self.cov.dot(segment.W)).tolist()
+        while np.isfinite(segment.end) and variance(segment.end) < target**2:
+            segment = walk.advance(up=True)
+            (a, b), (_, c) = segment.W.T.dot(self.cov.dot(segment.W)).tolist()
+        if not np.isfinite(segment.end):
+            # The last segment holds the maximum-return portfolio; its volatility is the most the
+            # frontier reaches, so a higher target does not bind.
+            return segment.weights(segment.start)
+        gap = a - target**2
+        if c > 1e-14 * max(a, 1e-300):
+            t = (-b + np.sqrt(max(b * b - c * gap, 0.0))) / c
+        else:
+            t = -gap / (2 * b) if b > 0 else segment.start
+        return segment.weights(float(np.clip(t, segment.start, segment.end)))
+
+    def _risk_tolerance_guess(self, target: float) -> float:
+        """Where to start the walk: the risk tolerance at which the frontier with the budget as its
+        only constraint reaches the target volatility (closed form)."""
+        H = self.factorization.H
+        H_one, H_mu = H.sum(axis=1), H.dot(self.mu)
+        A, B, C = H_one.sum(), H_one.dot(self.mu), self.mu.dot(H_mu)
+        spread = C - B * B / A  # how fast variance grows with t, squared
+        if spread <= 0:
+            return 0.0
+        return float(np.sqrt(max(target**2 - 1.0 / A, 0.0) / spread))
 
     def max_sharpe(self, risk_free_rate: float) -> np.ndarray:
         excess = self.mu - risk_free_rate
