@@ -125,7 +125,7 @@ def explain(
     say = _Writer("reasons", language)
     goal = _pick(_texts()["goals"][profile.goal.value], language)
     summary = say(
-        "summary", goal=goal, horizon=f"{profile.horizon:.0f}", equity=_pct(groups["equity"]),
+        "summary" if profile.horizon >= 0.5 else "summary_now", goal=goal, horizon=f"{profile.horizon:.0f}", equity=_pct(groups["equity"]),
         bonds=_pct(groups["bonds"]), cash=_pct(groups["cash"]),
         alternatives=_pct(groups["alternatives"]),
     )
@@ -187,7 +187,8 @@ def disclosures(
     """The statements that must be shown with every recommendation (SEC IM Guidance 2017-02)."""
     say = _Writer("disclosures", language)
     statements = [
-        say("algorithm", objective=objective, engine_version=engine_version),
+        say("algorithm", objective=_pick(_texts()["objectives"][objective], language),
+            engine_version=engine_version),
         say("assumptions", version=assumptions_version, as_of=assumptions_as_of,
             sources="; ".join(sources)),
         say("information_used", questionnaire_version=questionnaire_version),

@@ -90,7 +90,7 @@ def test_disclosures_cover_what_the_regulators_ask(rec):
     texts = {d.code: d.text for d in rec.disclosures}
     assert load_assumptions().version in texts["assumptions"]
     assert "Vanguard" in texts["assumptions"]
-    assert "max_sharpe" in texts["algorithm"]
+    assert rec.objective == "max_sharpe" and "Sharpe ratio" in texts["algorithm"]
     assert "outlook_tilt" not in codes  # no market view, no tilt
 
 
