@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from bot import errors
+from bot.demo import refuse_demo_passwords
 from bot.rate_limit import SlidingWindowLimiter
 from bot.routers import chat, clients, engine_api, pages, staff
 from bot.security import SecurityHeadersMiddleware
-from bot.sessions import SessionCookieMiddleware
+from bot.sessions import SessionCookieMiddleware, purge_expired
 from bot.settings import Settings
 from db.session import make_engine, session_factory
 
@@ -32,11 +33,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if settings.production:
-            from bot.demo import refuse_demo_passwords
-
-            with app.state.sessionmaker() as db:
+        with app.state.sessionmaker() as db:
+            if settings.production:
                 refuse_demo_passwords(db)
+            purge_expired(db)
+            db.commit()
         yield
         app.state.http_client.close()
         engine.dispose()

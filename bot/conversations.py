@@ -92,11 +92,11 @@ class Filters:
         return all(checks)
 
 
-def _when(timestamp: float | None) -> datetime:
+def event_time(timestamp: float | None) -> datetime:
     return datetime.fromtimestamp(timestamp or 0.0, UTC).replace(tzinfo=None)
 
 
-def _data(raw: str | None) -> dict:
+def event_data(raw: str | None) -> dict:
     try:
         value = json.loads(raw or "{}")
     except ValueError:
@@ -144,11 +144,11 @@ def summaries(db: Session, filters: Filters | None = None) -> list[Summary]:
                                 EVENTS.c.intent_name, EVENTS.c.action_name, EVENTS.c.data)
                       .order_by(EVENTS.c.timestamp, EVENTS.c.id))
     for sender, kind, timestamp, intent, action, raw in rows:
-        when = _when(timestamp)
+        when = event_time(timestamp)
         s = found.setdefault(sender, Summary(sender, when, when))
         s.last = max(s.last, when)
         if kind == "user":
-            data = _data(raw)
+            data = event_data(raw)
             s.user_messages += 1
             s.first_message = s.first_message or str(data.get("text") or "")
             client_id = (data.get("metadata") or {}).get("client_id")
@@ -161,7 +161,7 @@ def summaries(db: Session, filters: Filters | None = None) -> list[Summary]:
             s.fallback |= action in FALLBACK_ACTIONS
             s.handoff |= action in HANDOFF_ACTIONS
         elif kind == "slot":
-            data = _data(raw)
+            data = event_data(raw)
             if data.get("value") not in (None, "", []):
                 s.slots.add(str(data.get("name")))
                 if data.get("name") == "lifecycle_stage":

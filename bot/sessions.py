@@ -97,7 +97,8 @@ def replace(
     """End ``old`` and start a new session (sign-in, sign-out): the session id always changes."""
     if old is not None:
         db.delete(old)
-        db.flush()
+    purge_expired(db)  # sign-ins are frequent enough to keep the table small
+    db.flush()
     return start(db, request, settings, **who)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.conversations import EVENTS, _data, _when, has_events, review_state
+from bot.conversations import EVENTS, event_data, event_time, has_events, review_state
 from db.accounts import StaffUser
 from db.models import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.review import ReviewEvent, UndeliveredMessage
@@ -64,8 +64,8 @@ class Transcript:
 
 
 def _turn(kind: str, timestamp: float, intent: str | None, action: str | None, raw: str) -> Turn | None:
-    data = _data(raw)
-    when = _when(timestamp)
+    data = event_data(raw)
+    when = event_time(timestamp)
     if kind == "user":
         parsed = (data.get("parse_data") or {}).get("intent") or {}
         confidence = parsed.get("confidence")

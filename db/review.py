@@ -40,7 +40,7 @@ class ReviewEvent(Base):
 
 
 class UndeliveredMessage(Base):
-    """A chat message the web app could not hand to Rasa (server down or failing).
+    """A chat message Rasa did not answer (server down or failing, or no reply at all).
 
     Kept so that nothing the user typed is lost: staff see it next to the transcript and can follow
     up. ``reason`` says what went wrong (connection refused, timeout, HTTP status).
