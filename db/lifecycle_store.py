@@ -94,7 +94,7 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
                 {"client_id": int(cid), "as_of": as_of.to_pydatetime(), "stage": stage,
                  "churn_risk": float(risk), "expected_value": float(value),
                  "reasons": f"{reasons} | offer: {offer_reason}",
-                 "next_best_action": action, "model_version": MODEL_VERSION,
+                 "next_best_action": None if pd.isna(action) else str(action), "model_version": MODEL_VERSION,
                  "scored_at": datetime.now()}
                 for cid, stage, risk, value, reasons, offer_reason, action in zip(
                     result.index, result["stage"], result["churn_risk"], result["expected_value"],

@@ -144,10 +144,12 @@ def clean_events(events: pd.DataFrame, as_of, origin=None) -> EventTable:
     if not keep.all():
         notes.append(f"{(~keep).sum()} event(s) after as_of {as_of} ignored")
 
-    kinds = events["kind"].astype(str).astype("category")
-    categories = [str(k) for k in kinds.cat.categories]
+    if isinstance(events["kind"].dtype, pd.CategoricalDtype):
+        codes, categories = events["kind"].cat.codes.to_numpy(), events["kind"].cat.categories
+    else:
+        codes, categories = pd.factorize(events["kind"])
+    categories = [str(k) for k in categories]
     lookup = np.array([KIND_CODE.get(k, KIND_CODE["other"]) for k in categories], dtype=np.int8)
-    codes = kinds.cat.codes.to_numpy()
     kind = lookup[codes]
     used = np.zeros(len(categories), dtype=bool)
     used[np.unique(codes[keep])] = True
@@ -155,7 +157,8 @@ def clean_events(events: pd.DataFrame, as_of, origin=None) -> EventTable:
     if unknown:
         notes.append(f"unknown kind(s) {', '.join(unknown)} counted as 'other' activity")
 
-    client_ids, client = np.unique(events["client_id"].to_numpy()[keep], return_inverse=True)
+    client, client_ids = pd.factorize(events["client_id"].to_numpy()[keep], sort=True)
+    client_ids = np.asarray(client_ids)
     stamp_ns = stamps.to_numpy()[keep].astype("int64")
     if origin is None:
         origin_ns = int(stamp_ns.min()) if stamp_ns.size else as_of.value
@@ -234,9 +237,9 @@ def clean_clients(clients: pd.DataFrame | None, as_of) -> pd.DataFrame | None:
             raise LifecycleInputError(
                 f"clients has unknown segment(s) {', '.join(unknown)}; expected {', '.join(SEGMENTS)}"
             )
-        frame["segment"] = segment
+        frame["segment"] = pd.Categorical(segment, categories=SEGMENTS)
     else:
-        frame["segment"] = "retail"
+        frame["segment"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=int), SEGMENTS)
     if "aum" in frame.columns:
         aum = pd.to_numeric(frame["aum"], errors="coerce")
         if (aum < 0).any():

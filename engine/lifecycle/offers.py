@@ -81,8 +81,8 @@ def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.n
 
 def last_offered(history: pd.DataFrame | None, index: pd.Index, offer_ids: list[str],
                  as_of: pd.Timestamp) -> np.ndarray:
-    """Days since each offer was last made to each client (inf when never), shape (clients, offers)."""
-    gap = np.full((len(index), len(offer_ids)), np.inf)
+    """Days since each offer was last made to each client (inf when never), shape (offers, clients)."""
+    gap = np.full((len(offer_ids), len(index)), np.inf)
     if history is None or len(history) == 0:
         return gap
     missing = {"client_id", "offer_id", "timestamp"} - set(history.columns)
@@ -94,7 +94,7 @@ def last_offered(history: pd.DataFrame | None, index: pd.Index, offer_ids: list[
     rows = index.get_indexer(latest["client_id"])
     cols = pd.Index(offer_ids).get_indexer(latest["offer_id"])
     ok = (rows >= 0) & (cols >= 0)
-    gap[rows[ok], cols[ok]] = ((as_of - latest["timestamp"][ok]) / pd.Timedelta(days=1)).to_numpy()
+    gap[cols[ok], rows[ok]] = ((as_of - latest["timestamp"][ok]) / pd.Timedelta(days=1)).to_numpy()
     return gap
 
 
@@ -121,46 +121,53 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
     catalog = catalog or load_catalog()
     offers = catalog.offers
     value = client_value(frame["aum"].to_numpy(dtype=float), frame["segment"].to_numpy(), catalog)
-    stage = frame["stage"].to_numpy()
-    segment = frame["segment"].to_numpy()
+    # Integer codes: membership tests on a million strings per offer would dominate the run.
+    stage = pd.Categorical(frame["stage"], categories=STAGES).codes
+    segment = pd.Categorical(frame["segment"], categories=SEGMENTS).codes
     risk = frame["churn_risk"].to_numpy(dtype=float)
     gap = last_offered(history, frame.index, [o.id for o in offers], as_of)
     n, k = len(frame), len(offers)
-    net = np.empty((n, k))
-    eligible = np.empty((n, k), dtype=bool)
-    cooling = np.empty((n, k), dtype=bool)
+    # Offers along the first axis so that each offer's row is contiguous in memory.
+    net = np.empty((k, n))
+    eligible = np.empty((k, n), dtype=bool)
+    cooling = np.empty((k, n), dtype=bool)
     for j, offer in enumerate(offers):
-        net[:, j] = offer.uplift * value - offer.cost
-        eligible[:, j] = (np.isin(stage, offer.stages) & np.isin(segment, offer.segments)
-                          & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
-        cooling[:, j] = gap[:, j] < offer.cooldown_days
+        net[j] = offer.uplift * value - offer.cost
+        stage_ok = np.append(np.isin(STAGES, offer.stages), False)  # index -1: unknown stage
+        segment_ok = np.append(np.isin(SEGMENTS, offer.segments), False)
+        eligible[j] = (stage_ok[stage] & segment_ok[segment]
+                       & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
+        cooling[j] = gap[j] < offer.cooldown_days
     usable = eligible & ~cooling
-    best = np.argmax(np.where(usable, net, -np.inf), axis=1)
-    best_net = net[np.arange(n), best]
-    chosen = usable[np.arange(n), best] & (best_net > 0)
+    best = np.argmax(np.where(usable, net, -np.inf), axis=0)
+    best_net = net[best, np.arange(n)]
+    chosen = usable[best, np.arange(n)] & (best_net > 0)
+    any_eligible, any_usable = eligible.any(axis=0), usable.any(axis=0)
     blocked = frame["do_not_contact"].to_numpy(dtype=bool)
-    ids = np.array([o.id for o in offers], dtype=object)
-    action = np.where(chosen & ~blocked, ids[best], None)
+    ids = [o.id for o in offers]
+    made = chosen & ~blocked
+    action = pd.Categorical.from_codes(np.where(made, best, -1), categories=ids)
 
-    reason = np.full(n, "no offer fits this stage and segment", dtype=object)
-    reason[eligible.any(axis=1) & ~usable.any(axis=1)] = "every eligible offer is in its cooldown"
-    reason[usable.any(axis=1) & ~chosen] = "no eligible offer has a positive net value"
+    # Reasons as codes into a short list of labels: a few fixed ones, then one per distinct
+    # (offer, rounded client value) among the picks.
+    fixed = ["no offer fits this stage and segment", "every eligible offer is in its cooldown",
+             "no eligible offer has a positive net value", "do_not_contact: no offer made"]
+    code = np.zeros(n, dtype=np.int64)
+    code[any_eligible & ~any_usable] = 1
+    code[any_usable & ~chosen] = 2
     picked = np.flatnonzero(chosen)
-    reason[picked] = _picked_reason(ids, offers, best, value, best_net, picked)
-    reason[blocked] = "do_not_contact: no offer made"
+    rounded = np.round(value[picked])
+    key = rounded.astype(np.int64) * k + best[picked]
+    inverse, distinct = pd.factorize(key)
+    code[picked] = len(fixed) + inverse
+    labels = fixed + [
+        f"{ids[o]}: uplift {offers[o].uplift:.0%} x value {v:,.0f} - cost {offers[o].cost:,.0f} "
+        f"= {offers[o].uplift * v - offers[o].cost:,.0f}"
+        for o, v in zip(np.asarray(distinct) % k, np.asarray(distinct) // k, strict=True)
+    ]
+    code[blocked] = 3
     return pd.DataFrame(
-        {"next_best_action": pd.Series(action, index=frame.index, dtype=object), "offer_value": np.where(chosen & ~blocked, best_net, 0.0),
-         "offer_reason": reason},
+        {"next_best_action": action, "offer_value": np.where(made, best_net, 0.0),
+         "offer_reason": pd.Categorical.from_codes(code, categories=labels)},
         index=frame.index,
     )
-
-
-def _picked_reason(ids, offers, best, value, best_net, picked) -> np.ndarray:
-    """Why the offer won, formatted once per distinct (offer, rounded value) pair."""
-    keys = pd.DataFrame({"offer": best[picked], "value": np.round(value[picked]),
-                         "net": np.round(best_net[picked])})
-    distinct = keys.drop_duplicates()
-    text = [f"{ids[o]}: uplift {offers[o].uplift:.0%} x value {v:,.0f} - cost {offers[o].cost:,.0f} "
-            f"= {t:,.0f}" for o, v, t in distinct.itertuples(index=False)]
-    lookup = pd.Series(text, index=pd.MultiIndex.from_frame(distinct))
-    return lookup.reindex(pd.MultiIndex.from_frame(keys)).to_numpy()

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from engine.lifecycle.churn import ChurnModel, fit_churn_model, fit_repeat_model, training_horizon
 from engine.lifecycle.features import as_frame, client_slices, table_features
 from engine.lifecycle.io import (
+    SEGMENTS,
     EventTable,
     LifecycleInputError,
     clean_clients,
@@ -65,9 +66,9 @@ def _with_clients(now: pd.DataFrame, clients: pd.DataFrame | None, as_of_day: fl
     frame = now.copy()
     frame["funded_day"] = frame["first_deposit_day"]
     frame["aum"] = np.maximum(frame["net_deposits"].to_numpy(), 0.0)
-    frame["segment"] = "retail"
     frame["do_not_contact"] = False
     if clients is None:
+        frame["segment"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=int), SEGMENTS)
         return frame
     unknown = frame.index.difference(clients.index)
     if len(unknown):
@@ -86,7 +87,9 @@ def _with_clients(now: pd.DataFrame, clients: pd.DataFrame | None, as_of_day: fl
         frame.loc[quiet, "age_days"] = age[quiet]
         frame.loc[quiet, "recency_days"] = age[quiet]
     known = frame.index.isin(clients.index)
-    rows = clients.reindex(frame.index[known])
+    used = [c for c in ("first_funded_at", "aum", "last_review_at", "segment", "do_not_contact")
+            if c in clients.columns]
+    rows = clients[used].reindex(frame.index[known])
     if "first_funded_at" in rows.columns:
         funded = _days(rows["first_funded_at"], origin)
         frame.loc[known, "funded_day"] = np.where(np.isfinite(funded), funded,
@@ -97,7 +100,9 @@ def _with_clients(now: pd.DataFrame, clients: pd.DataFrame | None, as_of_day: fl
     if "last_review_at" in rows.columns:
         reviewed = _days(rows["last_review_at"], origin)
         frame.loc[known, "last_review_day"] = np.fmax(reviewed, frame.loc[known, "last_review_day"])
-    frame.loc[known, "segment"] = rows["segment"].to_numpy()
+    segment = np.zeros(len(frame), dtype=int)  # retail unless the clients row says otherwise
+    segment[known] = pd.Categorical(rows["segment"], categories=SEGMENTS).codes
+    frame["segment"] = pd.Categorical.from_codes(segment, SEGMENTS)
     frame.loc[known, "do_not_contact"] = rows["do_not_contact"].to_numpy(dtype=bool)
     frame["do_not_contact"] = frame["do_not_contact"].astype(bool)
     return frame

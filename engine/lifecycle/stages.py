@@ -35,15 +35,15 @@ def load_stage_rules(path: str | Path = STAGES_FILE) -> dict:
     return rules
 
 
-def _reason_text(template: str, values: np.ndarray) -> np.ndarray:
-    """``template`` filled with each value, formatting each distinct rounded figure once."""
-    if "{value" not in template:
-        return np.full(values.size, template, dtype=object)
+def _reason_text(template: str, values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes into the distinct texts of ``template`` filled with ``values`` (rounded as shown)."""
     spec = re.search(r"\{value:[^}]*\.(\d)([f%])\}", template)
+    if "{value" not in template:
+        return np.zeros(values.size, dtype=np.int64), [template]
     digits = int(spec.group(1)) + (2 if spec.group(2) == "%" else 0) if spec else 3
     rounded = np.round(np.nan_to_num(values.astype(float)), digits)
     distinct, inverse = np.unique(rounded, return_inverse=True)
-    return np.array([template.format(value=v) for v in distinct], dtype=object)[inverse]
+    return inverse, [template.format(value=v) for v in distinct]
 
 
 def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
@@ -90,10 +90,12 @@ def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
     decline = funded & (flags["high_churn_risk"] | flags["net_outflow"] | flags["inactive_missed_review"])
     stable = (col["churn_risk"] < th["stable_churn_risk"]) & (col["complaints_90"] == 0)
     flags["long_tenure_stable"] = funded & (funded_for >= th["mature_tenure_days"]) & stable
-    stage = np.select(
+    stage_code = np.select(
         [~funded, flags["recently_funded"], decline, flags["long_tenure_stable"]],
-        ["prospect", "onboarding", "decline", "mature"], default="growth",
-    ).astype(object)
+        [STAGES.index("prospect"), STAGES.index("onboarding"), STAGES.index("decline"),
+         STAGES.index("mature")], default=STAGES.index("growth"),
+    )
+    stage = np.asarray(STAGES, dtype=object)[stage_code]
     # Stage reasons only where they decided the stage; risk drivers wherever they hold.
     flags["recently_funded"] &= stage == "onboarding"
     for code in ("high_churn_risk", "net_outflow", "inactive_missed_review"):
@@ -110,15 +112,34 @@ def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
         "long_tenure_stable": funded_for / 365.25, "long_quiet": col["recency_days"],
         "login_drop": logins_drop, "recent_complaint": col["complaints_90"],
     }
-    codes = np.full(n, "", dtype=object)
-    texts = np.full(n, "", dtype=object)
-    for code in REASONS:
+    # Each client's reasons as one code: texts are built once per distinct combination, which
+    # keeps a million clients cheap.
+    mask = np.zeros(n, dtype=np.int64)
+    combined = np.zeros(n, dtype=np.int64)
+    parts: list[tuple[np.ndarray, list[str]]] = []
+    for bit, code in enumerate(REASONS):
         rows = np.flatnonzero(flags[code])
-        if rows.size == 0:
-            continue
-        template = rules["reasons"][code].get(language) or rules["reasons"][code]["en"]
-        text = _reason_text(template, values.get(code, np.zeros(n))[rows])
-        glue = np.where(codes[rows] == "", "", "; ").astype(object)
-        codes[rows] = codes[rows] + np.where(glue == "", "", ",").astype(object) + code
-        texts[rows] = texts[rows] + glue + text
-    return pd.DataFrame({"stage": stage, "reason_codes": codes, "reasons": texts}, index=frame.index)
+        which = np.zeros(n, dtype=np.int64)  # 0: reason absent, i + 1: its i-th text
+        texts: list[str] = []
+        if rows.size:
+            mask[rows] |= 1 << bit
+            template = rules["reasons"][code].get(language) or rules["reasons"][code]["en"]
+            inverse, texts = _reason_text(template, values.get(code, np.zeros(n))[rows])
+            which[rows] = inverse + 1
+        parts.append((which, texts))
+        combined = pd.factorize(combined * (len(texts) + 1) + which)[0].astype(np.int64)
+    _, first = np.unique(combined, return_index=True)
+    labels = np.full(first.size, "", dtype=object)
+    for which, texts in parts:
+        present = which[first] > 0
+        if present.any():
+            text = np.array(texts, dtype=object)[which[first][present] - 1]
+            glue = np.where(labels[present] == "", "", "; ").astype(object)
+            labels[present] = labels[present] + glue + text
+    combos, inverse = np.unique(mask, return_inverse=True)
+    codes = [",".join(c for b, c in enumerate(REASONS) if combo >> b & 1) for combo in combos]
+    return pd.DataFrame({
+        "stage": pd.Categorical.from_codes(stage_code, categories=list(STAGES)),
+        "reason_codes": pd.Categorical.from_codes(inverse, categories=codes),
+        "reasons": pd.Categorical.from_codes(combined, categories=list(labels)),
+    }, index=frame.index)

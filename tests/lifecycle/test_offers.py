@@ -49,7 +49,7 @@ def test_eligibility_by_stage_segment_and_churn_risk():
 
 def test_do_not_contact_suppresses_every_offer():
     result = next_best_action(clients((1, "decline", "high_net_worth", 5e6, 0.7, True)), AS_OF)
-    assert result.loc[1, "next_best_action"] is None
+    assert pd.isna(result.loc[1, "next_best_action"])
     assert result.loc[1, "offer_reason"].startswith("do_not_contact")
 
 
@@ -63,12 +63,12 @@ def test_cooldown_skips_recent_offers_then_allows_them_again():
     every = pd.DataFrame({"client_id": 1, "offer_id": [o.id for o in load_catalog().offers],
                           "timestamp": AS_OF - pd.Timedelta(days=1)})
     result = next_best_action(frame, AS_OF, every)
-    assert result.loc[1, "next_best_action"] is None
+    assert pd.isna(result.loc[1, "next_best_action"])
     assert result.loc[1, "offer_reason"] == "every eligible offer is in its cooldown"
 
 
 def test_no_offer_when_no_net_value_is_positive():
     # A tiny retail growth account: 150 floor x 2% - 3 = 0 for the webinar, the rest negative.
     result = next_best_action(clients((1, "growth", "retail", 0.0, 0.2, False)), AS_OF)
-    assert result.loc[1, "next_best_action"] is None
+    assert pd.isna(result.loc[1, "next_best_action"])
     assert result.loc[1, "offer_reason"] == "no eligible offer has a positive net value"
