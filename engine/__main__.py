@@ -129,8 +129,12 @@ def _run_rebalance(args: argparse.Namespace) -> int:
 
     try:
         classes = load_assumptions(args.assumptions).labels
+        targets = _mapping(args.targets, "targets")
+        # the output of `recommend` can serve as the targets: its weights are the target mix
+        if isinstance(targets.get("weights"), dict):
+            targets = targets["weights"]
         plan = rebalance(
-            _mapping(args.holdings, "holdings"), _mapping(args.targets, "targets"),
+            _mapping(args.holdings, "holdings"), targets,
             contribution=args.contribution, threshold=args.threshold, asset_classes=classes,
         )
     except ValueError as exc:  # AssumptionsError included
@@ -144,6 +148,8 @@ def _add_recommend(subparsers) -> None:
     p = subparsers.add_parser(
         "recommend", help="recommend an asset allocation (prints JSON)",
         description="Recommend a strategic asset allocation for an investor and print it as JSON.",
+        epilog="Every risk question needs an answer, given in --answers or by its own option; "
+               "`python -m engine questions` lists them.",
     )
     p.add_argument("--age", type=int, required=True, help="age in years, 18 to 100")
     p.add_argument("--goal", required=True, metavar="GOAL",
@@ -194,7 +200,8 @@ def _add_rebalance(subparsers) -> None:
     p.add_argument("--holdings", required=True, metavar="JSON|FILE",
                    help='amounts by asset class, e.g. \'{"us_equity": 6000, "cash": 400}\', or a JSON file')
     p.add_argument("--targets", required=True, metavar="JSON|FILE",
-                   help="target weights by asset class summing to 1, inline JSON or a JSON file")
+                   help="target weights by asset class summing to 1, inline JSON or a JSON file "
+                        "(the JSON printed by `recommend` also works: its weights are used)")
     p.add_argument("--contribution", type=float, default=0.0, metavar="AMOUNT",
                    help="new money to invest now, 0 or more (default 0)")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, metavar="FRACTION",

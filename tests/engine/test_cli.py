@@ -98,6 +98,20 @@ def test_rebalance_reads_inline_json_and_files(capsys, tmp_path):
     assert plan["trades"] == {"us_equity": -14.0, "aggregate_bonds": 24.0}
 
 
+def test_rebalance_takes_its_targets_from_a_recommendation(capsys, tmp_path):
+    rec = recommend_json(capsys, "--age", "50", "--goal", "retirement", "--answers", MODERATE)
+    saved = tmp_path / "recommendation.json"
+    saved.write_text(json.dumps(rec))
+    code, out, err = run(capsys, "rebalance", "--holdings", '{"us_equity": 100000}', "--targets",
+                         str(saved))
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["rebalanced"]
+    assert plan["weights_after"] == pytest.approx(
+        {name: rec["weights"].get(name, 0.0) for name in plan["weights_after"]}, abs=1e-6
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [(["recommend", "--age", "150", "--goal", "retirement", "--answers", MODERATE],
