@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -148,7 +149,7 @@ def _optimal_mix(market: _Market, policy: PolicyTargets) -> tuple[np.ndarray, st
     return weights.to_numpy(dtype=float), objective
 
 
-def _assumptions(assumptions: CapitalMarketAssumptions | str | None) -> CapitalMarketAssumptions:
+def _assumptions(assumptions: CapitalMarketAssumptions | str | Path | None) -> CapitalMarketAssumptions:
     if isinstance(assumptions, CapitalMarketAssumptions):
         return assumptions
     return load_assumptions(assumptions)
@@ -157,7 +158,7 @@ def _assumptions(assumptions: CapitalMarketAssumptions | str | None) -> CapitalM
 def recommend(
     profile: InvestorProfile,
     *,
-    assumptions: CapitalMarketAssumptions | str | None = None,
+    assumptions: CapitalMarketAssumptions | str | Path | None = None,
     seed: int = DEFAULT_SEED,
     paths: int = DEFAULT_PATHS,
     language: str = DEFAULT_LANGUAGE,

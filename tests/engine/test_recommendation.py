@@ -135,6 +135,19 @@ def test_custom_assumptions_change_the_mix(tmp_path):
     assert boom.groups["equity"] == pytest.approx(base.groups["equity"], abs=0.002)
 
 
+def test_when_nothing_beats_cash_the_optimizer_falls_back_to_minimum_volatility(tmp_path):
+    data = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    for name, spec in data["asset_classes"].items():
+        if name != "cash":
+            spec["expected_return"] = 0.0
+    path = tmp_path / "gloom.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    rec = recommend(saver(), assumptions=path)
+    assert rec.objective == "min_volatility"
+    assert "minimum volatility" in rec.disclosures[0].text
+    assert sum(rec.weights.values()) == pytest.approx(1.0, abs=1e-9)
+
+
 def test_untranslated_language_falls_back_to_english():
     rec = recommend(saver(), language="zh")
     assert rec.explanation.language == "zh"
