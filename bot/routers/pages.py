@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, status
@@ -13,6 +14,7 @@ from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_client
 from bot.passwords import verify_password
 from bot.security import check_csrf
 from db.accounts import ClientAccount
+from engine.assumptions import load_assumptions
 
 router = APIRouter(tags=["website"], include_in_schema=False)
 Client = Annotated[ClientAccount | None, Depends(signed_in_client)]
@@ -24,9 +26,16 @@ def render(request: Request, name: str, context: dict, status_code: int = 200) -
     )
 
 
+@lru_cache(maxsize=1)
+def asset_class_names() -> dict[str, str]:
+    """Display names of the asset classes, for the widget's chart legend."""
+    return {str(k): str(v) for k, v in load_assumptions().classes["name"].to_dict().items()}
+
+
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, session: CurrentSession, client: Client) -> HTMLResponse:
-    return render(request, "index.html", {"session": session, "client": client})
+    return render(request, "index.html", {"session": session, "client": client,
+                                          "asset_names": asset_class_names()})
 
 
 @router.get("/signin", response_class=HTMLResponse)

@@ -22,7 +22,17 @@
     return node;
   }
 
+  // Display names of the asset classes, given by the page (the engine's assumptions file).
+  const NAMES = (function () {
+    try {
+      return JSON.parse((document.querySelector("#chat") || {}).dataset.assetNames || "{}");
+    } catch (ignored) {
+      return {};
+    }
+  })();
+
   function label(key) {
+    if (Object.prototype.hasOwnProperty.call(NAMES, key)) return NAMES[key];
     const words = String(key).replace(/_/g, " ");
     return words.charAt(0).toUpperCase() + words.slice(1);
   }

@@ -64,7 +64,7 @@ def make_client(database_url) -> Iterator[Callable[..., TestClient]]:
 
 @dataclass
 class RasaStandIn:
-    """What the stand-in received, and what it will answer next."""
+    """What the stand-in received, and what it answers (a list, or a function of the request)."""
 
     url: str
     received: list[dict] = field(default_factory=list)
@@ -84,7 +84,8 @@ def rasa_stand_in() -> Iterator[RasaStandIn]:
             body = json.loads(self.rfile.read(length) or b"null")
             state.received.append({"path": self.path, "body": body})
             time.sleep(state.delay)
-            payload = json.dumps(state.reply).encode()
+            reply = state.reply(body) if callable(state.reply) else state.reply
+            payload = json.dumps(reply).encode()
             try:
                 self.send_response(state.status)
                 self.send_header("content-type", "application/json")
