@@ -216,10 +216,16 @@ def clean_clients(clients: pd.DataFrame | None, as_of) -> pd.DataFrame | None:
     frame = frame.set_index("client_id")
     for column in ("created_at", "first_funded_at", "last_review_at", "date_of_birth"):
         if column in frame.columns:
-            present = frame[column].notna()
+            values = frame[column]
+            if pd.api.types.is_datetime64_any_dtype(values):
+                if values.dt.tz is not None:
+                    values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+                frame[column] = values.astype("datetime64[ns]")
+                continue
+            present = values.notna()
             parsed = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             if present.any():
-                parsed[present] = _parse_times(frame.loc[present, column], column)
+                parsed[present] = _parse_times(values[present], column)
             frame[column] = parsed
     if "age" not in frame.columns and "date_of_birth" in frame.columns:
         frame["age"] = (as_of - frame["date_of_birth"]).dt.days / 365.25

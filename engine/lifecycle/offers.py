@@ -79,23 +79,24 @@ def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.n
     return np.maximum(np.nan_to_num(aum) * catalog.annual_fee_rate, floor)
 
 
-def last_offered(history: pd.DataFrame | None, index: pd.Index, offer_ids: list[str],
-                 as_of: pd.Timestamp) -> np.ndarray:
-    """Days since each offer was last made to each client (inf when never), shape (offers, clients)."""
-    gap = np.full((len(offer_ids), len(index)), np.inf)
+def last_offered(history: pd.DataFrame | None, index: pd.Index,
+                 as_of: pd.Timestamp) -> dict[str, np.ndarray]:
+    """Days since each offer was last made to each client (inf when never), by offer id."""
     if history is None or len(history) == 0:
-        return gap
+        return {}
     missing = {"client_id", "offer_id", "timestamp"} - set(history.columns)
     if missing:
         raise ValueError(f"offer history is missing column(s) {', '.join(sorted(missing))}")
-    past = history[pd.to_datetime(history["timestamp"]) <= as_of]
-    latest = past.assign(timestamp=pd.to_datetime(past["timestamp"])).groupby(
-        ["client_id", "offer_id"])["timestamp"].max().reset_index()
-    rows = index.get_indexer(latest["client_id"])
-    cols = pd.Index(offer_ids).get_indexer(latest["offer_id"])
-    ok = (rows >= 0) & (cols >= 0)
-    gap[cols[ok], rows[ok]] = ((as_of - latest["timestamp"][ok]) / pd.Timedelta(days=1)).to_numpy()
-    return gap
+    stamps = pd.to_datetime(history["timestamp"])
+    past = history.assign(timestamp=stamps)[stamps <= as_of]
+    latest = past.groupby(["client_id", "offer_id"])["timestamp"].max().reset_index()
+    gaps = {}
+    for offer_id, group in latest.groupby("offer_id"):
+        rows = index.get_indexer(group["client_id"])
+        gap = np.full(len(index), np.inf)
+        gap[rows[rows >= 0]] = ((as_of - group["timestamp"]) / pd.Timedelta(days=1)).to_numpy()[rows >= 0]
+        gaps[str(offer_id)] = gap
+    return gaps
 
 
 def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataFrame | None = None,
@@ -125,24 +126,27 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
     stage = pd.Categorical(frame["stage"], categories=STAGES).codes
     segment = pd.Categorical(frame["segment"], categories=SEGMENTS).codes
     risk = frame["churn_risk"].to_numpy(dtype=float)
-    gap = last_offered(history, frame.index, [o.id for o in offers], as_of)
-    n, k = len(frame), len(offers)
-    # Offers along the first axis so that each offer's row is contiguous in memory.
-    net = np.empty((k, n))
-    eligible = np.empty((k, n), dtype=bool)
-    cooling = np.empty((k, n), dtype=bool)
+    gaps = last_offered(history, frame.index, as_of)
+    n = len(frame)
+    # One pass per offer keeping the best so far: no (clients x offers) temporaries.
+    best = np.full(n, -1)
+    best_net = np.full(n, -np.inf)
+    any_eligible = np.zeros(n, dtype=bool)
+    any_usable = np.zeros(n, dtype=bool)
     for j, offer in enumerate(offers):
-        net[j] = offer.uplift * value - offer.cost
         stage_ok = np.append(np.isin(STAGES, offer.stages), False)  # index -1: unknown stage
         segment_ok = np.append(np.isin(SEGMENTS, offer.segments), False)
-        eligible[j] = (stage_ok[stage] & segment_ok[segment]
-                       & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
-        cooling[j] = gap[j] < offer.cooldown_days
-    usable = eligible & ~cooling
-    best = np.argmax(np.where(usable, net, -np.inf), axis=0)
-    best_net = net[best, np.arange(n)]
-    chosen = usable[best, np.arange(n)] & (best_net > 0)
-    any_eligible, any_usable = eligible.any(axis=0), usable.any(axis=0)
+        eligible = (stage_ok[stage] & segment_ok[segment]
+                    & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
+        usable = eligible & ~(gaps[offer.id] < offer.cooldown_days) if offer.id in gaps else eligible
+        net = offer.uplift * value - offer.cost
+        better = usable & (net > best_net)
+        best[better] = j
+        best_net[better] = net[better]
+        any_eligible |= eligible
+        any_usable |= usable
+    chosen = any_usable & (best_net > 0)
+    k = len(offers)
     blocked = frame["do_not_contact"].to_numpy(dtype=bool)
     ids = [o.id for o in offers]
     made = chosen & ~blocked

@@ -7,7 +7,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from engine.lifecycle.churn import ChurnModel, fit_churn_model, fit_repeat_model, training_horizon
-from engine.lifecycle.features import as_frame, client_slices, table_features
+from engine.lifecycle.features import as_frame, client_slices, slice_features, table_features
 from engine.lifecycle.io import (
     SEGMENTS,
     EventTable,
@@ -32,14 +32,27 @@ OUTPUT_COLUMNS = (
 
 
 def collect_features(table: EventTable, as_of_day: float, train_horizon: float,
-                     chunk_clients: int = 250_000, progress: bool = False):
-    """Features at ``as_of_day`` and at the backtest cutoff ``as_of_day - train_horizon``."""
-    now, past = [], []
+                     chunk_clients: int = 250_000, progress: bool = False,
+                     train_clients: int = 60_000, seed: int = 0):
+    """Features of every client at ``as_of_day``, and of a seeded sample at the backtest cutoff.
+
+    The backtest (``as_of_day - train_horizon``) only feeds the model fit, which works on a sample
+    anyway, so only ``train_clients`` clients are featurised there.
+    """
+    now = []
     slices = list(client_slices(table, chunk_clients))
     for start, stop, lo, hi in tqdm(slices, desc="features", unit="chunk", disable=not progress):
         now.append(table_features(table, as_of_day, start, stop, lo, hi))
-        past.append(table_features(table, as_of_day - train_horizon, start, stop, lo, hi))
-    return as_frame(now, table.client_ids), as_frame(past, table.client_ids)
+    n = table.client_ids.size
+    sample = np.sort(np.random.default_rng(seed).choice(n, min(n, train_clients), replace=False))
+    member = np.zeros(n, dtype=bool)
+    member[sample] = True
+    rows = member[table.client]
+    # Renumbering keeps the order, so the sample's events stay sorted by client and time.
+    code = np.cumsum(member) - 1
+    past = slice_features(code[table.client[rows]], table.day[rows], table.kind[rows],
+                          table.amount[rows], sample.size, as_of_day - train_horizon)
+    return as_frame(now, table.client_ids), as_frame([past], table.client_ids[sample])
 
 
 def fit_model(now: pd.DataFrame, past: pd.DataFrame, train_horizon: float, notes: list[str],
@@ -48,7 +61,8 @@ def fit_model(now: pd.DataFrame, past: pd.DataFrame, train_horizon: float, notes
     if (now["events"] > 0).sum() == 0:
         raise LifecycleInputError("no events up to as_of: there is no activity to learn churn from")
     existed = past["events"].to_numpy() > 0
-    quiet = (now["recency_days"].to_numpy() >= train_horizon)[existed]
+    recency = now["recency_days"].reindex(past.index).to_numpy()
+    quiet = (recency >= train_horizon)[existed]
     try:
         return fit_churn_model(past[existed], quiet, now, train_horizon, seed=seed)
     except ValueError as exc:
@@ -184,7 +198,7 @@ def score(events: pd.DataFrame, as_of, clients: pd.DataFrame | None = None,
     history = as_of_day - float(table.day.min()) if table.day.size else 0.0
     train_horizon = training_horizon(horizon_days, history)
     notes = list(table.notes)
-    now, past = collect_features(table, as_of_day, train_horizon, chunk_clients, progress)
+    now, past = collect_features(table, as_of_day, train_horizon, chunk_clients, progress, seed=seed)
     model = fit_model(now, past, train_horizon, notes, seed)
     out = assemble(now, clients, model, as_of, table.origin, horizon_days, offer_history, language,
                    notes)
