@@ -14,6 +14,8 @@ group. The rules and where their figures come from:
 * ``EQUITY_CAP_BY_HORIZON``: money needed soon holds little equity whatever the answers. At two years
   or less, at most 20 %, reaching 0 % at the goal date, as Betterment's purchase-goal glide paths do;
   Schwab moves a horizon under about three years to short-term bonds and cash.
+  For retirement and income goals the cap follows the average time to spending (see
+  :func:`cap_horizon`).
 * ``SHORT_MONEY_FLOOR_BY_HORIZON``: the share of cash and short-term bonds for money needed soon.
 * ``EQUITY_CAP_BY_GOAL``: capital preservation and income goals keep equity modest.
 * ``OUTLOOK_TILT``: a client's market view moves equity by at most ``MAX_OUTLOOK_TILT`` (disclosed).
@@ -32,6 +34,8 @@ EQUITY_BY_SCORE = ((1.0, 0.10), (2.0, 0.20), (3.0, 0.30), (4.0, 0.42), (5.0, 0.5
 EQUITY_CAP_BY_HORIZON = ((0.0, 0.0), (2.0, 0.20), (10.0, 1.0))
 SHORT_MONEY_FLOOR_BY_HORIZON = ((0.0, 0.80), (2.0, 0.65), (5.0, 0.0))
 EQUITY_CAP_BY_GOAL = {Goal.capital_preservation: 0.30, Goal.income: 0.60}
+#: Goals spent over many years, whose horizon cap follows the average time to spending.
+SPREAD_GOALS = frozenset({Goal.retirement, Goal.income})
 MAX_OUTLOOK_TILT = 0.05
 OUTLOOK_TILT = {MarketOutlook.bearish: -0.03, MarketOutlook.neutral: 0.0, MarketOutlook.bullish: 0.03}
 CASH_FLOOR = {LiquidityNeeds.low: 0.01, LiquidityNeeds.medium: 0.05, LiquidityNeeds.high: 0.10}
@@ -63,6 +67,19 @@ def _interp(x: float, points: tuple[tuple[float, float], ...]) -> float:
 def equity_for_score(score: float) -> float:
     """Equity share of the policy for a risk score, before horizon and goal limits."""
     return _interp(score, EQUITY_BY_SCORE)
+
+
+def cap_horizon(profile: InvestorProfile) -> float:
+    """Years that set the horizon cap and the short-money floor.
+
+    Retirement and income savings are drawn over decades, so the cap follows the average time to
+    spending (target-date funds still hold about half in equity at the retirement date). Other
+    goals pay on fixed dates that cannot wait for markets to recover (a home, tuition), so the
+    cap follows the time to the first payment.
+    """
+    if profile.goal in SPREAD_GOALS:
+        return profile.effective_horizon
+    return profile.horizon
 
 
 def _capped_equity(
@@ -108,10 +125,11 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
     base = equity_for_score(score)
     tilt = OUTLOOK_TILT[profile.market_outlook] if profile.market_outlook else 0.0
     tilt = float(np.clip(tilt, -MAX_OUTLOOK_TILT, MAX_OUTLOOK_TILT))
-    horizon_cap = _interp(profile.effective_horizon, EQUITY_CAP_BY_HORIZON)
+    years = cap_horizon(profile)
+    horizon_cap = _interp(years, EQUITY_CAP_BY_HORIZON)
     goal_cap = EQUITY_CAP_BY_GOAL.get(profile.goal, 1.0)
     cash_floor = CASH_FLOOR[profile.liquidity_needs]
-    short_floor = _interp(profile.effective_horizon, SHORT_MONEY_FLOOR_BY_HORIZON)
+    short_floor = _interp(years, SHORT_MONEY_FLOOR_BY_HORIZON)
 
     equity, binding = _capped_equity(base + tilt, horizon_cap, goal_cap, cash_floor)
     # Record the tilt that survives the caps: a bullish view cannot lift equity above a cap, and
