@@ -112,6 +112,8 @@ class ValidateSatisfactionForm(FormValidationAction):
         return "validate_satisfaction_form"
 
     def validate_rating(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is None:  # cleared after the last rating: nothing to validate
+            return {"rating": None}
         rating = parse_number(str(value))
         low, high = RATING_RANGE
         if rating is None or rating != int(rating) or not low <= rating <= high:

@@ -53,12 +53,16 @@ def _is_age_correction(tracker: Tracker) -> bool:
 
 
 def answers(slot: str):
-    """Validator decorator: an age correction typed at this question leaves it open, unanswered."""
+    """Validator decorator for the steps every answer shares.
+
+    A slot cleared by a reset (``None``) has nothing to validate; an age correction typed at another
+    question leaves that question open, unanswered.
+    """
 
     def wrap(validate):
         @functools.wraps(validate)
         def validator(self, value, dispatcher, tracker, domain):
-            if _is_age_correction(tracker):
+            if value is None or (slot != "age" and _is_age_correction(tracker)):
                 return {slot: None}
             return validate(self, value, dispatcher, tracker, domain)
 
@@ -105,6 +109,7 @@ class ValidateOnboardingForm(FormValidationAction):
 
     # -- validators -----------------------------------------------------------------------------
 
+    @answers("age")
     def validate_age(self, value, dispatcher, tracker, domain) -> Result:
         age = stated_age(_text(tracker))
         if age is None:
@@ -173,7 +178,7 @@ class ValidateOnboardingForm(FormValidationAction):
         return self._accept("income_stability", IncomeStability(stability).value)
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker) -> Result:
-        if _is_age_correction(tracker):
+        if value is None or _is_age_correction(tracker):
             return {slot: None}
         question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
         choice = chosen(tracker)

@@ -102,6 +102,7 @@ def running_advisor(workdir: Path | None = None) -> Iterator[Advisor]:
         upgrade(database_url)
         action_port, rasa_port = free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SANIC_HOST": "127.0.0.1",
+               "RASA_TELEMETRY_ENABLED": "false",
                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
         processes = []
         try:

@@ -103,3 +103,20 @@ def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain)
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads[0] == '/inform{"choice": "loss_5"}'
     assert len(payloads) == len(questionnaire().question("max_loss").options)
+
+
+def test_a_reset_at_the_start_of_the_form_is_not_an_answer(domain):
+    # Starting the form clears every answer; the cleared values reach the validator as None.
+    cleared = {slot: None for slot in ("age", "initial_amount", "target_amount", "q_max_loss")}
+    state = tracker(slots={"requested_slot": None}, text="I want investment advice",
+                    candidates=cleared, active_loop=FORM)
+    messages, slots = run(ValidateOnboardingForm(), state, domain)
+    assert messages == []
+    assert all(value is None for value in slots.values())
+
+
+def test_an_age_in_the_opening_message_is_kept(domain):
+    state = tracker(slots={"requested_slot": None}, text="I'm 35 and want to invest",
+                    candidates={"age": None}, active_loop=FORM)
+    _, slots = run(ValidateOnboardingForm(), state, domain)
+    assert slots["age"] == 35
