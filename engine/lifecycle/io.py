@@ -175,23 +175,34 @@ def clean_events(events: pd.DataFrame, as_of, origin=None) -> EventTable:
 
 
 def _deduplicate(client, seconds, kind, amount, notes):
-    """Sort by client, time and kind; drop rows equal to their predecessor in every field."""
+    """Sort by client, time and kind; drop rows equal to an earlier row in every field."""
     n_clients = int(client.max()) + 1 if client.size else 1
     span = int(seconds.max()) + 1 if seconds.size else 1
     bits = (n_clients - 1).bit_length() + (span - 1).bit_length() + 4
     if bits <= 62:
         # One int64 sort key is several times faster than a lexsort over three arrays.
         key = (client << ((span - 1).bit_length() + 4)) | (seconds << 4) | kind.astype(np.int64)
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        same = key[1:] == key[:-1]
+        ordered = bool(np.all(key[1:] >= key[:-1]))  # input from a database often is
+        order = None if ordered else np.argsort(key)
     else:
         order = np.lexsort((kind, seconds, client))
-        same = ((client[order][1:] == client[order][:-1]) & (seconds[order][1:] == seconds[order][:-1])
-                & (kind[order][1:] == kind[order][:-1]))
-    client, seconds, kind, amount = client[order], seconds[order], kind[order], amount[order]
+        key = None
+    if order is not None:
+        client, seconds, kind, amount = client[order], seconds[order], kind[order], amount[order]
+        key = key[order] if key is not None else None
+    if key is None:
+        same = ((client[1:] == client[:-1]) & (seconds[1:] == seconds[:-1]) & (kind[1:] == kind[:-1]))
+    else:
+        same = key[1:] == key[:-1]
+    # Rows sharing client, second and kind are rare: compare their amounts in full among them.
+    tied = np.zeros(client.size, dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
     duplicate = np.zeros(client.size, dtype=bool)
-    duplicate[1:] = same & (amount[1:] == amount[:-1])
+    if tied.any():
+        rows = np.flatnonzero(tied)
+        group = np.cumsum(~np.concatenate([[False], same])[rows])
+        duplicate[rows] = pd.DataFrame({"group": group, "amount": amount[rows]}).duplicated().to_numpy()
     if duplicate.any():
         notes.append(f"{duplicate.sum()} exact duplicate event(s) counted once")
         keep = ~duplicate
@@ -237,13 +248,15 @@ def clean_clients(clients: pd.DataFrame | None, as_of) -> pd.DataFrame | None:
             )
         frame["age"] = age
     if "segment" in frame.columns:
-        segment = frame["segment"].fillna("retail").astype(str)
-        unknown = sorted(set(segment) - set(SEGMENTS))
-        if unknown:
+        given = frame["segment"]
+        unknown = (~given.isin(SEGMENTS) & given.notna()).to_numpy()
+        if unknown.any():
+            names = ", ".join(sorted(map(str, given[unknown].unique())))
             raise LifecycleInputError(
-                f"clients has unknown segment(s) {', '.join(unknown)}; expected {', '.join(SEGMENTS)}"
+                f"clients has unknown segment(s) {names}; expected {', '.join(SEGMENTS)}"
             )
-        frame["segment"] = pd.Categorical(segment, categories=SEGMENTS)
+        segment = pd.Categorical(given, categories=SEGMENTS)
+        frame["segment"] = segment.fillna("retail")  # a missing segment is read as retail
     else:
         frame["segment"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=int), SEGMENTS)
     if "aum" in frame.columns:

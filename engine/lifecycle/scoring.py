@@ -194,6 +194,8 @@ def score(events: pd.DataFrame, as_of, clients: pd.DataFrame | None = None,
     as_of = to_timestamp(as_of, "as_of")
     table = clean_events(events, as_of)
     clients = clean_clients(clients, as_of)
+    if table.client.size == 0:
+        raise LifecycleInputError(f"no events up to as_of {as_of}: there is no activity to score")
     as_of_day = table.days(as_of)
     history = as_of_day - float(table.day.min()) if table.day.size else 0.0
     train_horizon = training_horizon(horizon_days, history)

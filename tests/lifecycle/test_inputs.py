@@ -29,9 +29,10 @@ def test_events_after_as_of_are_ignored_and_noted():
 
 
 def test_exact_duplicates_count_once_but_distinct_amounts_stay():
-    events = history((1, 5, "deposit", 100.0), (1, 5, "deposit", 100.0), (1, 5, "deposit", 50.0))
+    events = history((1, 5, "deposit", 100.0), (1, 5, "deposit", 50.0), (1, 5, "deposit", 100.0),
+                     (2, 5, "deposit", 100.0))
     table = clean_events(events, AS_OF)
-    assert sorted(table.amount) == [50.0, 100.0]
+    assert sorted(table.amount) == [50.0, 100.0, 100.0]
     assert any("duplicate" in n for n in table.notes)
 
 
@@ -69,3 +70,10 @@ def test_bad_horizon_and_as_of_are_errors():
         score(events, AS_OF, horizon_days=-1)
     with pytest.raises(LifecycleInputError, match="as_of"):
         score(events, "yesterday-ish")
+
+
+def test_no_events_before_as_of_is_an_error():
+    from engine.lifecycle import score
+
+    with pytest.raises(LifecycleInputError, match="no events up to as_of"):
+        score(history((1, -5, "login", 0)), AS_OF)
