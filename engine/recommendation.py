@@ -82,17 +82,36 @@ class Recommendation(BaseModel):
     questionnaire_version: str
 
 
-def round_weights(weights: np.ndarray, step: float = WEIGHT_STEP) -> np.ndarray:
-    """Round weights to multiples of ``step`` that still sum to exactly 1 (largest remainder).
+def _apportion(values: np.ndarray, units: int) -> np.ndarray:
+    """Split ``units`` whole units in proportion to ``values`` (largest remainder method)."""
+    total = values.sum()
+    if total <= 0 or units == 0:
+        return np.zeros(len(values))
+    exact = values / total * units
+    whole = np.floor(exact)
+    short = int(round(units - whole.sum()))
+    whole[np.argsort(whole - exact, kind="stable")[:short]] += 1  # largest remainders first
+    return whole
 
-    Negative dust from the solver is dropped first.
+
+def round_weights(
+    weights: np.ndarray, step: float = WEIGHT_STEP, groups: list[np.ndarray] | None = None
+) -> np.ndarray:
+    """Round weights to multiples of ``step`` that still sum to exactly 1.
+
+    With ``groups`` (position arrays that partition the weights), each group's total is rounded
+    first and its members then share it, so the group split stays as the policy set it: a 20 %
+    equity cap is never shown as 20.1 %. Negative dust from the solver is dropped first.
     """
     clean = np.clip(np.asarray(weights, dtype=float), 0.0, None)
-    units = clean / clean.sum() / step
-    whole = np.floor(units)
-    short = int(round(1.0 / step - whole.sum()))
-    whole[np.argsort(whole - units, kind="stable")[:short]] += 1  # largest remainders first
-    return np.round(whole * step, 6)
+    clean = clean / clean.sum()
+    if groups is None:
+        groups = [np.arange(len(clean))]
+    totals = _apportion(np.array([clean[g].sum() for g in groups]), int(round(1.0 / step)))
+    units = np.zeros(len(clean))
+    for positions, total in zip(groups, totals, strict=True):
+        units[positions] = _apportion(clean[positions], int(total))
+    return np.round(units * step, 6)
 
 
 @dataclass(frozen=True)
@@ -189,7 +208,7 @@ def recommend(
     risk = assess(profile)
     policy = targets(profile, risk.score, market.members)
     raw, objective = _optimal_mix(market, policy)
-    w = round_weights(raw)
+    w = round_weights(raw, groups=list(market.positions.values()))
 
     expected = float(w @ market.mu)
     volatility = float(np.sqrt(max(0.0, w @ market.cov @ w)))

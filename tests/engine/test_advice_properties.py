@@ -18,8 +18,8 @@ from engine.profile import Goal
 from engine.questionnaire import questionnaire
 from engine.risk import assess, willingness
 
-#: Weights are rounded to 0.1 %, so group shares can differ from the policy by a few tenths.
-ROUNDING = 0.003
+#: Group shares are rounded to 0.1 % (largest remainder), so they stay within 0.1 % of the policy.
+ROUNDING = 0.001 + 1e-9
 #: Goals paid on fixed dates; retirement and income are drawn over decades, and target-date funds
 #: hold about half in equity at the retirement date, so the two-year rule is not theirs.
 FIXED_DATE_GOALS = sorted(set(Goal) - SPREAD_GOALS)
@@ -103,7 +103,7 @@ def test_score_one_and_score_ten_at_the_extremes():
 @given(profiles, st.floats(0, 2), st.sampled_from(FIXED_DATE_GOALS))
 def test_money_needed_within_two_years_is_mostly_cash_and_short_bonds(data, horizon, goal):
     rec = recommend(InvestorProfile(**(data | {"horizon_years": horizon, "goal": goal})), paths=PATHS)
-    assert rec.groups["equity"] <= 0.20 + ROUNDING
+    assert rec.groups["equity"] <= 0.20 + 1e-9  # group rounding never lifts a cap
     short_money = rec.groups["cash"] + rec.weights.get("short_term_bonds", 0.0)
     assert short_money >= 0.5
 

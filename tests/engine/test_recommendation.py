@@ -42,7 +42,7 @@ def test_weights_are_a_fully_invested_long_only_mix_in_tenths_of_a_percent(rec):
 
 
 def test_equity_share_is_the_policy_share_and_the_optimizer_mixes_within_it(rec):
-    assert rec.groups["equity"] == pytest.approx(rec.policy.equity, abs=0.002)
+    assert rec.groups["equity"] == pytest.approx(rec.policy.equity, abs=0.001)
     equity = rec.groups["equity"]
     for name, (low, high) in EQUITY_SLEEVE.items():
         assert low * equity - 0.002 <= rec.weights.get(name, 0) <= high * equity + 0.002
@@ -159,3 +159,13 @@ def test_rounding_keeps_the_sum_at_one_and_drops_solver_dust():
     assert rounded.sum() == pytest.approx(1.0, abs=1e-12)
     assert (rounded >= 0).all()
     assert list(rounded) == [0.333, 0.333, 0.334, 0.0]
+
+
+def test_rounding_by_group_keeps_each_group_total():
+    # three equity classes holding exactly 38.8 %, two bond classes holding the rest
+    weights = np.array([0.1096, 0.0775, 0.2009, 0.4245, 0.1875])
+    plain = round_weights(weights)
+    assert plain[:3].sum() == pytest.approx(0.389)  # rounded alone, equity would show 38.9 %
+    grouped = round_weights(weights, groups=[np.array([0, 1, 2]), np.array([3, 4])])
+    assert grouped[:3].sum() == pytest.approx(0.388)
+    assert grouped.sum() == pytest.approx(1.0, abs=1e-12)
