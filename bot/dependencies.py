@@ -17,7 +17,9 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-DB = Annotated[Session, Depends(get_db)]
+# "function" scope: commit before the response leaves, so a redirect that follows at once (after
+# sign-in, say) already sees the new session.
+DB = Annotated[Session, Depends(get_db, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 

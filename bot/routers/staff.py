@@ -47,8 +47,27 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get((value or "").lower())
 
 
+def _parsed(name: str, value: str, parse):
+    """An optional filter from an HTML form, where an empty field means "any"."""
+    if not value.strip():
+        return None
+    try:
+        return parse(value.strip())
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            f"{name}: cannot read {value!r} ({exc}).") from exc
+
+
+def _rating(value: str) -> float:
+    rating = float(value)
+    if not 0 <= rating <= 10:
+        raise ValueError("a rating is 0 to 10")
+    return rating
+
+
 def list_filters(
-    date_from: date | None = None, date_to: date | None = None,
+    date_from: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    date_to: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
     audience: Annotated[str, Query(pattern="^(|prospect|client)$")] = "",
     stage: Annotated[str, Query(max_length=32)] = "",
     intent: Annotated[str, Query(max_length=64)] = "",
@@ -56,12 +75,15 @@ def list_filters(
     handoff: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     flagged: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     reviewed: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
-    min_rating: Annotated[float | None, Query(ge=0, le=10)] = None,
+    min_rating: Annotated[str, Query(max_length=5)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Filters:
-    return Filters(date_from, date_to, audience or None, stage or None, intent or None,
-                   _yes_no(fallback), _yes_no(handoff), _yes_no(flagged), _yes_no(reviewed),
-                   min_rating, q.strip() or None)
+    return Filters(
+        _parsed("date_from", date_from, date.fromisoformat),
+        _parsed("date_to", date_to, date.fromisoformat),
+        audience or None, stage or None, intent.strip() or None,
+        _yes_no(fallback), _yes_no(handoff), _yes_no(flagged), _yes_no(reviewed),
+        _parsed("min_rating", min_rating, _rating), q.strip() or None)
 
 
 ListFilters = Annotated[Filters, Depends(list_filters)]

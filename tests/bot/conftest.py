@@ -3,22 +3,33 @@
 ``rasa_stand_in`` is a real HTTP server on 127.0.0.1 that answers like Rasa's REST channel. It
 tests the gateway's side of the exchange (what it sends, how it translates replies); it is not
 Rasa, and the end-to-end tests against a trained model live with the dialogue's tests.
+
+``review_db`` holds conversations written by Rasa 3.6's own SQL tracker store (run in
+``.venv-rasa`` through ``rasa_tracker_writer.py``), so the staff console is tested on the exact
+rows Rasa writes; the project's tables are added by the migrations, as in a deployment where both
+share one database.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
+from bot.demo import DEMO_CLIENT_IDS, seed_accounts
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
@@ -106,6 +117,95 @@ def rasa_stand_in() -> Iterator[RasaStandIn]:
     yield state
     server.shutdown()
     server.server_close()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+DEMO_CLIENT = DEMO_CLIENT_IDS[0]  # created by seed_accounts when the CRM is empty
+
+
+def ts(day: int, minute: int = 0) -> float:
+    return datetime(2026, 11, day, 10, minute, tzinfo=UTC).timestamp()
+
+
+ALLOCATION = {"type": "allocation", "weights": {"us_equity": 0.7, "aggregate_bonds": 0.3},
+              "groups": {"equity": 0.7, "bonds": 0.3}}
+CONVERSATIONS = [
+    {"sender": "onboarded", "turns": [
+        ["user", ts(20, 0), "hi", "greet", 0.97, {}],
+        ["action", ts(20, 0), "utter_greet_prospect"],
+        ["bot", ts(20, 0), "Hello! Shall we start?",
+         [{"title": "Yes, let's start", "payload": "/start_onboarding"}], None],
+        ["action", ts(20, 0), "action_listen"],
+        ["user", ts(20, 1), "/start_onboarding", "start_onboarding", 1.0, {}],
+        ["slot", ts(20, 2), "age", 35], ["slot", ts(20, 3), "goal", "retirement"],
+        ["slot", ts(20, 4), "horizon_years", 30],
+        ["action", ts(20, 5), "action_recommend"],
+        ["bot", ts(20, 5), "Here is my recommendation.", None, ALLOCATION],
+        ["slot", ts(20, 5), "recommended", True],
+    ]},
+    {"sender": "client-fallback", "turns": [
+        ["user", ts(22), "<script>alert('x')</script>", "nlu_fallback", 0.21,
+         {"client_id": DEMO_CLIENT}],
+        ["action", ts(22), "action_default_fallback"],
+        ["bot", ts(22), "Sorry, I did not understand.", None, None],
+    ]},
+    {"sender": "wants-person", "turns": [
+        ["user", ts(24), "I want to talk to a person", "request_human", 0.91, {}],
+        ["action", ts(24), "action_handoff"],
+        ["bot", ts(24), "A colleague will contact you.", None, None],
+        ["user", ts(24, 1), '=HYPERLINK("http://example.com")', "out_of_scope", 0.55, {}],
+    ]},
+]
+
+
+@pytest.fixture(scope="session")
+def rasa_events_db(tmp_path_factory) -> Path:
+    if not RASA_PYTHON.exists():
+        pytest.skip("needs the Rasa environment (.venv-rasa) to write tracker events")
+    folder = tmp_path_factory.mktemp("rasa")
+    spec = folder / "conversations.json"
+    spec.write_text(json.dumps(CONVERSATIONS))
+    db = folder / "events.db"
+    subprocess.run([str(RASA_PYTHON), str(Path(__file__).with_name("rasa_tracker_writer.py")),
+                    str(db), str(spec)], check=True, capture_output=True, timeout=300)
+    return db
+
+
+@pytest.fixture(scope="session")
+def review_db(rasa_events_db, tmp_path_factory) -> Path:
+    """Rasa's events plus the project's tables, demo accounts and records, in one database."""
+    path = tmp_path_factory.mktemp("review") / "advisor.db"
+    shutil.copy(rasa_events_db, path)
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        seed_accounts(session)
+    with engine.begin() as c:
+        c.execute(sa.text("INSERT INTO lifecycle_scores (client_id, as_of, stage, churn_risk,"
+                          " expected_value, reasons, next_best_action, model_version, scored_at)"
+                          " VALUES (:c, '2026-11-01 00:00:00', 'growth', 0.1, 1500, 'active', "
+                          "'portfolio_review', 'test', '2026-11-01 00:00:00')"), {"c": DEMO_CLIENT})
+        c.execute(sa.text("INSERT INTO handoff_requests (conversation_id, reason, last_message,"
+                          " created_at) VALUES ('wants-person', 'request_human', '', "
+                          "'2026-11-24 10:00:00')"))
+        c.execute(sa.text("INSERT INTO survey_answers (conversation_id, survey, question, answer,"
+                          " created_at) VALUES ('onboarded', 'satisfaction', 'rating', '4', "
+                          "'2026-11-20 10:06:00')"))
+        c.execute(sa.text("INSERT INTO offer_records (conversation_id, client_id, offer, answer,"
+                          " created_at) VALUES ('client-fallback', :c, 'portfolio_review', NULL,"
+                          " '2026-11-22 10:00:00')"), {"c": DEMO_CLIENT})
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def review_database_url(tmp_path, review_db) -> str:
+    """A fresh copy of the review database for each test."""
+    path = tmp_path / "advisor.db"
+    shutil.copy(review_db, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

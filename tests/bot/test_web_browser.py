@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 
 from bot.app import create_app
+from bot.demo import DEMO_CLIENT_IDS
 from bot.settings import Settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -140,6 +141,60 @@ def test_the_widget_fits_a_phone_screen(site, browser):
     overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.screenshot(path=str(ARTIFACTS / "phone-allocation.png"), full_page=True)
+
+
+def test_a_client_signs_in_and_its_id_reaches_rasa(database_url, seeded, rasa_stand_in, browser):
+    rasa_stand_in.reply = dialogue
+    server, thread, url = run_server(create_app(Settings(database_url=database_url,
+                                                         rasa_url=rasa_stand_in.url)))
+    try:
+        page, violations = open_page(browser, url)
+        page.click("text=Client sign-in")
+        page.fill("#username", "client1")
+        page.fill("#password", "client-demo-2026")
+        page.press("#password", "Enter")
+        page.wait_for_selector("text=Signed in as client1")
+        page.fill("#chat-input", "hello")
+        page.press("#chat-input", "Enter")
+        page.wait_for_selector(".msg-bot")
+        assert rasa_stand_in.received[-1]["body"]["metadata"]["client_id"] == DEMO_CLIENT_IDS[0]
+        assert violations == []
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_staff_filter_open_flag_and_export(review_database_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server, thread, url = run_server(create_app(Settings(database_url=review_database_url)))
+    try:
+        page, violations = open_page(browser, url + "/staff")
+        page.fill("#username", "reviewer")
+        page.fill("#password", "review-demo-2026")
+        page.press("#password", "Enter")
+        page.wait_for_selector("h1:text('Conversations')")
+        page.select_option("select[name=fallback]", "yes")
+        page.click("button:text('Filter')")
+        page.wait_for_url("**fallback=yes**")
+        links = page.locator("a[href^='/staff/conversations/']")
+        assert links.count() == 1
+        links.first.click()
+        page.wait_for_selector("text=Transcript")
+        # The user's <script> shows as text and does not run.
+        assert "<script>alert('x')</script>" in page.inner_text("table")
+        page.click("button:text-is('Flag')")
+        page.wait_for_selector(".pill.flagged")
+        assert "reviewer · flag" in page.inner_text("body")
+        with page.expect_download() as download:
+            page.click("a:text('CSV')")
+        saved = ARTIFACTS / "client-fallback.csv"
+        download.value.save_as(saved)
+        assert "nlu_fallback" in saved.read_text()
+        page.screenshot(path=str(ARTIFACTS / "staff-transcript.png"), full_page=True)
+        assert violations == []
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_rasa_down_shows_the_unavailable_notice(database_url, browser):
