@@ -5,10 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=models/advisor.tar.gz
 stamp=models/advisor.fingerprint
-fingerprint=$(
-  { ls -1 config.yml domain.yml 2>/dev/null; find domain data -type f 2>/dev/null; } \
-    | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1
-)
+inputs=()
+for path in config.yml domain.yml domain data; do [ -e "$path" ] && inputs+=("$path"); done
+if [ "${#inputs[@]}" -eq 0 ]; then
+  echo "No Rasa configuration or training data (config.yml, domain.yml, data/) to train on." >&2
+  exit 1
+fi
+fingerprint=$(find "${inputs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
+  | sha256sum | cut -d' ' -f1)
 if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
   echo "Rasa model is current ($model)."
   exit 0
