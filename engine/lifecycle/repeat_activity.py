@@ -49,8 +49,9 @@ class BGNBD:
         """Expected number of active days in ``(T, T + horizon]`` (FHL 2005, eq. 10)."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
-        if a <= 1.0:
-            # The closed form needs a > 1; fall back on the alive rate times the horizon.
+        if abs(a - 1.0) < 1e-6:
+            # The closed form has a removable singularity at a = 1; the alive rate times the
+            # horizon is close there.
             return self.p_alive(x, t_x, T) * (r + x) / (alpha + T) * horizon
         z = horizon / (alpha + T + horizon)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
@@ -128,23 +129,27 @@ def fit_bgnbd(x, t_x, T, weight=None) -> BGNBD:
     return BGNBD(float(r), float(alpha), float(a), float(b))
 
 
-def simulate_bgnbd(model: BGNBD, T: np.ndarray, rng: np.random.Generator):
-    """Histories drawn from ``model`` for clients observed ``T`` days; returns ``(x, t_x)``."""
+def simulate_bgnbd(model: BGNBD, T: np.ndarray, rng: np.random.Generator, horizon: float = 0.0):
+    """Histories drawn from ``model`` for clients observed ``T`` days.
+
+    Returns ``(x, t_x, future)``: repeat active days and last active day within ``(0, T]``, and
+    the active days in ``(T, T + horizon]``.
+    """
     T = np.asarray(T, dtype=float)
     n = T.size
     lam = rng.gamma(model.r, 1.0 / model.alpha, n)
     p = rng.beta(model.a, model.b, n)
-    x = np.zeros(n)
-    t_x = np.zeros(n)
-    now = np.zeros(n)
+    x, t_x, future, now = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     alive = np.ones(n, dtype=bool)
     while alive.any():
         idx = np.flatnonzero(alive)
         now[idx] += rng.exponential(1.0 / lam[idx])
-        inside = now[idx] <= T[idx]
-        hit = idx[inside]
-        x[hit] += 1
-        t_x[hit] = now[hit]
-        alive[idx[~inside]] = False
+        seen = now[idx] <= T[idx]
+        later = ~seen & (now[idx] <= T[idx] + horizon)
+        x[idx[seen]] += 1
+        t_x[idx[seen]] = now[idx[seen]]
+        future[idx[later]] += 1
+        hit = idx[seen | later]
+        alive[idx[~(seen | later)]] = False
         alive[hit] = rng.random(hit.size) >= p[hit]
-    return x, t_x
+    return x, t_x, future

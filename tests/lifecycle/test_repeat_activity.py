@@ -10,7 +10,7 @@ TRUE = BGNBD(r=0.243, alpha=4.414 * 7, a=0.793, b=2.426)
 def test_fit_recovers_known_parameters_on_simulated_histories():
     rng = np.random.default_rng(7)
     T = rng.uniform(180, 400, 30_000)
-    x, t_x = simulate_bgnbd(TRUE, T, rng)
+    x, t_x, _ = simulate_bgnbd(TRUE, T, rng)
     fitted = fit_bgnbd(*compress(x, t_x, T))
     assert fitted.r == pytest.approx(TRUE.r, rel=0.12)
     assert fitted.alpha == pytest.approx(TRUE.alpha, rel=0.15)
@@ -18,18 +18,25 @@ def test_fit_recovers_known_parameters_on_simulated_histories():
     assert fitted.b == pytest.approx(TRUE.b, rel=0.3)
 
 
-def test_probability_of_a_quiet_horizon_matches_simulation():
+def test_probability_of_a_quiet_horizon_is_calibrated_on_simulated_futures():
     rng = np.random.default_rng(3)
-    n, T, horizon = 40_000, 250.0, 90.0
-    x, t_x = simulate_bgnbd(TRUE, np.full(n, T + horizon), rng)
-    # Split each simulated life into the observed part and the horizon by re-simulating: instead,
-    # compare the population-level quiet share of a fresh client over the horizon.
-    x_h, _ = simulate_bgnbd(TRUE, np.full(n, horizon), rng)
-    predicted = TRUE.p_inactive(np.zeros(1), np.zeros(1), np.zeros(1), horizon)[0]
-    # A fresh client (T = 0) has P(alive) = 1: quiet share = (alpha / (alpha + h)) ** r.
-    assert predicted == pytest.approx((TRUE.alpha / (TRUE.alpha + horizon)) ** TRUE.r)
-    assert np.mean(x_h == 0) == pytest.approx(predicted, abs=0.01)
-    assert x.mean() > x_h.mean()
+    T = rng.uniform(60, 400, 60_000)
+    x, t_x, future = simulate_bgnbd(TRUE, T, rng, horizon=90.0)
+    predicted = TRUE.p_inactive(x, t_x, T, 90.0)
+    decile = np.digitize(predicted, np.quantile(predicted, np.linspace(0.1, 0.9, 9)))
+    for d in np.unique(decile):
+        group = decile == d
+        assert abs(predicted[group].mean() - np.mean(future[group] == 0)) < 0.02, d
+
+
+def test_expected_activity_matches_simulated_futures():
+    rng = np.random.default_rng(4)
+    T = np.full(40_000, 200.0)
+    x, t_x, future = simulate_bgnbd(TRUE, T, rng, horizon=120.0)
+    expected = TRUE.expected_activity(x, t_x, T, 120.0)
+    assert expected.mean() == pytest.approx(future.mean(), rel=0.05)
+    busy = x >= 3
+    assert expected[busy].mean() == pytest.approx(future[busy].mean(), rel=0.08)
 
 
 def test_p_alive_is_one_without_repeat_activity_and_falls_with_silence():
