@@ -7,6 +7,7 @@ from db.lifecycle_store import latest_scores, refresh
 from db.migrate import upgrade
 from db.models import Client, ClientEvent
 from db.session import make_engine
+from engine.lifecycle.cli import main
 from engine.lifecycle.synthetic import generate
 
 
@@ -42,10 +43,18 @@ def test_refresh_appends_scores_and_honours_cooldowns(tmp_path):
     assert len(first) == 600
     assert set(first["stage"]) == {"prospect", "onboarding", "growth", "mature", "decline"}
     assert first["reasons"].str.contains(" | offer: ").all()
-    # The same day again: offers just made are in their cooldown, so none repeats.
-    refresh(url, as_of=base.as_of, chunk_clients=150)
+    # The same day again, from the command line: offers just made are in their cooldown.
+    assert main(["refresh-db", "--database", url, "--as-of", str(base.as_of.date()),
+                 "--chunk-clients", "150", "--quiet"]) == 0
     second = latest_scores(url)
     offered = first["next_best_action"].notna()
     assert offered.any()
     same = second.loc[offered, "next_best_action"] == first.loc[offered, "next_best_action"]
     assert not same.any()
+
+
+def test_refresh_of_an_empty_database_exits_2(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(url)
+    assert main(["refresh-db", "--database", url, "--quiet"]) == 2
+    assert "no clients or no client events" in capsys.readouterr().err
