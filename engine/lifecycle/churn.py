@@ -11,8 +11,8 @@ The logistic layer is trained by backtesting inside the history: features are ta
 ``as_of - h`` and the label is whether the client was quiet over ``(as_of - h, as_of]``. Nothing after
 ``as_of`` is used, so an evaluation on a later holdout is honest. Trained on the same horizon it is
 scored on, the output is a calibrated probability; when the history is too short for that, ``h`` is
-shortened (see :func:`training_horizon`) and the output still ranks well but its level is that of
-the shorter horizon.
+shortened (see :func:`training_horizon`): the output still ranks well, and its level is brought
+to BG/NBD's for the full horizon by one shift of the log-odds.
 """
 
 from __future__ import annotations
@@ -113,9 +113,19 @@ class ChurnModel:
     trained_rows: int
 
     def predict(self, features: pd.DataFrame, horizon: float) -> np.ndarray:
-        """Probability of no activity in the next ``horizon`` days, per row of ``features``."""
+        """Probability of no activity in the next ``horizon`` days, per row of ``features``.
+
+        When the layer was trained on a shorter horizon, its level is that of the shorter one; the
+        log-odds are then shifted by one constant so that the mean matches BG/NBD's mean for
+        ``horizon`` (the order of clients, hence the ranking, is unchanged).
+        """
         X = (design_matrix(features, self.repeat, horizon) - self.center) / self.scale
-        return special.expit(self.coef[0] + X @ self.coef[1:])
+        z = self.coef[0] + X @ self.coef[1:]
+        if horizon > self.trained_horizon + 1e-9:
+            target = float(np.mean(self.repeat_only(features, horizon)))
+            shift = optimize.brentq(lambda d: float(np.mean(special.expit(z + d))) - target, -20, 20)
+            z = z + shift
+        return special.expit(z)
 
     def repeat_only(self, features: pd.DataFrame, horizon: float) -> np.ndarray:
         """The plain BG/NBD probability of no activity in the next ``horizon`` days."""
