@@ -103,11 +103,12 @@ class _Portfolio:
         # On a segment variance(t) = a + 2 b t + c t^2; it never falls along the frontier, so walk
         # down while the segment starts above the target and up while it ends below.
         (a, b), (_, c) = segment.W.T.dot(self.cov.dot(segment.W)).tolist()
-        while variance(segment.start) > target**2:
+        slack = 1e-13 * float(np.diag(self.cov).max())  # rounding in a variance
+        while variance(segment.start) > target**2 + slack:
             lower = walk.advance(up=False)
             if lower is None:
-                lowest = float(np.sqrt(variance(segment.start)))
-                if target < lowest * (1 - 1e-12):
+                lowest = float(np.sqrt(max(variance(segment.start), 0.0)))
+                if target**2 < lowest**2 - slack:
                     raise InfeasibleError(
                         f"target volatility {_pct(target)} is below the minimum reachable, "
                         f"{_pct(lowest)}"

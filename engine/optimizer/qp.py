@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Relative size of the ridge added to a covariance that is singular (e.g. a duplicated asset), so
-#: that a unique optimum exists; it moves the optimum's variance by about this fraction.
-RIDGE = 1e-10
+#: A Cholesky pivot below this fraction of the largest variance marks a singular matrix.
+SINGULAR = 1e-10
+#: Violation accepted for a row that depends on the active ones (rounding in that dependence).
+DEPENDENT_TOL = 1e-9
 #: Feasibility tolerance, relative to the scale of the iterate.
 FEASIBILITY_TOL = 1e-12
 
@@ -85,15 +86,25 @@ class QPSolution:
 
 @dataclass
 class Factorization:
-    """Products with the inverse Hessian ``H = P^-1`` shared by every solve on the same matrices.
+    """Products with the inverse Hessian ``H`` shared by every solve on the same matrices.
 
     ``HC = H C'`` and ``CHC = C H C'``; the dual method only needs these, so they are computed once
     per covariance and constraint set (the efficient frontier reuses them for every point). At a
     few dozen variables the explicit inverse is cheaper than triangular solves on every call.
+
+    A singular ``P`` (a duplicated asset, fewer observations than assets) is made invertible
+    without changing the problem where possible: ``P + rho E'E`` for the equality rows ``E``
+    differs from ``P`` by the constant ``rho |b_E|^2`` on the feasible set (``augment = rho``).
+    Directions that stay singular are long-short mixes with zero variance that cost nothing
+    (``null_space`` is their number), as a duplicated asset gives; ``P`` is raised along them, so
+    the optimizer splits weight evenly between duplicates. The result is then exact for
+    duplicates with equal expected returns; when such a riskless mix also changes the expected
+    return (an arbitrage in the inputs) it is a well-defined but not an optimal answer.
     """
 
     problem: QuadraticProgram
-    ridge: float
+    augment: float
+    null_space: int
     H: np.ndarray = field(repr=False)
     HC: np.ndarray = field(repr=False)
     CHC: np.ndarray = field(repr=False)
@@ -102,26 +113,36 @@ class Factorization:
         return self.H.dot(v)
 
 
-def factorize(problem: QuadraticProgram) -> Factorization:
-    """Invert the Hessian (adding a tiny ridge when it is only semi-definite)."""
-    P = problem.hessian
-    n = P.shape[0]
-    scale = float(np.max(np.abs(np.diag(P)))) if n else 1.0
-    scale = scale if scale > 0 else 1.0
-    ridge = 0.0
+def _cholesky(P: np.ndarray, scale: float) -> np.ndarray | None:
     try:
         L = np.linalg.cholesky(P)
-        # A pivot many orders below the diagonal means a (numerically) singular matrix.
-        if np.min(np.abs(np.diag(L))) ** 2 < 1e-13 * scale:
-            raise np.linalg.LinAlgError("nearly singular")
     except np.linalg.LinAlgError:
-        ridge = RIDGE * scale
-        L = np.linalg.cholesky(P + ridge * np.eye(n))
+        return None
+    return L if np.diag(L).min() ** 2 >= SINGULAR * scale else None
+
+
+def factorize(problem: QuadraticProgram) -> Factorization:
+    """Invert the Hessian, regularised as :class:`Factorization` explains when it is singular."""
+    P = problem.hessian
+    scale = float(np.abs(np.diag(P)).max(initial=0.0)) or 1.0
+    augment, null_space = 0.0, 0
+    L = _cholesky(P, scale)
+    equalities = problem.constraints[: problem.n_eq]
+    if L is None and len(equalities):
+        augment = scale / float((equalities**2).sum(axis=1).max())
+        P = P + augment * equalities.T.dot(equalities)
+        L = _cholesky(P, scale)
+    if L is None:
+        values, vectors = np.linalg.eigh(P)
+        null = vectors[:, values < SINGULAR * values.max(initial=scale)]
+        null_space = null.shape[1]
+        P = P + scale * null.dot(null.T)
+        L = np.linalg.cholesky(P)
     L_inv = np.linalg.inv(L)
-    H = L_inv.T @ L_inv
+    H = L_inv.T.dot(L_inv)
     C = problem.constraints
-    HC = H @ C.T
-    return Factorization(problem=problem, ridge=ridge, H=H, HC=HC, CHC=C @ HC)
+    HC = H.dot(C.T)
+    return Factorization(problem, augment, null_space, H, HC, C.dot(HC))
 
 
 def solve_qp(problem: QuadraticProgram, factorization: Factorization | None = None,
@@ -227,6 +248,7 @@ class _DualActiveSet:
         self.CHC = f.CHC.copy()
         x = f.inverse_times(problem.linear)
         self.slack = problem.constraints.dot(x) - problem.rhs
+        self.rhs_scale = float(np.abs(problem.rhs).max(initial=0.0))
         self.tol = FEASIBILITY_TOL * (1.0 + float(np.abs(x).max(initial=0.0))
                                       + float(np.abs(problem.rhs).max(initial=0.0)))
         self.n_eq = problem.n_eq
@@ -268,8 +290,11 @@ class _DualActiveSet:
             k = int(ratios.argmin()) if active.size else -1
             partial = ratios[k] if active.size else np.inf
             if full == np.inf and partial == np.inf:
-                if equality and abs(self.slack[p]) <= self.tol:
-                    return  # a linear combination of the equalities already held
+                if abs(self.slack[p]) <= DEPENDENT_TOL * (1.0 + abs(self.rhs_scale)):
+                    # A combination of active rows that already (nearly) holds, e.g. a target
+                    # return equal to the maximum reachable: nothing left to enforce.
+                    self.skip[p] = True
+                    return
                 raise QPInfeasibleError(p, tuple(int(j) for j in active.rows))
             step = min(full, partial)
             if full < np.inf:
@@ -301,8 +326,17 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
         return QPSolution(Hq, multipliers, (), iterations)
     idx = np.sort(active)
     gram = f.CHC.take(idx, axis=0).take(idx, axis=1)
-    u = np.linalg.solve(gram, b.take(idx) - C.take(idx, axis=0).dot(Hq))
+    rhs = b.take(idx) - C.take(idx, axis=0).dot(Hq)
+    try:
+        u = np.linalg.solve(gram, rhs)
+    except np.linalg.LinAlgError:
+        # Active rows that are dependent up to rounding: any consistent multipliers give the
+        # same point.
+        u = np.linalg.lstsq(gram, rhs, rcond=None)[0]
     x = Hq + f.HC.take(idx, axis=1).dot(u)
     # Inequality multipliers are non-negative up to rounding; equalities keep their sign.
     multipliers[idx] = np.where(idx >= problem.n_eq, np.maximum(u, 0.0), u)
+    # The augmented Hessian moved rho * E'b_E into the equalities' multipliers: take it back.
+    multipliers[: problem.n_eq] -= f.augment * b[: problem.n_eq]
     return QPSolution(x, multipliers, tuple(idx.tolist()), iterations)
+
