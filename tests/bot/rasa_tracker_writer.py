@@ -1,7 +1,7 @@
 """Write conversations into an SQLite file through Rasa's own SQL tracker store.
 
 Run with the Rasa environment: ``.venv-rasa/bin/python tests/bot/rasa_tracker_writer.py DB SPEC``,
-where SPEC is a JSON file listing conversations as ``{"sender": ..., "turns": [...]}`` and each turn
+where DB is an SQLite file or a ``postgresql://user[:password]@host:port/database`` URL and SPEC is a JSON file listing conversations as ``{"sender": ..., "turns": [...]}`` and each turn
 is ``["user", timestamp, text, intent, confidence, metadata]``, ``["bot", timestamp, text, buttons,
 custom]``, ``["action", timestamp, name]`` or ``["slot", timestamp, name, value]``. The staff
 console's tests read the resulting ``events`` table exactly as Rasa wrote it.
@@ -10,6 +10,7 @@ console's tests read the resulting ``events`` table exactly as Rasa wrote it.
 import asyncio
 import json
 import sys
+from urllib.parse import urlsplit
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -36,8 +37,17 @@ def event(turn):
     raise ValueError(f"unknown turn kind {kind!r}")
 
 
-async def write(db_path, conversations):
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db_path)
+def tracker_store(db):
+    if not db.startswith("postgresql://"):
+        return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
+    url = urlsplit(db)
+    return SQLTrackerStore(Domain.empty(), dialect="postgresql", host=url.hostname,
+                           port=url.port or 5432, db=url.path.lstrip("/"),
+                           username=url.username, password=url.password)
+
+
+async def write(db, conversations):
+    store = tracker_store(db)
     for conversation in conversations:
         events = [event(turn) for turn in conversation["turns"]]
         tracker = DialogueStateTracker.from_events(conversation["sender"], events)

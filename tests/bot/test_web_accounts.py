@@ -50,7 +50,7 @@ def test_seeding_links_accounts_to_existing_clients(db_engine, capsys):
         for cid in (7, 8, 9, 10):
             connection.execute(sa.text(
                 "INSERT INTO clients (id, name, created_at, segment, aum, products, do_not_contact)"
-                " VALUES (:id, 'C', '2024-01-01 00:00:00', 'retail', 0, '', 0)"), {"id": cid})
+                " VALUES (:id, 'C', '2024-01-01 00:00:00', 'retail', 0, '', FALSE)"), {"id": cid})
     with session_scope(db_engine) as session:
         seed_accounts(session)
     with db_engine.connect() as connection:
