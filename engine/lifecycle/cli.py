@@ -98,7 +98,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
     making = commands.add_parser("generate", help="write a seeded synthetic client base")
     making.add_argument("--clients", type=int, default=10_000, help="number of clients")
-    making.add_argument("--events-per-client", type=float, default=10.0)
+    making.add_argument("--events-per-client", type=float, default=25.0)
     making.add_argument("--seed", type=int, default=0)
     making.add_argument("--as-of", default="2025-12-31")
     making.add_argument("--out-dir", required=True, help="folder for events, clients, future_events")

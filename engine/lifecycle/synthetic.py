@@ -38,7 +38,7 @@ class SyntheticBase:
     horizon_days: int
 
 
-def generate(n_clients: int = 10_000, events_per_client: float = 10.0, seed: int = 0,
+def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int = 0,
              as_of="2025-12-31", horizon_days: int = 90, years: float = 4.0) -> SyntheticBase:
     """Generate a client base.
 
