@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 
 from bot import errors
 from bot.demo import refuse_demo_passwords
@@ -34,9 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         with app.state.sessionmaker() as db:
+            try:
+                purge_expired(db)
+            except DBAPIError as exc:
+                raise RuntimeError(
+                    "the database has no web_sessions table: run `python -m db.prepare` first"
+                ) from exc
             if settings.production:
                 refuse_demo_passwords(db)
-            purge_expired(db)
             db.commit()
         yield
         app.state.http_client.close()

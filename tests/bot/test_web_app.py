@@ -89,3 +89,9 @@ def test_production_refuses_to_start_with_demo_passwords(database_url, seeded):
                               secret_key=STRONG_SECRET))
     with pytest.raises(RuntimeError, match="demo passwords"), TestClient(app):
         pass
+
+
+def test_an_unprepared_database_is_named_at_start(tmp_path):
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    with pytest.raises(RuntimeError, match="db.prepare"), TestClient(app):
+        pass
