@@ -27,8 +27,8 @@ class PortfolioConstraints:
         Rows ``matrix[:n_eq] w = rhs[:n_eq]`` then ``matrix[n_eq:] w >= rhs[n_eq:]``.
     n_eq : int
         Number of equality rows (the budget first).
-    names : tuple of str
-        What each row means, for messages.
+    descriptions : tuple
+        What each row means, formatted by :meth:`name` for messages.
     low, high : numpy.ndarray
         Per-asset bounds (fractions of the portfolio).
     """
@@ -37,9 +37,17 @@ class PortfolioConstraints:
     matrix: np.ndarray
     rhs: np.ndarray
     n_eq: int
-    names: tuple[str, ...]
+    descriptions: tuple[tuple, ...]
     low: np.ndarray
     high: np.ndarray
+
+    def name(self, row: int) -> str:
+        """What row ``row`` means, e.g. "us_equity at most 42.0 %"."""
+        template, *args = self.descriptions[row]
+        if not args:
+            return template
+        subject, value = args
+        return template.format(subject, _pct(value))
 
 
 def _pct(value: float) -> str:
@@ -70,7 +78,8 @@ def asset_bounds(labels: Sequence[str], bounds: object) -> tuple[np.ndarray, np.
     """
     n = len(labels)
     if isinstance(bounds, Mapping):
-        unknown = [str(k) for k in bounds if k not in set(labels)]
+        known = set(labels)
+        unknown = [str(k) for k in bounds if k not in known]
         if unknown:
             raise ValueError(f"bounds name unknown assets: {', '.join(sorted(unknown))}")
         pairs = [_pair(bounds[a], a) if a in bounds else (0.0, 1.0) for a in labels]
@@ -114,50 +123,54 @@ def build_constraints(labels: Sequence[str], bounds: object = (0.0, 1.0),
             f"upper bounds sum to {_pct(high.sum())}, below 100 %: the portfolio cannot be fully "
             "invested"
         )
-    eq_rows: list[tuple[np.ndarray, float, str]] = [(np.ones(n), 1.0, "weights sum to 100 %")]
-    ineq_rows: list[tuple[np.ndarray, float, str]] = []
+    position = {name: i for i, name in enumerate(labels)}
+    # Rows as (coefficients, rhs, name); the name is formatted only when a message needs it.
+    eq_rows: list[tuple] = [(np.ones(n), 1.0, ("weights sum to 100 %",))]
+    ineq_rows: list[tuple] = []
     eye = np.eye(n)
-    for i, name in enumerate(labels):
-        if low[i] == high[i]:
-            eq_rows.append((eye[i], low[i], f"{name} fixed at {_pct(low[i])}"))
-            continue
-        ineq_rows.append((eye[i], low[i], f"{name} at least {_pct(low[i])}"))
-        if high[i] < 1:
-            ineq_rows.append((-eye[i], -high[i], f"{name} at most {_pct(high[i])}"))
+    fixed = low == high
+    for i in np.flatnonzero(fixed):
+        eq_rows.append((eye[i], low[i], ("{} fixed at {}", labels[i], low[i])))
+    for i in np.flatnonzero(~fixed):
+        ineq_rows.append((eye[i], low[i], ("{} at least {}", labels[i], low[i])))
+    for i in np.flatnonzero(~fixed & (high < 1)):
+        ineq_rows.append((-eye[i], -high[i], ("{} at most {}", labels[i], high[i])))
     for group, spec in (group_bounds or {}).items():
-        mask, g_low, g_high = _group(group, spec, labels, low, high)
+        mask, g_low, g_high = _group(group, spec, position, low, high)
+        name = f"group {group}"
         if g_low == g_high:
-            eq_rows.append((mask, g_low, f"group {group} fixed at {_pct(g_low)}"))
+            eq_rows.append((mask, g_low, ("{} fixed at {}", name, g_low)))
             continue
         if g_low > 0:
-            ineq_rows.append((mask, g_low, f"group {group} at least {_pct(g_low)}"))
+            ineq_rows.append((mask, g_low, ("{} at least {}", name, g_low)))
         if g_high < 1:
-            ineq_rows.append((-mask, -g_high, f"group {group} at most {_pct(g_high)}"))
+            ineq_rows.append((-mask, -g_high, ("{} at most {}", name, g_high)))
     rows = eq_rows + ineq_rows
     return PortfolioConstraints(
         labels=labels,
         matrix=np.array([r[0] for r in rows], dtype=float),
         rhs=np.array([r[1] for r in rows], dtype=float),
         n_eq=len(eq_rows),
-        names=tuple(r[2] for r in rows),
+        descriptions=tuple(r[2] for r in rows),
         low=low,
         high=high,
     )
 
 
-def _group(group: str, spec: object, labels: tuple[str, ...], low: np.ndarray,
+def _group(group: str, spec: object, position: dict[str, int], low: np.ndarray,
            high: np.ndarray) -> tuple[np.ndarray, float, float]:
     if not (isinstance(spec, Sequence) and len(spec) == 3):
         raise ValueError(f"group {group}: expected (members, low, high), got {spec!r}")
     members, g_low, g_high = spec
     if isinstance(members, str) or not isinstance(members, Sequence) or not members:
         raise ValueError(f"group {group}: members must be a non-empty list of assets")
-    unknown = [m for m in members if m not in labels]
+    unknown = [m for m in members if m not in position]
     if unknown:
         raise ValueError(f"group {group} names unknown assets: {', '.join(map(str, unknown))}")
     g_low, g_high = _pair((g_low, g_high), f"group {group}")
-    mask = np.isin(np.array(labels, dtype=object), np.array(members, dtype=object)).astype(float)
-    inside = mask.astype(bool)
+    inside = np.zeros(len(low), dtype=bool)
+    inside[[position[m] for m in members]] = True
+    mask = inside.astype(float)
     reachable_high = min(1.0, high[inside].sum(), 1.0 - low[~inside].sum())
     reachable_low = max(low[inside].sum(), 1.0 - high[~inside].sum())
     if g_low > reachable_high + 1e-12:
@@ -175,10 +188,10 @@ def _group(group: str, spec: object, labels: tuple[str, ...], low: np.ndarray,
 
 def contradiction(constraints: PortfolioConstraints, row: int, blocking: tuple[int, ...]) -> str:
     """Message for rows that the solver proved cannot hold together."""
-    others = [constraints.names[j] for j in blocking if j != 0]
+    others = [constraints.name(j) for j in blocking if j != 0]
     if not others:
-        return f"the bounds contradict: '{constraints.names[row]}' cannot hold"
+        return f"the bounds contradict: '{constraints.name(row)}' cannot hold"
     return (
-        f"the bounds contradict: '{constraints.names[row]}' cannot hold together with "
+        f"the bounds contradict: '{constraints.name(row)}' cannot hold together with "
         + ", ".join(f"'{o}'" for o in others)
     )
