@@ -6,9 +6,9 @@ with a readable name so that an infeasible request can say which limits contradi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 
@@ -55,20 +55,25 @@ def _pct(value: float) -> str:
 
 
 def _pair(value: object, what: str) -> tuple[float, float]:
-    if (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
-            and all(isinstance(v, Real) for v in value)):
-        low, high = float(value[0]), float(value[1])
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError(f"bounds of {what} must be finite numbers, got ({low}, {high})")
-        if low < 0 or high > 1:
-            raise ValueError(
-                f"bounds of {what} must lie within [0, 1] (long only, fully invested), "
-                f"got ({low:g}, {high:g})"
-            )
-        if low > high:
-            raise InfeasibleError(f"bounds of {what} contradict: low {_pct(low)} above high {_pct(high)}")
-        return low, high
-    raise ValueError(f"bounds of {what} must be a (low, high) pair of numbers, got {value!r}")
+    try:
+        low_raw, high_raw = value
+        if isinstance(low_raw, str | bool) or isinstance(high_raw, str | bool):
+            raise TypeError
+        low, high = float(low_raw), float(high_raw)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"bounds of {what} must be a (low, high) pair of numbers, got {value!r}"
+        ) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"bounds of {what} must be finite numbers, got ({low}, {high})")
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"bounds of {what} must lie within [0, 1] (long only, fully invested), "
+            f"got ({low:g}, {high:g})"
+        )
+    if low > high:
+        raise InfeasibleError(f"bounds of {what} contradict: low {_pct(low)} above high {_pct(high)}")
+    return low, high
 
 
 def asset_bounds(labels: Sequence[str], bounds: object) -> tuple[np.ndarray, np.ndarray]:
