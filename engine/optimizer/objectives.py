@@ -76,9 +76,6 @@ class _Portfolio:
         *_, last = self.path()
         return float(self.mu @ last.weights(last.start))
 
-    def volatility(self, w: np.ndarray) -> float:
-        return float(np.sqrt(max(w @ self.cov @ w, 0.0)))
-
     def target_return(self, target: float) -> np.ndarray:
         program = self._program(extra=(self.mu, target))
         try:
@@ -177,7 +174,7 @@ def _number(value: object, what: str) -> float:
 
 def _request(expected_returns, covariance, bounds, group_bounds) -> _Portfolio:
     mu, cov = market_inputs(expected_returns, covariance)
-    constraints = build_constraints(list(expected_returns.index), bounds, group_bounds)
+    constraints = build_constraints(expected_returns.index.tolist(), bounds, group_bounds)
     return _Portfolio(mu, cov, constraints)
 
 
