@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server on 127.0.0.1 (the web app joins them when it exists),
-# wait until each answers, print where to reach them, and stop them all on Ctrl-C.
+# Start the action server, the Rasa server and the web app on 127.0.0.1, wait until each answers,
+# print where to reach them, and stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/settings.sh
@@ -27,16 +27,21 @@ pids+=($!)
   --credentials credentials.yml >var/log/rasa.log 2>&1 &
 pids+=($!)
 
+.venv/bin/python -m uvicorn bot.app:app --host 127.0.0.1 --port "$WEB_PORT" \
+  --workers "$WEB_WORKERS" >var/log/web.log 2>&1 &
+pids+=($!)
+
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "The action server" 60
+wait_for "http://127.0.0.1:$WEB_PORT/" "The web app" 60
 wait_for "http://127.0.0.1:$RASA_PORT/" "The Rasa server" 180
 cat <<MSG
 
 The advisor is running (Ctrl-C stops it):
-  Rasa REST channel  http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
+  Website and chat   http://localhost:$WEB_PORT/
+  Staff console      http://localhost:$WEB_PORT/staff
+  API documentation  http://localhost:$WEB_PORT/docs
+  Rasa server        http://127.0.0.1:$RASA_PORT/  (token in RASA_AUTH_TOKEN)
   Action server      http://127.0.0.1:$ACTION_PORT/health
-Try it:
-  curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook \\
-       -H 'Content-Type: application/json' -d '{"sender": "me", "message": "hi"}'
-Logs are in var/log/.
+The demo accounts are printed above. Logs are in var/log/.
 MSG
 wait -n

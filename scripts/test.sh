@@ -14,8 +14,16 @@ if [ -f domain.yml ] || [ -d domain ]; then
   .venv-rasa/bin/rasa data validate --fail-on-warnings
 fi
 
-echo "== pytest"
+echo "== pytest (SQLite)"
 .venv/bin/python -m pytest "$@"
+
+# The database tests again on a real PostgreSQL server started here, unless one is given.
+echo "== pytest (PostgreSQL): database and web tests"
+if [ -z "${TEST_POSTGRESQL_URL:-}" ]; then
+  TEST_POSTGRESQL_URL=$(scripts/postgres.sh)
+  trap 'scripts/postgres.sh stop' EXIT
+fi
+TEST_POSTGRESQL_URL="$TEST_POSTGRESQL_URL" .venv/bin/python -m pytest tests/db tests/bot -m "not browser"
 
 if [ -d tests/rasa ]; then
   echo "== rasa test (stories)"

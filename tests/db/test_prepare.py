@@ -10,7 +10,7 @@ from db.session import make_engine
 
 def test_prepare_creates_the_schema_and_is_idempotent(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'advisor.db'}"
-    assert prepare(["--url", url]) == 0
+    assert prepare(["--url", url, "--no-demo"]) == 0
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(
@@ -19,11 +19,20 @@ def test_prepare_creates_the_schema_and_is_idempotent(tmp_path, capsys):
                 " VALUES (1, 'Ada', '2024-01-01 00:00:00', 'retail', 1000.0, '', 0)"
             )
         )
-    # A second run must keep what is stored.
+    # A second run must keep what is stored: with clients present no synthetic base is added,
+    # and the demo client account is linked to the existing client.
     assert prepare(["--url", url]) == 0
     with engine.connect() as connection:
-        names = connection.execute(sa.text("SELECT name FROM clients")).scalars().all()
-        version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    assert names == ["Ada"]
-    assert version is not None
-    assert "newest schema" in capsys.readouterr().out
+        ada = connection.execute(sa.text("SELECT name, aum FROM clients WHERE id = 1")).one()
+        synthetic = connection.execute(
+            sa.text("SELECT count(*) FROM clients WHERE name LIKE 'Client %'")).scalar()
+        versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+        accounts = connection.execute(
+            sa.text("SELECT username, client_id FROM client_accounts")).all()
+    assert tuple(ada) == ("Ada", 1000.0)
+    assert synthetic == 0
+    assert set(versions)
+    assert ("client1", 1) in accounts
+    out = capsys.readouterr().out
+    assert "newest schema" in out
+    assert "reviewer" in out and "Seeded" not in out
