@@ -1,7 +1,7 @@
 """The recommendation action calls the real engine, records what it showed, and handles what-ifs."""
 
 import pytest
-from conftest import SENDER, responses, rows, run, tracker
+from action_harness import SENDER, responses, rows, run, tracker
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf
 from db.models import SuitabilityRecord

@@ -1,7 +1,7 @@
 """The onboarding form reads answers the way people type them and re-asks clearly."""
 
 import pytest
-from conftest import responses, run, tracker
+from action_harness import responses, run, tracker
 
 from actions.onboarding import AskHorizon, AskRiskQuestion, ValidateOnboardingForm
 from engine.questionnaire import questionnaire

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from conftest import SENDER, responses, rows, run, tracker
+from action_harness import SENDER, responses, rows, run, tracker
 
 from actions.conversation import Explain, Greet, Handoff, RecordRating, ValidateSatisfactionForm
 from db.models import Client, HandoffRequest, LifecycleScore, OfferRecord, SurveyAnswer
