@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.linalg.lapack import dposv, dpotrf, dtrtri
 
 #: A Cholesky pivot below this fraction of the largest variance marks a singular matrix.
 SINGULAR = 1e-10
@@ -31,6 +32,8 @@ SINGULAR = 1e-10
 DEPENDENT_TOL = 1e-9
 #: Feasibility tolerance, relative to the scale of the iterate.
 FEASIBILITY_TOL = 1e-12
+#: Active-set guesses tried by :func:`_block_pivot` before the dual method takes over.
+PIVOT_SWEEPS = 8
 
 
 class QPInfeasibleError(ValueError):
@@ -114,11 +117,9 @@ class Factorization:
 
 
 def _cholesky(P: np.ndarray, scale: float) -> np.ndarray | None:
-    try:
-        L = np.linalg.cholesky(P)
-    except np.linalg.LinAlgError:
-        return None
-    return L if np.diag(L).min() ** 2 >= SINGULAR * scale else None
+    # LAPACK directly: numpy's wrapper costs more than the factorisation at this size.
+    L, info = dpotrf(P, lower=1)
+    return L if info == 0 and L.diagonal().min() ** 2 >= SINGULAR * scale else None
 
 
 def factorize(problem: QuadraticProgram) -> Factorization:
@@ -138,7 +139,7 @@ def factorize(problem: QuadraticProgram) -> Factorization:
         null_space = null.shape[1]
         P = P + scale * null.dot(null.T)
         L = np.linalg.cholesky(P)
-    L_inv = np.linalg.inv(L)
+    L_inv = dtrtri(L, lower=1)[0]
     H = L_inv.T.dot(L_inv)
     C = problem.constraints
     HC = H.dot(C.T)
@@ -164,9 +165,14 @@ def solve_qp(problem: QuadraticProgram, factorization: Factorization | None = No
         When no point satisfies the constraints; names the contradicting constraints.
     """
     f = factorization if factorization is not None else factorize(problem)
+    solution, start = _block_pivot(problem, f)
+    if solution is not None:
+        return solution
     m, n = problem.constraints.shape
     state = _DualActiveSet(problem, f, max_iterations or 10 * (n + m))
-    for p in range(problem.n_eq):
+    if start is not None:
+        state.resume(*start)
+    for p in range(state.equalities_held, problem.n_eq):
         state.enforce(p)
     while True:
         p = state.most_violated()
@@ -260,6 +266,18 @@ class _DualActiveSet:
         self.skip = np.zeros(len(self.slack), dtype=bool)  # active, redundant or an equality
         self.skip[: self.n_eq] = True
 
+    def resume(self, rows: np.ndarray, u: np.ndarray, slack: np.ndarray, steps: int) -> None:
+        """Start from the optimum over ``rows`` (all the equalities first, then inequalities with
+        non-negative multipliers ``u``), whose constraint slacks are ``slack``."""
+        self.active.reset(rows)
+        self._u[: len(rows)] = u
+        # Rounding may leave an inequality's multiplier a hair below zero; the ratio test needs >= 0.
+        np.maximum(self._u[self.n_eq : len(rows)], 0.0, out=self._u[self.n_eq : len(rows)])
+        self.slack = slack.copy()
+        self.skip[rows] = True
+        self.equalities_held = self.n_eq
+        self.iterations = steps
+
     def most_violated(self) -> int | None:
         slack = self.slack.copy()
         slack[self.skip] = np.inf
@@ -312,6 +330,77 @@ class _DualActiveSet:
             active.drop(k)
 
 
+def _block_pivot(problem: QuadraticProgram, f: Factorization
+                 ) -> tuple[QPSolution | None, tuple | None]:
+    """Guess the active set a block at a time.
+
+    Each sweep solves the optimality conditions with the guessed rows held as equalities. If an
+    inequality's multiplier is negative, those rows are released; otherwise every violated row is
+    added at once. A portfolio problem usually settles in a few sweeps, each one small solve,
+    where the dual method adds rows one by one. The answer is accepted only when it satisfies
+    every optimality condition (feasible, non-negative multipliers) with independent active rows,
+    so it is the exact optimum.
+
+    Returns
+    -------
+    solution : QPSolution or None
+        The optimum, when the guesses settled.
+    start : tuple or None
+        Otherwise the last guess with non-negative multipliers, ``(rows, multipliers, slacks,
+        sweeps)``: optimal for its own rows, so the dual method can go on from there (it also
+        proves infeasibility).
+    """
+    C, n_eq, CHC = problem.constraints, problem.n_eq, f.CHC
+    m, n = C.shape
+    Hq = f.inverse_times(problem.linear)
+    base = C.dot(Hq) - problem.rhs  # slacks at the minimum without constraints
+    tol = FEASIBILITY_TOL * (1.0 + float(np.abs(Hq).max(initial=0.0))
+                             + float(np.abs(problem.rhs).max(initial=0.0)))
+    active = np.zeros(m, dtype=bool)
+    active[:n_eq] = True
+    start = None
+    for sweep in range(1, PIVOT_SWEEPS + 1):
+        idx = active.nonzero()[0]
+        if len(idx) > n:
+            break
+        if len(idx):
+            rows = CHC.take(idx, axis=0)
+            gram = rows.take(idx, axis=1)
+            factor, u, info = dposv(gram, -base.take(idx))
+            if info or factor.diagonal().min() ** 2 < SINGULAR * gram.diagonal().max():
+                break  # dependent rows: the dual method skips them one by one
+            released = u < -tol
+            released[:n_eq] = False  # idx starts with the equalities
+            if released.any():
+                active[idx[released]] = False
+                continue
+            slack = base + u.dot(rows)
+        else:
+            u, slack = np.empty(0), base
+        start = (idx, u, slack, sweep)
+        violated = slack < -tol
+        violated[idx] = False
+        if not violated.any():
+            return _assemble(problem, f, idx, u, Hq, sweep), None
+        active |= violated
+    return None, start
+
+
+def _assemble(problem: QuadraticProgram, f: Factorization, idx: np.ndarray, u: np.ndarray,
+              Hq: np.ndarray, iterations: int) -> QPSolution:
+    """The solution from the sorted active rows ``idx`` and their multipliers ``u``."""
+    b = problem.rhs
+    multipliers = np.zeros(len(b))
+    if not len(idx):
+        return QPSolution(Hq, multipliers, (), iterations)
+    x = Hq + f.HC.take(idx, axis=1).dot(u)
+    # Inequality multipliers are non-negative up to rounding; equalities keep their sign.
+    multipliers[idx] = np.where(idx >= problem.n_eq, np.maximum(u, 0.0), u)
+    # The augmented Hessian moved rho * E'b_E into the equalities' multipliers: take it back.
+    multipliers[: problem.n_eq] -= f.augment * b[: problem.n_eq]
+    return QPSolution(x, multipliers, tuple(idx.tolist()), iterations)
+
+
 def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
             iterations: int) -> QPSolution:
     """Recompute the optimum from the final active set in one solve (removes rounding drift).
@@ -321,10 +410,9 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
     """
     C, b = problem.constraints, problem.rhs
     Hq = f.inverse_times(problem.linear)
-    multipliers = np.zeros(C.shape[0])
-    if not len(active):
-        return QPSolution(Hq, multipliers, (), iterations)
     idx = np.sort(active)
+    if not len(idx):
+        return _assemble(problem, f, idx, np.empty(0), Hq, iterations)
     gram = f.CHC.take(idx, axis=0).take(idx, axis=1)
     rhs = b.take(idx) - C.take(idx, axis=0).dot(Hq)
     try:
@@ -333,10 +421,4 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
         # Active rows that are dependent up to rounding: any consistent multipliers give the
         # same point.
         u = np.linalg.lstsq(gram, rhs, rcond=None)[0]
-    x = Hq + f.HC.take(idx, axis=1).dot(u)
-    # Inequality multipliers are non-negative up to rounding; equalities keep their sign.
-    multipliers[idx] = np.where(idx >= problem.n_eq, np.maximum(u, 0.0), u)
-    # The augmented Hessian moved rho * E'b_E into the equalities' multipliers: take it back.
-    multipliers[: problem.n_eq] -= f.augment * b[: problem.n_eq]
-    return QPSolution(x, multipliers, tuple(idx.tolist()), iterations)
-
+    return _assemble(problem, f, idx, u, Hq, iterations)
