@@ -129,34 +129,46 @@ def build_constraints(labels: Sequence[str], bounds: object = (0.0, 1.0),
             "invested"
         )
     position = {name: i for i, name in enumerate(labels)}
-    # Rows as (coefficients, rhs, name); the name is formatted only when a message needs it.
-    eq_rows: list[tuple] = [(np.ones(n), 1.0, ("weights sum to 100 %",))]
-    ineq_rows: list[tuple] = []
+    groups = [(f"group {g}", *_group(g, spec, position, low, high))
+              for g, spec in (group_bounds or {}).items()]
+    # Rows are stacked by kind in one go (no per-row arrays); descriptions are formatted only
+    # when a message needs them.
     eye = np.eye(n)
     fixed = low == high
-    for i in np.flatnonzero(fixed):
-        eq_rows.append((eye[i], low[i], ("{} fixed at {}", labels[i], low[i])))
-    for i in np.flatnonzero(~fixed):
-        ineq_rows.append((eye[i], low[i], ("{} at least {}", labels[i], low[i])))
-    for i in np.flatnonzero(~fixed & (high < 1)):
-        ineq_rows.append((-eye[i], -high[i], ("{} at most {}", labels[i], high[i])))
-    for group, spec in (group_bounds or {}).items():
-        mask, g_low, g_high = _group(group, spec, position, low, high)
-        name = f"group {group}"
+    free = ~fixed
+    capped = free & (high < 1)
+    fixed_at, free_at, capped_at = (np.flatnonzero(mask).tolist() for mask in (fixed, free, capped))
+    group_eq = [(name, mask, g_low) for name, mask, g_low, g_high in groups if g_low == g_high]
+    group_ineq: list[tuple] = []
+    for name, mask, g_low, g_high in groups:
         if g_low == g_high:
-            eq_rows.append((mask, g_low, ("{} fixed at {}", name, g_low)))
             continue
         if g_low > 0:
-            ineq_rows.append((mask, g_low, ("{} at least {}", name, g_low)))
+            group_ineq.append((mask, g_low, ("{} at least {}", name, g_low)))
         if g_high < 1:
-            ineq_rows.append((-mask, -g_high, ("{} at most {}", name, g_high)))
-    rows = eq_rows + ineq_rows
+            group_ineq.append((-mask, -g_high, ("{} at most {}", name, g_high)))
+    matrix = np.concatenate([
+        np.ones((1, n)), eye[fixed], np.array([m for _, m, _ in group_eq]).reshape(-1, n),
+        eye[free], -eye[capped], np.array([r[0] for r in group_ineq]).reshape(-1, n),
+    ])
+    rhs = np.concatenate([
+        [1.0], low[fixed], [v for *_, v in group_eq], low[free], -high[capped],
+        [r[1] for r in group_ineq],
+    ])
+    descriptions = (
+        [("weights sum to 100 %",)]
+        + [("{} fixed at {}", labels[i], low[i]) for i in fixed_at]
+        + [("{} fixed at {}", name, v) for name, _, v in group_eq]
+        + [("{} at least {}", labels[i], low[i]) for i in free_at]
+        + [("{} at most {}", labels[i], high[i]) for i in capped_at]
+        + [r[2] for r in group_ineq]
+    )
     return PortfolioConstraints(
         labels=labels,
-        matrix=np.array([r[0] for r in rows], dtype=float),
-        rhs=np.array([r[1] for r in rows], dtype=float),
-        n_eq=len(eq_rows),
-        descriptions=tuple(r[2] for r in rows),
+        matrix=matrix,
+        rhs=rhs,
+        n_eq=1 + len(fixed_at) + len(group_eq),
+        descriptions=tuple(descriptions),
         low=low,
         high=high,
     )

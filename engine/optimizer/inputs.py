@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.linalg.lapack import dpotrf
 
 #: Eigenvalues above ``-PSD_TOL * largest`` count as zero (rounding in a sample covariance).
 PSD_TOL = 1e-10
@@ -49,7 +50,7 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
                         ("covariance columns", covariance.columns)):
         if index.has_duplicates:
             raise ValueError(f"{what} repeat labels: {_names(index[index.duplicated()].unique())}")
-    if not (covariance.index.equals(labels) and covariance.columns.equals(labels)):
+    if not (_same(covariance.index, labels) and _same(covariance.columns, labels)):
         for what, index in (("rows", covariance.index), ("columns", covariance.columns)):
             missing, extra = labels.difference(index), index.difference(labels)
             problems = [f"missing {_names(missing)}"] if len(missing) else []
@@ -64,28 +65,25 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
         cov = covariance.to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"expected returns and covariance must be numbers: {exc}") from exc
-    bad = ~np.isfinite(mu)
-    if bad.any():
-        raise ValueError(f"expected returns are not finite numbers for: {_names(labels[bad])}")
-    bad_rows = ~np.isfinite(cov).all(axis=1)
-    if bad_rows.any():
-        raise ValueError(f"covariance has values that are not finite numbers for: "
-                         f"{_names(labels[bad_rows])}")
-    scale = float(np.max(np.abs(cov)))
-    if np.max(np.abs(cov - cov.T)) > 1e-9 * scale:
-        i, j = np.unravel_index(np.argmax(np.abs(cov - cov.T)), cov.shape)
+    # One sum is finite exactly when every term is (barring overflow): the cheap common case.
+    if not np.isfinite(mu.sum() + cov.sum()):
+        _check_finite(mu, cov, labels)
+    asymmetry = np.abs(cov - cov.T)
+    worst = asymmetry.max()
+    if worst > 1e-9 * np.abs(cov).max():
+        i, j = np.unravel_index(asymmetry.argmax(), cov.shape)
         raise ValueError(
             f"covariance is not symmetric: {labels[i]}/{labels[j]} = {cov[i, j]:.6g} but "
             f"{labels[j]}/{labels[i]} = {cov[j, i]:.6g}"
         )
-    cov = 0.5 * (cov + cov.T)
+    if worst > 0:
+        cov = 0.5 * (cov + cov.T)
+    # A successful Cholesky factorisation proves the matrix positive definite: the common, fast
+    # case (LAPACK directly, numpy's wrapper costs more than the factorisation at this size).
+    if dpotrf(cov, lower=1)[1] == 0:
+        return mu, cov
     if np.any(np.diag(cov) < 0):
         raise ValueError(f"covariance has negative variances for: {_names(labels[np.diag(cov) < 0])}")
-    try:
-        np.linalg.cholesky(cov)  # succeeds for positive definite matrices: the common, fast case
-        return mu, cov
-    except np.linalg.LinAlgError:
-        pass
     eigenvalues = np.linalg.eigvalsh(cov)
     if eigenvalues[0] < -PSD_TOL * max(eigenvalues[-1], np.finfo(float).tiny):
         raise ValueError(
@@ -95,3 +93,18 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
     if eigenvalues[-1] <= 0:
         raise ValueError("covariance is zero: every asset is riskless, volatility cannot be managed")
     return mu, cov
+
+
+def _same(index: pd.Index, labels: pd.Index) -> bool:
+    return index is labels or index.equals(labels)
+
+
+def _check_finite(mu: np.ndarray, cov: np.ndarray, labels: pd.Index) -> None:
+    """Name the assets with values that are not finite numbers, if any."""
+    bad = ~np.isfinite(mu)
+    if bad.any():
+        raise ValueError(f"expected returns are not finite numbers for: {_names(labels[bad])}")
+    bad_rows = ~np.isfinite(cov).all(axis=1)
+    if bad_rows.any():
+        raise ValueError(f"covariance has values that are not finite numbers for: "
+                         f"{_names(labels[bad_rows])}")
