@@ -54,10 +54,14 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f} %"
 
 
+#: Types that float() would accept but that are not bounds.
+_NOT_NUMBERS = (str, bool)
+
+
 def _pair(value: object, what: str) -> tuple[float, float]:
     try:
         low_raw, high_raw = value
-        if isinstance(low_raw, str | bool) or isinstance(high_raw, str | bool):
+        if isinstance(low_raw, _NOT_NUMBERS) or isinstance(high_raw, _NOT_NUMBERS):
             raise TypeError
         low, high = float(low_raw), float(high_raw)
     except (TypeError, ValueError):
@@ -121,15 +125,16 @@ def build_constraints(labels: Sequence[str], bounds: object = (0.0, 1.0),
     labels = tuple(labels)
     n = len(labels)
     low, high = asset_bounds(labels, bounds)
-    if low.sum() > 1 + 1e-12:
-        raise InfeasibleError(f"lower bounds sum to {_pct(low.sum())}, above 100 %")
-    if high.sum() < 1 - 1e-12:
+    totals = float(low.sum()), float(high.sum())
+    if totals[0] > 1 + 1e-12:
+        raise InfeasibleError(f"lower bounds sum to {_pct(totals[0])}, above 100 %")
+    if totals[1] < 1 - 1e-12:
         raise InfeasibleError(
-            f"upper bounds sum to {_pct(high.sum())}, below 100 %: the portfolio cannot be fully "
+            f"upper bounds sum to {_pct(totals[1])}, below 100 %: the portfolio cannot be fully "
             "invested"
         )
     position = {name: i for i, name in enumerate(labels)}
-    groups = [(f"group {g}", *_group(g, spec, position, low, high))
+    groups = [(f"group {g}", *_group(g, spec, position, low, high, totals))
               for g, spec in (group_bounds or {}).items()]
     # Rows are stacked by kind in one go (no per-row arrays); descriptions are formatted only
     # when a message needs them.
@@ -175,7 +180,9 @@ def build_constraints(labels: Sequence[str], bounds: object = (0.0, 1.0),
 
 
 def _group(group: str, spec: object, position: dict[str, int], low: np.ndarray,
-           high: np.ndarray) -> tuple[np.ndarray, float, float]:
+           high: np.ndarray, totals: tuple[float, float]) -> tuple[np.ndarray, float, float]:
+    """The group's row (1 for members, else 0) and its checked bounds; ``totals`` are the sums
+    of ``low`` and ``high``."""
     if not (isinstance(spec, Sequence) and len(spec) == 3):
         raise ValueError(f"group {group}: expected (members, low, high), got {spec!r}")
     members, g_low, g_high = spec
@@ -185,11 +192,12 @@ def _group(group: str, spec: object, position: dict[str, int], low: np.ndarray,
     if unknown:
         raise ValueError(f"group {group} names unknown assets: {', '.join(map(str, unknown))}")
     g_low, g_high = _pair((g_low, g_high), f"group {group}")
-    inside = np.zeros(len(low), dtype=bool)
-    inside[[position[m] for m in members]] = True
-    mask = inside.astype(float)
-    reachable_high = min(1.0, high[inside].sum(), 1.0 - low[~inside].sum())
-    reachable_low = max(low[inside].sum(), 1.0 - high[~inside].sum())
+    mask = np.zeros(len(low))
+    mask[[position[m] for m in members]] = 1.0
+    # What the members can hold together, and what the other assets leave them.
+    inside_low, inside_high = float(mask.dot(low)), float(mask.dot(high))
+    reachable_high = min(1.0, inside_high, 1.0 - (totals[0] - inside_low))
+    reachable_low = max(inside_low, 1.0 - (totals[1] - inside_high))
     if g_low > reachable_high + 1e-12:
         raise InfeasibleError(
             f"group {group} needs at least {_pct(g_low)} but its assets' bounds allow at most "
