@@ -101,7 +101,8 @@ def running_advisor(workdir: Path | None = None) -> Iterator[Advisor]:
         database_url = f"sqlite:///{folder / 'advisor.db'}"
         upgrade(database_url)
         action_port, rasa_port = free_port(), free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SANIC_HOST": "127.0.0.1",
+        env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
+               "SANIC_HOST": "127.0.0.1",
                "RASA_TELEMETRY_ENABLED": "false",
                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
         processes = []
