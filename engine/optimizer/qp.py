@@ -279,8 +279,7 @@ class _DualActiveSet:
         self.iterations = steps
 
     def most_violated(self) -> int | None:
-        slack = self.slack.copy()
-        slack[self.skip] = np.inf
+        slack = np.where(self.skip, np.inf, self.slack)
         p = int(slack.argmin())
         return p if slack[p] < -self.tol else None
 
@@ -415,9 +414,8 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
         return _assemble(problem, f, idx, np.empty(0), Hq, iterations)
     gram = f.CHC.take(idx, axis=0).take(idx, axis=1)
     rhs = b.take(idx) - C.take(idx, axis=0).dot(Hq)
-    try:
-        u = np.linalg.solve(gram, rhs)
-    except np.linalg.LinAlgError:
+    u, info = dposv(gram, rhs)[1:]
+    if info:
         # Active rows that are dependent up to rounding: any consistent multipliers give the
         # same point.
         u = np.linalg.lstsq(gram, rhs, rcond=None)[0]
