@@ -32,7 +32,8 @@ SINGULAR = 1e-10
 DEPENDENT_TOL = 1e-9
 #: Feasibility tolerance, relative to the scale of the iterate.
 FEASIBILITY_TOL = 1e-12
-#: Active-set guesses tried by :func:`_block_pivot` before the dual method takes over.
+#: Active-set guesses tried by :func:`_block_pivot`, beyond one per constraint, before the dual
+#: method takes over.
 PIVOT_SWEEPS = 8
 
 
@@ -335,8 +336,11 @@ def _block_pivot(problem: QuadraticProgram, f: Factorization
 
     Each sweep solves the optimality conditions with the guessed rows held as equalities. If an
     inequality's multiplier is negative, those rows are released; otherwise every violated row is
-    added at once. A portfolio problem usually settles in a few sweeps, each one small solve,
-    where the dual method adds rows one by one. The answer is accepted only when it satisfies
+    added at once. When such a block overshoots (more rows than variables, or dependent rows, as
+    a lower and an upper bound of one asset), the guess goes back to the last one with
+    non-negative multipliers and adds the most violated row at a time. A portfolio problem
+    usually settles in a few sweeps, each one small solve, with far less bookkeeping than the
+    dual method. The answer is accepted only when it satisfies
     every optimality condition (feasible, non-negative multipliers) with independent active rows,
     so it is the exact optimum.
 
@@ -357,17 +361,25 @@ def _block_pivot(problem: QuadraticProgram, f: Factorization
                              + float(np.abs(problem.rhs).max(initial=0.0)))
     active = np.zeros(m, dtype=bool)
     active[:n_eq] = True
-    start = None
-    for sweep in range(1, PIVOT_SWEEPS + 1):
+    start, one_by_one = None, False
+    for sweep in range(1, PIVOT_SWEEPS + len(base) + 1):
         idx = active.nonzero()[0]
-        if len(idx) > n:
-            break
         if len(idx):
             rows = CHC.take(idx, axis=0)
             gram = rows.take(idx, axis=1)
             factor, u, info = dposv(gram, -base.take(idx))
-            if info or factor.diagonal().min() ** 2 < SINGULAR * gram.diagonal().max():
-                break  # dependent rows: the dual method skips them one by one
+            dependent = info or factor.diagonal().min() ** 2 < SINGULAR * gram.diagonal().max()
+            if dependent or len(idx) > n:
+                if one_by_one or start is None:
+                    # A row that depends on the active ones: the dual method skips it, or proves
+                    # the rows contradict (from the start, so that it names only those rows).
+                    return None, None
+                # The block of violated rows overshot: add them one at a time from here on.
+                one_by_one = True
+                active[:] = False
+                active[start[0]] = True
+                active[_most_violated(start[2], active)] = True
+                continue
             released = u < -tol
             released[:n_eq] = False  # idx starts with the equalities
             if released.any():
@@ -381,8 +393,15 @@ def _block_pivot(problem: QuadraticProgram, f: Factorization
         violated[idx] = False
         if not violated.any():
             return _assemble(problem, f, idx, u, Hq, sweep), None
-        active |= violated
+        if one_by_one:
+            active[_most_violated(slack, active)] = True
+        else:
+            active |= violated
     return None, start
+
+
+def _most_violated(slack: np.ndarray, active: np.ndarray) -> int:
+    return int(np.where(active, np.inf, slack).argmin())
 
 
 def _assemble(problem: QuadraticProgram, f: Factorization, idx: np.ndarray, u: np.ndarray,
