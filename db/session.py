@@ -46,10 +46,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def session_scope(engine: Engine):
+    """A transaction on ``engine``: committed when the block ends, rolled back whole if it raises."""
+    return transaction(session_factory(engine))
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A transaction: committed when the block ends, rolled back whole if it raises."""
-    session = session_factory(engine)()
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session from ``factory``, committed when the block ends, rolled back whole if it raises."""
+    session = factory()
     try:
         yield session
         session.commit()
