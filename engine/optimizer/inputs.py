@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 from scipy.linalg.lapack import dpotrf
@@ -96,7 +98,29 @@ def market_inputs(expected_returns: pd.Series, covariance: pd.DataFrame
 
 
 def _same(index: pd.Index, labels: pd.Index) -> bool:
-    return index is labels or index.equals(labels)
+    return index is labels or asset_labels(index) == asset_labels(labels)
+
+
+#: Labels of recently seen indexes, by identity: {id: (weak reference, labels)}.
+_LABELS: dict[int, tuple[weakref.ref, tuple]] = {}
+_LABELS_KEPT = 64
+
+
+def asset_labels(index: pd.Index) -> tuple:
+    """The labels of ``index`` as a tuple.
+
+    An index is immutable, and the same market data (the capital market assumptions are loaded
+    once) comes back on every request, so the labels are remembered per index object: converting
+    an index of strings to Python objects costs more than a whole optimisation step.
+    """
+    known = _LABELS.get(id(index))
+    if known is not None and known[0]() is index:
+        return known[1]
+    labels = tuple(index.tolist())
+    if len(_LABELS) >= _LABELS_KEPT:
+        _LABELS.clear()
+    _LABELS[id(index)] = (weakref.ref(index), labels)
+    return labels
 
 
 def _check_finite(mu: np.ndarray, cov: np.ndarray, labels: pd.Index) -> None:

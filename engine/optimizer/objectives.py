@@ -21,7 +21,7 @@ from engine.optimizer.constraints import (
     contradiction,
 )
 from engine.optimizer.frontier import FrontierWalk, Segment, critical_line
-from engine.optimizer.inputs import market_inputs
+from engine.optimizer.inputs import asset_labels, market_inputs
 from engine.optimizer.qp import (
     Factorization,
     QPInfeasibleError,
@@ -174,7 +174,7 @@ def _number(value: object, what: str) -> float:
 
 def _request(expected_returns, covariance, bounds, group_bounds) -> _Portfolio:
     mu, cov = market_inputs(expected_returns, covariance)
-    constraints = build_constraints(expected_returns.index.tolist(), bounds, group_bounds)
+    constraints = build_constraints(asset_labels(expected_returns.index), bounds, group_bounds)
     return _Portfolio(mu, cov, constraints)
 
 
