@@ -209,7 +209,12 @@ class ActiveRows:
         rows = np.asarray(rows, dtype=np.intp)
         self.size = len(rows)
         self._rows[: self.size] = rows
-        self._inverse[: self.size, : self.size] = np.linalg.inv(self.CHC[np.ix_(rows, rows)])
+        if not self.size:
+            return
+        gram = self.CHC.take(rows, axis=0).take(rows, axis=1)
+        inverse, info = dposv(gram, np.eye(self.size))[1:]
+        # The rows come from a solve that kept them independent; LU covers a rounding mishap.
+        self._inverse[: self.size, : self.size] = inverse if info == 0 else np.linalg.inv(gram)
 
     def direction(self, p: int) -> tuple[np.ndarray, np.ndarray]:
         """``r = M^-1 C_R H c_p`` and the change of every row's value per unit step toward ``p``.
