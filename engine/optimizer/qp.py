@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg.lapack import dposv, dpotrf, dtrtri
+from scipy.linalg.lapack import dposv, dpotrf
 
 #: A Cholesky pivot below this fraction of the largest variance marks a singular matrix.
 SINGULAR = 1e-10
@@ -140,7 +140,7 @@ def factorize(problem: QuadraticProgram) -> Factorization:
         null_space = null.shape[1]
         P = P + scale * null.dot(null.T)
         L = np.linalg.cholesky(P)
-    L_inv = dtrtri(L, lower=1)[0]
+    L_inv = np.linalg.inv(L)
     H = L_inv.T.dot(L_inv)
     C = problem.constraints
     HC = H.dot(C.T)
@@ -209,12 +209,7 @@ class ActiveRows:
         rows = np.asarray(rows, dtype=np.intp)
         self.size = len(rows)
         self._rows[: self.size] = rows
-        if not self.size:
-            return
-        gram = self.CHC.take(rows, axis=0).take(rows, axis=1)
-        inverse, info = dposv(gram, np.eye(self.size))[1:]
-        # The rows come from a solve that kept them independent; LU covers a rounding mishap.
-        self._inverse[: self.size, : self.size] = inverse if info == 0 else np.linalg.inv(gram)
+        self._inverse[: self.size, : self.size] = np.linalg.inv(self.CHC[np.ix_(rows, rows)])
 
     def direction(self, p: int) -> tuple[np.ndarray, np.ndarray]:
         """``r = M^-1 C_R H c_p`` and the change of every row's value per unit step toward ``p``.
@@ -438,8 +433,9 @@ def _polish(problem: QuadraticProgram, f: Factorization, active: np.ndarray,
         return _assemble(problem, f, idx, np.empty(0), Hq, iterations)
     gram = f.CHC.take(idx, axis=0).take(idx, axis=1)
     rhs = b.take(idx) - C.take(idx, axis=0).dot(Hq)
-    u, info = dposv(gram, rhs)[1:]
-    if info:
+    try:
+        u = np.linalg.solve(gram, rhs)
+    except np.linalg.LinAlgError:
         # Active rows that are dependent up to rounding: any consistent multipliers give the
         # same point.
         u = np.linalg.lstsq(gram, rhs, rcond=None)[0]
