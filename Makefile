@@ -35,7 +35,7 @@ $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)"
 
 .venv/.installed: requirements/app.lock pyproject.toml | $(UV)
-	$(UV) venv --quiet --allow-existing --python "$$(command -v python3)" .venv
+	$(UV) venv --quiet --seed --allow-existing --python "$$(command -v python3)" .venv
 	$(UV) pip sync --quiet --python $(APP_PY) requirements/app.lock
 	$(UV) pip install --quiet --python $(APP_PY) --no-deps -e .
 	@touch $@
