@@ -102,6 +102,11 @@ class FrontierWalk:
         # that do not bind and the multipliers of the inequalities that do. (CHC is symmetric:
         # its rows stand for its columns.)
         g = U.T.dot(self.f.CHC.take(rows, axis=0)).T + self.slack_offset
+        pinned = len(rows) == len(self.mu)
+        if pinned:
+            # As many independent binding rows as assets fix the weights: they cannot move with t,
+            # and a rounding residue in their slope would end the segment at a spurious huge t.
+            g[:, 1] = 0.0
         g[rows] = U
         g[: self.problem.n_eq] = (np.inf, 0.0)
         g0, g1 = g[:, 0], g[:, 1]
@@ -110,6 +115,8 @@ class FrontierWalk:
         end, end_event = self._first_hit(g0, g1, g1 < -1e-12 * self.scale, at, np.inf, min)
         start, start_event = self._first_hit(g0, g1, g1 > 1e-12 * self.scale, at, 0.0, max)
         W = self.f.HC.take(rows, axis=1).dot(U) + self.weight_offset
+        if pinned:
+            W[:, 1] = 0.0
         return Segment(tuple(rows.tolist()), start, end, W, start_event, end_event)
 
     @staticmethod

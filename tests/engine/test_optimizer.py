@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize, nnls
 
@@ -483,8 +483,29 @@ def test_min_volatility_properties(problem, seed):
             assert variance <= candidate @ cov.to_numpy() @ candidate + 1e-12
 
 
+def _perfectly_correlated_pair():
+    """Ten assets plus one perfectly correlated with the last, capped at 50 % each: the frontier
+    ends at a vertex (a4 and a10 at the cap), where every weight is fixed by a binding bound."""
+    mu, cov = random_market(np.random.default_rng(10), 10, singular="perfect")
+    return mu, cov, (0.0, 0.5)
+
+
+def test_frontier_ending_at_a_vertex_of_a_singular_covariance():
+    mu, cov, bounds = _perfectly_correlated_pair()
+    frontier = efficient_frontier(mu, cov, points=3, bounds=bounds)
+    top = frontier.iloc[-1]
+    # The maximum-return portfolio fills the two best assets to their caps.
+    assert top[["a4", "a10"]].tolist() == pytest.approx([0.5, 0.5], abs=1e-9)
+    assert top["return"] == pytest.approx(0.5 * (mu["a4"] + mu["a10"]), abs=1e-10)
+    # Asking for its volatility leads back to it.
+    v = optimize(mu, cov, "target_volatility", target=top["volatility"], bounds=bounds)
+    assert mu @ v == pytest.approx(top["return"], abs=1e-9)
+    assert v.min() >= -1e-10 and v.max() <= 0.5 + 1e-10
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(), st.floats(0.0, 0.999))
+@example(_perfectly_correlated_pair(), 0.0)
 def test_target_objectives_properties(problem, fraction):
     mu, cov, bounds = problem
     frontier = efficient_frontier(mu, cov, points=3, bounds=bounds)
