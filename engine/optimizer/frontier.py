@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.optimizer.qp import ActiveRows, Factorization, QuadraticProgram, solve_qp
+from engine.optimizer.active_rows import ActiveRows
+from engine.optimizer.qp import Factorization, QuadraticProgram, solve_qp
 
 #: Relative step past a degenerate event (several rows changing at the same t) where the walk
 #: solves afresh; the weights there are exact, the skipped stretch is at most this long in t.
