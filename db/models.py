@@ -154,3 +154,21 @@ class HandoffRequest(Base):
     reason: Mapped[str] = mapped_column(String(64))
     last_message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Holding(Base):
+    """The market value of one asset class in a client's portfolio at one instant (append-only).
+
+    A snapshot is every row of a client with the same ``as_of``; a newer valuation is a new
+    snapshot, so earlier ones stay for review. ``market_value`` is in the account currency.
+    """
+
+    __tablename__ = "holdings"
+    __table_args__ = (Index("ix_holdings_client_as_of", "client_id", "as_of"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    asset_class: Mapped[str] = mapped_column(String(64))
+    market_value: Mapped[float] = mapped_column(Float)
+    as_of: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

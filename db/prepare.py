@@ -2,7 +2,8 @@
 
 Run as ``python -m db.prepare [--url URL] [--no-demo]``. It brings the schema to the newest
 revision, then (unless ``--no-demo`` or ``ENVIRONMENT=production``) seeds a synthetic client base
-with scored lifecycle stages and the demo staff and client accounts, printing their credentials.
+with scored lifecycle stages, the demo staff and client accounts (printing their credentials) and
+holdings with a target mix for each demo client.
 Idempotent: what is already there is kept as it is.
 """
 
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here so that a plain migration does not load the engine and the web app.
     from bot.demo import seed_accounts
     from db.demo_base import seed_client_base
+    from db.holdings import seed_demo_holdings
 
     engine = make_engine(url)
     started = time.perf_counter()
@@ -40,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
               f"in {time.perf_counter() - started:.1f} s.")
     with session_scope(engine) as session:
         seed_accounts(session)
+        with_holdings = seed_demo_holdings(session)
+    if with_holdings:
+        print(f"Seeded holdings and a target mix for {with_holdings} demo client(s).")
     engine.dispose()
     return 0
 
