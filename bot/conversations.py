@@ -1,10 +1,10 @@
 """Conversations as staff review them: Rasa's tracker events joined with the project's records.
 
-Rasa's SQL tracker store writes one row per event to ``events`` (sender_id, type_name, timestamp in
-epoch seconds, intent_name, action_name, data as JSON text). The conversation id is the sender id,
-which is also the ``conversation_id`` of the project's records (recommendations, offers, survey
-answers, handoff requests) and of the review trail. The table is read through a light Core
-description because Rasa, not this project, owns it; until Rasa has run it may not exist.
+The conversation id is Rasa's sender id, which is also the ``conversation_id`` of the project's
+records (recommendations, offers, survey answers, handoff requests) and of the review trail. The
+list is one SQL query (``listing``): events are aggregated per conversation, joined with those
+records, filtered, counted and paginated in the database, so a page costs the same whether the
+store holds a hundred conversations or a hundred thousand.
 """
 
 from __future__ import annotations
@@ -12,26 +12,30 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.tracker_events import (
+    EVENTS,
+    dialect_of,
+    epoch,
+    event_time,
+    has_events,
+    json_integer,
+    json_text,
+)
 from db.models import HandoffRequest, LifecycleScore, SuitabilityRecord, SurveyAnswer
 from db.review import ReviewAction, ReviewEvent
 
-EVENTS = sa.table(
-    "events",
-    sa.column("id", sa.Integer), sa.column("sender_id", sa.String),
-    sa.column("type_name", sa.String), sa.column("timestamp", sa.Float),
-    sa.column("intent_name", sa.String), sa.column("action_name", sa.String),
-    sa.column("data", sa.Text),
-)
-FALLBACK_INTENTS = {"nlu_fallback"}
-FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback"}
-HANDOFF_ACTIONS = {"action_handoff"}
+FALLBACK_INTENTS = ("nlu_fallback",)
+FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
+HANDOFF_ACTIONS = ("action_handoff",)
 ONBOARDING_STEPS = (("Started", None), ("Age given", "age"), ("Goal given", "goal"),
                     ("Horizon given", "horizon_years"), ("Recommendation shown", "recommended"))
+#: Above this many ids, the review trail is read whole rather than with an IN list.
+MAX_IN_LIST = 500
 
 
 @dataclass
@@ -45,8 +49,6 @@ class Summary:
     first_message: str = ""
     client_id: int | None = None
     stage: str = "prospect"
-    intents: set[str] = field(default_factory=set)
-    slots: set[str] = field(default_factory=set)
     fallback: bool = False
     handoff: bool = False
     rating: float | None = None
@@ -76,36 +78,190 @@ class Filters:
     min_rating: float | None = None
     search: str | None = None
 
-    def keep(self, s: Summary) -> bool:
-        checks = (
-            self.date_from is None or s.last.date() >= self.date_from,
-            self.date_to is None or s.started.date() <= self.date_to,
-            self.audience is None or s.audience == self.audience,
-            self.stage is None or s.stage == self.stage,
-            self.intent is None or self.intent in s.intents,
-            self.fallback is None or s.fallback == self.fallback,
-            self.handoff is None or s.handoff == self.handoff,
-            self.flagged is None or s.flagged == self.flagged,
-            self.reviewed is None or s.reviewed == self.reviewed,
-            self.min_rating is None or (s.rating is not None and s.rating >= self.min_rating),
-        )
-        return all(checks)
+
+def _latest(query_columns, partition, order, where):
+    """Rows of ``where`` ranked newest first within ``partition``; keep ``rank == 1``."""
+    rank = sa.func.row_number().over(partition_by=partition, order_by=order).label("rank")
+    return sa.select(*query_columns, rank).where(*where).subquery()
 
 
-def event_time(timestamp: float | None) -> datetime:
-    return datetime.fromtimestamp(timestamp or 0.0, UTC).replace(tzinfo=None)
+def _per_conversation(dialect: str):
+    """Events aggregated per sender: times, message count, fallback, handoff, client id."""
+    e = EVENTS.c
+    is_user = e.type_name == "user"
+    fallback = sa.or_(sa.and_(is_user, e.intent_name.in_(FALLBACK_INTENTS)),
+                      sa.and_(e.type_name == "action", e.action_name.in_(FALLBACK_ACTIONS)))
+    handoff = sa.and_(e.type_name == "action", e.action_name.in_(HANDOFF_ACTIONS))
+    return (sa.select(
+        e.sender_id.label("conversation_id"),
+        sa.func.min(e.timestamp).label("started"),
+        sa.func.max(e.timestamp).label("last"),
+        sa.func.sum(sa.case((is_user, 1), else_=0)).label("user_messages"),
+        sa.func.max(sa.case((fallback, 1), else_=0)).label("fallback"),
+        sa.func.max(sa.case((handoff, 1), else_=0)).label("handoff_action"),
+        # The web app puts the signed-in client's id in each user message's metadata.
+        sa.func.max(sa.case((is_user, json_integer(dialect, e.data, "metadata", "client_id"))))
+        .label("client_id"),
+        sa.func.min(sa.case((is_user, e.id))).label("first_user_event"),
+    ).group_by(e.sender_id).subquery("conversation"))
 
 
-def event_data(raw: str | None) -> dict:
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
+def _slot_stage(dialect: str):
+    """The last non-empty ``lifecycle_stage`` slot value of each conversation."""
+    e = EVENTS.c
+    value = json_text(dialect, e.data, "value")
+    ranked = _latest(
+        (e.sender_id, value.label("stage")), e.sender_id, (e.timestamp.desc(), e.id.desc()),
+        (e.type_name == "slot", json_text(dialect, e.data, "name") == "lifecycle_stage",
+         value.is_not(None), value != ""))
+    return sa.select(ranked.c.sender_id, ranked.c.stage).where(ranked.c.rank == 1).subquery()
+
+
+def latest_scores():
+    """Each scored client's most recent lifecycle score (client_id, stage)."""
+    s = LifecycleScore
+    ranked = _latest((s.client_id, s.stage), s.client_id, (s.scored_at.desc(), s.id.desc()), ())
+    return sa.select(ranked.c.client_id, ranked.c.stage).where(ranked.c.rank == 1).subquery()
+
+
+def _ratings():
+    """Each conversation's latest numeric satisfaction rating."""
+    a = SurveyAnswer
+    ranked = _latest((a.conversation_id, a.answer), a.conversation_id,
+                     (a.created_at.desc(), a.id.desc()),
+                     (a.question == "rating", a.answer.regexp_match(r"^ *[0-9]+(\.[0-9]+)? *$")))
+    return (sa.select(ranked.c.conversation_id, sa.cast(ranked.c.answer, sa.Float).label("rating"))
+            .where(ranked.c.rank == 1).subquery())
+
+
+def _flags():
+    """Conversations whose latest flag or unflag action is a flag."""
+    r = ReviewEvent
+    latest = (sa.select(sa.func.max(r.id)).where(r.action.in_((ReviewAction.flag, ReviewAction.unflag)))
+              .group_by(r.conversation_id))
+    return (sa.select(r.conversation_id).where(r.id.in_(latest), r.action == ReviewAction.flag)
+            .subquery())
+
+
+def listing(dialect: str):
+    """One row per conversation with every column the list shows and filters on."""
+    c = _per_conversation(dialect)
+    slot = _slot_stage(dialect)
+    score = latest_scores()
+    rating = _ratings()
+    flagged = _flags()
+    reviewed = (sa.select(ReviewEvent.conversation_id)
+                .where(ReviewEvent.action == ReviewAction.reviewed).distinct().subquery())
+    handoffs = sa.select(HandoffRequest.conversation_id).distinct().subquery()
+    recommendations = (sa.select(SuitabilityRecord.conversation_id, sa.func.count().label("n"))
+                       .group_by(SuitabilityRecord.conversation_id).subquery())
+    # A client's stage comes from its lifecycle score when the dialogue did not name one.
+    stage = sa.case(
+        (sa.and_(c.c.client_id.is_not(None), sa.func.coalesce(slot.c.stage, "prospect") == "prospect"),
+         sa.func.coalesce(score.c.stage, "unscored")),
+        else_=sa.func.coalesce(slot.c.stage, "prospect"))
+    return (sa.select(
+        c.c.conversation_id, c.c.started, c.c.last, c.c.user_messages, c.c.client_id,
+        c.c.first_user_event, stage.label("stage"), c.c.fallback,
+        sa.case((sa.or_(c.c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
+                else_=0).label("handoff"),
+        rating.c.rating,
+        sa.func.coalesce(recommendations.c.n, 0).label("recommendations"),
+        sa.case((flagged.c.conversation_id.is_not(None), 1), else_=0).label("flagged"),
+        sa.case((reviewed.c.conversation_id.is_not(None), 1), else_=0).label("reviewed"),
+    ).select_from(c)
+        .outerjoin(slot, slot.c.sender_id == c.c.conversation_id)
+        .outerjoin(score, score.c.client_id == c.c.client_id)
+        .outerjoin(rating, rating.c.conversation_id == c.c.conversation_id)
+        .outerjoin(flagged, flagged.c.conversation_id == c.c.conversation_id)
+        .outerjoin(reviewed, reviewed.c.conversation_id == c.c.conversation_id)
+        .outerjoin(handoffs, handoffs.c.conversation_id == c.c.conversation_id)
+        .outerjoin(recommendations, recommendations.c.conversation_id == c.c.conversation_id)
+        .subquery("listing"))
+
+
+def search_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` inside the JSON of ``events.data`` (escape character ``\\``)."""
+    # The data column holds JSON, where quotes and backslashes are escaped; match the escaped form.
+    needle = json.dumps(text.strip())[1:-1].lower()
+    return "%" + needle.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+
+
+def _conditions(rows, filters: Filters) -> list:
+    e = EVENTS.c
+    flag = {True: 1, False: 0}
+    conditions = []
+    if filters.date_from is not None:
+        conditions.append(rows.c.last >= epoch(datetime.combine(filters.date_from, time())))
+    if filters.date_to is not None:
+        day_after = datetime.combine(filters.date_to + timedelta(days=1), time())
+        conditions.append(rows.c.started < epoch(day_after))
+    if filters.audience is not None:
+        is_client = rows.c.client_id.is_not(None)
+        conditions.append(is_client if filters.audience == "client" else sa.not_(is_client))
+    if filters.stage is not None:
+        conditions.append(rows.c.stage == filters.stage)
+    for name in ("fallback", "handoff", "flagged", "reviewed"):
+        wanted = getattr(filters, name)
+        if wanted is not None:
+            conditions.append(rows.c[name] == flag[wanted])
+    if filters.min_rating is not None:
+        conditions.append(rows.c.rating >= filters.min_rating)
+    if filters.intent is not None:
+        conditions.append(rows.c.conversation_id.in_(
+            sa.select(e.sender_id).where(e.type_name == "user", e.intent_name == filters.intent)))
+    if filters.search:
+        conditions.append(rows.c.conversation_id.in_(
+            sa.select(e.sender_id).where(
+                e.type_name.in_(("user", "bot")),
+                sa.func.lower(e.data).like(search_pattern(filters.search), escape="\\"))))
+    return conditions
+
+
+def count(db: Session, filters: Filters | None = None) -> int:
+    """How many conversations pass ``filters``."""
+    if not has_events(db):
+        return 0
+    rows = listing(dialect_of(db))
+    return db.scalar(sa.select(sa.func.count()).select_from(rows)
+                     .where(*_conditions(rows, filters or Filters())))
+
+
+def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
+              limit: int | None = None) -> list[Summary]:
+    """The conversations that pass ``filters``, the most recent first, ``limit`` from ``offset``."""
+    if not has_events(db):
+        return []
+    dialect = dialect_of(db)
+    rows = listing(dialect)
+    query = (sa.select(rows).where(*_conditions(rows, filters or Filters()))
+             .order_by(rows.c.last.desc(), rows.c.conversation_id).offset(offset).limit(limit))
+    found = db.execute(query).mappings().all()
+    first = _first_messages(db, dialect, [r["first_user_event"] for r in found])
+    ids = [r["conversation_id"] for r in found]
+    state = review_state(db, ids if len(ids) <= MAX_IN_LIST else None)
+    return [Summary(
+        conversation_id=r["conversation_id"], started=event_time(r["started"]),
+        last=event_time(r["last"]), user_messages=int(r["user_messages"] or 0),
+        first_message=first.get(r["first_user_event"], ""), client_id=r["client_id"],
+        stage=r["stage"], fallback=bool(r["fallback"]), handoff=bool(r["handoff"]),
+        rating=r["rating"], recommendations=int(r["recommendations"]),
+        flagged=bool(r["flagged"]), reviewed=bool(r["reviewed"]),
+        tags=state.get(r["conversation_id"], {}).get("tags", []),
+    ) for r in found]
+
+
+def _first_messages(db: Session, dialect: str, event_ids: list[int | None]) -> dict[int, str]:
+    wanted = [i for i in event_ids if i is not None]
+    if not wanted:
         return {}
-    return value if isinstance(value, dict) else {}
-
-
-def has_events(db: Session) -> bool:
-    return sa.inspect(db.connection()).has_table("events")
+    text = json_text(dialect, EVENTS.c.data, "text")
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), MAX_IN_LIST):
+        chunk = wanted[start:start + MAX_IN_LIST]
+        out.update(db.execute(sa.select(EVENTS.c.id, text).where(EVENTS.c.id.in_(chunk)))
+                   .all())
+    return {k: str(v or "") for k, v in out.items()}
 
 
 def review_state(db: Session, conversation_ids: list[str] | None = None) -> dict[str, dict]:
@@ -125,89 +281,3 @@ def review_state(db: Session, conversation_ids: list[str] | None = None) -> dict
         elif event.action == ReviewAction.untag and event.value in current["tags"]:
             current["tags"].remove(event.value)
     return state
-
-
-def latest_stages(db: Session) -> dict[int, str]:
-    """Each scored client's most recent lifecycle stage."""
-    rows = db.execute(sa.select(LifecycleScore.client_id, LifecycleScore.stage)
-                      .order_by(LifecycleScore.scored_at, LifecycleScore.id))
-    return dict(rows.tuples().all())
-
-
-def summaries(db: Session, filters: Filters | None = None) -> list[Summary]:
-    """Every conversation that passes ``filters``, the most recent first."""
-    if not has_events(db):
-        return []
-    filters = filters or Filters()
-    found: dict[str, Summary] = {}
-    rows = db.execute(sa.select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp,
-                                EVENTS.c.intent_name, EVENTS.c.action_name, EVENTS.c.data)
-                      .order_by(EVENTS.c.timestamp, EVENTS.c.id))
-    for sender, kind, timestamp, intent, action, raw in rows:
-        when = event_time(timestamp)
-        s = found.setdefault(sender, Summary(sender, when, when))
-        s.last = max(s.last, when)
-        if kind == "user":
-            data = event_data(raw)
-            s.user_messages += 1
-            s.first_message = s.first_message or str(data.get("text") or "")
-            client_id = (data.get("metadata") or {}).get("client_id")
-            if isinstance(client_id, int):
-                s.client_id = client_id
-            if intent:
-                s.intents.add(intent)
-                s.fallback |= intent in FALLBACK_INTENTS
-        elif kind == "action" and action:
-            s.fallback |= action in FALLBACK_ACTIONS
-            s.handoff |= action in HANDOFF_ACTIONS
-        elif kind == "slot":
-            data = event_data(raw)
-            if data.get("value") not in (None, "", []):
-                s.slots.add(str(data.get("name")))
-                if data.get("name") == "lifecycle_stage":
-                    s.stage = str(data["value"])
-    _join_records(db, found)
-    keep = [s for s in found.values() if filters.keep(s)]
-    if filters.search:
-        matching = search(db, filters.search)
-        keep = [s for s in keep if s.conversation_id in matching]
-    return sorted(keep, key=lambda s: s.last, reverse=True)
-
-
-def _join_records(db: Session, found: dict[str, Summary]) -> None:
-    stages = latest_stages(db)
-    for s in found.values():
-        if s.client_id is not None and s.stage == "prospect":
-            s.stage = stages.get(s.client_id, "unscored")
-    for cid in db.scalars(sa.select(HandoffRequest.conversation_id)):
-        if cid in found:
-            found[cid].handoff = True
-    for cid, count in db.execute(sa.select(SuitabilityRecord.conversation_id, sa.func.count())
-                                 .group_by(SuitabilityRecord.conversation_id)):
-        if cid in found:
-            found[cid].recommendations = count
-            found[cid].slots.add("recommended")
-    ratings = db.execute(sa.select(SurveyAnswer.conversation_id, SurveyAnswer.answer)
-                         .where(SurveyAnswer.question == "rating")
-                         .order_by(SurveyAnswer.created_at, SurveyAnswer.id))
-    for cid, answer in ratings:
-        if cid in found:
-            try:
-                found[cid].rating = float(answer)
-            except ValueError:
-                continue
-    for cid, state in review_state(db, list(found)).items():
-        if cid in found:
-            s = found[cid]
-            s.flagged, s.reviewed, s.tags = state["flagged"], state["reviewed"], state["tags"]
-
-
-def search(db: Session, text: str) -> set[str]:
-    """Conversations whose user or bot messages contain ``text`` (case-insensitive)."""
-    # The data column holds JSON, where quotes and backslashes are escaped; match the escaped form.
-    needle = json.dumps(text.strip())[1:-1].lower()
-    pattern = "%" + needle.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    query = (sa.select(EVENTS.c.sender_id).distinct()
-             .where(EVENTS.c.type_name.in_(["user", "bot"]))
-             .where(sa.func.lower(EVENTS.c.data).like(pattern, escape="\\")))
-    return set(db.scalars(query))

@@ -14,7 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.conversations import EVENTS, event_data, event_time, has_events, review_state
+from bot.conversations import review_state
+from bot.tracker_events import EVENTS, event_data, event_time, has_events
 from db.accounts import StaffUser
 from db.models import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.review import ReviewEvent, UndeliveredMessage
@@ -107,7 +108,7 @@ def transcript(db: Session, conversation_id: str) -> Transcript:
         sa.select(ReviewEvent, StaffUser.username)
         .join(StaffUser, StaffUser.id == ReviewEvent.staff_user_id)
         .where(ReviewEvent.conversation_id == conversation_id)
-        .order_by(ReviewEvent.created_at, ReviewEvent.id)).tuples().all()
+        .order_by(ReviewEvent.created_at, ReviewEvent.id)).all()
     state = review_state(db, [conversation_id]).get(
         conversation_id, {"flagged": False, "reviewed": False, "tags": []})
     return Transcript(conversation_id, turns, records(SuitabilityRecord), records(OfferRecord),

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from bot import sessions
-from bot.conversations import Filters, Summary, summaries
+from bot.conversations import Filters, Summary, count, summaries
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
 from bot.export import csv_response, json_response
 from bot.overview import overview
@@ -132,13 +132,13 @@ def signout(request: Request, db: DB, settings: AppSettings, session: CurrentSes
 @router.get("", response_class=HTMLResponse)
 def conversation_list(request: Request, db: DB, session: CurrentSession, staff: Staff,
                       filters: ListFilters, page: Annotated[int, Query(ge=1)] = 1):
-    items = summaries(db, filters)
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    shown = items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    total = count(db, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    shown = summaries(db, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     query = request.url.query
     base = re.sub(r"(^|&)page=\d+", "", query).strip("&")
     return render(request, "staff/list.html", {
-        "session": session, "staff": staff, "items": shown, "total": len(items), "page": page,
+        "session": session, "staff": staff, "items": shown, "total": total, "page": page,
         "pages": pages, "filters": filters, "stages": STAGES, "params": request.query_params,
         "base_query": base, "query": query})
 
