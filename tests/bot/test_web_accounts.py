@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.demo import CLIENT_PASSWORD, seed_accounts
+from bot.demo import CLIENT_PASSWORD, STAGE_USERNAMES, seed_accounts
 from bot.sessions import COOKIE_NAME, utcnow
+from db.demo_base import seed_client_base
 from db.session import session_scope
 
 
@@ -56,6 +57,31 @@ def test_seeding_links_accounts_to_existing_clients(db_engine, capsys):
     with db_engine.connect() as connection:
         ids = connection.execute(sa.text("SELECT client_id FROM client_accounts ORDER BY client_id")).scalars().all()
     assert ids == [7, 8, 9]
+
+
+def test_every_lifecycle_stage_gets_a_demo_client_scored_by_the_classifier(db_engine, make_client,
+                                                                          capsys):
+    seed_client_base(db_engine, n_clients=300)
+    with session_scope(db_engine) as session:
+        credentials = seed_accounts(session)
+    printed = capsys.readouterr().out
+    with db_engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT a.username, s.stage FROM client_accounts a JOIN lifecycle_scores s"
+            " ON s.client_id = a.client_id")).all()
+        events = connection.execute(sa.text(
+            "SELECT count(DISTINCT e.client_id) FROM client_events e"
+            " JOIN client_accounts a ON a.client_id = e.client_id"
+            " WHERE a.username LIKE 'client-%'")).scalar()
+    stage_of = dict(rows)
+    for stage, username in STAGE_USERNAMES.items():
+        assert stage_of[username] == stage
+        assert f"{username}" in printed and f"({stage})" in printed
+    assert {"client1", "client2", "client3"} <= {c.username for c in credentials}
+    assert len({c.detail.split()[1] for c in credentials if c.kind == "client"}) == 7
+    assert events == 4  # each stage's client has the event history it was scored on
+    client = make_client()
+    assert sign_in(client, "client-decline").status_code == 303
 
 
 def test_seeding_is_refused_in_production(db_engine, monkeypatch):
