@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.accounts import ClientAccount
 from db.models import Client, Holding, SuitabilityRecord
 from engine.profile import Goal, IncomeStability, InvestorProfile
+from engine.rebalancing import DEFAULT_THRESHOLD, RebalancePlan, rebalance
 from engine.recommendation import Recommendation, recommend
 
 #: The conversation id written on records made by the demo seeding rather than by a chat.
@@ -76,6 +77,32 @@ def latest_target(session: Session, client_id: int) -> SuitabilityRecord | None:
         .order_by(SuitabilityRecord.created_at.desc(), SuitabilityRecord.id.desc())
         .limit(1)
     ).first()
+
+
+@dataclass(frozen=True)
+class Review:
+    """A client's latest holdings against their target mix, and the engine's rebalancing plan."""
+
+    snapshot: Snapshot
+    targets: dict[str, float]
+    plan: RebalancePlan
+
+
+def current_review(session: Session, client_id: int,
+                   threshold: float = DEFAULT_THRESHOLD) -> Snapshot | Review | None:
+    """The review of the client's latest snapshot against their latest target.
+
+    Returns None when nothing is held on record, the bare snapshot when there is no target to
+    compare it with, and otherwise the review (trades only when drift exceeds ``threshold``).
+    """
+    snapshot = latest_snapshot(session, client_id)
+    if snapshot is None or snapshot.total <= 0:
+        return None
+    target = latest_target(session, client_id)
+    if target is None or not target.weights:
+        return snapshot
+    targets = dict(target.weights)
+    return Review(snapshot, targets, rebalance(snapshot.values, targets, threshold=threshold))
 
 
 def _age(born: date | None, today: date) -> int:

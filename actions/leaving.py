@@ -1,0 +1,271 @@
+"""A client who wants to leave: the reason, the retention offer that fits it, and when the offer is
+declined a short exit-feedback survey and a human contact.
+
+The offer comes from the lifecycle offer catalog and its next-best-action rule
+(engine.lifecycle.offers), restricted to the offers that answer the reason given: a fee waiver
+answers fees, not a need for the money. Saying you are leaving is the strongest decline signal, so
+the client is scored as in decline whatever their last lifecycle stage. Offers made, the answers
+and the survey answers are appended to the project's records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from rasa_sdk import Action, FormValidationAction
+from rasa_sdk.events import SlotSet
+from sqlalchemy import select
+
+from actions import records
+from actions.answers import chosen
+from actions.conversation import client_id_of
+from db.holdings import utcnow
+from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
+from db.session import session_scope
+from engine.lifecycle.offers import Catalog, load_catalog, next_best_action
+from engine.numbers import parse_number
+
+#: Reasons offered as buttons, and the words that point to each in a typed answer. Checked in
+#: this order: "moving elsewhere because of the fees" is about fees.
+REASON_WORDS = {
+    "fees": ("fee", "fees", "expensive", "cost", "costs", "charge", "charges", "cheaper", "price",
+             "pricey", "commission"),
+    "performance": ("performance", "perform", "performing", "underperform", "returns", "return",
+                    "lost", "losing", "losses", "gains", "growth"),
+    "service": ("service", "support", "app", "website", "slow", "rude", "unhelpful", "adviser",
+                "advisor", "communication", "contact"),
+    "need_money": ("need the money", "need money", "need my money", "need the cash", "need cash",
+                   "withdraw", "emergency", "bills", "spend it", "buy a house", "pay for"),
+    "moving": ("another provider", "other provider", "elsewhere", "competitor", "switch",
+               "switching", "moving", "transfer", "another bank", "another platform",
+               "another broker"),
+}
+REASONS = (*REASON_WORDS, "other")
+#: Retention offers that answer each reason (ids of the offer catalog).
+REASON_OFFERS = {
+    "fees": ("fee_waiver", "premium_extension"),
+    "performance": ("advisor_callback", "premium_extension"),
+    "service": ("premium_extension", "advisor_callback"),
+    "need_money": ("advisor_callback",),
+    "moving": ("fee_waiver", "premium_extension", "advisor_callback"),
+    "other": ("fee_waiver", "premium_extension", "advisor_callback"),
+}
+#: Churn risk assumed for a client who was never scored: they have just said they may leave.
+UNSCORED_CHURN_RISK = 0.5
+RETURN_LIKELIHOOD_RANGE = (0, 10)
+SURVEY = "exit"
+SURVEY_QUESTIONS = ("exit_detail", "exit_return_likelihood", "exit_improvement")
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
+
+
+def match_reason(text: str) -> str | None:
+    """The reason a typed answer names ("the fees are too high" -> "fees"), or None."""
+    lowered = text.strip().lower().replace("_", " ")
+    for reason in REASONS:
+        if lowered == reason.replace("_", " "):
+            return reason
+    for reason, words in REASON_WORDS.items():
+        if any(_contains(lowered, word) for word in words):
+            return reason
+    return None
+
+
+def reason_key(reason: str | None) -> str:
+    """The reason's option ("other: too many emails" -> "other")."""
+    return reason if reason in REASON_WORDS else "other"
+
+
+def retention_offer(client: Client, reason: str, churn_risk: float | None,
+                    history: pd.DataFrame, as_of: pd.Timestamp,
+                    catalog: Catalog | None = None) -> str | None:
+    """The catalog's next-best offer for a leaving client among those that answer ``reason``.
+
+    Parameters
+    ----------
+    client : Client
+        Segment, assets under management (currency) and contact preference are used.
+    reason : str
+        One of ``REASONS`` (free text counts as "other").
+    churn_risk : float or None
+        The latest churn risk, 0 to 1; None when the client was never scored.
+    history : DataFrame
+        Offers already made to the client: ``client_id``, ``offer_id``, ``timestamp``. An offer
+        still in its cooldown is not made again.
+    as_of : Timestamp
+        Now, for the cooldowns.
+
+    Returns
+    -------
+    str or None
+        The offer id, or None when no fitting offer is eligible and worth its cost.
+    """
+    catalog = catalog or load_catalog()
+    fitting = [o for o in catalog.offers if o.id in REASON_OFFERS[reason_key(reason)]]
+    frame = pd.DataFrame(
+        {"stage": ["decline"], "segment": [client.segment], "aum": [client.aum or 0.0],
+         "churn_risk": [UNSCORED_CHURN_RISK if churn_risk is None else churn_risk],
+         "do_not_contact": [bool(client.do_not_contact)]},
+        index=pd.Index([client.id], name="client_id"),
+    )
+    choice = next_best_action(frame, as_of, history, catalog.model_copy(update={"offers": fitting}))
+    offer = choice["next_best_action"].iloc[0]
+    return None if pd.isna(offer) else str(offer)
+
+
+def offer_history(client_id: int) -> pd.DataFrame:
+    """Offers made to the client so far (answers excluded), for the cooldowns."""
+    query = select(OfferRecord.client_id, OfferRecord.offer, OfferRecord.created_at).where(
+        OfferRecord.client_id == client_id, OfferRecord.answer.is_(None))
+    with session_scope(records.engine()) as session:
+        rows = session.execute(query).all()
+    return pd.DataFrame(rows, columns=["client_id", "offer_id", "timestamp"])
+
+
+def _survey_answer(tracker, question: str, answer: str) -> SurveyAnswer:
+    return SurveyAnswer(conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
+                        survey=SURVEY, question=question, answer=answer)
+
+
+class ValidateLeavingForm(FormValidationAction):
+    """The reason for leaving: a button, a typed option, or free text kept as "other: <text>"."""
+
+    def name(self) -> str:
+        return "validate_leaving_form"
+
+    def validate_leaving_reason(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        button = chosen(tracker)
+        if button in REASONS:
+            return {"leaving_reason": button}
+        text = str(value or "").strip()
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_invalid_leaving_reason")
+            return {"leaving_reason": None}
+        return {"leaving_reason": match_reason(text) or f"other: {text}"}
+
+
+class RetentionOffer(Action):
+    """Acknowledge the reason and make the retention offer that fits it and the client."""
+
+    def name(self) -> str:
+        return "action_retention_offer"
+
+    async def run(self, dispatcher, tracker, domain):
+        reason = tracker.get_slot("leaving_reason") or "other"
+        client_id = client_id_of(tracker) or tracker.get_slot("client_id")
+        client = records.client(int(client_id)) if client_id is not None else None
+        records.append(SurveyAnswer(conversation_id=tracker.sender_id,
+                                    client_id=client.id if client else None, survey=SURVEY,
+                                    question="reason", answer=reason))
+        dispatcher.utter_message(response=f"utter_leaving_heard_{reason_key(reason)}")
+        # Leaving closes any review in progress, so their yes/no answers cannot mix.
+        events = [SlotSet("review_outcome", None), SlotSet("handoff_topic", "leaving")]
+        if client is None:
+            dispatcher.utter_message(response="utter_leaving_prospect")
+            return [*events, SlotSet("retention_outcome", "prospect")]
+        score = records.latest_stage(client.id)
+        offer = retention_offer(client, reason, score.churn_risk if score else None,
+                                offer_history(client.id), pd.Timestamp(utcnow()))
+        events.append(SlotSet("client_id", client.id))
+        if offer is None or f"utter_retention_offer_{offer}" not in domain.get("responses", {}):
+            dispatcher.utter_message(response="utter_leaving_no_offer")
+            return [*events, SlotSet("retention_outcome", "no_offer")]
+        offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
+                                              client_id=client.id, offer=offer))
+        dispatcher.utter_message(response=f"utter_retention_offer_{offer}")
+        return [*events, SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id),
+                SlotSet("retention_outcome", "offered")]
+
+
+class AnswerRetentionOffer(Action):
+    """Record the client's yes or no to the retention offer; a yes goes to an adviser to apply."""
+
+    def name(self) -> str:
+        return "action_answer_retention_offer"
+
+    async def run(self, dispatcher, tracker, domain):
+        accepted = tracker.latest_message.get("intent", {}).get("name") == "affirm"
+        offer = tracker.get_slot("retention_offer") or "unknown"
+        client_id = tracker.get_slot("client_id")
+        records.append(OfferRecord(
+            conversation_id=tracker.sender_id, client_id=client_id, offer=offer,
+            answer="accepted" if accepted else "declined",
+            answers_offer_id=tracker.get_slot("offer_record_id"),
+        ))
+        if not accepted:
+            dispatcher.utter_message(response="utter_retention_declined")
+            return [SlotSet("retention_outcome", "declined")]
+        # Applying a waiver or arranging a call is staff work: it goes to their queue.
+        reference = records.append(HandoffRequest(
+            conversation_id=tracker.sender_id, client_id=client_id,
+            reason=f"retention_accepted:{offer}",
+            last_message=tracker.latest_message.get("text") or "",
+        ))
+        dispatcher.utter_message(response="utter_retention_accepted", reference=reference)
+        return [SlotSet("retention_outcome", "accepted"), SlotSet("handoff_topic", None)]
+
+
+class ValidateExitSurveyForm(FormValidationAction):
+    """The exit-feedback answers: free text, and a likelihood to return from 0 to 10."""
+
+    def name(self) -> str:
+        return "validate_exit_survey_form"
+
+    def validate_exit_detail(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"exit_detail": self._text(value, "exit_detail", dispatcher)}
+
+    def validate_exit_improvement(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"exit_improvement": self._text(value, "exit_improvement", dispatcher)}
+
+    def validate_exit_return_likelihood(self, value: Any, dispatcher, tracker,
+                                        domain) -> dict[str, Any]:
+        if value is None:
+            return {"exit_return_likelihood": None}
+        number = parse_number(str(value))
+        low, high = RETURN_LIKELIHOOD_RANGE
+        if number is None or number != int(number) or not low <= number <= high:
+            dispatcher.utter_message(response="utter_invalid_return_likelihood")
+            return {"exit_return_likelihood": None}
+        return {"exit_return_likelihood": int(number)}
+
+    @staticmethod
+    def _text(value: Any, slot: str, dispatcher) -> str | None:
+        text = str(value or "").strip()
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_invalid_exit_answer")
+            return None
+        return text
+
+
+class RecordExitSurvey(Action):
+    """Keep the exit-feedback answers, thank the client and offer a human contact."""
+
+    def name(self) -> str:
+        return "action_record_exit_survey"
+
+    async def run(self, dispatcher, tracker, domain):
+        for question in SURVEY_QUESTIONS:
+            answer = tracker.get_slot(question)
+            if answer is not None:
+                records.append(_survey_answer(tracker, question.removeprefix("exit_"), str(answer)))
+        dispatcher.utter_message(response="utter_exit_survey_thanks")
+        dispatcher.utter_message(response="utter_offer_human_contact")
+        return [SlotSet("retention_outcome", "surveyed"), SlotSet("handoff_topic", "leaving"),
+                *(SlotSet(question, None) for question in SURVEY_QUESTIONS)]
+
+
+class StartLeaving(Action):
+    """Acknowledge that the client wants to leave and clear the answers of any earlier attempt."""
+
+    def name(self) -> str:
+        return "action_start_leaving"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(response="utter_leaving_ack")
+        return [SlotSet(slot, None) for slot in ("leaving_reason", "retention_offer",
+                                                 "offer_record_id", "retention_outcome",
+                                                 *SURVEY_QUESTIONS)]

@@ -1,0 +1,210 @@
+"""The leaving flow (reason, retention offer, exit survey, human contact) and the offers and
+questions of the stage greetings for declining and new clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from action_harness import SENDER, rows, run, tracker
+from test_review import said
+
+from actions.conversation import Greet, Handoff, RecordRating
+from actions.leaving import (
+    AnswerRetentionOffer,
+    RecordExitSurvey,
+    RetentionOffer,
+    StartLeaving,
+    ValidateExitSurveyForm,
+    ValidateLeavingForm,
+)
+from db.models import Client, HandoffRequest, LifecycleScore, OfferRecord, SurveyAnswer
+from db.session import session_scope
+
+CLIENT = 7
+SIGNED_IN = {"client_id": CLIENT}
+
+
+def add_client(engine, *, aum=200_000.0, segment="retail", churn_risk=0.4, stage="decline",
+               next_best_action=None, do_not_contact=False, offered=()):
+    with session_scope(engine) as session:
+        session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2020, 1, 1), aum=aum,
+                           segment=segment, products="", do_not_contact=do_not_contact))
+        session.flush()
+        if churn_risk is not None:
+            session.add(LifecycleScore(client_id=CLIENT, as_of=datetime(2026, 11, 1), stage=stage,
+                                       churn_risk=churn_risk, expected_value=1.0, reasons="",
+                                       next_best_action=next_best_action, model_version="t"))
+        for offer in offered:
+            session.add(OfferRecord(conversation_id="earlier", client_id=CLIENT, offer=offer))
+
+
+def reason_state(text, choice=None):
+    entities = [{"entity": "choice", "value": choice}] if choice else []
+    return tracker(slots={"requested_slot": "leaving_reason"}, text=text, entities=entities,
+                   candidates={"leaving_reason": text}, active_loop="leaving_form")
+
+
+@pytest.mark.parametrize(("text", "choice", "reason"), [
+    ('/inform{"choice": "need_money"}', "need_money", "need_money"),
+    ("your fees are way too high", None, "fees"),
+    ("I'm moving everything to another provider because it's cheaper", None, "fees"),
+    ("I'm switching to a competitor", None, "moving"),
+    ("returns have been terrible, I lost 12% last year", None, "performance"),
+    ("the app is slow and support never answers", None, "service"),
+    ("I need the money for a house", None, "need_money"),
+    ("Performance", None, "performance"),
+    ("my partner manages our savings now", None, "other: my partner manages our savings now"),
+])
+def test_the_reason_from_a_button_a_typed_option_or_free_text(domain, text, choice, reason):
+    messages, slots = run(ValidateLeavingForm(), reason_state(text, choice), domain)
+    assert slots["leaving_reason"] == reason
+    assert messages == []
+
+
+@pytest.mark.parametrize("text", ["   ", '/inform{"choice": "nonsense"}'])
+def test_an_empty_reason_is_asked_again(domain, text):
+    messages, slots = run(ValidateLeavingForm(), reason_state(text), domain)
+    assert slots["leaving_reason"] is None
+    assert said(messages, domain) == ["utter_invalid_leaving_reason"]
+
+
+def test_leaving_starts_with_an_acknowledgement_and_a_clean_slate(domain):
+    messages, slots = run(StartLeaving(), tracker(slots={"retention_outcome": "surveyed"},
+                                                  intent="close_account"), domain)
+    assert said(messages, domain) == ["utter_leaving_ack"]
+    assert slots["retention_outcome"] is None and slots["leaving_reason"] is None
+    assert "buttons" in domain["responses"]["utter_ask_leaving_reason"][0]
+
+
+def offer_for(domain, reason, **slots):
+    state = tracker(slots={"leaving_reason": reason, **slots}, metadata=SIGNED_IN)
+    return run(RetentionOffer(), state, domain)
+
+
+@pytest.mark.parametrize(("client", "reason", "offer"), [
+    ({}, "fees", "fee_waiver"),
+    ({}, "need_money", "advisor_callback"),
+    ({}, "other: my partner manages our savings now", "fee_waiver"),
+    ({"segment": "high_net_worth", "aum": 1_000_000.0}, "service", "premium_extension"),
+    ({"offered": ("fee_waiver",)}, "moving", "advisor_callback"),  # the waiver is in cooldown
+    ({"churn_risk": None}, "fees", "fee_waiver"),  # never scored
+])
+def test_the_offer_fits_the_reason_and_the_client_and_is_recorded(domain, database, client,
+                                                                  reason, offer):
+    add_client(database, **client)
+    messages, slots = offer_for(domain, reason)
+    heard = "utter_leaving_heard_other" if reason.startswith("other") else f"utter_leaving_heard_{reason}"
+    assert said(messages, domain) == [heard, f"utter_retention_offer_{offer}"]
+    assert (slots["retention_offer"], slots["retention_outcome"]) == (offer, "offered")
+    made = [r for r in rows(database, OfferRecord) if r.conversation_id == SENDER]
+    assert [(r.offer, r.answer, r.client_id) for r in made] == [(offer, None, CLIENT)]
+    assert slots["offer_record_id"] == made[0].id
+    [answer] = rows(database, SurveyAnswer)
+    assert (answer.survey, answer.question, answer.answer) == ("exit", "reason", reason)
+
+
+@pytest.mark.parametrize("client", [
+    {"aum": 20_000.0},  # no fitting offer is worth its cost for a small account
+    {"churn_risk": 0.95},  # the catalog makes no retention offer above 90 % churn risk
+    {"do_not_contact": True},
+])
+def test_without_a_worthwhile_offer_the_client_goes_to_the_exit_survey(domain, database, client):
+    add_client(database, **client)
+    messages, slots = offer_for(domain, "fees")
+    assert said(messages, domain) == ["utter_leaving_heard_fees", "utter_leaving_no_offer"]
+    assert slots["retention_outcome"] == "no_offer"
+    assert rows(database, OfferRecord) == []
+
+
+def test_a_prospect_gets_a_general_answer_and_the_reason_is_kept(domain, database):
+    state = tracker(slots={"leaving_reason": "moving"}, text="I'm client 7")
+    messages, slots = run(RetentionOffer(), state, domain)
+    assert said(messages, domain) == ["utter_leaving_heard_moving", "utter_leaving_prospect"]
+    assert slots["retention_outcome"] == "prospect"
+    [answer] = rows(database, SurveyAnswer)
+    assert (answer.client_id, answer.answer) == (None, "moving")
+    assert rows(database, OfferRecord) == []
+
+
+def test_an_accepted_offer_is_recorded_and_queued_for_an_adviser(domain, database):
+    add_client(database)
+    _, slots = offer_for(domain, "fees")
+    messages, after = run(AnswerRetentionOffer(), tracker(slots=slots, intent="affirm",
+                                                          text="yes apply it"), domain)
+    made, answer = rows(database, OfferRecord)
+    assert (answer.offer, answer.answer, answer.answers_offer_id) == ("fee_waiver", "accepted",
+                                                                      made.id)
+    [handoff] = rows(database, HandoffRequest)
+    assert handoff.reason == "retention_accepted:fee_waiver"
+    assert said(messages, domain) == ["utter_retention_accepted"]
+    assert messages[0]["reference"] == handoff.id
+    assert after["retention_outcome"] == "accepted"
+
+
+def test_a_declined_offer_is_recorded_and_leads_to_the_survey(domain, database):
+    add_client(database)
+    _, slots = offer_for(domain, "fees")
+    messages, after = run(AnswerRetentionOffer(), tracker(slots=slots, intent="deny",
+                                                          text="no thanks"), domain)
+    assert [r.answer for r in rows(database, OfferRecord)] == [None, "declined"]
+    assert rows(database, HandoffRequest) == []
+    assert said(messages, domain) == ["utter_retention_declined"]
+    assert after["retention_outcome"] == "declined"
+
+
+@pytest.mark.parametrize(("slot", "text", "value"), [
+    ("exit_return_likelihood", "7", 7),
+    ("exit_return_likelihood", "seven", 7),
+    ("exit_return_likelihood", "0", 0),
+    ("exit_return_likelihood", "11", None),
+    ("exit_return_likelihood", "maybe", None),
+    ("exit_detail", "fees ate my returns", "fees ate my returns"),
+    ("exit_improvement", "nothing", "nothing"),
+    ("exit_improvement", "", None),
+])
+def test_exit_survey_answers(domain, slot, text, value):
+    state = tracker(slots={"requested_slot": slot}, text=text, candidates={slot: text},
+                    active_loop="exit_survey_form")
+    messages, slots = run(ValidateExitSurveyForm(), state, domain)
+    assert slots[slot] == value
+    assert (messages == []) == (value is not None)
+    said(messages, domain)
+
+
+def test_the_survey_is_recorded_and_a_human_contact_is_offered(domain, database):
+    add_client(database)
+    answers = {"exit_detail": "too expensive for what I get", "exit_return_likelihood": 3,
+               "exit_improvement": "lower fees"}
+    state = {"client_id": CLIENT, "lifecycle_stage": "decline", **answers}
+    messages, slots = run(RecordExitSurvey(), tracker(slots=state), domain)
+    assert said(messages, domain) == ["utter_exit_survey_thanks", "utter_offer_human_contact"]
+    stored = {(a.survey, a.question): a.answer for a in rows(database, SurveyAnswer)}
+    assert stored == {("exit", "detail"): "too expensive for what I get",
+                      ("exit", "return_likelihood"): "3", ("exit", "improvement"): "lower fees"}
+    assert slots["retention_outcome"] == "surveyed"
+    assert all(slots[name] is None for name in answers)
+    run(Handoff(), tracker(slots={**state, **slots}, intent="affirm", text="yes"), domain)
+    [handoff] = rows(database, HandoffRequest)
+    assert (handoff.reason, handoff.client_id) == ("leaving", CLIENT)
+    assert rows(database, OfferRecord) == []  # a yes to contact is not a yes to a stage offer
+
+
+def test_a_declining_client_is_greeted_with_the_next_best_offer(domain, database):
+    add_client(database, next_best_action="advisor_callback")
+    messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
+    assert said(messages, domain) == ["utter_greet_client", "utter_retention_offer_advisor_callback"]
+    run(Handoff(), tracker(slots=slots, intent="affirm", text="yes"), domain)
+    made, answer = rows(database, OfferRecord)
+    assert (made.offer, made.answer) == ("advisor_callback", None)
+    assert (answer.offer, answer.answer, answer.answers_offer_id) == ("advisor_callback",
+                                                                      "accepted", made.id)
+
+
+def test_a_new_clients_first_weeks_rating_is_kept_as_first_experience(domain, database):
+    add_client(database, stage="onboarding")
+    _, slots = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
+    run(RecordRating(), tracker(slots={**slots, "rating": 5}), domain)
+    run(RecordRating(), tracker(slots={**slots, "rating": 4, "recommended": True}), domain)
+    stored = [(a.survey, a.question, a.answer) for a in rows(database, SurveyAnswer)]
+    assert stored == [("first_experience", "rating", "5"), ("satisfaction", "rating", "4")]

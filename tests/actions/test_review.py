@@ -1,0 +1,146 @@
+"""The portfolio review and the portfolio status in the greeting of growing and mature clients."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from action_harness import responses, rows, run, tracker
+
+from actions.conversation import Greet, Handoff
+from actions.review import PortfolioReview
+from db.models import Client, HandoffRequest, Holding, LifecycleScore, OfferRecord, SuitabilityRecord
+from db.session import session_scope
+
+CLIENT = 7
+SIGNED_IN = {"client_id": CLIENT}
+
+
+def said(messages: list[dict], domain: dict) -> list[str]:
+    """The responses sent, after checking each exists and gets every value its text names."""
+    for message in messages:
+        name = message.get("response")
+        if name is None:
+            continue
+        assert name in domain["responses"], name
+        for variant in domain["responses"][name]:
+            for field in re.findall(r"(?<!\{)\{(\w+)\}", variant.get("text", "")):
+                assert message.get(field) not in (None, ""), f"{name} lacks {field}"
+    return responses(messages)
+
+
+def payload(messages: list[dict]) -> dict | None:
+    found = [m["custom"] for m in messages if m.get("custom")]
+    return found[0] if found else None
+
+
+def add_client(engine, *, holdings=None, target=None, stage=None, next_best_action=None):
+    """Client 7, with a holdings snapshot, a target (suitability record) and a lifecycle score."""
+    with session_scope(engine) as session:
+        session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2024, 1, 1), aum=10_000.0,
+                           segment="retail", products="", do_not_contact=False))
+        session.flush()
+        for asset_class, value in (holdings or {}).items():
+            session.add(Holding(client_id=CLIENT, asset_class=asset_class, market_value=value,
+                                as_of=datetime(2026, 11, 20)))
+        if target:
+            session.add(SuitabilityRecord(
+                conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
+                willingness=5.0, capacity=5.0, flags=[], weights=target, groups={},
+                expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
+                engine_version="t", assumptions_version="t", questionnaire_version="t"))
+        if stage:
+            session.add(LifecycleScore(client_id=CLIENT, as_of=datetime(2026, 11, 1), stage=stage,
+                                       churn_risk=0.4, expected_value=1.0, reasons="",
+                                       next_best_action=next_best_action, model_version="t"))
+
+
+HALF_AND_HALF = {"us_equity": 0.5, "aggregate_bonds": 0.5}
+
+
+def test_a_drifted_portfolio_gets_trades_in_money_and_the_band_explained(domain, database):
+    add_client(database, holdings={"us_equity": 7_000.0, "aggregate_bonds": 3_000.0},
+               target=HALF_AND_HALF)
+    messages, slots = run(PortfolioReview(), tracker(intent="portfolio_review",
+                                                     metadata=SIGNED_IN), domain)
+    assert said(messages, domain) == ["utter_review_drifted", "utter_review_trades", None,
+                                      "utter_review_ask_adviser"]
+    drifted, trades = messages[0], messages[1]
+    assert (drifted["total"], drifted["drift"], drifted["threshold"]) == ("10,000", "20.0%", "3.0%")
+    assert drifted["as_of"] == "2026-11-20"
+    assert "US equities: 70.0% held, target 50.0% (+20.0 points)" in drifted["lines"]
+    assert "US aggregate bonds: 30.0% held, target 50.0% (-20.0 points)" in drifted["lines"]
+    assert trades["sells"] == "- US equities: 2,000"
+    assert trades["buys"] == "- US aggregate bonds: 2,000"
+    assert payload(messages)["trades"] == {"us_equity": -2_000.0, "aggregate_bonds": 2_000.0}
+    assert (slots["review_outcome"], slots["handoff_topic"]) == ("drifted", "rebalancing")
+
+
+def test_a_portfolio_inside_the_band_needs_no_trades(domain, database):
+    add_client(database, holdings={"us_equity": 5_100.0, "aggregate_bonds": 4_900.0},
+               target=HALF_AND_HALF)
+    messages, slots = run(PortfolioReview(), tracker(intent="portfolio_review",
+                                                     metadata=SIGNED_IN), domain)
+    assert said(messages, domain) == ["utter_review_in_band", None]
+    assert (messages[0]["drift"], messages[0]["threshold"]) == ("1.0%", "3.0%")
+    assert payload(messages)["trades"] == {} and payload(messages)["rebalance"] is False
+    assert slots["review_outcome"] == "in_band"
+
+
+def test_the_client_is_known_from_the_slot_on_later_turns(domain, database):
+    add_client(database, holdings={"us_equity": 5_000.0, "aggregate_bonds": 5_000.0},
+               target=HALF_AND_HALF)
+    messages, _ = run(PortfolioReview(), tracker(slots={"client_id": CLIENT},
+                                                 intent="portfolio_review"), domain)
+    assert said(messages, domain)[0] == "utter_review_in_band"
+
+
+@pytest.mark.parametrize(("holdings", "target", "response"), [
+    (None, HALF_AND_HALF, "utter_review_no_holdings"),
+    ({"cash": 1_000.0}, None, "utter_review_no_target"),
+])
+def test_a_client_without_holdings_or_target_is_offered_onboarding(domain, database, holdings,
+                                                                   target, response):
+    add_client(database, holdings=holdings, target=target)
+    messages, slots = run(PortfolioReview(), tracker(intent="portfolio_review",
+                                                     metadata=SIGNED_IN), domain)
+    assert said(messages, domain) == [response]
+    assert slots["review_outcome"] == "no_holdings"
+    buttons = domain["responses"][response][0]["buttons"]
+    assert "/start_onboarding" in [b["payload"] for b in buttons]
+
+
+def test_a_prospect_is_told_a_review_needs_a_signed_in_client(domain, database):
+    add_client(database, holdings={"us_equity": 7_000.0}, target=HALF_AND_HALF)
+    # A client id typed in the text is never trusted.
+    messages, slots = run(PortfolioReview(), tracker(intent="portfolio_review",
+                                                     text="review client 7"), domain)
+    assert said(messages, domain) == ["utter_review_prospect"]
+    assert slots["review_outcome"] == "no_client"
+
+
+def test_yes_to_the_trades_asks_an_adviser_without_answering_a_stage_offer(domain, database):
+    add_client(database, holdings={"us_equity": 7_000.0, "aggregate_bonds": 3_000.0},
+               target=HALF_AND_HALF, stage="decline")
+    _, slots = run(PortfolioReview(), tracker(intent="portfolio_review", metadata=SIGNED_IN),
+                   domain)
+    state = {"lifecycle_stage": "decline", **slots}
+    messages, _ = run(Handoff(), tracker(slots=state, intent="affirm", text="yes please"), domain)
+    [handoff] = rows(database, HandoffRequest)
+    assert (handoff.reason, handoff.client_id) == ("rebalancing", CLIENT)
+    assert rows(database, OfferRecord) == []
+    assert said(messages, domain) == ["utter_handoff"]
+
+
+@pytest.mark.parametrize(("stage", "holdings", "status"), [
+    ("growth", {"us_equity": 7_000.0, "aggregate_bonds": 3_000.0}, "utter_stage_portfolio_drifted"),
+    ("mature", {"us_equity": 5_000.0, "aggregate_bonds": 5_000.0}, "utter_stage_portfolio_in_band"),
+    ("growth", None, None),
+])
+def test_growing_and_mature_clients_hear_where_their_portfolio_stands(domain, database, stage,
+                                                                      holdings, status):
+    add_client(database, holdings=holdings, target=HALF_AND_HALF, stage=stage)
+    messages, _ = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
+    expected = ["utter_greet_client", status, f"utter_stage_{stage}"]
+    assert said(messages, domain) == [r for r in expected if r]
