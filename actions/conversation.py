@@ -9,7 +9,9 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.profile_slots import profile_from
+from db.holdings import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
+from db.session import session_scope
 from engine.numbers import parse_number
 from engine.recommendation import recommend
 
@@ -19,6 +21,8 @@ CONCEPTS = ("stocks", "bonds", "real_estate", "gold_commodities", "cash", "emerg
 STAGES = ("onboarding", "growth", "mature", "decline")
 #: Stages whose greeting makes an offer the client can accept, and the offer recorded.
 STAGE_OFFERS = {"mature": "loyalty_review", "decline": "retention_review"}
+#: Stages whose greeting includes where the client's portfolio stands against its target.
+STAGE_PORTFOLIO_STATUS = ("growth", "mature")
 RATING_RANGE = (1, 5)
 
 
@@ -49,14 +53,37 @@ class Greet(Action):
         score = records.latest_stage(client.id)
         stage = score.stage if score is not None and score.stage in STAGES else "onboarding"
         dispatcher.utter_message(response="utter_greet_client", client_name=client.name)
-        dispatcher.utter_message(response=f"utter_stage_{stage}")
+        if stage in STAGE_PORTFOLIO_STATUS:
+            portfolio_status(client.id, dispatcher)
+        events = [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
+                  SlotSet("lifecycle_stage", stage)]
+        offer = None
         if stage in STAGE_OFFERS:
             offer = (score.next_best_action if score and score.next_best_action
                      else STAGE_OFFERS[stage])
-            records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client.id,
-                                       offer=offer))
-        return [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
-                SlotSet("lifecycle_stage", stage)]
+        # A declining client hears their next-best retention offer when it has words of its own.
+        own_words = f"utter_retention_offer_{offer}"
+        if stage == "decline" and own_words in domain.get("responses", {}):
+            dispatcher.utter_message(response=own_words)
+        else:
+            dispatcher.utter_message(response=f"utter_stage_{stage}")
+        if offer is not None:
+            offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
+                                                  client_id=client.id, offer=offer))
+            events += [SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id)]
+        return events
+
+
+def portfolio_status(client_id: int, dispatcher) -> None:
+    """Say how far the client's portfolio has drifted from its target, if both are on record."""
+    with session_scope(records.engine()) as session:
+        review = current_review(session, client_id)
+    if isinstance(review, Review):
+        status = "drifted" if review.plan.rebalanced else "in_band"
+        dispatcher.utter_message(
+            response=f"utter_stage_portfolio_{status}",
+            drift=f"{review.plan.drift_before:.1%}", threshold=f"{review.plan.threshold:.1%}",
+        )
 
 
 class Explain(Action):
@@ -94,11 +121,16 @@ class Handoff(Action):
         intent = tracker.latest_message.get("intent", {}).get("name") or "request_human"
         stage = tracker.get_slot("lifecycle_stage")
         client_id = tracker.get_slot("client_id")
-        reason = intent
-        if intent == "affirm" and stage in STAGE_OFFERS:
+        # A yes to a review's trades or to contact when leaving names its topic; a yes with no
+        # topic answers the offer of the stage greeting.
+        topic = tracker.get_slot("handoff_topic")
+        reason = topic if intent == "affirm" and topic else intent
+        if intent == "affirm" and not topic and stage in STAGE_OFFERS:
             reason = f"{STAGE_OFFERS[stage]}_accepted"
+            offer = tracker.get_slot("retention_offer") or STAGE_OFFERS[stage]
             records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client_id,
-                                       offer=STAGE_OFFERS[stage], answer="accepted"))
+                                       offer=offer, answer="accepted",
+                                       answers_offer_id=tracker.get_slot("offer_record_id")))
         reference = records.append(HandoffRequest(
             conversation_id=tracker.sender_id, client_id=client_id, reason=reason,
             last_message=tracker.latest_message.get("text") or "",
@@ -129,9 +161,13 @@ class RecordRating(Action):
         return "action_record_rating"
 
     async def run(self, dispatcher, tracker, domain):
+        # A new client greeted before any advice is rating their first weeks with us.
+        first_weeks = (tracker.get_slot("lifecycle_stage") == "onboarding"
+                       and not tracker.get_slot("recommended"))
         records.append(SurveyAnswer(
             conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
-            survey="satisfaction", question="rating", answer=str(tracker.get_slot("rating")),
+            survey="first_experience" if first_weeks else "satisfaction", question="rating",
+            answer=str(tracker.get_slot("rating")),
         ))
         dispatcher.utter_message(response="utter_thanks_for_rating")
         return [SlotSet("recommended", False), SlotSet("rating", None)]
