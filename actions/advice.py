@@ -1,6 +1,9 @@
 """The recommendation: checking the answers, presenting the engine's allocation and what-ifs.
 
-Each recommendation shown is written as a suitability record before it is sent.
+Every word the client reads comes from the domain's responses (domain/advice.yml): the engine
+gives codes and numbers, and this module writes them with the phrases of the domain the action
+server receives. Each recommendation shown is written as a suitability record, with the
+disclosures as shown, before it is sent.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import records
 from actions.profile_slots import RISK_SLOT_PREFIX, profile_from
 from db.models import SuitabilityRecord
-from engine.assumptions import load_assumptions
+from engine.explanation import MissingText, Statement, Texts, format_value, render
 from engine.numbers import parse_monthly, parse_number
 from engine.profile import Goal, InvestorProfile
 from engine.questionnaire import questionnaire
@@ -23,14 +26,6 @@ from engine.risk import assess
 
 #: Retirement ages a what-if accepts, as the profile does.
 RETIREMENT_AGE_RANGE = (40, 80)
-
-
-def _pct(fraction: float) -> str:
-    return f"{fraction:.1%}"
-
-
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}"
 
 
 def allocation_payload(rec: Recommendation) -> dict[str, Any]:
@@ -48,36 +43,71 @@ def allocation_payload(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def present(rec: Recommendation, dispatcher: CollectingDispatcher) -> None:
+def domain_texts(domain: dict) -> Texts:
+    """The phrase ``name`` is the first text of the domain's response ``utter_<name>``."""
+    responses = domain.get("responses") or {}
+
+    def text(name: str) -> str:
+        variations = responses.get(f"utter_{name}") or [{}]
+        if "text" not in variations[0]:
+            raise MissingText(f"utter_{name}")
+        return variations[0]["text"]
+
+    return text
+
+
+def allocation_text(rec: Recommendation, texts: Texts) -> str:
+    """One line per asset class, the largest first."""
+    ranked = sorted(rec.weights.items(), key=lambda item: -item[1])
+    return "\n".join(render("allocation_line", {"asset_class": label, "weight": weight}, texts)
+                     for label, weight in ranked)
+
+
+def explanation_text(rec: Recommendation, texts: Texts) -> str:
+    """The summary and every reason of the engine's explanation, as one paragraph."""
+    statements = [rec.explanation.summary_statement, *rec.explanation.reasons]
+    return " ".join(render(f"reason_{s.code}", s.params, texts) for s in statements)
+
+
+def disclosures_shown(rec: Recommendation, texts: Texts) -> list[Statement]:
+    """The engine's disclosures with the text the client reads."""
+    return [s.model_copy(update={"text": render(f"disclosure_{s.code}", s.params, texts)})
+            for s in rec.disclosures]
+
+
+def recommendation_message(rec: Recommendation, texts: Texts,
+                           disclosures: list[Statement]) -> dict[str, str]:
+    """The values of ``utter_recommendation``, written out."""
+    return {
+        "allocation": allocation_text(rec, texts),
+        "expected_return": format_value(rec.expected_return, "percent.1"),
+        "volatility": format_value(rec.volatility, "percent.1"),
+        "bad_year": format_value(abs(rec.bad_year), "percent.1"),
+        "explanation": explanation_text(rec, texts),
+        "disclosures": "\n".join(s.text for s in disclosures),
+    }
+
+
+def present(rec: Recommendation, dispatcher: CollectingDispatcher, message: dict[str, str]) -> None:
     """Send the recommendation text, its projection lines and the allocation payload."""
-    names = load_assumptions().classes["name"].to_dict()
-    allocation = "\n".join(
-        f"- {names.get(label, label)}: {_pct(weight)}"
-        for label, weight in sorted(rec.weights.items(), key=lambda item: -item[1])
-    )
     projection = rec.projection
+    dispatcher.utter_message(response="utter_recommendation", **message)
     dispatcher.utter_message(
-        response="utter_recommendation",
-        allocation=allocation,
-        expected_return=_pct(rec.expected_return),
-        volatility=_pct(rec.volatility),
-        bad_year=_pct(abs(rec.bad_year)),
-        explanation=" ".join([rec.explanation.summary, *(s.text for s in rec.explanation.reasons)]),
-        disclosures="\n".join(s.text for s in rec.disclosures),
-    )
-    dispatcher.utter_message(
-        response="utter_projection", years=f"{projection.years:g}",
-        median=_money(projection.median), low=_money(projection.p10), high=_money(projection.p90),
+        response="utter_projection", years=format_value(projection.years, "number"),
+        median=format_value(projection.median, "money"),
+        low=format_value(projection.p10, "money"), high=format_value(projection.p90, "money"),
     )
     if projection.probability_of_target is not None:
         dispatcher.utter_message(
-            response="utter_probability_of_target", target=_money(projection.target_amount),
-            probability=f"{projection.probability_of_target:.0%}",
+            response="utter_probability_of_target",
+            target=format_value(projection.target_amount, "money"),
+            probability=format_value(projection.probability_of_target, "percent"),
         )
     dispatcher.utter_message(json_message=allocation_payload(rec))
 
 
-def record(rec: Recommendation, tracker: Tracker, trigger: str) -> int:
+def record(rec: Recommendation, tracker: Tracker, trigger: str,
+           disclosures: list[Statement]) -> int:
     """Append the suitability record of a recommendation shown in this conversation."""
     return records.append(SuitabilityRecord(
         conversation_id=tracker.sender_id,
@@ -94,7 +124,7 @@ def record(rec: Recommendation, tracker: Tracker, trigger: str) -> int:
         volatility=rec.volatility,
         bad_year=rec.bad_year,
         probability_of_target=rec.projection.probability_of_target,
-        disclosures=[s.model_dump(mode="json") for s in rec.disclosures],
+        disclosures=[s.model_dump(mode="json") for s in disclosures],
         engine_version=rec.engine_version,
         assumptions_version=rec.assumptions_version,
         questionnaire_version=rec.questionnaire_version,
@@ -102,10 +132,14 @@ def record(rec: Recommendation, tracker: Tracker, trigger: str) -> int:
     ))
 
 
-def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
+def show(profile: InvestorProfile, dispatcher, tracker, domain: dict, trigger: str) -> list:
     rec = recommend(profile)
-    record_id = record(rec, tracker, trigger)
-    present(rec, dispatcher)
+    texts = domain_texts(domain)
+    # Written out before anything is recorded or sent: a missing phrase stops both.
+    disclosures = disclosures_shown(rec, texts)
+    message = recommendation_message(rec, texts, disclosures)
+    record_id = record(rec, tracker, trigger, disclosures)
+    present(rec, dispatcher, message)
     dispatcher.utter_message(response="utter_what_if_hint")
     return [SlotSet("recommended", True), SlotSet("recommendation_id", record_id),
             SlotSet("answers_inconsistent", False)]
@@ -127,14 +161,14 @@ class Recommend(Action):
             if flags:
                 dispatcher.utter_message(response="utter_flagged_intro")
                 for flag in flags:
-                    known = f"utter_flag_{flag.code}" in domain.get("responses", {})
                     dispatcher.utter_message(
-                        response=f"utter_flag_{flag.code}" if known else "utter_flag_generic",
-                        code=flag.code, **{k: str(v) for k, v in flag.params.items()},
+                        response=f"utter_flag_{flag.code}",
+                        **{k: v if isinstance(v, str) else format_value(v, "number")
+                           for k, v in flag.params.items()},
                     )
                 dispatcher.utter_message(response="utter_flagged_answers")
                 return [SlotSet("answers_inconsistent", True)]
-        return show(profile, dispatcher, tracker, trigger="onboarding")
+        return show(profile, dispatcher, tracker, domain, trigger="onboarding")
 
 
 class ConfirmAnswers(Action):
@@ -176,8 +210,8 @@ class WhatIf(Action):
             step = 1 if intent == "more_risk" else -1
             answers = _shift_risk(profile.risk_answers, step)
             if answers == profile.risk_answers:
-                dispatcher.utter_message(response="utter_what_if_limit",
-                                         limit="highest" if step > 0 else "lowest")
+                limit = "highest" if step > 0 else "lowest"
+                dispatcher.utter_message(response=f"utter_what_if_limit_{limit}")
                 return []
             changes = {RISK_SLOT_PREFIX + q: a for q, a in answers.items()}
         elif intent == "what_if_retire_at":
@@ -198,5 +232,5 @@ class WhatIf(Action):
             changes = {"monthly_contribution": float(monthly)}
         new_profile = profile_from(tracker, **changes)
         dispatcher.utter_message(response="utter_what_if_applied", change=text)
-        events = show(new_profile, dispatcher, tracker, trigger=f"what_if:{intent}")
+        events = show(new_profile, dispatcher, tracker, domain, trigger=f"what_if:{intent}")
         return [SlotSet(slot, value) for slot, value in changes.items()] + events

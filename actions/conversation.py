@@ -8,6 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import records
+from actions.advice import domain_texts, explanation_text
 from actions.profile_slots import profile_from
 from db.holdings import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
@@ -103,7 +104,7 @@ class Explain(Action):
             else:
                 rec = recommend(profile)
                 dispatcher.utter_message(response="utter_explain_why_allocation",
-                                         explanation=rec.explanation.summary)
+                                         explanation=explanation_text(rec, domain_texts(domain)))
         elif concept in CONCEPTS:
             dispatcher.utter_message(response=f"utter_explain_{concept}")
         else:

@@ -1,14 +1,29 @@
 """Plain-language explanation of a recommendation, and the disclosures that go with it.
 
-Texts live in ``engine/data/explanations.yml`` keyed by language; this module only decides which
-statements apply and fills in their figures. Each statement keeps its code and parameters beside the
-text, so the chat and the staff console can render them in another language later.
+The engine decides which statements apply and gives each one a code and language-neutral
+parameters: fractions, amounts, counts and codes (a goal, an objective, a market view), never
+pre-written words. Wording is a separate step, :func:`render`, which fills a phrase template from
+any source of texts: ``engine/data/explanations.yml`` gives the English ``text`` kept on each
+statement for the JSON API and the CLI; the chat fills the same codes from the Rasa domain.
+
+Placeholders in a phrase say how their value is shown, after a colon:
+
+- ``{x:percent}`` a fraction as a whole percentage ("54%"), ``{x:percent.1}`` with one decimal;
+- ``{x:points}`` a fraction as percentage points ("5"), ``{x:signed_points}`` with its sign ("+3");
+- ``{x:money}`` an amount in whole currency units with thousands separators ("1,000,000");
+- ``{x:number}`` a count or a number of years ("30", "2.5"), ``{x:number.1}`` with one decimal;
+- ``{x:goal}`` (any other word) the phrase named ``goal_<value>``; for a list of statements, each
+  one written with the phrase ``<word>_<code>``, joined by the phrase ``list_separator``;
+- ``{x}`` a name or version shown as it is (a list of names is joined by ``list_separator``).
 """
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel
@@ -22,79 +37,167 @@ TEXTS_FILE = Path(__file__).resolve().parent / "data" / "explanations.yml"
 DEFAULT_LANGUAGE = "en"
 #: Willingness and capacity closer than this are treated as equal (neither holds the score down).
 LIMITING_MARGIN = 0.5
+#: Phrase that joins the items of a list ("; " in English).
+LIST_SEPARATOR = "list_separator"
+
+
+class MissingText(LookupError):
+    """A phrase that a statement needs is missing from the source of texts."""
+
+    def __str__(self) -> str:
+        return f"no text for the phrase {self.args[0]!r}"
 
 
 class Statement(BaseModel):
-    """One sentence of the explanation or one disclosure."""
+    """One sentence of the explanation or one disclosure.
+
+    ``params`` hold numbers (fractions for shares and rates, currency units for amounts), codes,
+    names, or the statements of a list (the reasons a capacity is low, the answers that conflict).
+    """
 
     code: str
-    params: dict[str, str | float | int | None] = {}
+    params: dict[str, str | float | int | None | list[Statement] | list[str]] = {}
     text: str
 
 
 class Explanation(BaseModel):
     language: str
     summary: str
+    summary_statement: Statement
     reasons: list[Statement]
 
 
+Texts = Callable[[str], str]
+
+
+# -- wording -----------------------------------------------------------------------------------
+
+def _number(value: float, digits: str) -> str:
+    if digits:
+        return f"{value:,.{int(digits)}f}"
+    # Whole numbers without decimals, others with one ("30", "2.5").
+    return f"{round(value, 1):,.1f}".removesuffix(".0")
+
+
+#: Ways of showing a number, by the word after the placeholder's colon.
+NUMBER_FORMATS: dict[str, Callable[[float, str], str]] = {
+    "percent": lambda v, d: f"{v * 100:.{int(d or 0)}f}%",
+    "points": lambda v, d: f"{v * 100:.{int(d or 0)}f}",
+    "signed_points": lambda v, d: f"{v * 100:+.{int(d or 0)}f}",
+    "money": lambda v, d: f"{v:,.{int(d or 0)}f}",
+    "number": _number,
+}
+
+
+def format_value(value: float, spec: str) -> str:
+    """Show a number as ``spec`` says: ``percent``, ``percent.1``, ``points``, ``money``, ...
+
+    Parameters
+    ----------
+    value : float
+        A fraction for ``percent`` and the points (0.054 is 5.4%), currency units for ``money``.
+    spec : str
+        A key of :data:`NUMBER_FORMATS`, optionally followed by ``.<decimals>``.
+    """
+    kind, _, digits = spec.partition(".")
+    if kind not in NUMBER_FORMATS:
+        raise ValueError(f"unknown number format {spec!r}; use one of {sorted(NUMBER_FORMATS)}")
+    return NUMBER_FORMATS[kind](float(value), digits)
+
+
+class _Wording(string.Formatter):
+    def __init__(self, texts: Texts):
+        self.texts = texts
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        kind = format_spec.partition(".")[0]
+        if kind in NUMBER_FORMATS:
+            return format_value(value, format_spec)
+        if isinstance(value, list):
+            if format_spec:
+                items = [self.phrase(f"{format_spec}_{s.code}", s.params) for s in value]
+            else:
+                items = [str(item) for item in value]
+            return self.texts(LIST_SEPARATOR).join(items)
+        if format_spec:
+            return self.phrase(f"{format_spec}_{value}", {})
+        if not isinstance(value, str):
+            # A bare number would reach the client unformatted ("0.5432").
+            raise ValueError(f"the number {value!r} needs a format, such as {{name:percent}}")
+        return value
+
+    def phrase(self, name: str, params: Mapping[str, Any]) -> str:
+        template = self.texts(name)
+        try:
+            return self.vformat(template, (), params)
+        except KeyError as error:
+            raise ValueError(f"the phrase {name!r} uses {error}, which is not one of its "
+                             f"values {sorted(params)}") from None
+
+
+def render(name: str, params: Mapping[str, Any], texts: Texts) -> str:
+    """Write the phrase ``name`` with its values, taking every template from ``texts``.
+
+    Parameters
+    ----------
+    name : str
+        Name of the phrase, such as ``reason_risk_score`` or ``disclosure_no_guarantee``.
+    params : mapping
+        The statement's values, shown as the placeholders say (see the module docstring).
+    texts : callable
+        Returns the template of a phrase name; raises :class:`MissingText` when it has none.
+    """
+    return _Wording(texts).phrase(name, params)
+
+
 @lru_cache(maxsize=1)
-def _texts() -> dict:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+def _texts() -> dict[str, dict[str, str]]:
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    return data["phrases"]
 
 
-def _pick(entry: dict[str, str], language: str) -> str:
-    return entry.get(language) or entry[DEFAULT_LANGUAGE]
+def phrase_names() -> list[str]:
+    """Names of every phrase the engine's statements may need (the English file's keys)."""
+    return sorted(_texts())
 
 
-def _pct(fraction: float) -> str:
-    return f"{fraction * 100:.0f}%"
+def engine_texts(language: str = DEFAULT_LANGUAGE) -> Texts:
+    """Templates from ``explanations.yml`` in ``language``, English when a text is untranslated."""
 
+    def text(name: str) -> str:
+        entry = _texts().get(name)
+        if entry is None:
+            raise MissingText(name)
+        return entry.get(language) or entry[DEFAULT_LANGUAGE]
 
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}"
+    return text
 
 
 class _Writer:
-    """Fills the statements of one section of the texts file in one language."""
+    """Makes the statements of one kind (``reason``, ``disclosure``, ...) in one language."""
 
-    def __init__(self, section: str, language: str):
-        self.entries = _texts()[section]
-        self.language = language
+    def __init__(self, kind: str, language: str):
+        self.kind = kind
+        self.texts = engine_texts(language)
 
-    def __call__(self, code: str, **params) -> Statement:
-        text = _pick(self.entries[code], self.language).format(**params)
+    def __call__(self, code: str, **params: Any) -> Statement:
+        text = render(f"{self.kind}_{code}", params, self.texts)
         return Statement(code=code, params=params, text=text)
 
 
-def _value(name: str, language: str) -> str:
-    return _pick(_texts()["values"][name], language)
+# -- the statements ----------------------------------------------------------------------------
 
-
-def _capacity_drivers(profile: InvestorProfile, risk: RiskAssessment, language: str) -> str:
-    phrases = _texts()["reasons"]
-    parts = [
-        _pick(phrases["driver_horizon"], language).format(years=f"{profile.effective_horizon:.0f}")
-    ]
+def _capacity_drivers(profile: InvestorProfile, risk: RiskAssessment, language: str) -> list:
+    say = _Writer("reason_driver", language)
+    drivers = [say("horizon", years=profile.effective_horizon)]
     components = risk.capacity_components
     if components.get("age", 0) < 0:
-        parts.append(_pick(phrases["driver_age"], language).format(age=profile.age))
+        drivers.append(say("age", age=profile.age))
     if components.get("income_stability", 0) < 0:
-        value = _value(profile.income_stability.value, language)
-        parts.append(_pick(phrases["driver_income_stability"], language).format(value=value))
+        drivers.append(say("income_stability", value=profile.income_stability.value))
     if components.get("liquidity_needs", 0) < 0:
-        value = _value(profile.liquidity_needs.value, language)
-        parts.append(_pick(phrases["driver_liquidity_needs"], language).format(value=value))
-    return "; ".join(parts)
-
-
-def _flag_texts(risk: RiskAssessment, language: str) -> str:
-    entries = _texts()["flags"]
-    return "; ".join(
-        _pick(entries[flag.code], language).format(**flag.params)
-        for flag in risk.flags
-        if flag.severity == "inconsistent" and flag.code in entries
-    )
+        drivers.append(say("liquidity_needs", value=profile.liquidity_needs.value))
+    return drivers
 
 
 def explain(
@@ -122,53 +225,46 @@ def explain(
     language : str
         Language of the texts; English when a text has no translation.
     """
-    say = _Writer("reasons", language)
-    goal = _pick(_texts()["goals"][profile.goal.value], language)
+    say = _Writer("reason", language)
+    goal = profile.goal.value
     summary = say(
-        "summary" if profile.horizon >= 0.5 else "summary_now", goal=goal, horizon=f"{profile.horizon:.0f}", equity=_pct(groups["equity"]),
-        bonds=_pct(groups["bonds"]), cash=_pct(groups["cash"]),
-        alternatives=_pct(groups["alternatives"]),
+        "summary" if profile.horizon >= 0.5 else "summary_now", goal=goal, horizon=profile.horizon,
+        equity=groups["equity"], bonds=groups["bonds"], cash=groups["cash"],
+        alternatives=groups["alternatives"],
     )
     reasons = [
-        say("risk_score", score=f"{risk.score:.1f}", willingness=f"{risk.willingness:.1f}",
-            capacity=f"{risk.capacity:.1f}"),
+        say("risk_score", score=risk.score, willingness=risk.willingness, capacity=risk.capacity),
     ]
     if risk.capacity + LIMITING_MARGIN < risk.willingness:
         reasons.append(say("capacity_limited", drivers=_capacity_drivers(profile, risk, language)))
     elif risk.willingness + LIMITING_MARGIN < risk.capacity:
         reasons.append(say("willingness_limited"))
-    reasons.append(say("equity_from_score", score=f"{risk.score:.1f}",
-                       equity=_pct(policy.equity_for_score)))
+    reasons.append(say("equity_from_score", score=risk.score, equity=policy.equity_for_score))
     if "horizon_cap" in policy.binding:
         short_money = max(policy.short_money_floor, policy.cash_floor)
-        reasons.append(say("horizon_cap", cap=_pct(policy.horizon_cap), short_money=_pct(short_money)))
+        reasons.append(say("horizon_cap", cap=policy.horizon_cap, short_money=short_money))
     if "goal_cap" in policy.binding:
-        reasons.append(say("goal_cap", goal=goal, cap=_pct(policy.goal_cap)))
+        reasons.append(say("goal_cap", goal=goal, cap=policy.goal_cap))
     if profile.goal is Goal.retirement and profile.horizon > 0:
         reasons.append(say("glide_path"))
     if profile.market_outlook is not None and policy.outlook_tilt != 0:
-        reasons.append(say(
-            "outlook_tilt", outlook=_value(profile.market_outlook.value, language),
-            tilt=f"{policy.outlook_tilt * 100:+.0f}", max_tilt=f"{MAX_OUTLOOK_TILT * 100:.0f}",
-        ))
-    reasons.append(say(
-        "bad_year", expected_return=_pct(statistics["expected_return"]),
-        volatility=_pct(statistics["volatility"]), loss=_pct(-statistics["bad_year"]),
-    ))
+        reasons.append(say("outlook_tilt", outlook=profile.market_outlook.value,
+                           tilt=policy.outlook_tilt, max_tilt=MAX_OUTLOOK_TILT))
+    reasons.append(say("bad_year", expected_return=statistics["expected_return"],
+                       volatility=statistics["volatility"], loss=-statistics["bad_year"]))
     if projection.years > 0 and projection.contributions > 0:
-        reasons.append(say(
-            "projection", paths=f"{projection.paths:,}", median=_money(projection.median),
-            p10=_money(projection.p10), p90=_money(projection.p90),
-        ))
+        reasons.append(say("projection", paths=projection.paths, median=projection.median,
+                           p10=projection.p10, p90=projection.p90))
     if projection.probability_of_target is not None:
-        reasons.append(say(
-            "probability_of_target", target=_money(projection.target_amount or 0.0),
-            probability=_pct(projection.probability_of_target),
-        ))
+        reasons.append(say("probability_of_target", target=projection.target_amount or 0.0,
+                           probability=projection.probability_of_target))
     # Notes for staff (severity "note") are already explained by the capacity statement above.
-    if any(flag.severity == "inconsistent" for flag in risk.flags):
-        reasons.append(say("flags", flags=_flag_texts(risk, language)))
-    return Explanation(language=language, summary=summary.text, reasons=reasons)
+    conflicts = [f for f in risk.flags if f.severity == "inconsistent"]
+    if conflicts:
+        flag = _Writer("reason_flag", language)
+        reasons.append(say("flags", flags=[flag(f.code, **f.params) for f in conflicts]))
+    return Explanation(language=language, summary=summary.text, summary_statement=summary,
+                       reasons=reasons)
 
 
 def disclosures(
@@ -184,20 +280,21 @@ def disclosures(
     outlook_tilt: float,
     language: str = DEFAULT_LANGUAGE,
 ) -> list[Statement]:
-    """The statements that must be shown with every recommendation (SEC IM Guidance 2017-02)."""
-    say = _Writer("disclosures", language)
+    """The statements that must be shown with every recommendation (SEC IM Guidance 2017-02).
+
+    ``sources`` are the citations of the assumptions (titles of publications, kept as published).
+    """
+    say = _Writer("disclosure", language)
     statements = [
-        say("algorithm", objective=_pick(_texts()["objectives"][objective], language),
-            engine_version=engine_version),
+        say("algorithm", objective=objective, engine_version=engine_version),
         say("assumptions", version=assumptions_version, as_of=assumptions_as_of,
-            sources="; ".join(sources)),
+            sources=list(sources)),
         say("information_used", questionnaire_version=questionnaire_version),
-        say("limits", paths=f"{paths:,}"),
+        say("limits", paths=paths),
         say("no_guarantee"),
         say("human_review"),
-        say("rebalancing", threshold=_pct(rebalancing_threshold)),
+        say("rebalancing", threshold=rebalancing_threshold),
     ]
     if outlook_tilt != 0:
-        statements.append(say("outlook_tilt", tilt=f"{outlook_tilt * 100:+.0f}",
-                              max_tilt=f"{MAX_OUTLOOK_TILT * 100:.0f}"))
+        statements.append(say("outlook_tilt", tilt=outlook_tilt, max_tilt=MAX_OUTLOOK_TILT))
     return statements

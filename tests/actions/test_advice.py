@@ -1,10 +1,15 @@
 """The recommendation action calls the real engine, records what it showed, and handles what-ifs."""
 
+import copy
+
 import pytest
 from action_harness import SENDER, responses, rows, run, tracker
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf
+from actions.conversation import Explain
 from db.models import SuitabilityRecord
+from engine.explanation import MissingText
+from engine.questionnaire import questionnaire
 
 CALM_ANSWERS = {
     "q_loss_reaction": "hold", "q_max_loss": "loss_20", "q_return_priority": "balanced_growth",
@@ -25,8 +30,11 @@ def payload(messages):
 def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain, database):
     messages, slots = run(Recommend(), tracker(slots=PROFILE), domain)
     text = next(m for m in messages if m.get("response") == "utter_recommendation")
-    assert "%" in text["allocation"] and "US equities" in text["allocation"]
-    assert text["disclosures"] and text["explanation"]
+    assert text["allocation"].startswith("- ") and "US equities: " in text["allocation"]
+    assert text["expected_return"].endswith("%") and text["bad_year"].endswith("%")
+    assert text["explanation"].startswith("For your retirement goal, with the money needed in 30")
+    assert "Your risk score is" in text["explanation"]
+    assert "not promises" in text["disclosures"]
     assert "utter_probability_of_target" in responses(messages)
     data = payload(messages)
     assert data["type"] == "allocation"
@@ -37,7 +45,10 @@ def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain,
     [record] = rows(database, SuitabilityRecord)
     assert record.conversation_id == SENDER
     assert record.weights == data["weights"]
-    assert record.inputs["age"] == 35 and record.disclosures
+    assert record.inputs["age"] == 35
+    # The record keeps the disclosures as the client read them, with their codes and values.
+    assert "\n".join(d["text"] for d in record.disclosures) == text["disclosures"]
+    assert "no_guarantee" in {d["code"] for d in record.disclosures}
     assert slots["recommended"] is True and slots["recommendation_id"] == record.id
 
 
@@ -94,3 +105,72 @@ def test_what_if_before_any_answers_asks_to_start(domain, database):
     messages, slots = run(WhatIf(), tracker(intent="more_risk", text="more risk"), domain)
     assert responses(messages) == ["utter_what_if_needs_profile"]
     assert slots == {}
+
+
+def with_texts(domain, **texts):
+    changed = copy.deepcopy(domain)
+    for name, text in texts.items():
+        changed["responses"][name] = [{"text": text}]
+    return changed
+
+
+def test_every_word_of_the_recommendation_comes_from_the_domain(domain, database):
+    # A second language is a change of the domain's responses; nothing else.
+    translated = with_texts(
+        domain,
+        utter_asset_class_us_equity="Actions américaines",
+        utter_allocation_line="* {asset_class:asset_class} : {weight:percent}",
+        utter_goal_retirement="la retraite",
+        utter_reason_summary="Pour {goal:goal} : {equity:percent} en actions.",
+        utter_reason_risk_score="Score de risque {score:number.1} sur 10.",
+        utter_disclosure_no_guarantee="Ce ne sont pas des promesses.",
+    )
+    messages, _ = run(Recommend(), tracker(slots=PROFILE), translated)
+    text = next(m for m in messages if m.get("response") == "utter_recommendation")
+    assert "* Actions américaines : " in text["allocation"]
+    assert text["explanation"].startswith("Pour la retraite : ")
+    assert "Score de risque " in text["explanation"]
+    assert "Your risk score" not in text["explanation"]
+    assert "Ce ne sont pas des promesses." in text["disclosures"].split("\n")
+    [record] = rows(database, SuitabilityRecord)
+    assert "Ce ne sont pas des promesses." in [d["text"] for d in record.disclosures]
+
+
+def test_a_missing_phrase_stops_the_recommendation_before_it_is_recorded(domain, database):
+    broken = copy.deepcopy(domain)
+    del broken["responses"]["utter_disclosure_human_review"]
+    with pytest.raises(MissingText, match="utter_disclosure_human_review"):
+        run(Recommend(), tracker(slots=PROFILE), broken)
+    assert rows(database, SuitabilityRecord) == []
+
+
+def test_why_this_allocation_is_the_explanation_in_the_domain_words(domain, database):
+    why = [{"entity": "concept", "value": "why_allocation"}]
+    state = tracker(slots={**PROFILE, "recommended": True}, intent="explain", entities=why)
+    [message], _ = run(Explain(), state, domain)
+    assert message["response"] == "utter_explain_why_allocation"
+    assert message["explanation"].startswith("For your retirement goal")
+    assert "risk score is" in message["explanation"] and "glide" not in message["explanation"]
+    translated = with_texts(domain, utter_reason_glide_path="Le glide path baisse.")
+    [message], _ = run(Explain(), state, translated)
+    assert "Le glide path baisse." in message["explanation"]
+
+
+def test_no_more_risk_than_the_top_answers(domain, database):
+    top = {q.id: max(q.options, key=lambda o: o.score).id for q in questionnaire().questions}
+    slots = {**PROFILE, **{f"q_{question}": option for question, option in top.items()}}
+    messages, changed = run(WhatIf(), tracker(slots=slots, intent="more_risk",
+                                              text="more risk please"), domain)
+    assert responses(messages) == ["utter_what_if_limit_highest"]
+    assert "highest risk level" in domain["responses"]["utter_what_if_limit_highest"][0]["text"]
+    assert changed == {}
+
+
+def test_flag_values_are_written_out(domain, database):
+    short = {**PROFILE, "horizon_years": 2.0, "q_max_loss": "loss_over_30",
+             "q_return_priority": "maximum_growth", "q_risk_self_view": "risk_taker",
+             "q_gamble_choice": "quarter_8000", "q_outcome_range": "widest",
+             "q_loss_reaction": "buy_more", "q_experience": "extensive"}
+    messages, _ = run(Recommend(), tracker(slots=short), domain)
+    [flag] = [m for m in messages if m.get("response") == "utter_flag_short_horizon_aggressive"]
+    assert flag["horizon"] == "2"

@@ -110,7 +110,10 @@ def test_short_horizon_explains_the_cap_and_flags_inconsistent_answers():
     assert "horizon_cap" in rec.policy.binding and "horizon_cap" in codes
     assert "flags" in codes
     assert "short_horizon_aggressive" in {f.code for f in rec.risk.flags}
-    assert "within 2.0 years" in rec.explanation.reasons[codes.index("flags")].text
+    flags = rec.explanation.reasons[codes.index("flags")]
+    assert "within 2 years" in flags.text
+    [conflict] = flags.params["flags"]
+    assert (conflict.code, conflict.params) == ("short_horizon_aggressive", {"horizon": 2.0})
 
 
 def test_market_view_tilt_is_disclosed():
