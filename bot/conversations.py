@@ -99,11 +99,22 @@ def _per_conversation(dialect: str):
         sa.func.sum(sa.case((is_user, 1), else_=0)).label("user_messages"),
         sa.func.max(sa.case((fallback, 1), else_=0)).label("fallback"),
         sa.func.max(sa.case((handoff, 1), else_=0)).label("handoff_action"),
-        # The web app puts the signed-in client's id in each user message's metadata.
-        sa.func.max(sa.case((is_user, json_integer(dialect, e.data, "metadata", "client_id"))))
-        .label("client_id"),
         sa.func.min(sa.case((is_user, e.id))).label("first_user_event"),
-    ).group_by(e.sender_id).subquery("conversation"))
+    ).group_by(e.sender_id).subquery("per_sender"))
+
+
+def _with_client(dialect: str):
+    """The aggregate with the client id read from the first user message only.
+
+    The web app puts the signed-in client's id in every user message's metadata, and a sign-in
+    starts a new conversation, so the first message names the client of the whole conversation;
+    reading one message per conversation keeps the JSON parsing off the other events.
+    """
+    c = _per_conversation(dialect)
+    first = EVENTS.alias("first_message")
+    return (sa.select(*c.c, json_integer(dialect, first.c.data, "metadata", "client_id")
+                      .label("client_id"))
+            .outerjoin(first, first.c.id == c.c.first_user_event).subquery("conversation"))
 
 
 def _slot_stage(dialect: str):
@@ -112,8 +123,9 @@ def _slot_stage(dialect: str):
     value = json_text(dialect, e.data, "value")
     ranked = _latest(
         (e.sender_id, value.label("stage")), e.sender_id, (e.timestamp.desc(), e.id.desc()),
-        (e.type_name == "slot", json_text(dialect, e.data, "name") == "lifecycle_stage",
-         value.is_not(None), value != ""))
+        # The LIKE is a cheap first pass so that only the stage's slot events are parsed as JSON.
+        (e.type_name == "slot", e.data.like("%lifecycle_stage%"),
+         json_text(dialect, e.data, "name") == "lifecycle_stage", value.is_not(None), value != ""))
     return sa.select(ranked.c.sender_id, ranked.c.stage).where(ranked.c.rank == 1).subquery()
 
 
@@ -145,7 +157,7 @@ def _flags():
 
 def listing(dialect: str):
     """One row per conversation with every column the list shows and filters on."""
-    c = _per_conversation(dialect)
+    c = _with_client(dialect)
     slot = _slot_stage(dialect)
     score = latest_scores()
     rating = _ratings()
