@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 
-from bot import errors
+from bot import api_docs, errors
 from bot.demo import refuse_demo_passwords
 from bot.rate_limit import SlidingWindowLimiter
 from bot.routers import chat, clients, engine_api, pages, staff
@@ -53,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Chat gateway, allocation engine API and staff review console.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by api_docs, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory(engine)
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)
     app.add_middleware(SecurityHeadersMiddleware, production=settings.production)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api_docs.install(app)
     for router in (engine_api.router, clients.router, chat.router, pages.router, staff.router):
         app.include_router(router)
     return app

@@ -44,6 +44,23 @@ def test_openapi_docs_list_the_endpoints(make_client):
         assert path in paths
 
 
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_everything_from_this_site(make_client, path):
+    client = make_client()
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(a.endswith(".js") for a in assets)
+    for asset in assets:
+        assert asset.startswith("/"), f"{path} loads {asset} from elsewhere"
+        assert client.get(asset).status_code == 200, asset
+    assert re.search(r"<script\b[^>]*>(?!\s*</script>)", html) is None  # no inline script
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "http" not in policy
+    assert client.get("/openapi.json").json()["info"]["title"] == "Robo-advisor"
+
+
 def test_static_widget_assets_are_served(make_client):
     client = make_client()
     for name, kind in (("widget.js", "javascript"), ("charts.js", "javascript"), ("site.css", "css")):
