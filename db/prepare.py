@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         seed_accounts(session)
         with_holdings = seed_demo_holdings(session)
     if with_holdings:
-        print(f"Seeded holdings and a target mix for {with_holdings} demo client(s).")
+        print(f"Gave {with_holdings} demo client(s) holdings and a target mix to review.")
     engine.dispose()
     return 0
 

@@ -94,7 +94,7 @@ def test_the_offer_fits_the_reason_and_the_client_and_is_recorded(domain, databa
                                                                   reason, offer):
     add_client(database, **client)
     messages, slots = offer_for(domain, reason)
-    heard = "utter_leaving_heard_other" if reason.startswith("other") else f"utter_leaving_heard_{reason}"
+    heard = "utter_leaving_heard_" + ("other" if reason.startswith("other") else reason)
     assert said(messages, domain) == [heard, f"utter_retention_offer_{offer}"]
     assert (slots["retention_offer"], slots["retention_outcome"]) == (offer, "offered")
     made = [r for r in rows(database, OfferRecord) if r.conversation_id == SENDER]
@@ -193,7 +193,8 @@ def test_the_survey_is_recorded_and_a_human_contact_is_offered(domain, database)
 def test_a_declining_client_is_greeted_with_the_next_best_offer(domain, database):
     add_client(database, next_best_action="advisor_callback")
     messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
-    assert said(messages, domain) == ["utter_greet_client", "utter_retention_offer_advisor_callback"]
+    assert said(messages, domain) == ["utter_greet_client",
+                                      "utter_retention_offer_advisor_callback"]
     run(Handoff(), tracker(slots=slots, intent="affirm", text="yes"), domain)
     made, answer = rows(database, OfferRecord)
     assert (made.offer, made.answer) == ("advisor_callback", None)

@@ -10,7 +10,14 @@ from action_harness import responses, rows, run, tracker
 
 from actions.conversation import Greet, Handoff
 from actions.review import PortfolioReview
-from db.models import Client, HandoffRequest, Holding, LifecycleScore, OfferRecord, SuitabilityRecord
+from db.models import (
+    Client,
+    HandoffRequest,
+    Holding,
+    LifecycleScore,
+    OfferRecord,
+    SuitabilityRecord,
+)
 from db.session import session_scope
 
 CLIENT = 7

@@ -33,7 +33,8 @@ def add_client(session, client_id, *, aum=80_000.0, born=date(1980, 5, 1), accou
     session.flush()
     if account:
         session.add(ClientAccount(username=f"user{client_id}", password_hash="x",
-                                  client_id=client_id, active=True, created_at=datetime(2023, 1, 1)))
+                                  client_id=client_id, active=True,
+                                  created_at=datetime(2023, 1, 1)))
 
 
 def test_migrations_have_a_single_head():
