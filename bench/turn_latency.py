@@ -5,7 +5,8 @@ runs complete onboarding conversations one at a time and times every turn from r
 Reports the median and 95th percentile in milliseconds, for all turns and for the turn that
 computes the recommendation, and the time of the last ``rasa train`` if its log is given.
 
-Run: ``.venv/bin/python -m bench.turn_latency [--conversations 5]`` (needs models/advisor.tar.gz).
+Run: ``.venv/bin/python -m bench.turn_latency [--conversations 5] [--compare]`` (needs
+models/advisor.tar.gz); ``--compare`` first measures Rasa's stock command line in the same run.
 The end-to-end test reuses :func:`running_advisor` and :data:`ONBOARDING`.
 """
 
@@ -19,9 +20,10 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -29,7 +31,10 @@ from db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "advisor.tar.gz"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+#: Rasa's command line as the product runs it (action replies checked by a compiled schema).
+RASA = ROOT / "scripts" / "rasa.sh"
+#: Rasa's own command line, unchanged: the baseline of ``--compare``.
+STOCK_RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 TOKEN = "bench-and-test-token"
 #: Seconds to wait for the Rasa server to load the model (TensorFlow start-up is slow).
@@ -79,7 +84,8 @@ class Advisor:
         return response.json()
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+def wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Wait until ``url`` answers 200, failing early if ``process`` exits (its log says why)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -91,9 +97,65 @@ def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float) -> Non
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s; see {log}")
 
 
+def action_server_command(port: int) -> list[str]:
+    return [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+
+
+def rasa_server_command(port: int, rasa: Path = RASA) -> list[str]:
+    return [str(rasa), "run", "--model", str(MODEL), "--enable-api", "-i", "127.0.0.1",
+            "-p", str(port), "--auth-token", TOKEN, "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml"]
+
+
+def lock_store_env(redis_url: str | None = None) -> dict[str, str]:
+    """endpoints.yml's lock store: in memory for one Rasa server, else the Redis of ``redis_url``
+    (``redis://host:port/db``)."""
+    if not redis_url:
+        return {"LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "127.0.0.1",
+                "LOCK_STORE_PORT": "6379", "LOCK_STORE_DB": "0"}
+    parts = urlsplit(redis_url)
+    return {"LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": parts.hostname or "127.0.0.1",
+            "LOCK_STORE_PORT": str(parts.port or 6379),
+            "LOCK_STORE_DB": parts.path.strip("/") or "0"}
+
+
 @contextlib.contextmanager
-def running_advisor(workdir: Path | None = None) -> Iterator[Advisor]:
-    """Start both servers on free ports of 127.0.0.1 with a fresh, migrated SQLite database."""
+def child_processes() -> Iterator[Callable[[list[str], dict[str, str], Path], subprocess.Popen]]:
+    """``start(command, env, log)`` runs a command from the repository's root, output to ``log``;
+    every process started is stopped (terminated, then killed after 20 s) when the block ends."""
+    processes: list[subprocess.Popen] = []
+
+    def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+        with log.open("w") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                       stderr=subprocess.STDOUT)
+        processes.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_rasa_ready(url: str, process: subprocess.Popen, log: Path) -> None:
+    wait_ready(f"{url}/", process, log, START_TIMEOUT)
+    # Rasa answers "/" before the model is loaded; the status call needs the model.
+    wait_ready(f"{url}/status?token={TOKEN}", process, log, START_TIMEOUT)
+
+
+@contextlib.contextmanager
+def running_advisor(workdir: Path | None = None, rasa: Path = RASA) -> Iterator[Advisor]:
+    """Start both servers on free ports of 127.0.0.1 with a fresh, migrated SQLite database.
+
+    ``rasa`` is the command line that starts the Rasa server (the product's by default).
+    """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
     with contextlib.ExitStack() as stack:
@@ -104,38 +166,17 @@ def running_advisor(workdir: Path | None = None) -> Iterator[Advisor]:
         env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
                "SANIC_HOST": "127.0.0.1",
                "RASA_TELEMETRY_ENABLED": "false",
-               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
-        processes = []
-        try:
-            action_log = folder / "actions.log"
-            actions = subprocess.Popen(
-                [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
-                cwd=ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-            )
-            processes.append(actions)
-            rasa_log = folder / "rasa.log"
-            rasa = subprocess.Popen(
-                [str(RASA), "run", "--model", str(MODEL), "--enable-api", "-i", "127.0.0.1",
-                 "-p", str(rasa_port), "--auth-token", TOKEN, "--endpoints", "endpoints.yml",
-                 "--credentials", "credentials.yml"],
-                cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-            )
-            processes.append(rasa)
-            _wait(f"http://127.0.0.1:{action_port}/health", actions, action_log, 60)
-            _wait(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, START_TIMEOUT)
-            # Rasa answers "/" before the model is loaded; the status call needs the model.
-            _wait(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", rasa, rasa_log,
-                  START_TIMEOUT)
-            with httpx.Client(timeout=60) as client:
-                yield Advisor(f"http://127.0.0.1:{rasa_port}", TOKEN, database_url, client)
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+               **lock_store_env()}
+        start = stack.enter_context(child_processes())
+        actions = start(action_server_command(action_port), env, folder / "actions.log")
+        server = start(rasa_server_command(rasa_port, rasa), env, folder / "rasa.log")
+        wait_ready(f"http://127.0.0.1:{action_port}/health", actions, folder / "actions.log",
+                   START_TIMEOUT)
+        url = f"http://127.0.0.1:{rasa_port}"
+        wait_rasa_ready(url, server, folder / "rasa.log")
+        with httpx.Client(timeout=60) as client:
+            yield Advisor(url, TOKEN, database_url, client)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -144,11 +185,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(conversations: int) -> dict[str, float]:
+def measure(conversations: int, rasa: Path = RASA) -> dict[str, float]:
     """Milliseconds per turn over ``conversations`` complete onboardings, one at a time."""
     turns: list[float] = []
     recommendation_turns: list[float] = []
-    with running_advisor() as advisor:
+    with running_advisor(rasa=rasa) as advisor:
         advisor.say("warm-up", "hello")  # first message loads lazily imported code
         for n in range(conversations):
             for text in ONBOARDING:
@@ -169,15 +210,22 @@ def measure(conversations: int) -> dict[str, float]:
     }
 
 
+def report(label: str, result: dict[str, float]) -> None:
+    print(f"{label}: one turn median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms; "
+          f"recommendation turn median {result['recommendation_median_ms']:.1f} ms, "
+          f"p95 {result['recommendation_p95_ms']:.1f} ms ({result['turns']} turns)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.turn_latency", description=__doc__)
     parser.add_argument("--conversations", type=int, default=5)
+    parser.add_argument("--compare", action="store_true",
+                        help="also measure Rasa's stock command line, in the same run, first")
     args = parser.parse_args(argv)
-    result = measure(args.conversations)
-    print(f"turns measured: {result['turns']} ({args.conversations} onboardings, one at a time)")
-    print(f"one turn: median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms")
-    print(f"recommendation turn: median {result['recommendation_median_ms']:.1f} ms, "
-          f"p95 {result['recommendation_p95_ms']:.1f} ms")
+    print(f"{args.conversations} onboardings of {len(ONBOARDING)} turns, one at a time")
+    if args.compare:
+        report("stock rasa run", measure(args.conversations, STOCK_RASA))
+    report("advisor" if not args.compare else "scripts/rasa.sh", measure(args.conversations))
     return 0
 
 

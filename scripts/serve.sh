@@ -22,7 +22,7 @@ wait_for() {  # url name seconds
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
   >var/log/actions.log 2>&1 &
 pids+=($!)
-.venv-rasa/bin/rasa run --model models/advisor.tar.gz --enable-api --interface 127.0.0.1 \
+scripts/rasa.sh run --model models/advisor.tar.gz --enable-api --interface 127.0.0.1 \
   --port "$RASA_PORT" --auth-token "$RASA_AUTH_TOKEN" --endpoints endpoints.yml \
   --credentials credentials.yml >var/log/rasa.log 2>&1 &
 pids+=($!)
