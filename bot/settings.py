@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         SQLAlchemy URL of the project's database (default: ``$DATABASE_URL`` or var/advisor.db).
     rasa_url : str
         Base URL of the Rasa server; the gateway posts to its REST channel.
+    rasa_urls : str
+        Comma-separated base URLs of several Rasa servers sharing one tracker store and a Redis
+        lock store, taken in turn; when set, it replaces ``rasa_url``.
     rasa_timeout_seconds : float
         How long to wait for Rasa's reply, in seconds, before telling the user to retry.
     secret_key : str
@@ -42,12 +45,16 @@ class Settings(BaseSettings):
         Chat messages allowed per session within ``chat_rate_window_seconds``.
     chat_rate_window_seconds : float
         The rate limit's sliding window, in seconds.
+    redis_url : str or None
+        ``redis://host:port/db``: when set, the chat rate limit is counted in Redis, shared by
+        every web worker; otherwise each worker process counts on its own.
     """
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     database_url: str = Field(default_factory=lambda: database_url())
     rasa_url: str = "http://127.0.0.1:5005"
+    rasa_urls: str = ""
     rasa_timeout_seconds: float = Field(default=30.0, gt=0)
     secret_key: str = DEVELOPMENT_SECRET
     environment: Literal["development", "production"] = "development"
@@ -55,10 +62,27 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     chat_rate_limit: int = Field(default=20, ge=1)
     chat_rate_window_seconds: float = Field(default=60.0, gt=0)
+    redis_url: str | None = None
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def rasa_servers(self) -> list[str]:
+        """The Rasa servers' base URLs: ``rasa_urls`` if set, else ``rasa_url``."""
+        return [u.strip() for u in self.rasa_urls.split(",") if u.strip()] or [self.rasa_url]
+
+    @model_validator(mode="after")
+    def _rasa_and_redis_urls(self) -> Settings:
+        for url in self.rasa_servers:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"RASA_URL/RASA_URLS: {url!r} is not an http(s):// URL")
+        if self.redis_url is not None and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise ValueError(f"REDIS_URL: {self.redis_url!r} is not a redis:// URL")
+        return self
 
     @model_validator(mode="after")
     def _production_secret(self) -> Settings:

@@ -12,3 +12,24 @@ export TRACKER_STORE_URL="${TRACKER_STORE_URL:-${DATABASE_URL/postgresql+psycopg
 # Rasa would otherwise try to send telemetry, which this product never does.
 export RASA_TELEMETRY_ENABLED=false
 export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-development-rasa-token}"
+# Several Rasa servers behind the web app (comma-separated base URLs); when set, replaces RASA_URL.
+export RASA_URLS="${RASA_URLS:-}"
+# Redis (redis://host:port/db, see scripts/redis.sh): when set, several Rasa servers share their
+# conversation locks in it and several web workers share the chat rate limit in it.
+export REDIS_URL="${REDIS_URL:-}"
+if [ -n "$REDIS_URL" ]; then
+  redis_rest="${REDIS_URL#redis://}"
+  redis_address="${redis_rest%%/*}"
+  redis_db=0
+  if [[ "$redis_rest" == */?* ]]; then redis_db="${redis_rest#*/}"; fi
+  export LOCK_STORE_TYPE="${LOCK_STORE_TYPE:-redis}"
+  export LOCK_STORE_HOST="${LOCK_STORE_HOST:-${redis_address%:*}}"
+  export LOCK_STORE_PORT="${LOCK_STORE_PORT:-${redis_address##*:}}"
+  export LOCK_STORE_DB="${LOCK_STORE_DB:-$redis_db}"
+else
+  unset REDIS_URL  # the web app reads an empty value as a URL
+  export LOCK_STORE_TYPE="${LOCK_STORE_TYPE:-in_memory}"
+fi
+export LOCK_STORE_HOST="${LOCK_STORE_HOST:-127.0.0.1}"
+export LOCK_STORE_PORT="${LOCK_STORE_PORT:-6379}"
+export LOCK_STORE_DB="${LOCK_STORE_DB:-0}"

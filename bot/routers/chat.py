@@ -10,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from bot import rasa_gateway, sessions
+from bot import rasa_gateway, rate_limit, sessions
 from bot.dependencies import DB, AppSettings, CurrentSession, require_json, signed_in_client
 from bot.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
+from bot.settings import Settings
 from db.accounts import ClientAccount
 from db.review import UndeliveredMessage
 
@@ -22,6 +23,26 @@ UNAVAILABLE = (
     "The advisor is temporarily unavailable. Your message has been kept; please try again in a "
     "few minutes."
 )
+
+
+def _rasa_servers(request: Request, settings: Settings) -> rasa_gateway.RasaServers:
+    """The app's Rasa servers (one turn-taking rotation per web process), made on first use."""
+    state = request.app.state
+    if getattr(state, "rasa_servers", None) is None:
+        state.rasa_servers = rasa_gateway.RasaServers(settings.rasa_servers)
+    return state.rasa_servers
+
+
+def _limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
+    """The chat's rate limit: shared in Redis when REDIS_URL is set, else the app's own."""
+    state = request.app.state
+    if not settings.redis_url:
+        return state.chat_limiter
+    if getattr(state, "shared_chat_limiter", None) is None:
+        state.shared_chat_limiter = rate_limit.chat_limiter(
+            settings.chat_rate_limit, settings.chat_rate_window_seconds, settings.redis_url
+        )
+    return state.shared_chat_limiter
 
 
 @router.post(
@@ -43,7 +64,7 @@ def chat(
     session: CurrentSession,
     client: Annotated[ClientAccount | None, Depends(signed_in_client)],
 ):
-    retry_after = request.app.state.chat_limiter.hit(session.token_hash)
+    retry_after = _limiter(request, settings).hit(session.token_hash)
     if retry_after is not None:
         seconds = max(1, math.ceil(retry_after))
         raise HTTPException(
@@ -54,8 +75,7 @@ def chat(
     client_id = client.client_id if client is not None else None
     metadata = {"client_id": client_id} if client_id is not None else {}
     try:
-        replies = rasa_gateway.send(
-            settings.rasa_url,
+        replies = _rasa_servers(request, settings).send(
             session.conversation_id,
             body.text,
             metadata,

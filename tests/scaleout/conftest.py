@@ -1,0 +1,104 @@
+"""Fixtures for scale-out: Redis from scripts/redis.sh, and stand-ins for several Rasa servers.
+
+A stand-in is a real HTTP server on 127.0.0.1 that answers like Rasa's REST channel and records
+which messages reached it; it tests how the web app spreads messages over servers, not Rasa (the
+slow test runs real Rasa servers).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bench.turn_latency import ROOT
+from bot.app import create_app
+from bot.settings import Settings
+from db.migrate import upgrade
+
+#: Redis database number the tests use (emptied first), apart from a development server's 0.
+TEST_REDIS_DB = 7
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis of scripts/redis.sh on 127.0.0.1, its test database emptied."""
+    redis = pytest.importorskip("redis", reason="the redis client is needed for scale-out")
+    started = subprocess.run([str(ROOT / "scripts" / "redis.sh")], capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/redis.sh failed: {started.stderr.strip()}")
+    url = started.stdout.strip().rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@dataclass
+class RasaStandIn:
+    """An HTTP server answering like Rasa's REST channel; ``received`` lists (sender, text)."""
+
+    name: str
+    server: ThreadingHTTPServer
+    received: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def _start_stand_in(name: str) -> RasaStandIn:
+    stand_in: RasaStandIn
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            stand_in.received.append((body["sender"], body["message"]))
+            reply = json.dumps([{"recipient_id": body["sender"], "text": f"{name} heard you"}])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(reply.encode())
+
+        def log_message(self, *args):
+            pass
+
+    stand_in = RasaStandIn(name, ThreadingHTTPServer(("127.0.0.1", 0), Handler))
+    threading.Thread(target=stand_in.server.serve_forever, daemon=True).start()
+    return stand_in
+
+
+@pytest.fixture
+def rasa_stand_ins() -> Iterator[Callable[[str], RasaStandIn]]:
+    started: list[RasaStandIn] = []
+
+    def start(name: str) -> RasaStandIn:
+        started.append(_start_stand_in(name))
+        return started[-1]
+
+    yield start
+    for stand_in in started:
+        stand_in.server.shutdown()
+        stand_in.server.server_close()
+
+
+@pytest.fixture
+def web_app(tmp_path) -> Iterator[Callable[..., TestClient]]:
+    """``web_app(**settings)``: a web app on one migrated SQLite database shared by every app
+    built in the test, as several workers share one database."""
+    database_url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    upgrade(database_url)
+    clients: list[TestClient] = []
+
+    def build(**overrides) -> TestClient:
+        client = TestClient(create_app(Settings(database_url=database_url, **overrides)))
+        clients.append(client.__enter__())
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
