@@ -1,0 +1,78 @@
+"""The trained model understands phrasings it was never trained on (tests/nlu/unseen.yml).
+
+The model is trained first by scripts/train_model.sh, which reuses models/advisor.tar.gz when
+config.yml, the domain and data/ are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from bench.nlu_quality import HELD_OUT, MODEL, ROOT, held_out
+
+pytestmark = pytest.mark.slow
+
+#: Floors under the measured held-out scores (accuracy 0.XX, see README), with room for the
+#: small differences between trainings on other machines.
+ACCURACY_FLOOR = 0.85
+MACRO_F1_FLOOR = 0.85
+TRAINING_FILES = sorted((ROOT / "data").glob("nlu*.yml"))
+ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _examples(path) -> dict[str, str]:
+    """Plain text of every example in a Rasa NLU file -> its intent (annotations removed)."""
+    examples = {}
+    for block in yaml.safe_load(path.read_text()).get("nlu", []):
+        if "intent" not in block:
+            continue
+        for line in block["examples"].splitlines():
+            # "[bonds](concept)" reads "bonds" to the classifier.
+            text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
+            if text:
+                examples[text.lower()] = block["intent"]
+    return examples
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory):
+    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
+    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+    return held_out(out=tmp_path_factory.mktemp("nlu-held-out"))
+
+
+def test_held_out_phrasings_are_not_in_the_training_data():
+    unseen = _examples(HELD_OUT)
+    trained = {}
+    for path in TRAINING_FILES:
+        trained.update(_examples(path))
+    leaked = sorted(text for text in unseen if text in trained)
+    assert not leaked, f"held-out phrasings also in the training data: {leaked}"
+
+
+def test_every_intent_has_held_out_phrasings():
+    counts: dict[str, int] = {}
+    for intent in _examples(HELD_OUT).values():
+        counts[intent] = counts.get(intent, 0) + 1
+    intents = set()
+    for path in (ROOT / "domain").glob("*.yml"):
+        intents.update(yaml.safe_load(path.read_text()).get("intents") or [])
+    thin = {intent: counts.get(intent, 0) for intent in sorted(intents)
+            if counts.get(intent, 0) < 5}
+    assert not thin, f"intents with fewer than 5 held-out phrasings: {thin}"
+
+
+def test_unseen_phrasings_get_the_right_intent(scores):
+    misread = "\n".join(str(error) for error in scores.errors)
+    assert scores.accuracy >= ACCURACY_FLOOR, (
+        f"held-out intent accuracy {scores.accuracy:.3f} < {ACCURACY_FLOOR}; misclassified:\n"
+        f"{misread}"
+    )
+    assert scores.intent_f1_macro >= MACRO_F1_FLOOR, (
+        f"held-out macro intent F1 {scores.intent_f1_macro:.3f} < {MACRO_F1_FLOOR}; worst: "
+        f"{scores.worst(3)}"
+    )
