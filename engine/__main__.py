@@ -27,6 +27,8 @@ from engine.questionnaire import questionnaire, questions
 from engine.rebalancing import DEFAULT_THRESHOLD
 
 EXIT_BAD_INPUT = 2
+#: Monte Carlo paths accepted: fewer make the percentiles noisy, more need gigabytes of memory.
+PATHS_RANGE = (1_000, 1_000_000)
 
 
 class BadInput(ValueError):
@@ -36,6 +38,22 @@ class BadInput(ValueError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage dump
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _count(low: int, high: int | None):
+    """An argparse type: a whole number from ``low`` to ``high`` (no upper limit when None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        if value < low or (high is not None and value > high):
+            limit = f"at least {low}" + (f" and at most {high}" if high is not None else "")
+            raise argparse.ArgumentTypeError(f"must be {limit}, got {value}")
+        return value
+
+    return parse
 
 
 def _option(question_id: str) -> str:
@@ -177,9 +195,11 @@ def _add_recommend(subparsers) -> None:
                    help="your market view; moves equity by at most 5 points, disclosed")
     p.add_argument("--assumptions", metavar="FILE",
                    help="capital market assumptions YAML file (default: the bundled file)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo projection (default 0)")
-    p.add_argument("--paths", type=int, default=10_000,
-                   help="number of Monte Carlo paths, at least 1000 (default 10000)")
+    p.add_argument("--seed", type=_count(0, None), default=0,
+                   help="seed of the Monte Carlo projection, 0 or more (default 0)")
+    p.add_argument("--paths", type=_count(*PATHS_RANGE), default=10_000,
+                   help=f"number of Monte Carlo paths, {PATHS_RANGE[0]:,} to {PATHS_RANGE[1]:,} "
+                        "(default 10,000)")
     p.add_argument("--language", default="en", help="language of the explanation (default en)")
     p.set_defaults(func=_run_recommend)
 

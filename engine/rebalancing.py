@@ -20,6 +20,9 @@ DEFAULT_THRESHOLD = 0.03
 SUM_TOLERANCE = 1e-3
 #: Trades smaller than this (currency) are not worth placing.
 MIN_TRADE = 0.01
+#: Largest amount accepted (currency), the profile's cap on a target amount: a trillion. Larger
+#: figures are typing errors, and near 1e308 the totals would overflow to infinity.
+MAX_AMOUNT = 1e12
 
 
 class RebalancePlan(BaseModel):
@@ -56,6 +59,8 @@ def _check_amounts(values: Mapping[str, float], what: str, known: set[str] | Non
             raise ValueError(f"{what}['{name}'] must be a finite number, got {value!r}")
         if value < 0:
             raise ValueError(f"{what}['{name}'] must be 0 or more, got {value}")
+        if value > MAX_AMOUNT:
+            raise ValueError(f"{what}['{name}'] must be at most {MAX_AMOUNT:,.0f}, got {value:g}")
 
 
 def _weights(amounts: np.ndarray) -> np.ndarray:
@@ -76,11 +81,12 @@ def rebalance(
     Parameters
     ----------
     holdings : mapping
-        Current amount held in each asset class (currency), 0 or more. Classes not listed hold 0.
+        Current amount held in each asset class (currency), 0 to ``MAX_AMOUNT``. Classes not
+        listed hold 0.
     targets : mapping
         Target weight of each asset class, 0 to 1, summing to 1. Classes not listed have target 0.
     contribution : float
-        New money to invest now (currency), 0 or more.
+        New money to invest now (currency), 0 to ``MAX_AMOUNT``.
     threshold : float
         Drift above which classes are sold to restore the target, a fraction in (0, 1).
     asset_classes : iterable of str, optional
@@ -89,8 +95,9 @@ def rebalance(
     Raises
     ------
     ValueError
-        For negative or non-finite amounts, unknown classes, targets that do not sum to 1, a
-        threshold outside (0, 1), or nothing to rebalance (no holdings and no contribution).
+        For negative, non-finite or absurdly large amounts, unknown classes, targets that do not
+        sum to 1, a threshold outside (0, 1), or nothing to rebalance (no holdings and no
+        contribution).
     """
     known = set(asset_classes) if asset_classes is not None else None
     _check_amounts(holdings, "holdings", known)
@@ -102,6 +109,8 @@ def rebalance(
         raise ValueError(f"targets must sum to 1, got {target_sum:.4f}")
     if not (isinstance(contribution, int | float) and math.isfinite(contribution) and contribution >= 0):
         raise ValueError(f"contribution must be 0 or more, got {contribution!r}")
+    if contribution > MAX_AMOUNT:
+        raise ValueError(f"contribution must be at most {MAX_AMOUNT:,.0f}, got {contribution:g}")
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
 
