@@ -25,7 +25,12 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 
 def web_session(request: Request, db: DB, settings: AppSettings) -> WebSession:
     """The browser's live session, or a new one (anonymous visitors are prospects)."""
-    return sessions.load(db, request, settings) or sessions.start(db, request, settings)
+    session = sessions.load(db, request, settings) or sessions.start(db, request, settings)
+    # Commit the session's own writes at once: on SQLite a pending write holds the database's
+    # write lock, and while the chat waits for Rasa, Rasa's tracker store (same database) could
+    # not save the turn.
+    db.commit()
+    return session
 
 
 CurrentSession = Annotated[WebSession, Depends(web_session)]

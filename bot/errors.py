@@ -2,7 +2,9 @@
 
 FastAPI's default 422 lists locations such as ``["body", "age"]`` and messages that do not say
 which field they are about; here each message starts with the field's dotted name, and a body that
-is not JSON at all gets a 400 that says so.
+is not JSON at all gets a 400 that says so. A database that cannot be reached (server down, file
+gone, locked beyond the wait) gets a 503 that says so; the request's transaction was rolled back
+whole, so nothing of it was stored.
 """
 
 from __future__ import annotations
@@ -10,8 +12,16 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 _SOURCES = {"body", "query", "path", "header", "cookie"}
+DATABASE_DOWN = (
+    "The service is temporarily unavailable: its database cannot be reached. Nothing was saved; "
+    "please try again in a few minutes."
+)
+#: Seconds a client is asked to wait before retrying when the database is down.
+RETRY_AFTER_SECONDS = 30
 
 
 def field_name(loc: tuple | list) -> str:
@@ -44,5 +54,13 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
     )
 
 
+async def database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": DATABASE_DOWN}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    # Failures to reach the database, not errors in a query (those stay 500s, as bugs).
+    for unreachable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unreachable, database_unavailable)

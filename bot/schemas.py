@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 #: Longest chat message accepted, in characters.
 MAX_CHAT_TEXT = 2_000
+#: C0 control characters and DEL, but tab and line breaks, which a pasted text may carry.
+_CONTROL = frozenset(chr(c) for c in [*range(0x20), 0x7F]) - {"\t", "\n", "\r"}
 
 
 class ChatRequest(BaseModel):
@@ -22,6 +24,10 @@ class ChatRequest(BaseModel):
             raise ValueError("must not be empty")
         if len(text) > MAX_CHAT_TEXT:
             raise ValueError(f"must be at most {MAX_CHAT_TEXT:,} characters, got {len(text):,}")
+        # Control characters are never typed on purpose; NUL cannot even be stored in PostgreSQL.
+        control = next((c for c in text if c in _CONTROL), None)
+        if control is not None:
+            raise ValueError(f"must not contain control characters (found U+{ord(control):04X})")
         return text
 
 
