@@ -1,0 +1,211 @@
+"""The whole advisor running on 127.0.0.1, with servers a test can kill and restart.
+
+``running_system()`` starts the action server and the Rasa server as child processes (the same
+command lines as scripts/serve.sh, on free ports and a fresh SQLite database) and the web app with
+uvicorn in a thread. Each server is a :class:`Service`: ``kill()`` ends it at once, as a crash
+would, and ``start()`` brings it back on the same port with the same database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+from sqlalchemy import text
+
+from bench.turn_latency import MODEL, PYTHON, RASA, ROOT, free_port
+from bot.app import create_app
+from bot.demo import seed_accounts
+from bot.sessions import COOKIE_NAME
+from bot.settings import Settings
+from db.migrate import upgrade
+from db.session import make_engine, session_scope
+
+TOKEN = "hardening-test-token"
+#: Seconds to wait for Rasa to load its model (TensorFlow start-up is slow on a busy machine).
+RASA_START_SECONDS = 300
+#: Seconds the web app waits for Rasa's reply; well above one turn, well below the test timeout.
+REPLY_SECONDS = 60
+
+
+@dataclass
+class Service:
+    """A server process that can be started, killed and started again on the same port."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    log: Path
+    ready_urls: list[str]
+    ready_seconds: float
+    process: subprocess.Popen | None = None
+    starts: int = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        with self.log.with_suffix(f".{self.starts}.log").open("w") as out:
+            # A session of its own: kill() must reach the workers Sanic forks, or an orphaned
+            # worker would keep answering on the port.
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        for url in self.ready_urls:
+            self._wait(url)
+        if self.process.poll() is not None:  # another process answered on our port
+            raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
+
+    def _wait(self, url: str) -> None:
+        deadline = time.monotonic() + self.ready_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; "
+                                   f"see {self.log.parent}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} did not answer {url} within {self.ready_seconds:.0f} s")
+
+    def _signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
+    def kill(self) -> None:
+        """End the server and its workers at once (SIGKILL), as a crash would."""
+        if self.process is not None:
+            self._signal_group(signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Ask the server to shut down (SIGTERM); kill it if it has not within 30 s."""
+        if self.process is None:
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self._signal_group(signal.SIGKILL)  # workers left behind by the main process
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@dataclass
+class System:
+    """The running advisor: its servers, its database and the web app's address."""
+
+    folder: Path
+    database_url: str
+    actions: Service
+    rasa: Service
+    rasa_url: str
+    web_url: str
+    browsers: list[httpx.Client] = field(default_factory=list)
+
+    def browser(self) -> httpx.Client:
+        """A new visitor: an HTTP client with its own cookies (its own session)."""
+        client = httpx.Client(base_url=self.web_url, timeout=REPLY_SECONDS + 30)
+        self.browsers.append(client)
+        return client
+
+    def tracker(self, conversation_id: str) -> dict:
+        """The conversation as Rasa's tracker store keeps it (needs the token)."""
+        response = httpx.get(f"{self.rasa_url}/conversations/{conversation_id}/tracker",
+                             params={"token": TOKEN}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+
+def conversation_id(system: System, browser: httpx.Client) -> str:
+    """The conversation id the web app gave this browser's session (read from the database)."""
+    token = browser.cookies[COOKIE_NAME].rsplit(".", 1)[0]
+    engine = make_engine(system.database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT conversation_id FROM web_sessions WHERE token_hash = :h"),
+                {"h": hashlib.sha256(token.encode()).hexdigest()}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def say(browser: httpx.Client, text: str) -> httpx.Response:
+    return browser.post("/api/chat", json={"text": text})
+
+
+def texts(response: httpx.Response) -> str:
+    """The bot's reply texts of one /api/chat response, joined by new lines."""
+    return "\n".join(m.get("text") or "" for m in response.json().get("messages", []))
+
+
+def _web_app(database_url: str, rasa_url: str) -> tuple[uvicorn.Server, threading.Thread, str]:
+    settings = Settings(database_url=database_url, rasa_url=rasa_url,
+                        rasa_timeout_seconds=REPLY_SECONDS, chat_rate_limit=10_000)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.1)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def running_system(folder: Path | None = None) -> Iterator[System]:
+    """Start the action server, the Rasa server and the web app on 127.0.0.1."""
+    if not MODEL.exists():
+        raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
+    with contextlib.ExitStack() as stack:
+        folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        database_url = f"sqlite:///{folder / 'advisor.db'}"
+        upgrade(database_url)
+        engine = make_engine(database_url)
+        with session_scope(engine) as session, contextlib.redirect_stdout(None):
+            seed_accounts(session)
+        engine.dispose()
+        action_port, rasa_port = free_port(), free_port()
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
+               "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false",
+               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+        actions = Service(
+            "the action server",
+            [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            env, folder / "actions.log", [f"http://127.0.0.1:{action_port}/health"], 90)
+        # "/" answers before the model is loaded; /status needs the model.
+        rasa = Service(
+            "the Rasa server",
+            [str(RASA), "run", "--model", str(MODEL), "--enable-api", "--interface", "127.0.0.1",
+             "--port", str(rasa_port), "--auth-token", TOKEN, "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml"],
+            env, folder / "rasa.log", [f"{rasa_url}/", f"{rasa_url}/status?token={TOKEN}"],
+            RASA_START_SECONDS)
+        stack.callback(actions.stop)
+        stack.callback(rasa.stop)
+        actions.start()
+        rasa.start()
+        server, thread, web_url = _web_app(database_url, rasa_url)
+        system = System(folder, database_url, actions, rasa, rasa_url, web_url)
+        try:
+            yield system
+        finally:
+            for browser in system.browsers:
+                browser.close()
+            server.should_exit = True
+            thread.join(timeout=30)
