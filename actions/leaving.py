@@ -138,6 +138,8 @@ class ValidateLeavingForm(FormValidationAction):
         return "validate_leaving_form"
 
     def validate_leaving_reason(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is None:  # cleared when the flow starts: nothing typed yet
+            return {"leaving_reason": None}
         button = chosen(tracker)
         if button in REASONS:
             return {"leaving_reason": button}
@@ -234,7 +236,9 @@ class ValidateExitSurveyForm(FormValidationAction):
 
     @staticmethod
     def _text(value: Any, slot: str, dispatcher) -> str | None:
-        text = str(value or "").strip()
+        if value is None:  # cleared after the last survey: nothing typed yet
+            return None
+        text = str(value).strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_exit_answer")
             return None

@@ -69,6 +69,13 @@ def test_an_empty_reason_is_asked_again(domain, text):
     assert said(messages, domain) == ["utter_invalid_leaving_reason"]
 
 
+def test_a_reason_cleared_at_the_start_is_not_an_invalid_answer(domain):
+    state = tracker(intent="close_account", text="I want to leave",
+                    candidates={"leaving_reason": None}, active_loop="leaving_form")
+    messages, slots = run(ValidateLeavingForm(), state, domain)
+    assert messages == [] and slots["leaving_reason"] is None
+
+
 def test_leaving_starts_with_an_acknowledgement_and_a_clean_slate(domain):
     messages, slots = run(StartLeaving(), tracker(slots={"retention_outcome": "surveyed"},
                                                   intent="close_account"), domain)
