@@ -43,15 +43,27 @@ def allocation_payload(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def domain_texts(domain: dict) -> Texts:
-    """The phrase ``name`` is the first text of the domain's response ``utter_<name>``."""
+def _fits(variation: dict, slots: dict[str, Any]) -> bool:
+    return all(c.get("type") == "slot" and slots.get(c.get("name")) == c.get("value")
+               for c in variation.get("condition") or [])
+
+
+def domain_texts(domain: dict, slots: dict[str, Any] | None = None) -> Texts:
+    """The phrase ``name`` is the text of the domain's response ``utter_<name>``.
+
+    As Rasa does, a variation whose slot conditions all hold (``language: zh``, say) comes before
+    the variations without conditions; among those that fit, the first is taken.
+    """
     responses = domain.get("responses") or {}
+    slots = slots or {}
 
     def text(name: str) -> str:
-        variations = responses.get(f"utter_{name}") or [{}]
-        if "text" not in variations[0]:
+        variations = [v for v in responses.get(f"utter_{name}") or [] if v.get("text")]
+        fitting = sorted((v for v in variations if _fits(v, slots)),
+                         key=lambda v: not v.get("condition"))
+        if not fitting:
             raise MissingText(f"utter_{name}")
-        return variations[0]["text"]
+        return fitting[0]["text"]
 
     return text
 
@@ -134,7 +146,7 @@ def record(rec: Recommendation, tracker: Tracker, trigger: str,
 
 def show(profile: InvestorProfile, dispatcher, tracker, domain: dict, trigger: str) -> list:
     rec = recommend(profile)
-    texts = domain_texts(domain)
+    texts = domain_texts(domain, tracker.current_slot_values())
     # Written out before anything is recorded or sent: a missing phrase stops both.
     disclosures = disclosures_shown(rec, texts)
     message = recommendation_message(rec, texts, disclosures)

@@ -174,3 +174,16 @@ def test_flag_values_are_written_out(domain, database):
     messages, _ = run(Recommend(), tracker(slots=short), domain)
     [flag] = [m for m in messages if m.get("response") == "utter_flag_short_horizon_aggressive"]
     assert flag["horizon"] == "2"
+
+
+def test_a_variation_for_the_clients_language_is_chosen_by_its_slot_condition(domain, database):
+    bilingual = copy.deepcopy(domain)
+    bilingual["responses"]["utter_goal_retirement"] = [
+        {"text": "退休", "condition": [{"type": "slot", "name": "language", "value": "zh"}]},
+        {"text": "retirement"},
+    ]
+    for language, goal in (("zh", "退休"), ("en", "retirement"), (None, "retirement")):
+        state = tracker(slots={**PROFILE, "language": language})
+        messages, _ = run(Recommend(), state, bilingual)
+        text = next(m for m in messages if m.get("response") == "utter_recommendation")
+        assert text["explanation"].startswith(f"For your {goal} goal")
