@@ -8,11 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
-import yaml
 from conftest import closed_port
+from corpus import ACCEPTED, CORPUS, FORMULA_STARTS, REFUSED, assert_escaped
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 
@@ -22,8 +21,6 @@ from db.review import UndeliveredMessage
 from db.session import session_scope
 from engine.__main__ import main as engine_cli
 
-CORPUS = yaml.safe_load(Path(__file__).with_name("bad_input.yml").read_text(encoding="utf-8"))
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PROFILE = {"age": 40, "goal": "retirement", "horizon_years": 25, "initial_amount": 10000,
            "risk_answers": {"loss_reaction": "hold", "max_loss": "loss_20",
                             "return_priority": "balanced_growth", "risk_self_view": "calculated",
@@ -34,13 +31,6 @@ VALID = {"/api/v1/allocation": PROFILE,
                                "targets": {"us_equity": 0.5, "cash": 0.5}}}
 
 
-def chat_text(entry: str | dict) -> str:
-    """A corpus text; ``{repeat, times}`` builds a long one."""
-    return entry["repeat"] * entry["times"] if isinstance(entry, dict) else entry
-
-
-REFUSED = {name: chat_text(t) for name, t in CORPUS["chat"]["refused"].items()}
-ACCEPTED = {name: chat_text(t) for name, t in CORPUS["chat"]["accepted"].items()}
 API_CASES = [(route, case) for route, cases in CORPUS["api"].items() for case in cases]
 
 
@@ -117,13 +107,6 @@ def stored(site):
     [conversation_id] = conversation
     staff = site.visitor("reviewer")
     return staff, conversation_id
-
-
-def assert_escaped(html: str) -> None:
-    """No markup from the corpus runs: it is all shown as text."""
-    for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>"):
-        assert raw not in html
-    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_the_transcript_shows_stored_markup_as_text(stored):
