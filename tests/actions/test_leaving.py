@@ -18,8 +18,16 @@ from actions.leaving import (
     ValidateExitSurveyForm,
     ValidateLeavingForm,
 )
-from db.models import Client, HandoffRequest, LifecycleScore, OfferRecord, SurveyAnswer
-from db.session import session_scope
+from db.models import (
+    Client,
+    HandoffRequest,
+    Holding,
+    LifecycleScore,
+    OfferRecord,
+    SuitabilityRecord,
+    SurveyAnswer,
+)
+from db.session import make_engine, session_scope
 
 CLIENT = 7
 SIGNED_IN = {"client_id": CLIENT}
@@ -216,3 +224,63 @@ def test_a_new_clients_first_weeks_rating_is_kept_as_first_experience(domain, da
     run(RecordRating(), tracker(slots={**slots, "rating": 4, "recommended": True}), domain)
     stored = [(a.survey, a.question, a.answer) for a in rows(database, SurveyAnswer)]
     assert stored == [("first_experience", "rating", "5"), ("satisfaction", "rating", "4")]
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory):
+    """The Rasa server and the action server, with the model trained on the current data."""
+    import subprocess
+
+    from bench.turn_latency import MODEL, ROOT, running_advisor
+
+    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
+    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+    with running_advisor(tmp_path_factory.mktemp("leaving")) as running:
+        yield running
+
+
+def replies(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+@pytest.mark.slow
+def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
+    engine = make_engine(advisor.database_url)
+    add_client(engine, stage="growth")
+    with session_scope(engine) as session:
+        held = (("us_equity", 140_000.0), ("aggregate_bonds", 60_000.0))
+        session.add_all([Holding(client_id=CLIENT, asset_class=name, market_value=value,
+                                 as_of=datetime(2026, 11, 20)) for name, value in held])
+        session.add(SuitabilityRecord(
+            conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
+            willingness=5.0, capacity=5.0, flags=[],
+            weights={"us_equity": 0.5, "aggregate_bonds": 0.5},
+            groups={}, expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
+            engine_version="t", assumptions_version="t", questionnaire_version="t"))
+    sender = "live-leaving"
+
+    def say(text):
+        return replies(advisor.say(sender, text, SIGNED_IN))
+
+    review = say("can you review my portfolio?")
+    assert "US equities: 40,000" in review and "place these trades" in review
+    assert "reference" in say("yes please")
+    opening = say("your fees are too high, I want to close my account")
+    assert "what is behind it" in opening and "didn't catch" not in opening
+    assert "waive your advisory fee" in say("the fees")
+    assert "tell me a little more" in say("no thanks")
+    assert "0 (not at all) to 10" in say("they charge half as much")
+    assert "whole number from 0" in say("eleven")
+    assert "anything we could have done" in say("2")
+    assert "contact you about closing" in say("nothing really")
+    assert "reference" in say("yes")
+    with session_scope(engine) as session:
+        offers = session.query(OfferRecord).order_by(OfferRecord.id).all()
+        survey = {a.question: a.answer for a in session.query(SurveyAnswer)}
+        handoffs = [h.reason for h in session.query(HandoffRequest).order_by(HandoffRequest.id)]
+    assert [(o.offer, o.answer) for o in offers] == [("fee_waiver", None),
+                                                     ("fee_waiver", "declined")]
+    assert survey == {"reason": "fees", "detail": "they charge half as much",
+                      "return_likelihood": "2", "improvement": "nothing really"}
+    assert handoffs == ["rebalancing", "leaving"]
+    engine.dispose()
