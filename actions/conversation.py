@@ -62,12 +62,11 @@ class Greet(Action):
         if stage in STAGE_OFFERS:
             offer = (score.next_best_action if score and score.next_best_action
                      else STAGE_OFFERS[stage])
-        # A declining client hears their next-best retention offer when it has words of its own.
+        dispatcher.utter_message(response=f"utter_stage_{stage}")
+        # A declining client also hears their next-best retention offer when it has words.
         own_words = f"utter_retention_offer_{offer}"
         if stage == "decline" and own_words in domain.get("responses", {}):
             dispatcher.utter_message(response=own_words)
-        else:
-            dispatcher.utter_message(response=f"utter_stage_{stage}")
         if offer is not None:
             offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                                   client_id=client.id, offer=offer))

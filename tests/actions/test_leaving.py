@@ -208,7 +208,7 @@ def test_the_survey_is_recorded_and_a_human_contact_is_offered(domain, database)
 def test_a_declining_client_is_greeted_with_the_next_best_offer(domain, database):
     add_client(database, next_best_action="advisor_callback")
     messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
-    assert said(messages, domain) == ["utter_greet_client",
+    assert said(messages, domain) == ["utter_greet_client", "utter_stage_decline",
                                       "utter_retention_offer_advisor_callback"]
     run(Handoff(), tracker(slots=slots, intent="affirm", text="yes"), domain)
     made, answer = rows(database, OfferRecord)
