@@ -79,19 +79,19 @@ class Filters:
     search: str | None = None
 
 
-def _latest(query_columns, partition, order, where):
-    """Rows of ``where`` ranked newest first within ``partition``; keep ``rank == 1``."""
-    rank = sa.func.row_number().over(partition_by=partition, order_by=order).label("rank")
-    return sa.select(*query_columns, rank).where(*where).subquery()
-
-
 def _per_conversation(dialect: str):
-    """Events aggregated per sender: times, message count, fallback, handoff, client id."""
+    """Events aggregated per sender: times, message count, fallback, handoff, and the ids of the
+    first user message and of the last event that set the ``lifecycle_stage`` slot."""
     e = EVENTS.c
     is_user = e.type_name == "user"
     fallback = sa.or_(sa.and_(is_user, e.intent_name.in_(FALLBACK_INTENTS)),
                       sa.and_(e.type_name == "action", e.action_name.in_(FALLBACK_ACTIONS)))
     handoff = sa.and_(e.type_name == "action", e.action_name.in_(HANDOFF_ACTIONS))
+    value = json_text(dialect, e.data, "value")
+    # The LIKE is a cheap first pass so that only the stage's slot events are parsed as JSON.
+    stage_set = sa.and_(e.type_name == "slot", e.data.like("%lifecycle_stage%"),
+                        json_text(dialect, e.data, "name") == "lifecycle_stage",
+                        value.is_not(None), value != "")
     return (sa.select(
         e.sender_id.label("conversation_id"),
         sa.func.min(e.timestamp).label("started"),
@@ -100,50 +100,57 @@ def _per_conversation(dialect: str):
         sa.func.max(sa.case((fallback, 1), else_=0)).label("fallback"),
         sa.func.max(sa.case((handoff, 1), else_=0)).label("handoff_action"),
         sa.func.min(sa.case((is_user, e.id))).label("first_user_event"),
+        sa.func.max(sa.case((stage_set, e.id))).label("stage_event"),
     ).group_by(e.sender_id).subquery("per_sender"))
 
 
 def _with_client(dialect: str):
-    """The aggregate with the client id read from the first user message only.
+    """The aggregate with the client id from the first user message and the dialogue's stage.
 
     The web app puts the signed-in client's id in every user message's metadata, and a sign-in
-    starts a new conversation, so the first message names the client of the whole conversation;
-    reading one message per conversation keeps the JSON parsing off the other events.
+    starts a new conversation, so the first message names the client of the whole conversation.
+    Both values are read from single events found by primary key, which keeps the JSON parsing
+    off the other events and gives the query planner joins whose sizes it can estimate.
     """
     c = _per_conversation(dialect)
     first = EVENTS.alias("first_message")
+    stage = EVENTS.alias("stage_slot")
     return (sa.select(*c.c, json_integer(dialect, first.c.data, "metadata", "client_id")
-                      .label("client_id"))
-            .outerjoin(first, first.c.id == c.c.first_user_event).subquery("conversation"))
+                      .label("client_id"), json_text(dialect, stage.c.data, "value")
+                      .label("slot_stage"))
+            .outerjoin(first, first.c.id == c.c.first_user_event)
+            .outerjoin(stage, stage.c.id == c.c.stage_event).subquery("conversation"))
 
 
-def _slot_stage(dialect: str):
-    """The last non-empty ``lifecycle_stage`` slot value of each conversation."""
-    e = EVENTS.c
-    value = json_text(dialect, e.data, "value")
-    ranked = _latest(
-        (e.sender_id, value.label("stage")), e.sender_id, (e.timestamp.desc(), e.id.desc()),
-        # The LIKE is a cheap first pass so that only the stage's slot events are parsed as JSON.
-        (e.type_name == "slot", e.data.like("%lifecycle_stage%"),
-         json_text(dialect, e.data, "name") == "lifecycle_stage", value.is_not(None), value != ""))
-    return sa.select(ranked.c.sender_id, ranked.c.stage).where(ranked.c.rank == 1).subquery()
+def _newest(model, key, *where):
+    """The newest row of ``model`` per ``key`` among ``where`` (rows are append-only, so the
+    highest id is the newest); a GROUP BY, whose size the query planner estimates well."""
+    newest = sa.select(sa.func.max(model.id).label("id")).where(*where).group_by(key).subquery()
+    return sa.select(model).join(newest, newest.c.id == model.id)
 
 
 def latest_scores():
     """Each scored client's most recent lifecycle score (client_id, stage)."""
     s = LifecycleScore
-    ranked = _latest((s.client_id, s.stage), s.client_id, (s.scored_at.desc(), s.id.desc()), ())
-    return sa.select(ranked.c.client_id, ranked.c.stage).where(ranked.c.rank == 1).subquery()
+    return (_newest(s, s.client_id).with_only_columns(s.client_id, s.stage)
+            .subquery("latest_score"))
 
 
-def _ratings():
-    """Each conversation's latest numeric satisfaction rating."""
+def _latest_stage(client_id):
+    """The stage of the most recent lifecycle score of ``client_id`` (a correlated subquery: one
+    index lookup per listed conversation, on SQLite and PostgreSQL alike)."""
+    s = LifecycleScore
+    return (sa.select(s.stage).where(s.client_id == client_id)
+            .order_by(s.id.desc()).limit(1).scalar_subquery())
+
+
+def _latest_rating(conversation_id):
+    """The conversation's latest numeric satisfaction rating (a correlated subquery)."""
     a = SurveyAnswer
-    ranked = _latest((a.conversation_id, a.answer), a.conversation_id,
-                     (a.created_at.desc(), a.id.desc()),
-                     (a.question == "rating", a.answer.regexp_match(r"^ *[0-9]+(\.[0-9]+)? *$")))
-    return (sa.select(ranked.c.conversation_id, sa.cast(ranked.c.answer, sa.Float).label("rating"))
-            .where(ranked.c.rank == 1).subquery())
+    return (sa.select(sa.cast(a.answer, sa.Float))
+            .where(a.conversation_id == conversation_id, a.question == "rating",
+                   a.answer.regexp_match(r"^ *[0-9]+(\.[0-9]+)? *$"))
+            .order_by(a.id.desc()).limit(1).scalar_subquery())
 
 
 def _flags():
@@ -158,9 +165,6 @@ def _flags():
 def listing(dialect: str):
     """One row per conversation with every column the list shows and filters on."""
     c = _with_client(dialect)
-    slot = _slot_stage(dialect)
-    score = latest_scores()
-    rating = _ratings()
     flagged = _flags()
     reviewed = (sa.select(ReviewEvent.conversation_id)
                 .where(ReviewEvent.action == ReviewAction.reviewed).distinct().subquery())
@@ -169,22 +173,20 @@ def listing(dialect: str):
                        .group_by(SuitabilityRecord.conversation_id).subquery())
     # A client's stage comes from its lifecycle score when the dialogue did not name one.
     stage = sa.case(
-        (sa.and_(c.c.client_id.is_not(None), sa.func.coalesce(slot.c.stage, "prospect") == "prospect"),
-         sa.func.coalesce(score.c.stage, "unscored")),
-        else_=sa.func.coalesce(slot.c.stage, "prospect"))
+        (sa.and_(c.c.client_id.is_not(None),
+                 sa.func.coalesce(c.c.slot_stage, "prospect") == "prospect"),
+         sa.func.coalesce(_latest_stage(c.c.client_id), "unscored")),
+        else_=sa.func.coalesce(c.c.slot_stage, "prospect"))
     return (sa.select(
         c.c.conversation_id, c.c.started, c.c.last, c.c.user_messages, c.c.client_id,
         c.c.first_user_event, stage.label("stage"), c.c.fallback,
         sa.case((sa.or_(c.c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
                 else_=0).label("handoff"),
-        rating.c.rating,
+        _latest_rating(c.c.conversation_id).label("rating"),
         sa.func.coalesce(recommendations.c.n, 0).label("recommendations"),
         sa.case((flagged.c.conversation_id.is_not(None), 1), else_=0).label("flagged"),
         sa.case((reviewed.c.conversation_id.is_not(None), 1), else_=0).label("reviewed"),
     ).select_from(c)
-        .outerjoin(slot, slot.c.sender_id == c.c.conversation_id)
-        .outerjoin(score, score.c.client_id == c.c.client_id)
-        .outerjoin(rating, rating.c.conversation_id == c.c.conversation_id)
         .outerjoin(flagged, flagged.c.conversation_id == c.c.conversation_id)
         .outerjoin(reviewed, reviewed.c.conversation_id == c.c.conversation_id)
         .outerjoin(handoffs, handoffs.c.conversation_id == c.c.conversation_id)
