@@ -102,8 +102,10 @@ class Explain(Action):
                 dispatcher.utter_message(response="utter_explain_why_no_allocation")
             else:
                 rec = recommend(profile)
+                # The conversation's slots choose the wording (a language slot, say).
+                texts = domain_texts(domain, tracker.current_slot_values())
                 dispatcher.utter_message(response="utter_explain_why_allocation",
-                                         explanation=explanation_text(rec, domain_texts(domain)))
+                                         explanation=explanation_text(rec, texts))
         elif concept in CONCEPTS:
             dispatcher.utter_message(response=f"utter_explain_{concept}")
         else:

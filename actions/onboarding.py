@@ -4,6 +4,11 @@ Every answer arrives as text (typed, or sent by a button). A validator reads it 
 or actions.answers, re-asks with the valid range when it cannot be used, and after
 ``MAX_FAILED_ATTEMPTS`` failed tries at one answer offers a human adviser. A sentence that states an
 age ("actually I'm 42") corrects the age whatever question is open.
+
+The risk questions come from the engine's questionnaire (ids and scores) and are worded by the
+domain's responses (domain/risk_questions.yml): ``utter_risk_question_<question id>`` asks, and
+``utter_risk_option_<question id>_<option id>`` titles each button. Typed answers are matched
+against those same titles, so a conversation in another language matches its own words.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.advice import domain_texts
 from actions.answers import chosen, match_goal, match_income_stability, match_option
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from engine.explanation import render
 from engine.numbers import parse_age, parse_amount, parse_monthly, parse_years, stated_age
 from engine.profile import DEFAULT_HORIZON, DEFAULT_RETIREMENT_AGE, Goal, IncomeStability
-from engine.questionnaire import questionnaire
+from engine.questionnaire import Question, questionnaire
 
 MAX_FAILED_ATTEMPTS = 3
 AGE_RANGE = (18, 100)
@@ -36,6 +43,43 @@ def default_horizon(goal: str | None, age: float | None) -> int:
     if goal == Goal.retirement.value:
         return int(min(HORIZON_RANGE[1], max(0, DEFAULT_RETIREMENT_AGE - (age or 0))))
     return int(DEFAULT_HORIZON.get(Goal(goal), 10)) if goal else 10
+
+
+#: Key of an option's text as this conversation's domain words it (beside the engine's languages).
+SHOWN = "shown"
+
+
+def risk_question_response(question_id: str) -> str:
+    """Name of the domain response that asks the risk question ``question_id``."""
+    return f"utter_risk_question_{question_id}"
+
+
+def risk_option_phrase(question_id: str, option_id: str) -> str:
+    """Phrase that titles one option of a risk question (the domain response ``utter_<phrase>``)."""
+    return f"risk_option_{question_id}_{option_id}"
+
+
+def shown_question(question_id: str, tracker: Tracker, domain: dict) -> Question:
+    """The engine's question, each option also titled (under ``SHOWN``) as the domain words it.
+
+    The response variation is chosen by the conversation's slots, as Rasa chooses the one it
+    sends; ids and scores stay the engine's.
+    """
+    question = questionnaire().question(question_id)
+    texts = domain_texts(domain, tracker.current_slot_values())
+    options = [
+        o.model_copy(update={"text": {**o.text, SHOWN: texts(risk_option_phrase(question_id, o.id))}})
+        for o in question.options
+    ]
+    return question.model_copy(update={"options": options})
+
+
+def _titled(question: Question, text: str) -> str | None:
+    """The option whose title was typed as it is shown (word matching alone would find "About
+    30%" as close to "More than 30%" as to itself)."""
+    typed = " ".join(text.split()).casefold()
+    return next((o.id for o in question.options
+                 if " ".join(o.text[SHOWN].split()).casefold() == typed), None)
 
 
 def _text(tracker: Tracker) -> str:
@@ -177,16 +221,20 @@ class ValidateOnboardingForm(FormValidationAction):
                                 "utter_invalid_income_stability")
         return self._accept("income_stability", IncomeStability(stability).value)
 
-    def validate_risk_answer(self, slot, value, dispatcher, tracker) -> Result:
+    def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
         if value is None or _is_age_correction(tracker):
             return {slot: None}
-        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+        question = shown_question(slot.removeprefix(RISK_SLOT_PREFIX), tracker, domain)
         choice = chosen(tracker)
         option = choice if choice in {o.id for o in question.options} else None
-        option = option or match_option(question, str(value))
+        option = option or _titled(question, str(value)) or match_option(question, str(value), SHOWN)
         if option is None:
-            texts = "; ".join(o.text["en"] for o in question.options)
-            return self._reject(slot, dispatcher, tracker, "utter_invalid_option", options=texts)
+            texts = domain_texts(domain, tracker.current_slot_values())
+            # Numbered, as a number typed back is also an answer.
+            lines = [render("option_line", {"number": number, "option": o.text[SHOWN]}, texts)
+                     for number, o in enumerate(question.options, start=1)]
+            return self._reject(slot, dispatcher, tracker, "utter_invalid_option",
+                                options="\n".join(lines))
         return self._accept(slot, option)
 
     def __getattr__(self, name: str):
@@ -194,7 +242,7 @@ class ValidateOnboardingForm(FormValidationAction):
         slot = name.removeprefix("validate_")
         if name.startswith("validate_") and slot in risk_slots():
             return lambda value, dispatcher, tracker, domain: self.validate_risk_answer(
-                slot, value, dispatcher, tracker
+                slot, value, dispatcher, tracker, domain
             )
         raise AttributeError(name)
 
@@ -212,8 +260,8 @@ class AskHorizon(Action):
 
 
 class AskRiskQuestion:
-    """Ask one risk question from the engine's questionnaire, its options as buttons (a mixin:
-    the actions are the subclasses made below, one per question)."""
+    """Ask one risk question of the engine's questionnaire in the domain's words, its options as
+    buttons (a mixin: the actions are the subclasses made below, one per question)."""
 
     question_id = ""
 
@@ -221,13 +269,10 @@ class AskRiskQuestion:
         return f"action_ask_{RISK_SLOT_PREFIX}{self.question_id}"
 
     async def run(self, dispatcher, tracker, domain):
-        language = tracker.get_slot("language") or "en"
-        question = next(q for q in questionnaire().localised(language) if q["id"] == self.question_id)
-        buttons = [
-            {"title": o["text"], "payload": f'/inform{{"choice": "{o["id"]}"}}'}
-            for o in question["options"]
-        ]
-        dispatcher.utter_message(response="utter_risk_question", question=question["text"],
+        question = shown_question(self.question_id, tracker, domain)
+        buttons = [{"title": o.text[SHOWN], "payload": f'/inform{{"choice": "{o.id}"}}'}
+                   for o in question.options]
+        dispatcher.utter_message(response=risk_question_response(self.question_id),
                                  buttons=buttons)
         return []
 

@@ -1,8 +1,11 @@
 """The onboarding form reads answers the way people type them and re-asks clearly."""
 
+import copy
+
 import pytest
 from action_harness import responses, run, tracker
 
+from actions.conversation import Explain
 from actions.onboarding import AskHorizon, AskRiskQuestion, ValidateOnboardingForm
 from engine.questionnaire import questionnaire
 
@@ -70,7 +73,22 @@ def test_risk_answers_from_buttons_and_typed_text(domain):
     assert slots["q_loss_reaction"] == "hold"
     messages, slots = answer(domain, "q_loss_reaction", "purple")
     assert slots["q_loss_reaction"] is None
-    assert "Sell everything" in messages[0]["options"]
+    assert responses(messages) == ["utter_invalid_option"]
+    assert messages[0]["options"].split("\n") == [
+        "1. Sell everything to avoid further losses", "2. Sell some of my investments",
+        "3. Do nothing and wait for a recovery", "4. Invest more while prices are low",
+    ]
+
+
+def test_an_option_number_from_the_re_ask_list_is_an_answer(domain):
+    _, slots = answer(domain, "q_loss_reaction", "3")
+    assert slots["q_loss_reaction"] == "hold"
+
+
+def test_an_option_title_typed_as_shown_is_that_option_even_when_it_shares_words(domain):
+    # "About 30%" and "More than 30%" share their only meaningful word.
+    _, slots = answer(domain, "q_max_loss", "about 30%")
+    assert slots["q_max_loss"] == "loss_30"
 
 
 def test_three_failed_attempts_offer_a_human(domain):
@@ -93,16 +111,80 @@ def test_horizon_question_offers_the_engine_default(domain):
     assert messages[0]["default_horizon"] == 25
 
 
+def ask(domain, question_id, slots=None):
+    action = next(c() for c in AskRiskQuestion.__subclasses__() if c.question_id == question_id)
+    [message], _ = run(action, tracker(slots=slots), domain)
+    return message
+
+
 def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain):
     names = {cls().name() for cls in AskRiskQuestion.__subclasses__()}
     assert len(names) == len(AskRiskQuestion.__subclasses__())
     assert names == {f"action_ask_q_{q}" for q in questionnaire().ids}
     assert names <= set(domain["actions"])
-    action = next(c() for c in AskRiskQuestion.__subclasses__() if c.question_id == "max_loss")
-    messages, _ = run(action, tracker(), domain)
-    payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads[0] == '/inform{"choice": "loss_5"}'
-    assert len(payloads) == len(questionnaire().question("max_loss").options)
+    message = ask(domain, "max_loss")
+    assert message["response"] == "utter_risk_question_max_loss"
+    assert "largest fall in a single year" in domain["responses"][message["response"]][0]["text"]
+    buttons = message["buttons"]
+    assert buttons[0] == {"title": "5% or less", "payload": '/inform{"choice": "loss_5"}'}
+    assert [b["title"] for b in buttons][-1] == "More than 30%"
+    assert len(buttons) == len(questionnaire().question("max_loss").options)
+
+
+# -- the conversation's wording -------------------------------------------------------------------
+
+FRENCH = [{"type": "slot", "name": "language", "value": "fr"}]
+
+
+def in_french(domain, **texts):
+    """The domain with a French variation, chosen when the ``language`` slot is "fr"."""
+    changed = copy.deepcopy(domain)
+    for name, text in texts.items():
+        changed["responses"][name] = [*changed["responses"][name], {"text": text,
+                                                                    "condition": FRENCH}]
+    return changed
+
+
+@pytest.fixture
+def french(domain):
+    return in_french(
+        domain,
+        utter_risk_option_loss_reaction_hold="Ne rien faire et attendre la reprise",
+        utter_risk_option_loss_reaction_buy_more="Investir davantage pendant la baisse",
+        utter_invalid_option="Choisissez une des options :\n{options}",
+        utter_option_line="{number:number}) {option}",
+    )
+
+
+def test_buttons_take_the_titles_of_the_conversation_language(french):
+    titles = [b["title"] for b in ask(french, "loss_reaction", {"language": "fr"})["buttons"]]
+    assert titles[2:] == ["Ne rien faire et attendre la reprise",
+                          "Investir davantage pendant la baisse"]
+    english = [b["title"] for b in ask(french, "loss_reaction")["buttons"]]
+    assert english[2] == "Do nothing and wait for a recovery"
+
+
+def test_typed_answers_are_matched_against_the_titles_the_client_was_shown(french):
+    _, slots = answer(french, "q_loss_reaction", "j'attends la reprise", slots={"language": "fr"})
+    assert slots["q_loss_reaction"] == "hold"
+    # The engine's English for that option is not what this client saw.
+    messages, slots = answer(french, "q_loss_reaction", "while prices are low",
+                             slots={"language": "fr", "failed_attempts": 0})
+    assert slots["q_loss_reaction"] is None
+    assert messages[0]["options"].split("\n")[3] == "4) Investir davantage pendant la baisse"
+
+
+def test_why_this_allocation_is_worded_in_the_conversation_language(domain, database):
+    profile = {"age": 40, "goal": "retirement", "horizon_years": 25.0, "initial_amount": 50_000.0,
+               "monthly_contribution": 500.0, "target_amount": 0.0, "income_stability": "stable",
+               **{f"q_{q.id}": q.options[-1].id for q in questionnaire().questions}}
+    french = in_french(domain, utter_goal_retirement="la retraite")
+    state = tracker(slots={**profile, "recommended": True, "language": "fr"}, intent="explain",
+                    entities=[{"entity": "concept", "value": "why_allocation"}])
+    [message], _ = run(Explain(), state, french)
+    assert "la retraite" in message["explanation"]
+    [message], _ = run(Explain(), state, domain)
+    assert "la retraite" not in message["explanation"]
 
 
 def test_a_reset_at_the_start_of_the_form_is_not_an_answer(domain):
