@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +169,21 @@ async def converse(system: System, conversation: Conversation, think: float,
         conversation.errors.append("no recommendation at the end of the onboarding")
 
 
+def delivered_parts(bot_events: Iterable[dict]) -> list[str]:
+    """The texts of Rasa's ``bot`` events as its REST channel delivers them: a text without
+    buttons goes out one paragraph per message."""
+    parts = []
+    for event in bot_events:
+        text = event.get("text")
+        if not text:
+            continue
+        if (event.get("data") or {}).get("buttons"):
+            parts.append(text)
+        else:
+            parts.extend(text.strip().split("\n\n"))
+    return parts
+
+
 def lost_records(database_url: str, conversations: list[Conversation]) -> list[str]:
     """What the database lacks of what the visitors sent and received, one line per loss."""
     engine = create_engine(database_url)
@@ -186,9 +201,9 @@ def lost_records(database_url: str, conversations: list[Conversation]) -> list[s
                 rows = db.execute(
                     text("SELECT type_name, data FROM events WHERE sender_id = :s AND "
                          "type_name IN ('user', 'bot') ORDER BY id"), {"s": sender}).all()
-                events = [(kind, json.loads(data).get("text")) for kind, data in rows]
-                said = [t for kind, t in events if kind == "user"]
-                answered = [t for kind, t in events if kind == "bot" and t]
+                events = [(kind, json.loads(data)) for kind, data in rows]
+                said = [event.get("text") for kind, event in events if kind == "user"]
+                answered = delivered_parts(event for kind, event in events if kind == "bot")
                 if said != conversation.sent:
                     losses.append(f"{sender}: {len(conversation.sent)} messages sent, tracker "
                                   f"store has {len(said)} (or another order)")

@@ -27,15 +27,23 @@ TEST_REDIS_DB = 7
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The Redis of scripts/redis.sh on 127.0.0.1, its test database emptied."""
+def redis_url() -> Iterator[str]:
+    """The Redis of scripts/redis.sh on 127.0.0.1, its test database emptied; stopped afterwards
+    if it was not running before."""
     redis = pytest.importorskip("redis", reason="the redis client is needed for scale-out")
-    started = subprocess.run([str(ROOT / "scripts" / "redis.sh")], capture_output=True, text=True)
+    script = str(ROOT / "scripts" / "redis.sh")
+    started = subprocess.run([script], capture_output=True, text=True)
     if started.returncode != 0:
         pytest.fail(f"scripts/redis.sh failed: {started.stderr.strip()}")
     url = started.stdout.strip().rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
-    redis.Redis.from_url(url).flushdb()
-    return url
+    client = redis.Redis.from_url(url)
+    already_running = int(client.info("server")["uptime_in_seconds"]) > 2
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+    if not already_running:
+        subprocess.run([script, "stop"], check=False)
 
 
 @dataclass
