@@ -22,10 +22,25 @@ wait_for() {  # url name seconds
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
   >var/log/actions.log 2>&1 &
 pids+=($!)
-scripts/rasa.sh run --model models/advisor.tar.gz --enable-api --interface 127.0.0.1 \
-  --port "$RASA_PORT" --auth-token "$RASA_AUTH_TOKEN" --endpoints endpoints.yml \
-  --credentials credentials.yml >var/log/rasa.log 2>&1 &
-pids+=($!)
+# RASA_SERVERS Rasa servers on RASA_PORT, RASA_PORT+1, ...; several share the tracker store and
+# need Redis for their conversation locks (REDIS_URL, see scripts/redis.sh).
+if [ "$RASA_SERVERS" -gt 1 ] && [ "$LOCK_STORE_TYPE" != redis ]; then
+  echo "RASA_SERVERS=$RASA_SERVERS needs REDIS_URL: the servers must share conversation locks" >&2
+  exit 1
+fi
+rasa_urls=()
+for i in $(seq 0 $((RASA_SERVERS - 1))); do
+  port=$((RASA_PORT + i))
+  scripts/rasa.sh run --model models/advisor.tar.gz --enable-api --interface 127.0.0.1 \
+    --port "$port" --auth-token "$RASA_AUTH_TOKEN" --endpoints endpoints.yml \
+    --credentials credentials.yml >"var/log/rasa-$port.log" 2>&1 &
+  pids+=($!)
+  rasa_urls+=("http://127.0.0.1:$port")
+done
+if [ "$RASA_SERVERS" -gt 1 ]; then
+  RASA_URLS=$(IFS=,; echo "${rasa_urls[*]}")
+  export RASA_URLS
+fi
 
 .venv/bin/python -m uvicorn bot.app:app --host 127.0.0.1 --port "$WEB_PORT" \
   --workers "$WEB_WORKERS" >var/log/web.log 2>&1 &
@@ -33,7 +48,7 @@ pids+=($!)
 
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "The action server" 60
 wait_for "http://127.0.0.1:$WEB_PORT/" "The web app" 60
-wait_for "http://127.0.0.1:$RASA_PORT/" "The Rasa server" 180
+for url in "${rasa_urls[@]}"; do wait_for "$url/" "The Rasa server $url" 180; done
 cat <<MSG
 
 The advisor is running (Ctrl-C stops it):

@@ -13,7 +13,9 @@ export TRACKER_STORE_URL="${TRACKER_STORE_URL:-${DATABASE_URL/postgresql+psycopg
 export RASA_TELEMETRY_ENABLED=false
 export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-development-rasa-token}"
 # Several Rasa servers behind the web app (comma-separated base URLs); when set, replaces RASA_URL.
+# scripts/serve.sh starts RASA_SERVERS of them on RASA_PORT, RASA_PORT+1, ... and sets RASA_URLS.
 export RASA_URLS="${RASA_URLS:-}"
+export RASA_SERVERS="${RASA_SERVERS:-1}"
 # Redis (redis://host:port/db, see scripts/redis.sh): when set, several Rasa servers share their
 # conversation locks in it and several web workers share the chat rate limit in it.
 export REDIS_URL="${REDIS_URL:-}"
