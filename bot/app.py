@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import api_docs, errors
 from bot.demo import refuse_demo_passwords
 from bot.rate_limit import SlidingWindowLimiter
-from bot.routers import chat, clients, engine_api, pages, staff
+from bot.routers import chat, clients, engine_api, pages, staff, staff_admin
 from bot.security import SecurityHeadersMiddleware
 from bot.sessions import SessionCookieMiddleware, purge_expired
 from bot.settings import Settings
@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, production=settings.production)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api_docs.install(app)
-    for router in (engine_api.router, clients.router, chat.router, pages.router, staff.router):
+    for router in (engine_api.router, clients.router, chat.router, pages.router, staff.router,
+                   staff_admin.router):
         app.include_router(router)
     return app
 

@@ -102,6 +102,15 @@ def replace(
     return start(db, request, settings, **who)
 
 
+def end_staff_sessions(db: Session, staff_user_id: int) -> int:
+    """End every open session of a member of staff (deactivated, or given a new password).
+
+    Returns how many ended; their browsers get a fresh anonymous session on their next request.
+    """
+    result = db.execute(delete(WebSession).where(WebSession.staff_user_id == staff_user_id))
+    return result.rowcount or 0
+
+
 def purge_expired(db: Session) -> int:
     """Delete expired sessions; return how many."""
     result = db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base
@@ -17,7 +17,7 @@ from db.models import Base
 
 class StaffRole(StrEnum):
     reviewer = "reviewer"  # reads conversations, tags, flags, notes and marks them reviewed
-    admin = "admin"  # everything a reviewer does, plus the client lifecycle API
+    admin = "admin"  # everything a reviewer does, the client lifecycle API and staff accounts
 
 
 class StaffUser(Base):
@@ -30,6 +30,33 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StaffAuditAction(StrEnum):
+    created = "created"
+    role_changed = "role_changed"
+    deactivated = "deactivated"
+    reactivated = "reactivated"
+    password_reset = "password_reset"
+
+
+class StaffAuditEntry(Base):
+    """One change an admin made to a staff account: who, to whom, what and when.
+
+    Append-only, as the review trail is: an entry is never edited or deleted, so the record of who
+    could access the console at any time survives later changes. ``detail`` says what changed
+    (the old and new role, the role given at creation); never a password.
+    """
+
+    __tablename__ = "staff_audit_entries"
+    __table_args__ = (Index("ix_staff_audit_entries_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -39,12 +39,19 @@ def staff_only(refused: int | str, allowed: int = 200) -> dict[str, int | str]:
             "reviewer": allowed, "admin": allowed}
 
 
+def admin_only(allowed: int = 200) -> dict[str, int | str]:
+    """Staff pages for admins: sign-in first for non-staff, 403 for a reviewer."""
+    return {**staff_only(SIGNIN, allowed), "reviewer": 403}
+
+
 CONVERSATION = "{conversation}"  # replaced by a conversation that exists
 CLIENT_ID = "{client_id}"  # replaced by the first demo client's id
+PROBED_STAFF = "matrix-probe"  # a staff account the admin's probe creates, then changes
 
 #: (method, route path) -> (the request that probes it, the status each visitor gets).
 #: Rasa is down in these tests, so a chat message is answered 503 (kept for staff) for everyone.
-#: No route needs the admin role yet: admins see what reviewers see.
+#: The staff-account routes act on an account the admin's probe creates first (dict order is
+#: probe order), so the demo accounts the other probes sign in with are left as they are.
 MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
     ("GET", "/"): (Probe("GET", "/"), everyone(200)),
     ("GET", "/signin"): (Probe("GET", "/signin"), everyone(200)),
@@ -83,6 +90,21 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("GET", f"/staff/conversations/{CONVERSATION}/export.json"), staff_only(SIGNIN)),
     ("GET", "/staff/handoffs"): (Probe("GET", "/staff/handoffs"), staff_only(SIGNIN)),
     ("GET", "/staff/overview"): (Probe("GET", "/staff/overview"), staff_only(SIGNIN)),
+    ("GET", "/staff/users"): (Probe("GET", "/staff/users"), admin_only()),
+    ("POST", "/staff/users"): (
+        Probe("POST", "/staff/users", form={"username": PROBED_STAFF, "role": "reviewer",
+                                            "password": "matrix-probe-passphrase"}),
+        admin_only(303)),
+    ("POST", "/staff/users/{username}/role"): (
+        Probe("POST", f"/staff/users/{PROBED_STAFF}/role", form={"role": "admin"}),
+        admin_only(303)),
+    ("POST", "/staff/users/{username}/password"): (
+        Probe("POST", f"/staff/users/{PROBED_STAFF}/password",
+              form={"password": "another-probe-passphrase"}), admin_only(303)),
+    ("POST", "/staff/users/{username}/deactivate"): (
+        Probe("POST", f"/staff/users/{PROBED_STAFF}/deactivate", form={}), admin_only(303)),
+    ("POST", "/staff/users/{username}/reactivate"): (
+        Probe("POST", f"/staff/users/{PROBED_STAFF}/reactivate", form={}), admin_only(303)),
 }
 #: Routes that end the visitor's session: probed last, so the others run signed in.
 SESSION_ENDING = {("POST", "/signout"), ("POST", "/staff/signout")}

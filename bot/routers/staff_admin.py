@@ -1,0 +1,226 @@
+"""Staff access, for admins: the staff accounts, and creating, re-roling, deactivating,
+reactivating them and resetting their passwords.
+
+Every change is written to the append-only staff audit trail (``StaffAuditEntry``) with the acting
+admin and the time, in the same transaction as the change itself. A request the rules refuse
+(weak password, duplicate user name, unknown role, the last active admin) shows the reason on the
+page with status 422 and stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from bot import sessions
+from bot.demo import CLIENT_PASSWORD, STAFF
+from bot.dependencies import DB, CurrentSession
+from bot.passwords import hash_password
+from bot.routers.pages import render
+from bot.routers.staff import Staff
+from bot.security import check_csrf
+from db.accounts import StaffAuditAction, StaffAuditEntry, StaffRole, StaffUser, WebSession
+
+router = APIRouter(prefix="/staff/users", tags=["staff"], include_in_schema=False)
+
+USERNAME = re.compile(r"[A-Za-z0-9._-]{3,80}")
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+#: Published with the code, so never acceptable as a real password.
+DEMO_PASSWORDS = frozenset({*(password for _, password, _ in STAFF), CLIENT_PASSWORD})
+TRAIL_SHOWN = 200  # newest entries on the page; the table keeps them all
+#: Form fields are read generously and checked here, so a bad value gets a message on the page.
+FormText = Annotated[str, Form(max_length=1000)]
+CsrfToken = Annotated[str, Form(max_length=100)]
+
+
+class Refused(ValueError):
+    """A change the rules do not allow; the message is shown on the page."""
+
+
+def admin_page(staff: Staff) -> StaffUser:
+    """The signed-in admin; a reviewer gets 403 (anonymous visitors were sent to sign in)."""
+    if staff.role != StaffRole.admin:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "This needs the admin role.")
+    return staff
+
+
+Admin = Annotated[StaffUser, Depends(admin_page)]
+
+
+def password_problem(username: str, password: str) -> str | None:
+    """Why ``password`` is too weak for ``username``, or None when it will do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"The password can have at most {MAX_PASSWORD_LENGTH} characters."
+    if password.strip().casefold() == username.strip().casefold():
+        return "The password cannot be the user name."
+    if password in DEMO_PASSWORDS:
+        return "The password is a published demo password; choose another."
+    return None
+
+
+def _role(value: str) -> StaffRole:
+    try:
+        return StaffRole(value.strip())
+    except ValueError:
+        choices = " or ".join(r.value for r in StaffRole)
+        raise Refused(f"Unknown role {value.strip()!r}: choose {choices}.") from None
+
+
+def _account(db: DB, username: str) -> StaffUser:
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No staff account with this user name.")
+    return user
+
+
+def _keeps_an_admin(db: DB, losing: StaffUser) -> None:
+    """Refuse a change that would leave no active admin.
+
+    The active admins' rows are locked (PostgreSQL), so two admins demoting each other at the
+    same time cannot both succeed.
+    """
+    admins = db.scalars(select(StaffUser.id).where(
+        StaffUser.role == StaffRole.admin.value, StaffUser.active.is_(True)).with_for_update())
+    if set(admins) <= {losing.id}:
+        raise Refused(f"{losing.username} is the last active admin; make another admin first.")
+
+
+def _record(db: DB, actor: StaffUser, target: StaffUser, action: StaffAuditAction,
+            detail: str = "") -> None:
+    db.add(StaffAuditEntry(actor_id=actor.id, target_id=target.id, action=action.value,
+                           detail=detail, created_at=sessions.utcnow()))
+
+
+def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
+          error: str | None = None, form: dict | None = None) -> HTMLResponse:
+    users = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    # Sign-in replaces the session, so an open session's start is a sign-in time; once all of a
+    # user's sessions have ended or expired the time is no longer known.
+    last_signin = dict(db.execute(
+        select(WebSession.staff_user_id, func.max(WebSession.created_at))
+        .where(WebSession.staff_user_id.is_not(None)).group_by(WebSession.staff_user_id)).all())
+    actor, target = aliased(StaffUser), aliased(StaffUser)
+    trail = db.execute(
+        select(StaffAuditEntry, actor.username, target.username)
+        .join(actor, StaffAuditEntry.actor_id == actor.id)
+        .join(target, StaffAuditEntry.target_id == target.id)
+        .order_by(StaffAuditEntry.created_at.desc(), StaffAuditEntry.id.desc())
+        .limit(TRAIL_SHOWN)).all()
+    return render(request, "staff/users.html", {
+        "session": session, "staff": admin, "users": users, "last_signin": last_signin,
+        "trail": trail, "roles": list(StaffRole), "error": error, "form": form or {},
+        "min_password_length": MIN_PASSWORD_LENGTH},
+        status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK)
+
+
+def _done() -> RedirectResponse:
+    return RedirectResponse("/staff/users", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", response_class=HTMLResponse)
+def staff_users(request: Request, db: DB, session: CurrentSession, admin: Admin):
+    return _page(request, db, session, admin)
+
+
+@router.post("", response_class=HTMLResponse)
+def create_account(request: Request, db: DB, session: CurrentSession, admin: Admin,
+                   username: FormText, role: FormText, password: FormText,
+                   csrf_token: CsrfToken = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    username = username.strip()
+    try:
+        if not USERNAME.fullmatch(username):
+            raise Refused("A user name is 3 to 80 letters, digits, dots, dashes or underscores.")
+        new_role = _role(role)
+        if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+            raise Refused(f"The user name {username!r} is taken.")
+        if problem := password_problem(username, password):
+            raise Refused(problem)
+        user = StaffUser(username=username, password_hash=hash_password(password),
+                         role=new_role.value, active=True, created_at=sessions.utcnow())
+        db.add(user)
+        try:
+            db.flush()
+        except IntegrityError:  # created by someone else since the check above
+            db.rollback()
+            raise Refused(f"The user name {username!r} is taken.") from None
+    except Refused as refusal:
+        return _page(request, db, session, admin, str(refusal),
+                     {"username": username, "role": role})
+    _record(db, admin, user, StaffAuditAction.created, f"role {new_role.value}")
+    return _done()
+
+
+@router.post("/{username}/role", response_class=HTMLResponse)
+def change_role(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
+                role: FormText, csrf_token: CsrfToken = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    user = _account(db, username)
+    try:
+        new_role = _role(role)
+        if new_role.value == user.role:
+            raise Refused(f"{user.username} already has the role {new_role.value}.")
+        if user.role == StaffRole.admin.value:
+            _keeps_an_admin(db, user)
+    except Refused as refusal:
+        return _page(request, db, session, admin, str(refusal))
+    _record(db, admin, user, StaffAuditAction.role_changed, f"{user.role} -> {new_role.value}")
+    user.role = new_role.value
+    return _done()
+
+
+@router.post("/{username}/deactivate", response_class=HTMLResponse)
+def deactivate(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
+               csrf_token: CsrfToken = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    user = _account(db, username)
+    try:
+        if user.id == admin.id:
+            raise Refused("You cannot deactivate your own account.")
+        if not user.active:
+            raise Refused(f"{user.username} is already inactive.")
+        if user.role == StaffRole.admin.value:
+            _keeps_an_admin(db, user)
+    except Refused as refusal:
+        return _page(request, db, session, admin, str(refusal))
+    user.active = False
+    ended = sessions.end_staff_sessions(db, user.id)
+    _record(db, admin, user, StaffAuditAction.deactivated, f"{ended} open session(s) ended")
+    return _done()
+
+
+@router.post("/{username}/reactivate", response_class=HTMLResponse)
+def reactivate(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
+               csrf_token: CsrfToken = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    user = _account(db, username)
+    if user.active:
+        return _page(request, db, session, admin, f"{user.username} is already active.")
+    user.active = True
+    _record(db, admin, user, StaffAuditAction.reactivated)
+    return _done()
+
+
+@router.post("/{username}/password", response_class=HTMLResponse)
+def reset_password(request: Request, username: str, db: DB, session: CurrentSession,
+                   admin: Admin, password: FormText, csrf_token: CsrfToken = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    user = _account(db, username)
+    if problem := password_problem(user.username, password):
+        return _page(request, db, session, admin, problem)
+    user.password_hash = hash_password(password)
+    # Whoever held the old password is signed out everywhere (the admin too, for their own).
+    ended = sessions.end_staff_sessions(db, user.id)
+    _record(db, admin, user, StaffAuditAction.password_reset, f"{ended} open session(s) ended")
+    if user.id == admin.id:
+        return RedirectResponse("/staff/signin", status.HTTP_303_SEE_OTHER)
+    return _done()
