@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import records
 from actions.profile_slots import RISK_SLOT_PREFIX, profile_from
-from db.models import SuitabilityRecord
+from db.suitability import suitability_record
 from engine.explanation import MissingText, Statement, Texts, format_value, render
 from engine.numbers import parse_monthly, parse_number
 from engine.profile import Goal, InvestorProfile
@@ -121,26 +121,10 @@ def present(rec: Recommendation, dispatcher: CollectingDispatcher, message: dict
 def record(rec: Recommendation, tracker: Tracker, trigger: str,
            disclosures: list[Statement]) -> int:
     """Append the suitability record of a recommendation shown in this conversation."""
-    return records.append(SuitabilityRecord(
-        conversation_id=tracker.sender_id,
-        client_id=tracker.get_slot("client_id"),
-        inputs=rec.profile.model_dump(mode="json"),
-        risk_score=rec.risk.score,
-        willingness=rec.risk.willingness,
-        capacity=rec.risk.capacity,
-        flags=[flag.model_dump(mode="json") for flag in rec.risk.flags],
-        answers_confirmed=bool(tracker.get_slot("answers_confirmed")),
-        weights=rec.weights,
-        groups=rec.groups,
-        expected_return=rec.expected_return,
-        volatility=rec.volatility,
-        bad_year=rec.bad_year,
-        probability_of_target=rec.projection.probability_of_target,
-        disclosures=[s.model_dump(mode="json") for s in disclosures],
-        engine_version=rec.engine_version,
-        assumptions_version=rec.assumptions_version,
-        questionnaire_version=rec.questionnaire_version,
-        trigger=trigger,
+    return records.append(suitability_record(
+        rec, conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
+        trigger=trigger, answers_confirmed=bool(tracker.get_slot("answers_confirmed")),
+        disclosures=disclosures,
     ))
 
 

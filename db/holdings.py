@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from db.accounts import ClientAccount
 from db.models import Client, Holding, SuitabilityRecord
+from db.suitability import suitability_record
 from engine.profile import Goal, IncomeStability, InvestorProfile
 from engine.rebalancing import DEFAULT_THRESHOLD, RebalancePlan, rebalance
-from engine.recommendation import Recommendation, recommend
+from engine.recommendation import recommend
 
 #: The conversation id written on records made by the demo seeding rather than by a chat.
 DEMO_CONVERSATION = "demo-holdings-seed"
@@ -122,23 +123,6 @@ def demo_profile(client: Client, today: date) -> InvestorProfile:
         initial_amount=client.aum if client.aum and client.aum > 0 else DEFAULT_AMOUNT,
         risk_answers=DEMO_RISK_ANSWERS,
         income_stability=IncomeStability.stable,
-    )
-
-
-def suitability_record(rec: Recommendation, *, conversation_id: str, client_id: int | None,
-                       trigger: str, answers_confirmed: bool = False) -> SuitabilityRecord:
-    """The suitability record of a recommendation (not yet added to a session)."""
-    return SuitabilityRecord(
-        conversation_id=conversation_id, client_id=client_id,
-        inputs=rec.profile.model_dump(mode="json"), risk_score=rec.risk.score,
-        willingness=rec.risk.willingness, capacity=rec.risk.capacity,
-        flags=[flag.model_dump(mode="json") for flag in rec.risk.flags],
-        answers_confirmed=answers_confirmed, weights=rec.weights, groups=rec.groups,
-        expected_return=rec.expected_return, volatility=rec.volatility, bad_year=rec.bad_year,
-        probability_of_target=rec.projection.probability_of_target,
-        disclosures=[s.model_dump(mode="json") for s in rec.disclosures],
-        engine_version=rec.engine_version, assumptions_version=rec.assumptions_version,
-        questionnaire_version=rec.questionnaire_version, trigger=trigger,
     )
 
 

@@ -38,8 +38,9 @@ def add_client(session, client_id, *, aum=80_000.0, born=date(1980, 5, 1), accou
 
 
 def test_migrations_have_a_single_head():
+    # Two heads would make `alembic upgrade head` refuse to run on a deployed database.
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    assert heads == ["0004"]
+    assert len(heads) == 1, f"several migration heads: {heads}"
 
 
 def test_seeding_gives_account_holders_a_target_and_a_drifted_snapshot(engine):
