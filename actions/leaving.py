@@ -32,15 +32,17 @@ from engine.numbers import parse_number
 REASON_WORDS = {
     "fees": ("fee", "fees", "expensive", "cost", "costs", "charge", "charges", "cheaper", "price",
              "pricey", "commission"),
-    "performance": ("performance", "perform", "performing", "underperform", "returns", "return",
-                    "lost", "losing", "losses", "gains", "growth"),
-    "service": ("service", "support", "app", "website", "slow", "rude", "unhelpful", "adviser",
-                "advisor", "communication", "contact"),
+    # Not "return" alone: "return my money" asks for the money back, it says nothing of returns.
+    "performance": ("performance", "perform", "performing", "underperform", "returns", "lost",
+                    "losing", "losses", "gains", "growth"),
+    # Not "adviser" alone: "switching to another adviser" is about moving, not the service.
+    "service": ("service", "support", "app", "website", "slow", "rude", "unhelpful", "my adviser",
+                "my advisor", "your advisers", "your advisors", "communication", "contact"),
     "need_money": ("need the money", "need money", "need my money", "need the cash", "need cash",
                    "withdraw", "emergency", "bills", "spend it", "buy a house", "pay for"),
     "moving": ("another provider", "other provider", "elsewhere", "competitor", "switch",
                "switching", "moving", "transfer", "another bank", "another platform",
-               "another broker"),
+               "another broker", "another adviser", "another advisor", "another firm"),
 }
 REASONS = (*REASON_WORDS, "other")
 #: Retention offers that answer each reason (ids of the offer catalog).
@@ -262,14 +264,26 @@ class RecordExitSurvey(Action):
                 *(SlotSet(question, None) for question in SURVEY_QUESTIONS)]
 
 
+def reason_in_request(tracker) -> str | None:
+    """The reason the message that started the flow already names ("your fees are too high" ->
+    "fees"), or None, so the client is not asked for what they just said. A button payload names
+    no reason."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    return None if text.startswith("/") else match_reason(text)
+
+
 class StartLeaving(Action):
-    """Acknowledge that the client wants to leave and clear the answers of any earlier attempt."""
+    """Acknowledge that the client wants to leave and clear the answers of any earlier attempt.
+
+    A reason named in the same message fills the reason at once: the form then has nothing to ask
+    and the retention offer follows.
+    """
 
     def name(self) -> str:
         return "action_start_leaving"
 
     async def run(self, dispatcher, tracker, domain):
         dispatcher.utter_message(response="utter_leaving_ack")
-        return [SlotSet(slot, None) for slot in ("leaving_reason", "retention_offer",
-                                                 "offer_record_id", "retention_outcome",
-                                                 *SURVEY_QUESTIONS)]
+        cleared = [SlotSet(slot, None) for slot in ("retention_offer", "offer_record_id",
+                                                    "retention_outcome", *SURVEY_QUESTIONS)]
+        return [SlotSet("leaving_reason", reason_in_request(tracker)), *cleared]

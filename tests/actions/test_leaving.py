@@ -92,6 +92,48 @@ def test_leaving_starts_with_an_acknowledgement_and_a_clean_slate(domain):
     assert "buttons" in domain["responses"]["utter_ask_leaving_reason"][0]
 
 
+@pytest.mark.parametrize(("text", "reason"), [
+    ("your fees are too high", "fees"),
+    ("your fees are too high, I'm moving my money elsewhere", "fees"),
+    ("I'm moving my money elsewhere", "moving"),
+    ("I'm switching to another advisor", "moving"),
+    ("I'm unhappy with the performance and want out", "performance"),
+    ("I need the money, close my account", "need_money"),
+    ("your support never answers, I'm leaving", "service"),
+])
+def test_a_reason_named_when_leaving_is_not_asked_again(domain, text, reason):
+    messages, slots = run(StartLeaving(), tracker(intent="close_account", text=text), domain)
+    assert said(messages, domain) == ["utter_leaving_ack"]
+    assert slots["leaving_reason"] == reason
+    # The form validates the reason it finds filled when it starts, as if typed.
+    state = tracker(intent="close_account", text=text, candidates={"leaving_reason": reason},
+                    active_loop="leaving_form")
+    messages, slots = run(ValidateLeavingForm(), state, domain)
+    assert messages == [] and slots["leaving_reason"] == reason
+
+
+@pytest.mark.parametrize("text", [
+    "I want to close my account",
+    "delete my account and return my money",
+    "I'm leaving your firm",
+    "/close_account",
+])
+def test_leaving_without_a_reason_still_asks_for_it(domain, text):
+    messages, slots = run(StartLeaving(), tracker(intent="close_account", text=text), domain)
+    assert said(messages, domain) == ["utter_leaving_ack"]
+    assert slots["leaving_reason"] is None
+
+
+def test_the_named_reason_leads_to_its_acknowledgement_and_offer(domain, database):
+    add_client(database, churn_risk=0.8)
+    _, started = run(StartLeaving(), tracker(intent="close_account",
+                                             text="you charge too much"), domain)
+    messages, slots = offer_for(domain, started["leaving_reason"])
+    assert said(messages, domain) == ["utter_leaving_heard_fees",
+                                      "utter_retention_offer_fee_waiver"]
+    assert slots["retention_outcome"] == "offered"
+
+
 def offer_for(domain, reason, **slots):
     state = tracker(slots={"leaving_reason": reason, **slots}, metadata=SIGNED_IN)
     return run(RetentionOffer(), state, domain)
@@ -265,9 +307,10 @@ def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     review = say("can you review my portfolio?")
     assert "US equities: 40,000" in review and "place these trades" in review
     assert "reference" in say("yes please")
+    # The fees are named in the opening message: no question, straight to the fitting offer.
     opening = say("your fees are too high, I want to close my account")
-    assert "what is behind it" in opening and "didn't catch" not in opening
-    assert "waive your advisory fee" in say("the fees")
+    assert "what is behind it" not in opening and "didn't catch" not in opening
+    assert "Fees matter" in opening and "waive your advisory fee" in opening
     assert "tell me a little more" in say("no thanks")
     assert "0 (not at all) to 10" in say("they charge half as much")
     assert "whole number from 0" in say("eleven")
