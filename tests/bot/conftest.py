@@ -13,13 +13,11 @@ share one database.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import socket
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
@@ -36,19 +35,15 @@ from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
 
-#: A PostgreSQL server to run the tests on as well (a URL with a user allowed to create
-#: databases, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres); SQLite when unset.
-POSTGRESQL_URL = os.environ.get("TEST_POSTGRESQL_URL")
-
 
 @pytest.fixture
 def database_url(tmp_path) -> Iterator[str]:
     """A migrated, empty database: an SQLite file, or a new PostgreSQL database per test."""
     if POSTGRESQL_URL:
-        url = _fresh_postgresql_database()
+        url = fresh_postgresql_database()
         upgrade(url)
         yield url
-        _drop_postgresql_database(url)
+        drop_postgresql_database(url)
         return
     url = f"sqlite:///{tmp_path / 'advisor.db'}"
     upgrade(url)
@@ -172,25 +167,6 @@ CONVERSATIONS = [
 ]
 
 
-def _fresh_postgresql_database(template: str | None = None) -> str:
-    """Create a PostgreSQL database (a copy of ``template`` if given); return its URL."""
-    server = sa.make_url(POSTGRESQL_URL)
-    name = f"bot_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        copy = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgresql_database(url: str) -> None:
-    admin = sa.create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{sa.make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _write_rasa_events(target: str, folder: Path) -> None:
     if not RASA_PYTHON.exists():
         pytest.skip("needs the Rasa environment (.venv-rasa) to write tracker events")
@@ -230,12 +206,12 @@ def review_db(tmp_path_factory) -> Iterator[str]:
     """
     folder = tmp_path_factory.mktemp("review")
     if POSTGRESQL_URL:
-        url = _fresh_postgresql_database()
+        url = fresh_postgresql_database()
         plain = sa.make_url(url).set(drivername="postgresql")
         _write_rasa_events(plain.render_as_string(hide_password=False), folder)
         _add_project_records(url)
         yield url
-        _drop_postgresql_database(url)
+        drop_postgresql_database(url)
         return
     path = folder / "advisor.db"
     _write_rasa_events(str(path), folder)
@@ -248,9 +224,9 @@ def review_db(tmp_path_factory) -> Iterator[str]:
 def review_database_url(tmp_path, review_db) -> Iterator[str]:
     """A fresh copy of the review database for each test."""
     if POSTGRESQL_URL:
-        url = _fresh_postgresql_database(template=review_db)
+        url = fresh_postgresql_database(template=review_db)
         yield url
-        _drop_postgresql_database(url)
+        drop_postgresql_database(url)
         return
     path = tmp_path / "advisor.db"
     shutil.copy(sa.make_url(review_db).database, path)

@@ -1,5 +1,6 @@
-"""Fixtures for the hardening tests: a migrated SQLite database with the demo accounts, the web
-app on it (Rasa unreachable unless a test says otherwise) and visitors signed in by role.
+"""Fixtures for the hardening tests: a migrated database with the demo accounts (an SQLite file,
+or a new PostgreSQL database per module when TEST_POSTGRESQL_URL is set), the web app on it (Rasa
+unreachable unless a test says otherwise) and visitors signed in by role.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
@@ -50,15 +52,20 @@ def sign_in(client: TestClient, role: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory) -> str:
-    """A migrated SQLite database with the demo staff and client accounts."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hardening') / 'advisor.db'}"
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A migrated database with the demo staff and client accounts, one per test module."""
+    if POSTGRESQL_URL:
+        url = fresh_postgresql_database()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('hardening') / 'advisor.db'}"
     upgrade(url)
     engine = make_engine(url)
     with session_scope(engine) as session, contextlib.redirect_stdout(None):
         seed_accounts(session)
     engine.dispose()
-    return url
+    yield url
+    if POSTGRESQL_URL:
+        drop_postgresql_database(url)
 
 
 @dataclass

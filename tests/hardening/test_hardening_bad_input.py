@@ -150,12 +150,21 @@ def test_the_conversation_list_and_its_exports_survive_the_corpus(stored):
     json.loads(staff.get("/staff/export.json").text)
 
 
-def test_a_database_that_cannot_be_opened_gives_503_and_the_engine_api_still_answers(tmp_path):
-    # The database path is a folder: SQLite cannot open it, as when the file is gone or the
-    # server is down. Routes that need no database keep working.
-    folder = tmp_path / "advisor.db"
-    folder.mkdir()
-    app = create_app(Settings(database_url=f"sqlite:///{folder}",
+def unreachable_database(kind: str, tmp_path) -> str:
+    """A database URL the app cannot open: for SQLite a path that is a folder (as when the file
+    is gone), for PostgreSQL a server that is down (nothing listens on its port)."""
+    if kind == "sqlite":
+        folder = tmp_path / "advisor.db"
+        folder.mkdir()
+        return f"sqlite:///{folder}"
+    return f"postgresql+psycopg://advisor@127.0.0.1:{closed_port()}/advisor"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_database_that_cannot_be_opened_gives_503_and_the_engine_api_still_answers(kind,
+                                                                                      tmp_path):
+    # Routes that need no database keep working.
+    app = create_app(Settings(database_url=unreachable_database(kind, tmp_path),
                               rasa_url=f"http://127.0.0.1:{closed_port()}"))
     client = TestClient(app, raise_server_exceptions=False)
     for method, path, body in (("GET", "/", None), ("GET", "/staff/signin", None),

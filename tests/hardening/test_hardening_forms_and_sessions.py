@@ -1,4 +1,5 @@
-"""CSRF on every form, a new session at every sign-in, and a locked database that writes nothing.
+"""CSRF on every form, a new session at every sign-in, and a database that cannot take a write
+(SQLite locked, a PostgreSQL connection cut) answering 503 and writing nothing.
 
 Every POST route either checks the form's CSRF token against the session's or takes JSON only
 (which a cross-site HTML form cannot send without a CORS preflight); both are checked here for
@@ -7,12 +8,15 @@ every POST route the app has, so a new form without the check fails.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from collections.abc import Iterator
 
 import pytest
 from conftest import csrf_token, sign_in
 from route_matrix import CONVERSATION, MATRIX, app_routes
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.sessions import COOKIE_NAME
@@ -79,20 +83,66 @@ def test_signing_in_gives_a_new_session_and_the_old_one_is_worthless(site, role)
     assert "Signed in as" not in stale.get("/").text
 
 
+@contextlib.contextmanager
+def sqlite_write_lock(database_url: str) -> Iterator[None]:
+    """Another process holds SQLite's write lock for longer than the app waits (its busy
+    timeout), so the app's write fails."""
+    blocker = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+@contextlib.contextmanager
+def postgresql_connection_lost(database_url: str) -> Iterator[None]:
+    """The app's connection is cut while it writes, as when the server restarts or an
+    administrator ends it: the table is locked so the app's write waits, and the waiting backend
+    is then terminated."""
+    engine = create_engine(database_url)
+    blocker = engine.connect()
+    blocker.execute(text("LOCK TABLE review_events IN EXCLUSIVE MODE"))  # reads still pass
+    stop = threading.Event()
+    terminated: list[int] = []
+
+    def terminate_the_waiting_writer() -> None:
+        with engine.connect() as admin:
+            while not stop.is_set() and not terminated:
+                # Chosen first, ended after: only backends of this test's database waiting on a lock.
+                waiting = admin.execute(text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'")).scalars().all()
+                for pid in waiting:
+                    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                    terminated.append(pid)
+                admin.commit()
+                stop.wait(0.05)
+
+    watcher = threading.Thread(target=terminate_the_waiting_writer, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+        blocker.rollback()
+        blocker.close()
+        engine.dispose()
+    assert terminated, "the app's write never waited on the locked table"
+
+
 def test_a_locked_database_gives_503_and_writes_no_review(site, conversation):
     staff = site.visitor("reviewer")
     token = csrf_token(staff)
     reviews_before = count(site.database_url, ReviewEvent)
-    # Another process holds the write lock for longer than the app waits (SQLite's busy timeout).
-    blocker = sqlite3.connect(make_url(site.database_url).database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    unavailable = (sqlite_write_lock if site.database_url.startswith("sqlite")
+                   else postgresql_connection_lost)
+    with unavailable(site.database_url):
         response = staff.post(f"/staff/conversations/{conversation}/review",
                               data={"action": "note", "value": "written while locked",
                                     "csrf_token": token}, follow_redirects=False)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert response.status_code == 503
     assert "database cannot be reached" in response.json()["detail"]
     assert count(site.database_url, ReviewEvent) == reviews_before
