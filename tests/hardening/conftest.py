@@ -6,49 +6,19 @@ unreachable unless a test says otherwise) and visitors signed in by role.
 from __future__ import annotations
 
 import contextlib
-import re
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from fastapi.testclient import TestClient
+from visitors import closed_port, sign_in
 
 from bot.app import create_app
-from bot.demo import CLIENT_PASSWORD, seed_accounts
+from bot.demo import seed_accounts
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
-
-#: Who visits the site in the authorization matrix, and the demo account each one signs in with.
-ROLES = ("anonymous", "client", "other_client", "reviewer", "admin")
-ACCOUNTS = {
-    "client": ("/signin", "client1", CLIENT_PASSWORD),
-    "other_client": ("/signin", "client2", CLIENT_PASSWORD),
-    "reviewer": ("/staff/signin", "reviewer", "review-demo-2026"),
-    "admin": ("/staff/signin", "admin", "admin-demo-2026"),
-}
-
-
-def closed_port() -> int:
-    """A local port nothing listens on (bound, then released): Rasa is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def csrf_token(client: TestClient) -> str:
-    """The CSRF token of the client's current session, as a page's forms carry it."""
-    html = client.get("/signin").text
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client: TestClient, role: str) -> None:
-    path, username, password = ACCOUNTS[role]
-    response = client.post(path, data={"username": username, "password": password,
-                                       "csrf_token": csrf_token(client)}, follow_redirects=False)
-    assert response.status_code == 303, f"{username} could not sign in: {response.text[:200]}"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conftest import ROLES
+from visitors import ROLES
 
 SIGNIN = "redirect to /staff/signin"
 PROFILE = {"age": 40, "goal": "retirement", "horizon_years": 25, "initial_amount": 10000,

@@ -8,9 +8,9 @@ who may use it.
 from __future__ import annotations
 
 import pytest
-from conftest import ROLES, csrf_token
 from route_matrix import CLIENT_ID, CONVERSATION, MATRIX, SESSION_ENDING, SIGNIN, app_routes
 from sqlalchemy import create_engine, select
+from visitors import ROLES, csrf_token
 
 from bot.demo import CLIENT_USERNAMES
 from db.accounts import ClientAccount

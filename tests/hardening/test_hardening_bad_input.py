@@ -10,10 +10,10 @@ import io
 import json
 
 import pytest
-from conftest import closed_port
 from corpus import ACCEPTED, CORPUS, FORMULA_STARTS, REFUSED, assert_escaped
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
+from visitors import closed_port
 
 from bot.app import create_app
 from bot.settings import Settings

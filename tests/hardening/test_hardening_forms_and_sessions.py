@@ -14,10 +14,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import csrf_token, sign_in
 from route_matrix import CONVERSATION, MATRIX, app_routes
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from visitors import csrf_token, sign_in
 
 from bot.sessions import COOKIE_NAME
 from db.review import ReviewEvent, UndeliveredMessage
