@@ -24,6 +24,11 @@ if [ ! -f "$data/PG_VERSION" ]; then
   as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >/dev/null
 fi
 if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port on 127.0.0.1 is taken by another server: stop it, or choose another port with" \
+      "TEST_POSTGRESQL_PORT (or give a server with TEST_POSTGRESQL_URL)." >&2
+    exit 1
+  fi
   as_owner "$bin/pg_ctl" -D "$data" -w -l "$data/server.log" \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c fsync=off" start >/dev/null
 fi
