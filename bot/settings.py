@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     redis_url : str or None
         ``redis://host:port/db``: when set, the chat rate limit is counted in Redis, shared by
         every web worker; otherwise each worker process counts on its own.
+    signin_max_failures : int
+        Failed sign-ins for one user name, within ``signin_lockout_minutes`` and since its last
+        successful sign-in, after which further attempts for that name are refused (429).
+    signin_lockout_minutes : int
+        The window (minutes) in which failed sign-ins are counted; a lock ends when enough of
+        them have left it (see ``bot.sign_ins``).
     """
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
@@ -63,6 +69,8 @@ class Settings(BaseSettings):
     chat_rate_limit: int = Field(default=20, ge=1)
     chat_rate_window_seconds: float = Field(default=60.0, gt=0)
     redis_url: str | None = None
+    signin_max_failures: int = Field(default=5, ge=1)
+    signin_lockout_minutes: int = Field(default=15, ge=1)
 
     @property
     def production(self) -> bool:

@@ -1,4 +1,5 @@
-"""Who may use the web app: staff members, client sign-in accounts and server-side web sessions.
+"""Who may use the web app: staff members, client sign-in accounts, server-side web sessions and
+the log of sign-in attempts.
 
 Passwords are stored only as argon2 hashes (see ``bot.passwords``). A web session is looked up by
 the SHA-256 of its random token, so a copy of the database does not hand out live sessions.
@@ -90,3 +91,32 @@ class WebSession(Base):
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class SignInRealm(StrEnum):
+    staff = "staff"  # the staff console, /staff/signin
+    client = "client"  # the client website, /signin
+
+
+class SignInAttempt(Base):
+    """One sign-in attempt, right or wrong, on the staff console or the client website.
+
+    Append-only: a row is never edited or deleted. ``username`` is the name as typed (stripped),
+    known or not; the account columns are set when it named an account. ``refused`` marks an
+    attempt turned away, password unchecked, because the name was locked after too many failures
+    (``bot.sign_ins``); such an attempt is also not ``succeeded``.
+    """
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_realm_username_created_at", "realm", "username", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    realm: Mapped[str] = mapped_column(String(8))
+    username: Mapped[str] = mapped_column(String(80))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    client_account_id: Mapped[int | None] = mapped_column(ForeignKey("client_accounts.id"))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
-from bot import sessions
+from bot import sessions, sign_ins
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_client
-from bot.passwords import verify_password
 from bot.security import check_csrf
-from db.accounts import ClientAccount
+from bot.sign_ins import Lockout
+from db.accounts import ClientAccount, SignInRealm
 from engine.assumptions import load_assumptions
 
 router = APIRouter(tags=["website"], include_in_schema=False)
@@ -24,6 +24,14 @@ def render(request: Request, name: str, context: dict, status_code: int = 200) -
     return request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status_code
     )
+
+
+def locked_out(request: Request, name: str, context: dict, lockout: Lockout) -> HTMLResponse:
+    """A sign-in page refusing a locked user name (429), with the wait in Retry-After."""
+    response = render(request, name, {**context, "error": None, "locked_minutes": lockout.minutes},
+                      status.HTTP_429_TOO_MANY_REQUESTS)
+    response.headers["Retry-After"] = str(lockout.seconds)
+    return response
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +62,17 @@ def signin(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ):
     check_csrf(session.csrf_token, csrf_token)
-    account = db.scalar(select(ClientAccount).where(ClientAccount.username == username.strip()))
+    account = db.scalar(
+        select(ClientAccount).where(ClientAccount.username == sign_ins.typed_name(username)))
     # An unknown name is checked against a dummy hash: the same work as a wrong password.
     password_hash = account.password_hash if account is not None and account.active else None
-    if not verify_password(password_hash, password):
+    verdict = sign_ins.attempt(db, settings, SignInRealm.client, username,
+                               account.id if account is not None else None, password_hash,
+                               password)
+    if verdict.lockout is not None:
+        return locked_out(request, "signin.html", {"session": session, "client": None},
+                          verdict.lockout)
+    if not verdict.succeeded:
         return render(
             request,
             "signin.html",

@@ -12,16 +12,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
-from bot import sessions
+from bot import sessions, sign_ins
 from bot.conversations import Filters, Summary, count, summaries
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
 from bot.export import csv_response, json_response
 from bot.overview import overview
-from bot.passwords import verify_password
-from bot.routers.pages import render
+from bot.routers.pages import locked_out, render
 from bot.security import check_csrf
 from bot.transcripts import as_dict, transcript
-from db.accounts import StaffUser
+from db.accounts import SignInRealm, StaffUser
 from db.review import ReviewAction, ReviewEvent
 
 router = APIRouter(prefix="/staff", tags=["staff"], include_in_schema=False)
@@ -111,9 +110,13 @@ def signin(request: Request, db: DB, settings: AppSettings, session: CurrentSess
            password: Annotated[str, Form(max_length=200)],
            csrf_token: Annotated[str, Form(max_length=100)] = ""):
     check_csrf(session.csrf_token, csrf_token)
-    user = db.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    user = db.scalar(select(StaffUser).where(StaffUser.username == sign_ins.typed_name(username)))
     password_hash = user.password_hash if user is not None and user.active else None
-    if not verify_password(password_hash, password):
+    verdict = sign_ins.attempt(db, settings, SignInRealm.staff, username,
+                               user.id if user is not None else None, password_hash, password)
+    if verdict.lockout is not None:
+        return locked_out(request, "staff/signin.html", {"session": session}, verdict.lockout)
+    if not verdict.succeeded:
         return render(request, "staff/signin.html",
                       {"session": session, "error": "Wrong user name or password."},
                       status.HTTP_401_UNAUTHORIZED)

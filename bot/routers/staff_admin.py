@@ -1,5 +1,5 @@
-"""Staff access, for admins: the staff accounts, and creating, re-roling, deactivating,
-reactivating them and resetting their passwords.
+"""Staff access, for admins: the staff accounts with their sign-in record, and creating,
+re-roling, deactivating, reactivating them and resetting their passwords.
 
 Every change is written to the append-only staff audit trail (``StaffAuditEntry``) with the acting
 admin and the time, in the same transaction as the change itself. A request the rules refuse
@@ -14,18 +14,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from bot import sessions
+from bot import sessions, sign_ins
 from bot.demo import CLIENT_PASSWORD, STAFF
 from bot.dependencies import DB, CurrentSession
 from bot.passwords import hash_password
 from bot.routers.pages import render
 from bot.routers.staff import Staff
 from bot.security import check_csrf
-from db.accounts import StaffAuditAction, StaffAuditEntry, StaffRole, StaffUser, WebSession
+from db.accounts import SignInRealm, StaffAuditAction, StaffAuditEntry, StaffRole, StaffUser
 
 router = APIRouter(prefix="/staff/users", tags=["staff"], include_in_schema=False)
 
@@ -103,11 +103,6 @@ def _record(db: DB, actor: StaffUser, target: StaffUser, action: StaffAuditActio
 def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
           error: str | None = None, form: dict | None = None) -> HTMLResponse:
     users = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
-    # Sign-in replaces the session, so an open session's start is a sign-in time; once all of a
-    # user's sessions have ended or expired the time is no longer known.
-    last_signin = dict(db.execute(
-        select(WebSession.staff_user_id, func.max(WebSession.created_at))
-        .where(WebSession.staff_user_id.is_not(None)).group_by(WebSession.staff_user_id)).all())
     actor, target = aliased(StaffUser), aliased(StaffUser)
     trail = db.execute(
         select(StaffAuditEntry, actor.username, target.username)
@@ -116,8 +111,11 @@ def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
         .order_by(StaffAuditEntry.created_at.desc(), StaffAuditEntry.id.desc())
         .limit(TRAIL_SHOWN)).all()
     return render(request, "staff/users.html", {
-        "session": session, "staff": admin, "users": users, "last_signin": last_signin,
-        "trail": trail, "roles": list(StaffRole), "error": error, "form": form or {},
+        "session": session, "staff": admin, "users": users,
+        "last_signin": sign_ins.last_sign_ins(db, SignInRealm.staff),
+        "failed_since": sign_ins.failures_since_last_sign_in(db, SignInRealm.staff),
+        "recent_sign_ins": sign_ins.recent(db, SignInRealm.staff), "trail": trail,
+        "roles": list(StaffRole), "error": error, "form": form or {},
         "min_password_length": MIN_PASSWORD_LENGTH},
         status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK)
 

@@ -1,0 +1,172 @@
+"""The sign-in log and the throttling of password guessing, for the staff console and the client
+website alike.
+
+Every sign-in attempt, right or wrong, writes one append-only ``SignInAttempt`` row: the realm
+(staff or client), the user name as typed, the account it named if any, and the result.
+
+The lock rule
+-------------
+A *counted failure* is an attempt for the same realm and user name whose password was checked and
+was wrong, made within the last ``signin_lockout_minutes`` and after the name's latest successful
+sign-in. While a name has ``signin_max_failures`` counted failures it is locked: every attempt for
+it is refused with 429 and a Retry-After, its password left unchecked, even when it is right.
+
+A refused attempt is logged (not succeeded, ``refused``) but is not a counted failure, so
+hammering a locked name does not extend the lock: the lock ends when the oldest counted failure
+leaves the window, at most ``signin_lockout_minutes`` after the failure that set it. One more wrong
+password then locks the name again until the next oldest failure leaves the window, so a guesser
+gets at most ``signin_max_failures`` passwords checked per window and user name. A successful
+sign-in clears the count.
+
+Unknown user names are counted and locked exactly as known ones, so neither the status nor the
+message tells whether an account exists. The counts are read from the database, so they hold
+across web workers and restarts. On PostgreSQL the attempts for one name are taken in turn (a
+transaction-scoped advisory lock), so parallel requests cannot all pass the check before any of
+them is logged; on SQLite, requests for the same name arriving at the same instant may each have
+their password checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from bot.passwords import verify_password
+from bot.sessions import utcnow
+from bot.settings import Settings
+from db.accounts import SignInAttempt, SignInRealm
+
+USERNAME_LENGTH = 80  # as the column stores it
+RECENT_SHOWN = 50  # latest attempts listed on the staff accounts page
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A locked user name: how long (seconds, at least 1) until it may try again."""
+
+    seconds: int
+
+    @property
+    def minutes(self) -> int:
+        """The wait in whole minutes, rounded up, for the sign-in page."""
+        return max(1, math.ceil(self.seconds / 60))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to one sign-in attempt; ``lockout`` is set when it was refused unchecked."""
+
+    succeeded: bool
+    lockout: Lockout | None = None
+
+
+def typed_name(username: str) -> str:
+    """The user name as the log keeps it: stripped, at most 80 characters."""
+    return username.strip()[:USERNAME_LENGTH]
+
+
+def _account_column(realm: SignInRealm) -> InstrumentedAttribute:
+    return (SignInAttempt.staff_user_id if realm == SignInRealm.staff
+            else SignInAttempt.client_account_id)
+
+
+def _one_at_a_time(db: Session, realm: SignInRealm, username: str) -> None:
+    """Take the attempts for this name in turn until the transaction ends (PostgreSQL)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"sign-in:{realm.value}:{username}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def lockout(db: Session, settings: Settings, realm: SignInRealm, username: str,
+            now: datetime | None = None) -> Lockout | None:
+    """Whether ``username`` (as logged) is locked in ``realm`` now, and for how long."""
+    now = now or utcnow()
+    window = timedelta(minutes=settings.signin_lockout_minutes)
+    same_name = (SignInAttempt.realm == realm.value, SignInAttempt.username == username)
+    since = now - window
+    last_success = db.scalar(select(func.max(SignInAttempt.created_at))
+                             .where(*same_name, SignInAttempt.succeeded.is_(True)))
+    if last_success is not None and last_success > since:
+        since = last_success
+    failures = db.scalars(
+        select(SignInAttempt.created_at)
+        .where(*same_name, SignInAttempt.succeeded.is_(False), SignInAttempt.refused.is_(False),
+               SignInAttempt.created_at > since)
+        .order_by(SignInAttempt.created_at)).all()
+    excess = len(failures) - settings.signin_max_failures
+    if excess < 0:
+        return None
+    # The lock lasts until fewer than the limit remain in the window: with exactly the limit,
+    # until the oldest counted failure leaves it.
+    until = failures[excess] + window
+    return Lockout(max(1, math.ceil((until - now).total_seconds())))
+
+
+def record(db: Session, realm: SignInRealm, username: str, account_id: int | None, *,
+           succeeded: bool, refused: bool = False) -> SignInAttempt:
+    """Log one attempt; ``account_id`` is the staff user's or client account's id, if any."""
+    row = SignInAttempt(realm=realm.value, username=typed_name(username), succeeded=succeeded,
+                        refused=refused, created_at=utcnow())
+    setattr(row, _account_column(realm).key, account_id)
+    db.add(row)
+    return row
+
+
+def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
+            account_id: int | None, password_hash: str | None, password: str) -> Verdict:
+    """Check one sign-in and log it: refused while the name is locked, else the password's check.
+
+    ``password_hash`` is None for an unknown or inactive account: the password is then checked
+    against a dummy hash, the same work as a wrong password (``bot.passwords``).
+    """
+    username = typed_name(username)
+    _one_at_a_time(db, realm, username)
+    locked = lockout(db, settings, realm, username)
+    if locked is not None:
+        record(db, realm, username, account_id, succeeded=False, refused=True)
+        return Verdict(False, locked)
+    succeeded = verify_password(password_hash, password)
+    record(db, realm, username, account_id, succeeded=succeeded)
+    return Verdict(succeeded)
+
+
+def last_sign_ins(db: Session, realm: SignInRealm) -> dict[int, datetime]:
+    """Each account's latest successful sign-in in ``realm``, by account id."""
+    account = _account_column(realm)
+    return dict(db.execute(
+        select(account, func.max(SignInAttempt.created_at))
+        .where(SignInAttempt.realm == realm.value, account.is_not(None),
+               SignInAttempt.succeeded.is_(True))
+        .group_by(account)).all())
+
+
+def failures_since_last_sign_in(db: Session, realm: SignInRealm) -> dict[int, int]:
+    """Each account's failed attempts (refused ones included) since its latest successful
+    sign-in, or ever if it has none; accounts without any are left out."""
+    account = _account_column(realm)
+    last = (select(account.label("account_id"),
+                   func.max(SignInAttempt.created_at).label("at"))
+            .where(SignInAttempt.realm == realm.value, account.is_not(None),
+                   SignInAttempt.succeeded.is_(True))
+            .group_by(account).subquery())
+    return dict(db.execute(
+        select(account, func.count())
+        .outerjoin(last, last.c.account_id == account)
+        .where(SignInAttempt.realm == realm.value, account.is_not(None),
+               SignInAttempt.succeeded.is_(False),
+               or_(last.c.at.is_(None), SignInAttempt.created_at > last.c.at))
+        .group_by(account)).all())
+
+
+def recent(db: Session, realm: SignInRealm, limit: int = RECENT_SHOWN) -> list[SignInAttempt]:
+    """The latest ``limit`` attempts in ``realm``, newest first."""
+    return list(db.scalars(
+        select(SignInAttempt).where(SignInAttempt.realm == realm.value)
+        .order_by(SignInAttempt.created_at.desc(), SignInAttempt.id.desc()).limit(limit)))
