@@ -1,0 +1,1 @@
+"""Components that plug into Rasa's NLU pipeline (run in the Rasa environment, .venv-rasa)."""

@@ -1,0 +1,91 @@
+"""The intent model behind the NLU pipeline (rasa_components/linear_intents.py), trained on the
+project's own training data: what it understands, how it is stored and what it refuses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import yaml
+
+from bench.nlu_quality import ROOT
+from rasa_components.linear_intents import NUMBER_TOKEN, LinearIntentModel, normalise
+
+ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _training_data() -> tuple[list[str], list[str], dict[str, str]]:
+    texts, intents, grouped = [], [], {}
+    for path in sorted((ROOT / "data").glob("nlu*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            lines = [line.strip().removeprefix("- ").strip()
+                     for line in block["examples"].splitlines() if line.strip()]
+            if "intent" in block:
+                texts += [ANNOTATION.sub(r"\1", line) for line in lines]
+                intents += [block["intent"]] * len(lines)
+            elif "regex" in block:
+                grouped.setdefault(block["regex"], []).extend(lines)
+    patterns = {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
+    return texts, intents, patterns
+
+
+@pytest.fixture(scope="module")
+def model() -> LinearIntentModel:
+    texts, intents, patterns = _training_data()
+    return LinearIntentModel.fit(texts, intents, patterns)
+
+
+def test_the_data_names_the_direction_cues():
+    _, _, patterns = _training_data()
+    assert {"cue_too_safe", "cue_too_risky", "cue_towards_safe", "cue_towards_risky"} <= set(patterns)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("make it more conservative", "less_risk"),
+    ("this is too conservative for someone my age", "more_risk"),
+    ("put more into bonds", "less_risk"),
+    ("far too much in bonds for me", "more_risk"),
+    ("that's more volatility than I can take", "less_risk"),
+    ("I'd like to know more about shares", "explain"),
+])
+def test_the_direction_of_a_risk_change_comes_from_how_the_words_combine(model, text, intent):
+    assert model.rank(text, 1)[0][0] == intent
+
+
+def test_amounts_look_alike_to_the_classifier():
+    assert normalise("I can put in $1,200 a month") == normalise("I can put in 45 a month")
+    assert NUMBER_TOKEN.strip() in normalise("about 1.5 million")
+    # A number inside a word is not an amount.
+    assert normalise("3rd of may") == "3rd of may"
+
+
+def test_probabilities_cover_every_intent_and_sum_to_one(model):
+    rows = model.probabilities(["hello", "", "what if I retire at 60", "zzzz qqqq"])
+    assert rows.shape == (4, len(model.classes))
+    assert np.allclose(rows.sum(axis=1), 1.0)
+    assert (rows >= 0).all()
+    ranking = model.rank("hello", 5)
+    assert [name for name, _ in ranking][0] == "greet"
+    assert [p for _, p in ranking] == sorted((p for _, p in ranking), reverse=True)
+
+
+def test_a_saved_model_reads_back_identical_and_holds_no_pickles(model, tmp_path):
+    model.save(tmp_path)
+    again = LinearIntentModel.load(tmp_path)
+    texts = ["hi there", "too risky for me", "I want to close my account", "500 a month"]
+    assert np.allclose(model.probabilities(texts), again.probabilities(texts))
+    assert again.classes == model.classes and again.patterns == model.patterns
+    # Plain arrays: loading never unpickles (np.load refuses object arrays without allow_pickle).
+    with np.load(tmp_path / "arrays.npz", allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
+
+
+def test_training_refuses_bad_input_with_a_clear_message():
+    with pytest.raises(ValueError, match="cue_broken"):
+        LinearIntentModel.fit(["hi", "bye"], ["greet", "goodbye"], {"cue_broken": "(unclosed"})
+    with pytest.raises(ValueError, match="two intents"):
+        LinearIntentModel.fit(["hi", "hello"], ["greet", "greet"])
+    with pytest.raises(ValueError, match="as many intents as texts"):
+        LinearIntentModel.fit(["hi"], ["greet", "goodbye"])
