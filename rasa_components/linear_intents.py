@@ -74,6 +74,7 @@ class LinearIntentModel:
     patterns: dict[str, str] = field(default_factory=dict)
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 5)
+    _vectorizers: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- training ----------------------------------------------------------------------------
 
@@ -138,9 +139,15 @@ class LinearIntentModel:
 
     def _block(self, normalised: list[str], analyzer: str, ngrams: tuple[int, int],
                vocabulary: dict[str, int], idf: np.ndarray) -> sparse.csr_matrix:
-        counts = CountVectorizer(analyzer=analyzer, ngram_range=tuple(ngrams), lowercase=False,
-                                 token_pattern=_WORD_TOKEN if analyzer == "word" else None,
-                                 vocabulary=vocabulary).transform(normalised)
+        # Built once per block: a vectorizer checks its whole fixed vocabulary when first used.
+        key = (analyzer, tuple(ngrams), id(vocabulary))
+        vectorizer = self._vectorizers.get(key)
+        if vectorizer is None:
+            vectorizer = CountVectorizer(analyzer=analyzer, ngram_range=tuple(ngrams),
+                                         lowercase=False, vocabulary=vocabulary,
+                                         token_pattern=_WORD_TOKEN if analyzer == "word" else None)
+            self._vectorizers = {**self._vectorizers, key: vectorizer}
+        counts = vectorizer.transform(normalised)
         counts = counts.astype(float).tocsr()
         counts.data = 1.0 + np.log(counts.data)  # sublinear term frequency
         weighted = counts.multiply(idf).tocsr()
