@@ -13,7 +13,7 @@ endif
 APP_PY := .venv/bin/python
 RASA := .venv-rasa/bin/rasa
 
-.PHONY: help run test setup envs model database lint lock clean
+.PHONY: help run test setup envs model database public-data lint lock clean
 
 help:
 	@echo "make run    set up, train when needed, prepare the database and serve"
@@ -27,7 +27,7 @@ run: setup
 test: setup
 	@scripts/test.sh
 
-setup: envs model database
+setup: envs model database public-data
 
 envs: .venv/.installed .venv-rasa/.installed
 
@@ -51,6 +51,11 @@ model: .venv-rasa/.installed
 
 database: .venv/.installed
 	@$(APP_PY) -m db.prepare
+
+# The public data sets of the tests and benchmarks (bench/public_data.py): downloaded once, checked
+# against their pinned SHA-256; tests only read the cache.
+public-data: .venv/.installed
+	@$(APP_PY) -m bench.public_data
 
 lint: .venv/.installed
 	$(APP_PY) -m ruff check .
