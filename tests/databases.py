@@ -7,8 +7,11 @@ per module) when ``TEST_POSTGRESQL_URL`` names a server.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -34,3 +37,17 @@ def drop_postgresql_database(url: str) -> None:
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE "{sa.make_url(url).database}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextlib.contextmanager
+def empty_database(folder: Path, name: str = "advisor.db") -> Iterator[str]:
+    """The URL of a new, empty database: the SQLite file ``folder/name``, or a new PostgreSQL
+    database, dropped afterwards, when ``TEST_POSTGRESQL_URL`` is set."""
+    if not POSTGRESQL_URL:
+        yield f"sqlite:///{folder / name}"
+        return
+    url = fresh_postgresql_database()
+    try:
+        yield url
+    finally:
+        drop_postgresql_database(url)

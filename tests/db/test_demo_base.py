@@ -9,8 +9,8 @@ from db.migrate import upgrade
 from db.session import make_engine
 
 
-def test_seeds_scored_clients_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+def test_seeds_scored_clients_once(database_url):
+    url = database_url
     upgrade(url)
     engine = make_engine(url)
     assert seed_client_base(engine, n_clients=400, as_of="2026-06-30") == 400
@@ -29,3 +29,4 @@ def test_seeds_scored_clients_once(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM clients")).scalar() == 400
         assert connection.execute(sa.text("SELECT count(*) FROM lifecycle_scores")).scalar() == 400
+    engine.dispose()

@@ -18,8 +18,8 @@ from engine.rebalancing import drift
 
 
 @pytest.fixture
-def engine(tmp_path):
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+def engine(database_url):
+    url = database_url
     upgrade(url)
     engine = make_engine(url)
     yield engine
@@ -100,8 +100,8 @@ def test_drifted_values_keep_the_total_and_are_repeatable():
     assert drifted_values(weights, 1_000.0, seed=4) == values != drifted_values(weights, 1_000.0, 5)
 
 
-def test_prepare_seeds_holdings_for_the_demo_accounts(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+def test_prepare_seeds_holdings_for_the_demo_accounts(database_url, capsys):
+    url = database_url
     assert prepare(["--url", url, "--no-demo"]) == 0
     engine = make_engine(url)
     with session_scope(engine) as session:

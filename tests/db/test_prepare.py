@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from db.prepare import main as prepare
 from db.session import make_engine
 
 
-def test_prepare_creates_the_schema_and_is_idempotent(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+def test_prepare_creates_the_schema_and_is_idempotent(database_url, capsys):
+    url = database_url
     assert prepare(["--url", url, "--no-demo"]) == 0
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(
             sa.text(
                 "INSERT INTO clients (id, name, created_at, segment, aum, products, do_not_contact)"
-                " VALUES (1, 'Ada', '2024-01-01 00:00:00', 'retail', 1000.0, '', 0)"
-            )
+                " VALUES (1, 'Ada', :created_at, 'retail', 1000.0, '', :do_not_contact)"
+            ),
+            {"created_at": datetime(2024, 1, 1), "do_not_contact": False},
         )
     # A second run must keep what is stored: with clients present no synthetic base is added,
     # and the demo client account is linked to the existing client.
@@ -36,3 +39,4 @@ def test_prepare_creates_the_schema_and_is_idempotent(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "newest schema" in out
     assert "reviewer" in out and "Seeded" not in out
+    engine.dispose()

@@ -1,6 +1,9 @@
-"""Database mode on a temporary SQLite database."""
+"""Database mode (`python -m engine lifecycle refresh-db`) on a new database: an SQLite file, or a
+PostgreSQL database when TEST_POSTGRESQL_URL is set."""
 
 import pandas as pd
+import pytest
+from databases import empty_database
 from sqlalchemy import insert
 
 from db.lifecycle_store import latest_scores, refresh
@@ -9,6 +12,12 @@ from db.models import Client, ClientEvent
 from db.session import make_engine
 from engine.lifecycle.cli import main
 from engine.lifecycle.synthetic import generate
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    with empty_database(tmp_path) as url:
+        yield url
 
 
 def load(url: str, n: int = 600):
@@ -30,11 +39,12 @@ def load(url: str, n: int = 600):
     with engine.begin() as connection:
         connection.execute(insert(Client), rows)
         connection.execute(insert(ClientEvent), events)
+    engine.dispose()
     return base
 
 
-def test_refresh_appends_scores_and_honours_cooldowns(tmp_path):
-    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+def test_refresh_appends_scores_and_honours_cooldowns(database_url):
+    url = database_url
     upgrade(url)
     base = load(url)
     written = refresh(url, as_of=base.as_of, chunk_clients=150)
@@ -53,8 +63,8 @@ def test_refresh_appends_scores_and_honours_cooldowns(tmp_path):
     assert not same.any()
 
 
-def test_refresh_of_an_empty_database_exits_2(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+def test_refresh_of_an_empty_database_exits_2(database_url, capsys):
+    url = database_url
     upgrade(url)
     assert main(["refresh-db", "--database", url, "--quiet"]) == 2
     assert "no clients or no client events" in capsys.readouterr().err
