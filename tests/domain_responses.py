@@ -1,0 +1,135 @@
+"""The domain's responses, by name, for checking what the bot said.
+
+A check on a reply compares it with the whole text of the response it should be, never with a
+word the wrong reply could also contain:
+
+    matches_response(text, "utter_ask_age")               # any variation, placeholders as wildcards
+    matches_response(text, "utter_handoff", reference=12)  # a placeholder filled
+    response_name(text) == "utter_ask_age"                 # which response a text is
+    response_names(messages) == ["utter_explain_bonds", "utter_ask_age"]  # a REST channel reply
+    matches_reply(messages, "utter_recommendation", "utter_projection", years=30)
+
+Placeholders are Rasa's ``{name}`` and the explanation phrases' ``{name:format}``; ``{{`` and ``}}``
+are literal braces. A placeholder left as a wildcard matches any non-empty text without a blank
+line: Rasa's REST channel sends each paragraph of a message (split at blank lines) as a message of
+its own, so a value never spans one. The responses are read from domain/*.yml, merged as Rasa
+merges them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import yaml
+
+DOMAIN = Path(__file__).resolve().parents[1] / "domain"
+
+_PIECE = re.compile(r"\{\{|\}\}|\{([^{}\n]+)\}")
+_WILDCARD = r"(?:(?!\n\n).)+?"
+
+
+@functools.cache
+def _responses() -> dict[str, tuple[str, ...]]:
+    merged: dict[str, tuple[str, ...]] = {}
+    for path in sorted(DOMAIN.glob("*.yml")):
+        responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        for name, variations in responses.items():
+            merged[name] = tuple(v["text"] for v in variations or [] if v.get("text"))
+    return merged
+
+
+def response_texts(name: str) -> list[str]:
+    """The text of every variation of the domain response ``name``."""
+    try:
+        return list(_responses()[name])
+    except KeyError:
+        raise KeyError(f"the domain has no response {name!r}") from None
+
+
+def _placeholders(text: str) -> set[str]:
+    return {m.group(1).split(":")[0] for m in _PIECE.finditer(text) if m.group(1)}
+
+
+def _pattern(text: str, values: Mapping[str, object]) -> str:
+    """A variation as a regular expression: literal text, placeholders filled or wildcards."""
+    parts, end = [], 0
+    for match in _PIECE.finditer(text):
+        parts.append(re.escape(text[end:match.start()]))
+        piece = match.group(0)
+        if piece in ("{{", "}}"):
+            parts.append(re.escape(piece[0]))
+        else:
+            key = match.group(1).split(":")[0]
+            parts.append(re.escape(str(values[key])) if key in values else _WILDCARD)
+        end = match.end()
+    parts.append(re.escape(text[end:]))
+    return "".join(parts)
+
+
+def _check_values(names: Iterable[str], values: Mapping[str, object]) -> None:
+    # A value for a placeholder no variation has is an error, so a misspelt name cannot make a
+    # check pass.
+    known = set().union(*(_placeholders(t) for name in names for t in response_texts(name)))
+    if unknown := set(values) - known:
+        raise ValueError(f"{', '.join(names)} has no placeholder {', '.join(sorted(unknown))}")
+
+
+def _alternatives(name: str, values: Mapping[str, object]) -> str:
+    return "(?:" + "|".join(f"(?:{_pattern(t, values)})" for t in response_texts(name)) + ")"
+
+
+def response_pattern(name: str, **values: object) -> re.Pattern[str]:
+    """One regular expression for all variations of ``name`` (use ``fullmatch`` or ``search``).
+
+    ``values`` fill placeholders by name; placeholders not given are wildcards.
+    """
+    _check_values([name], values)
+    return re.compile(_alternatives(name, values), re.DOTALL)
+
+
+def matches_response(text: str, name: str, **values: object) -> bool:
+    """Whether ``text`` is, in full, one variation of the domain response ``name``."""
+    return response_pattern(name, **values).fullmatch(text) is not None
+
+
+def _literal_length(text: str) -> int:
+    return len(_PIECE.sub("", text))
+
+
+def response_name(text: str) -> str | None:
+    """The response ``text`` is a variation of; the most specific when several fit (a response
+    that is mostly placeholders fits many texts), None when none does."""
+    fits = [(_literal_length(variation), name)
+            for name, variations in _responses().items() for variation in variations
+            if re.fullmatch(_pattern(variation, {}), text, re.DOTALL)]
+    if not fits:
+        return None
+    best = max(length for length, _ in fits)
+    names = sorted({name for length, name in fits if length == best})
+    if len(names) > 1:
+        raise ValueError(f"{text!r} fits {', '.join(names)} equally")
+    return names[0]
+
+
+def response_names(messages: Iterable[Mapping]) -> list[str | None]:
+    """The response of each text message the REST channel returned, in order (payloads without
+    text are left out). A response of several paragraphs arrives as several messages: check it
+    with :func:`matches_reply`."""
+    return [response_name(m["text"]) for m in messages if m.get("text")]
+
+
+def reply_text(messages: Iterable[Mapping]) -> str:
+    """The texts of a REST channel reply as the bot wrote them: its paragraphs, which the channel
+    sends as separate messages, joined again by blank lines (payloads without text left out)."""
+    return "\n\n".join(m["text"] for m in messages if m.get("text"))
+
+
+def matches_reply(messages: Iterable[Mapping], *names: str, **values: object) -> bool:
+    """Whether the text of a REST channel reply is exactly the responses ``names``, in this order;
+    ``values`` fill the placeholders of that name in any of them."""
+    _check_values(names, values)
+    pattern = "\n\n".join(_alternatives(name, values) for name in names)
+    return re.fullmatch(pattern, reply_text(messages), re.DOTALL) is not None
