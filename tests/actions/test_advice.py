@@ -1,14 +1,16 @@
 """The recommendation action calls the real engine, records what it showed, and handles what-ifs."""
 
 import copy
+import re
 
 import pytest
 from action_harness import SENDER, responses, rows, run, tracker
+from domain_responses import matches_response, response_pattern, response_texts
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf
 from actions.conversation import Explain
 from db.models import SuitabilityRecord
-from engine.explanation import MissingText
+from engine.explanation import MissingText, format_value
 from engine.questionnaire import questionnaire
 
 CALM_ANSWERS = {
@@ -27,16 +29,31 @@ def payload(messages):
     return next(m["custom"] for m in messages if m.get("custom"))
 
 
+def phrase(name):
+    [text] = response_texts(name)
+    return text
+
+
 def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain, database):
     messages, slots = run(Recommend(), tracker(slots=PROFILE), domain)
     text = next(m for m in messages if m.get("response") == "utter_recommendation")
-    assert text["allocation"].startswith("- ") and "US equities: " in text["allocation"]
-    assert text["expected_return"].endswith("%") and text["bad_year"].endswith("%")
-    assert text["explanation"].startswith("For your retirement goal, with the money needed in 30")
-    assert "Your risk score is" in text["explanation"]
-    assert "not promises" in text["disclosures"]
-    assert "utter_probability_of_target" in responses(messages)
     data = payload(messages)
+    # One line per asset class, the largest first, in the domain's words.
+    ranked = sorted(data["weights"].items(), key=lambda item: -item[1])
+    lines = text["allocation"].split("\n")
+    assert len(lines) == len(ranked)
+    for line, (label, weight) in zip(lines, ranked, strict=True):
+        assert matches_response(line, "utter_allocation_line",
+                                asset_class=phrase(f"utter_asset_class_{label}"),
+                                weight=format_value(weight, "percent.1")), line
+    assert text["expected_return"] == format_value(data["expected_return"], "percent.1")
+    assert text["bad_year"] == format_value(-data["bad_year"], "percent.1")
+    summary = response_pattern("utter_reason_summary", goal=phrase("utter_goal_retirement"),
+                               horizon=30)
+    assert summary.match(text["explanation"])
+    assert response_pattern("utter_reason_risk_score").search(text["explanation"])
+    assert phrase("utter_disclosure_no_guarantee") in text["disclosures"].split("\n")
+    assert "utter_probability_of_target" in responses(messages)
     assert data["type"] == "allocation"
     assert sum(data["weights"].values()) == pytest.approx(1.0, abs=0.002)
     assert set(data["groups"]) == {"equity", "bonds", "cash", "alternatives"}
@@ -129,7 +146,7 @@ def test_every_word_of_the_recommendation_comes_from_the_domain(domain, database
     text = next(m for m in messages if m.get("response") == "utter_recommendation")
     assert "* Actions américaines : " in text["allocation"]
     assert text["explanation"].startswith("Pour la retraite : ")
-    assert "Score de risque " in text["explanation"]
+    assert re.search(r"Score de risque \d+\.\d sur 10\.", text["explanation"])
     assert "Your risk score" not in text["explanation"]
     assert "Ce ne sont pas des promesses." in text["disclosures"].split("\n")
     [record] = rows(database, SuitabilityRecord)
@@ -149,11 +166,16 @@ def test_why_this_allocation_is_the_explanation_in_the_domain_words(domain, data
     state = tracker(slots={**PROFILE, "recommended": True}, intent="explain", entities=why)
     [message], _ = run(Explain(), state, domain)
     assert message["response"] == "utter_explain_why_allocation"
-    assert message["explanation"].startswith("For your retirement goal")
-    assert "risk score is" in message["explanation"] and "glide" not in message["explanation"]
+    summary = response_pattern("utter_reason_summary", goal=phrase("utter_goal_retirement"),
+                               horizon=30)
+    assert summary.match(message["explanation"])
+    assert response_pattern("utter_reason_risk_score").search(message["explanation"])
+    glide_path = response_pattern("utter_reason_glide_path")
+    assert glide_path.search(message["explanation"])  # retirement in 30 years: the glide path
     translated = with_texts(domain, utter_reason_glide_path="Le glide path baisse.")
     [message], _ = run(Explain(), state, translated)
     assert "Le glide path baisse." in message["explanation"]
+    assert not glide_path.search(message["explanation"])
 
 
 def test_no_more_risk_than_the_top_answers(domain, database):

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 from action_harness import responses, run, tracker
+from domain_responses import response_pattern, response_texts
 
 from actions.conversation import Explain
 from actions.onboarding import AskHorizon, AskRiskQuestion, ValidateOnboardingForm
@@ -182,9 +183,10 @@ def test_why_this_allocation_is_worded_in_the_conversation_language(domain, data
     state = tracker(slots={**profile, "recommended": True, "language": "fr"}, intent="explain",
                     entities=[{"entity": "concept", "value": "why_allocation"}])
     [message], _ = run(Explain(), state, french)
-    assert "la retraite" in message["explanation"]
+    assert response_pattern("utter_reason_summary", goal="la retraite").match(message["explanation"])
     [message], _ = run(Explain(), state, domain)
-    assert "la retraite" not in message["explanation"]
+    [english] = response_texts("utter_goal_retirement")
+    assert response_pattern("utter_reason_summary", goal=english).match(message["explanation"])
 
 
 def test_a_reset_at_the_start_of_the_form_is_not_an_answer(domain):
