@@ -35,6 +35,7 @@ from sklearn.linear_model import LogisticRegression
 NUMBER_TOKEN = " 0num0 "
 _NUMBER = re.compile(r"[£$€¥]?\d[\d,.]*\s*(?:k|m|bn|grand|million|thousand|%)?(?![a-z])")
 _WORD_TOKEN = r"(?u)\b\w+\b"
+_WORD_PATTERN = re.compile(_WORD_TOKEN)
 _ARRAYS = "arrays.npz"
 _META = "model.json"
 
@@ -42,6 +43,15 @@ _META = "model.json"
 def normalise(text: str) -> str:
     """Lower-case ``text`` and replace every number by :data:`NUMBER_TOKEN`."""
     return _NUMBER.sub(NUMBER_TOKEN, text.lower())
+
+
+def words(text: str) -> list[str]:
+    """The words the word analyser counts in ``text``: :func:`normalise`, then punctuation dropped.
+
+    The same token pattern as the word vectorizer's, so two texts with equal ``words`` differ to
+    the classifier only in punctuation and spacing.
+    """
+    return _WORD_PATTERN.findall(normalise(text))
 
 
 @dataclass

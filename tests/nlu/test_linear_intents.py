@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bench.nlu_quality import ROOT
-from rasa_components.linear_intents import NUMBER_TOKEN, LinearIntentModel, normalise
+from rasa_components.linear_intents import NUMBER_TOKEN, LinearIntentModel, normalise, words
 
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -59,6 +59,13 @@ def test_amounts_look_alike_to_the_classifier():
     assert NUMBER_TOKEN.strip() in normalise("about 1.5 million")
     # A number inside a word is not an amount.
     assert normalise("3rd of may") == "3rd of may"
+
+
+def test_words_are_the_words_the_word_analyser_counts(model):
+    texts, _, _ = _training_data()
+    unigrams = {gram for gram in model.word_vocabulary if " " not in gram}
+    assert unigrams == {word for text in texts for word in words(text)}
+    assert words("Actually, I'M 39!") == ["actually", "i", "m", NUMBER_TOKEN.strip()]
 
 
 def test_probabilities_cover_every_intent_and_sum_to_one(model):

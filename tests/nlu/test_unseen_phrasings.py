@@ -1,4 +1,5 @@
-"""The trained model understands phrasings it was never trained on (tests/nlu/unseen.yml).
+"""The trained model understands phrasings it was never trained on (tests/nlu/unseen.yml; that
+none of them copies a training example is test_held_out_guard.py's check).
 
 The model is trained first by scripts/train_model.sh, which reuses models/advisor.tar.gz when
 config.yml, the domain and data/ are unchanged.
@@ -16,11 +17,10 @@ from bench.nlu_quality import HELD_OUT, MODEL, ROOT, held_out
 
 pytestmark = pytest.mark.slow
 
-#: Floors under the measured held-out scores (accuracy 0.986, macro F1 0.989 on 138 phrasings, see
-#: README), leaving room for about seven more misreadings after a change to the data.
+#: Floors under the measured held-out scores (accuracy 0.949, macro F1 0.962 on 138 phrasings, see
+#: README), leaving room for about two more misreadings after a change to the data.
 ACCURACY_FLOOR = 0.93
 MACRO_F1_FLOOR = 0.93
-TRAINING_FILES = sorted((ROOT / "data").glob("nlu*.yml"))
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -43,15 +43,6 @@ def scores(tmp_path_factory):
     subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
     assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
     return held_out(out=tmp_path_factory.mktemp("nlu-held-out"))
-
-
-def test_held_out_phrasings_are_not_in_the_training_data():
-    unseen = _examples(HELD_OUT)
-    trained = {}
-    for path in TRAINING_FILES:
-        trained.update(_examples(path))
-    leaked = sorted(text for text in unseen if text in trained)
-    assert not leaked, f"held-out phrasings also in the training data: {leaked}"
 
 
 def test_every_intent_has_held_out_phrasings():
