@@ -18,25 +18,32 @@ import time
 
 import numpy as np
 
-#: Investors of the acceptance checks, plus a long horizon for the projection's worst case.
-MODERATE = {"loss_reaction": "hold", "max_loss": "loss_20", "return_priority": "balanced_growth",
-            "risk_self_view": "calculated", "gamble_choice": "half_2500",
-            "outcome_range": "moderate", "experience": "some"}
 CAUTIOUS = {"loss_reaction": "sell_some", "max_loss": "loss_10", "return_priority": "protect_capital",
             "risk_self_view": "cautious", "gamble_choice": "sure_1000", "outcome_range": "narrow",
             "experience": "some"}
-CASES = {
-    "30, retirement (35 y)": {"age": 30, "goal": "retirement", "risk_answers": MODERATE,
-                              "initial_amount": 20_000, "monthly_contribution": 500,
-                              "target_amount": 1_000_000},
-    "70, capital preservation (5 y)": {"age": 70, "goal": "capital_preservation",
-                                       "risk_answers": CAUTIOUS, "initial_amount": 400_000},
-    "40, home in 2 y": {"age": 40, "goal": "home", "horizon_years": 2, "risk_answers": MODERATE,
-                        "initial_amount": 60_000, "monthly_contribution": 2_000,
-                        "target_amount": 100_000},
-    "25, wealth (60 y)": {"age": 25, "goal": "wealth_building", "horizon_years": 60,
-                          "risk_answers": MODERATE, "monthly_contribution": 300},
-}
+
+
+def cases() -> dict[str, dict]:
+    """Investors of the acceptance checks, plus a long horizon for the projection's worst case.
+
+    Built after the timed engine import, since the moderate answers come from the engine's
+    questionnaire.
+    """
+    from engine.questionnaire import middle_answers
+
+    moderate = middle_answers()
+    return {
+        "30, retirement (35 y)": {"age": 30, "goal": "retirement", "risk_answers": moderate,
+                                  "initial_amount": 20_000, "monthly_contribution": 500,
+                                  "target_amount": 1_000_000},
+        "70, capital preservation (5 y)": {"age": 70, "goal": "capital_preservation",
+                                           "risk_answers": CAUTIOUS, "initial_amount": 400_000},
+        "40, home in 2 y": {"age": 40, "goal": "home", "horizon_years": 2, "risk_answers": moderate,
+                            "initial_amount": 60_000, "monthly_contribution": 2_000,
+                            "target_amount": 100_000},
+        "25, wealth (60 y)": {"age": 25, "goal": "wealth_building", "horizon_years": 60,
+                              "risk_answers": moderate, "monthly_contribution": 300},
+    }
 
 
 def timings(call, calls: int, warmup: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine.projection import project
 
     imported = time.perf_counter() - start
-    profiles = {name: InvestorProfile(**data) for name, data in CASES.items()}
+    profiles = {name: InvestorProfile(**data) for name, data in cases().items()}
     first = next(iter(profiles.values()))
     start = time.perf_counter()
     recommend(first, paths=args.paths)

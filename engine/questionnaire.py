@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "risk_questions.yml"
 
@@ -28,6 +28,13 @@ class Question(BaseModel):
     id: str
     text: dict[str, str]
     options: list[Option]
+    #: Id of the moderate answer: the middle option.
+    middle: str
+
+    @model_validator(mode="after")
+    def _middle_is_an_option(self) -> Question:
+        self.option(self.middle)
+        return self
 
     def option(self, option_id: str) -> Option:
         for option in self.options:
@@ -81,6 +88,11 @@ class Questionnaire(BaseModel):
 def questionnaire() -> Questionnaire:
     """The questionnaire in force (loaded once)."""
     return Questionnaire.model_validate(yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8")))
+
+
+def middle_answers() -> dict[str, str]:
+    """The moderate answer set: question id -> its middle option id, for every risk question."""
+    return {q.id: q.middle for q in questionnaire().questions}
 
 
 def questions(language: str = "en") -> list[dict]:

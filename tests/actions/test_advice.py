@@ -11,13 +11,9 @@ from actions.advice import ConfirmAnswers, Recommend, WhatIf
 from actions.conversation import Explain
 from db.models import SuitabilityRecord
 from engine.explanation import MissingText, format_value
-from engine.questionnaire import questionnaire
+from engine.questionnaire import middle_answers, questionnaire
 
-CALM_ANSWERS = {
-    "q_loss_reaction": "hold", "q_max_loss": "loss_20", "q_return_priority": "balanced_growth",
-    "q_risk_self_view": "calculated", "q_gamble_choice": "half_2500", "q_outcome_range": "moderate",
-    "q_experience": "some",
-}
+CALM_ANSWERS = {f"q_{question}": option for question, option in middle_answers().items()}
 PROFILE = {
     "age": 35, "goal": "retirement", "horizon_years": 30.0, "initial_amount": 50_000.0,
     "monthly_contribution": 500.0, "target_amount": 1_000_000.0, "income_stability": "stable",

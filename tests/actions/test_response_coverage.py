@@ -20,6 +20,7 @@ from engine import InvestorProfile, recommend
 from engine.assumptions import load_assumptions
 from engine.explanation import NUMBER_FORMATS, TEXTS_FILE, engine_texts, phrase_names
 from engine.profile import Goal, IncomeStability, LiquidityNeeds, MarketOutlook
+from engine.questionnaire import middle_answers
 from engine.recommendation import FALLBACK_OBJECTIVE, OBJECTIVE
 
 ENGLISH = engine_texts("en")
@@ -28,11 +29,7 @@ BOLD = {
     "risk_self_view": "risk_taker", "gamble_choice": "quarter_8000", "outcome_range": "widest",
     "experience": "extensive",
 }
-CALM = {
-    "loss_reaction": "hold", "max_loss": "loss_20", "return_priority": "balanced_growth",
-    "risk_self_view": "calculated", "gamble_choice": "half_2500", "outcome_range": "moderate",
-    "experience": "some",
-}
+CALM = middle_answers()
 CAUTIOUS = {
     "loss_reaction": "sell_all", "max_loss": "loss_5", "return_priority": "protect_capital",
     "risk_self_view": "avoider", "gamble_choice": "sure_1000", "outcome_range": "narrow",

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from engine.__main__ import main
-from engine.questionnaire import questionnaire
+from engine.questionnaire import middle_answers, questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
-MODERATE = ("loss_reaction=hold,max_loss=loss_20,return_priority=balanced_growth,"
-            "risk_self_view=calculated,gamble_choice=half_2500,outcome_range=moderate,experience=some")
+MODERATE = ",".join(f"{question}={option}" for question, option in middle_answers().items())
 CAUTIOUS = ["--loss-reaction", "sell_some", "--max-loss", "loss_10", "--return-priority",
             "protect_capital", "--risk-self-view", "cautious", "--gamble-choice", "sure_1000",
             "--outcome-range", "narrow", "--experience", "some"]

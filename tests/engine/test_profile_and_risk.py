@@ -9,15 +9,13 @@ from pydantic import ValidationError
 
 from engine.assumptions import DEFAULT_FILE, REQUIRED_CLASSES, AssumptionsError, load_assumptions
 from engine.profile import Goal, InvestorProfile
-from engine.questionnaire import questionnaire, questions
+from engine.questionnaire import middle_answers, questionnaire, questions
 from engine.risk import INCONSISTENCY_PENALTY, UPSIDE_WEIGHT, assess, willingness
 
 FORM = questionnaire()
 LOWEST = {q.id: min(q.options, key=lambda o: o.score).id for q in FORM.questions}
 HIGHEST = {q.id: max(q.options, key=lambda o: o.score).id for q in FORM.questions}
-MODERATE = {"loss_reaction": "hold", "max_loss": "loss_20", "return_priority": "balanced_growth",
-            "risk_self_view": "calculated", "gamble_choice": "half_2500",
-            "outcome_range": "moderate", "experience": "some"}
+MODERATE = middle_answers()
 
 
 def profile(**overrides) -> InvestorProfile:

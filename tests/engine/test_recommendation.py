@@ -9,12 +9,10 @@ import yaml
 from engine import InvestorProfile, Recommendation, load_assumptions, recommend
 from engine.assumptions import DEFAULT_FILE
 from engine.policy import EQUITY_SLEEVE
-from engine.questionnaire import questionnaire
+from engine.questionnaire import middle_answers, questionnaire
 from engine.recommendation import ENGINE_VERSION, round_weights
 
-MODERATE = {"loss_reaction": "hold", "max_loss": "loss_20", "return_priority": "balanced_growth",
-            "risk_self_view": "calculated", "gamble_choice": "half_2500",
-            "outcome_range": "moderate", "experience": "some"}
+MODERATE = middle_answers()
 BOLD = {"loss_reaction": "buy_more", "max_loss": "loss_30", "return_priority": "strong_growth",
         "risk_self_view": "risk_taker", "gamble_choice": "quarter_8000", "outcome_range": "wide",
         "experience": "extensive"}

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 
 from visitors import ROLES
 
+from engine.questionnaire import middle_answers
+
 SIGNIN = "redirect to /staff/signin"
 PROFILE = {"age": 40, "goal": "retirement", "horizon_years": 25, "initial_amount": 10000,
-           "risk_answers": {"loss_reaction": "hold", "max_loss": "loss_20",
-                            "return_priority": "balanced_growth", "risk_self_view": "calculated",
-                            "gamble_choice": "half_2500", "outcome_range": "moderate",
-                            "experience": "some"}}
+           "risk_answers": middle_answers()}
 REBALANCE = {"holdings": {"us_equity": 6000, "cash": 4000},
              "targets": {"us_equity": 0.5, "cash": 0.5}}
 

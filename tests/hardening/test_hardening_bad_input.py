@@ -20,12 +20,10 @@ from bot.settings import Settings
 from db.review import UndeliveredMessage
 from db.session import session_scope
 from engine.__main__ import main as engine_cli
+from engine.questionnaire import middle_answers
 
 PROFILE = {"age": 40, "goal": "retirement", "horizon_years": 25, "initial_amount": 10000,
-           "risk_answers": {"loss_reaction": "hold", "max_loss": "loss_20",
-                            "return_priority": "balanced_growth", "risk_self_view": "calculated",
-                            "gamble_choice": "half_2500", "outcome_range": "moderate",
-                            "experience": "some"}}
+           "risk_answers": middle_answers()}
 VALID = {"/api/v1/allocation": PROFILE,
          "/api/v1/rebalance": {"holdings": {"us_equity": 6000, "cash": 4000},
                                "targets": {"us_equity": 0.5, "cash": 0.5}}}
