@@ -25,24 +25,22 @@ from actions.answers import chosen, match_goal, match_income_stability, match_op
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
 from engine.explanation import render
 from engine.numbers import parse_age, parse_amount, parse_monthly, parse_years, stated_age
-from engine.profile import DEFAULT_HORIZON, DEFAULT_RETIREMENT_AGE, Goal, IncomeStability
+from engine.profile import (
+    AGE_RANGE,
+    HORIZON_RANGE,
+    INITIAL_AMOUNT_RANGE,
+    MONTHLY_CONTRIBUTION_RANGE,
+    TARGET_AMOUNT_RANGE,
+    Goal,
+    IncomeStability,
+    Range,
+    default_horizon,
+)
 from engine.questionnaire import Question, questionnaire
 
 MAX_FAILED_ATTEMPTS = 3
-AGE_RANGE = (18, 100)
-HORIZON_RANGE = (0, 60)
-MAX_INITIAL = 1e11
-MAX_MONTHLY = 1e9
-MAX_TARGET = 1e12
 
 Result = dict[str, Any]
-
-
-def default_horizon(goal: str | None, age: float | None) -> int:
-    """Years until the money is needed that the engine assumes for a goal (retirement at 65)."""
-    if goal == Goal.retirement.value:
-        return int(min(HORIZON_RANGE[1], max(0, DEFAULT_RETIREMENT_AGE - (age or 0))))
-    return int(DEFAULT_HORIZON.get(Goal(goal), 10)) if goal else 10
 
 
 #: Key of an option's text as this conversation's domain words it (beside the engine's languages).
@@ -158,9 +156,9 @@ class ValidateOnboardingForm(FormValidationAction):
         age = stated_age(_text(tracker))
         if age is None:
             age = parse_age(str(value))
-        low, high = AGE_RANGE
-        if age is None or not low <= age <= high:
-            return self._reject("age", dispatcher, tracker, "utter_invalid_age", min=low, max=high)
+        if not AGE_RANGE.contains(age):
+            return self._reject("age", dispatcher, tracker, "utter_invalid_age",
+                                min=AGE_RANGE.low, max=AGE_RANGE.high)
         if tracker.get_slot("requested_slot") not in (None, "age"):
             dispatcher.utter_message(response="utter_noted_age", age=age)
         return self._accept("age", age)
@@ -181,35 +179,36 @@ class ValidateOnboardingForm(FormValidationAction):
         # "at 60" or "when I'm 60" names an age, not a number of years.
         if years is not None and age and years > age and (" at " in f" {text.lower()} "):
             years = years - age
-        low, high = HORIZON_RANGE
-        if years is None or not low <= years <= high:
+        if not HORIZON_RANGE.contains(years):
             return self._reject("horizon_years", dispatcher, tracker, "utter_invalid_horizon",
-                                min=low, max=high)
+                                min=HORIZON_RANGE.low, max=HORIZON_RANGE.high)
         return self._accept("horizon_years", round(float(years), 2))
 
-    def _amount(self, slot, value, dispatcher, tracker, parse, maximum, response) -> Result:
+    def _amount(self, slot, value, dispatcher, tracker, parse, valid: Range, response) -> Result:
         amount = parse(str(value))
         if amount is None:
             return self._reject(slot, dispatcher, tracker, response)
-        if amount > maximum:
+        # Only the cap is checked: the parsers read no negative amounts, and 0 is the chat's
+        # "no target".
+        if amount > valid.high:
             return self._reject(slot, dispatcher, tracker, "utter_amount_out_of_range",
-                                max=f"{maximum:,.0f}")
+                                max=f"{valid.high:,.0f}")
         return self._accept(slot, float(amount))
 
     @answers("initial_amount")
     def validate_initial_amount(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("initial_amount", value, dispatcher, tracker, parse_amount,
-                            MAX_INITIAL, "utter_invalid_amount")
+                            INITIAL_AMOUNT_RANGE, "utter_invalid_amount")
 
     @answers("monthly_contribution")
     def validate_monthly_contribution(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("monthly_contribution", value, dispatcher, tracker, parse_monthly,
-                            MAX_MONTHLY, "utter_invalid_amount")
+                            MONTHLY_CONTRIBUTION_RANGE, "utter_invalid_amount")
 
     @answers("target_amount")
     def validate_target_amount(self, value, dispatcher, tracker, domain) -> Result:
         return self._amount("target_amount", value, dispatcher, tracker, parse_amount,
-                            MAX_TARGET, "utter_invalid_target")
+                            TARGET_AMOUNT_RANGE, "utter_invalid_target")
 
     @answers("income_stability")
     def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
@@ -254,8 +253,9 @@ class AskHorizon(Action):
         return "action_ask_horizon_years"
 
     async def run(self, dispatcher, tracker, domain):
+        # The form asks the age and the goal before the horizon, so both are known here.
         years = default_horizon(tracker.get_slot("goal"), tracker.get_slot("age"))
-        dispatcher.utter_message(response="utter_ask_horizon_years", default_horizon=years)
+        dispatcher.utter_message(response="utter_ask_horizon_years", default_horizon=int(years))
         return []
 
 

@@ -16,7 +16,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from engine.profile import (
+    AGE_RANGE,
+    DEFAULT_RETIREMENT_AGE,
     GOAL_ALIASES,
+    HORIZON_RANGE,
+    RETIREMENT_AGE_RANGE,
     Goal,
     IncomeStability,
     InvestorProfile,
@@ -169,13 +173,15 @@ def _add_recommend(subparsers) -> None:
         epilog="Every risk question needs an answer, given in --answers or by its own option; "
                "`python -m engine questions` lists them.",
     )
-    p.add_argument("--age", type=int, required=True, help="age in years, 18 to 100")
+    p.add_argument("--age", type=int, required=True, help=f"age in years, {AGE_RANGE.words()}")
     p.add_argument("--goal", required=True, metavar="GOAL",
                    help=f"investment goal, one of: {', '.join(goals)}")
     p.add_argument("--horizon", type=float, metavar="YEARS",
-                   help="years until the money is needed, 0 to 60 (default: from goal and age)")
+                   help=f"years until the money is needed, {HORIZON_RANGE.words()} "
+                        "(default: from goal and age)")
     p.add_argument("--retirement-age", type=int, metavar="AGE",
-                   help="planned retirement age, 40 to 80 (retirement goal; default 65)")
+                   help=f"planned retirement age, {RETIREMENT_AGE_RANGE.words()} "
+                        f"(retirement goal; default {DEFAULT_RETIREMENT_AGE})")
     p.add_argument("--initial", type=float, metavar="AMOUNT", help="amount invested now, 0 or more")
     p.add_argument("--monthly", type=float, metavar="AMOUNT", help="monthly contribution, 0 or more")
     p.add_argument("--target", type=float, metavar="AMOUNT",

@@ -6,11 +6,87 @@ the person who typed the value.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.questionnaire import questionnaire
+
+
+@dataclass(frozen=True)
+class Range:
+    """Valid values of one numeric input, in the input's unit; ``high`` is always included."""
+
+    low: float
+    high: float
+    #: False when ``low`` itself is not valid (a target amount must be above 0).
+    low_included: bool = True
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` is valid (None and NaN are not)."""
+        if value is None or value != value:
+            return False
+        above = value >= self.low if self.low_included else value > self.low
+        return above and value <= self.high
+
+    def bounds(self) -> dict[str, float]:
+        """The range as pydantic ``Field`` constraints (``ge``/``gt`` and ``le``)."""
+        return {"ge" if self.low_included else "gt": self.low, "le": self.high}
+
+    def words(self) -> str:
+        """The range as the validation messages word it: "18 to 100", "above 0 and at most 1
+        trillion"."""
+        low, high = _words(self.low), _words(self.high)
+        return f"{low} to {high}" if self.low_included else f"above {low} and at most {high}"
+
+
+def _words(number: float) -> str:
+    # Amount caps read better as "100 billion" than as 100,000,000,000.
+    for scale, name in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if number >= scale and (number / scale) == int(number / scale):
+            return f"{int(number / scale):,} {name}"
+    return f"{number:,.0f}" if number == int(number) else f"{number:,}"
+
+
+#: Age of the person, years.
+AGE_RANGE = Range(18, 100)
+#: Years until the money is first needed.
+HORIZON_RANGE = Range(0, 60)
+#: Planned retirement age, years (retirement goal).
+RETIREMENT_AGE_RANGE = Range(40, 80)
+#: Amount invested now, account currency.
+INITIAL_AMOUNT_RANGE = Range(0, 1e11)
+#: Amount added each month, account currency per month.
+MONTHLY_CONTRIBUTION_RANGE = Range(0, 1e9)
+#: Amount hoped for at the horizon, account currency (no target is None, not 0).
+TARGET_AMOUNT_RANGE = Range(0, 1e12, low_included=False)
+#: The range of each numeric field of :class:`InvestorProfile`, by field name.
+INPUT_RANGES = {
+    "age": AGE_RANGE,
+    "horizon_years": HORIZON_RANGE,
+    "retirement_age": RETIREMENT_AGE_RANGE,
+    "initial_amount": INITIAL_AMOUNT_RANGE,
+    "monthly_contribution": MONTHLY_CONTRIBUTION_RANGE,
+    "target_amount": TARGET_AMOUNT_RANGE,
+}
+
+
+def input_range(field: str) -> Range:
+    """The valid range of the numeric profile input ``field`` (a field of InvestorProfile).
+
+    Raises
+    ------
+    KeyError
+        ``field`` is not a numeric input; the message lists those that are.
+    """
+    try:
+        return INPUT_RANGES[field]
+    except KeyError:
+        raise KeyError(f"{field!r} is not a numeric profile input "
+                       f"(valid: {', '.join(INPUT_RANGES)})") from None
+
 
 #: Age at which a retirement goal starts drawing on the savings unless the person says otherwise.
 DEFAULT_RETIREMENT_AGE = 65
@@ -36,6 +112,15 @@ GOAL_ALIASES = {
     "growth": Goal.wealth_building,
     "preservation": Goal.capital_preservation,
 }
+
+def goal_key(value: Any) -> Any:
+    """The goal value that ``value`` names, aliases read ("Home" -> "major_purchase"); anything
+    but a string is returned unchanged."""
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        return GOAL_ALIASES.get(key, key)
+    return value
+
 
 #: Default horizon (years until the money is first needed) for goals without a natural date.
 DEFAULT_HORIZON = {
@@ -87,22 +172,27 @@ class InvestorProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
-    age: int = Field(ge=18, le=100, description="Age in years, 18 to 100.")
+    age: int = Field(**AGE_RANGE.bounds(), description=f"Age in years, {AGE_RANGE.words()}.")
     goal: Goal
     horizon_years: float | None = Field(
-        default=None, ge=0, le=60, allow_inf_nan=False, description="Years until the money is needed, 0 to 60."
+        default=None, **HORIZON_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Years until the money is needed, {HORIZON_RANGE.words()}.",
     )
     retirement_age: int | None = Field(
-        default=None, ge=40, le=80, description="Planned retirement age, 40 to 80 (retirement goal)."
+        default=None, **RETIREMENT_AGE_RANGE.bounds(),
+        description=f"Planned retirement age, {RETIREMENT_AGE_RANGE.words()} (retirement goal).",
     )
     initial_amount: float = Field(
-        default=0.0, ge=0, le=1e11, allow_inf_nan=False, description="Amount invested now, 0 to 100 billion."
+        default=0.0, **INITIAL_AMOUNT_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Amount invested now, {INITIAL_AMOUNT_RANGE.words()}.",
     )
     monthly_contribution: float = Field(
-        default=0.0, ge=0, le=1e9, allow_inf_nan=False, description="Monthly contribution, 0 to 1 billion."
+        default=0.0, **MONTHLY_CONTRIBUTION_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Monthly contribution, {MONTHLY_CONTRIBUTION_RANGE.words()}.",
     )
     target_amount: float | None = Field(
-        default=None, gt=0, le=1e12, allow_inf_nan=False, description="Target amount, above 0 and at most 1 trillion."
+        default=None, **TARGET_AMOUNT_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Target amount, {TARGET_AMOUNT_RANGE.words()}.",
     )
     risk_answers: dict[str, str] = Field(description="Question id -> option id, for every risk question.")
     income_stability: IncomeStability = IncomeStability.stable
@@ -112,10 +202,7 @@ class InvestorProfile(BaseModel):
     @field_validator("goal", mode="before")
     @classmethod
     def _goal_alias(cls, value):
-        if isinstance(value, str):
-            key = value.strip().lower().replace(" ", "_").replace("-", "_")
-            return GOAL_ALIASES.get(key, key)
-        return value
+        return goal_key(value)
 
     @field_validator("risk_answers")
     @classmethod
@@ -148,9 +235,7 @@ class InvestorProfile(BaseModel):
         """Years until the money is first needed: as given, or the goal's default."""
         if self.horizon_years is not None:
             return float(self.horizon_years)
-        if self.goal is Goal.retirement:
-            return float(min(60, max(0, self.planned_retirement_age - self.age)))
-        return float(DEFAULT_HORIZON[self.goal])
+        return default_horizon(self.goal, self.age, self.retirement_age)
 
     @property
     def spending_years(self) -> float:
@@ -168,3 +253,28 @@ class InvestorProfile(BaseModel):
         still invested for years; a lump-sum goal is all needed at the horizon.
         """
         return self.horizon + self.spending_years / 2.0
+
+
+def default_horizon(goal: Goal | str, age: float, retirement_age: float | None = None) -> float:
+    """Years until the money is first needed when the person does not say.
+
+    Parameters
+    ----------
+    goal : Goal or str
+        The goal (its value or an alias such as "home").
+    age : float
+        Age in years.
+    retirement_age : float, optional
+        Planned retirement age in years (retirement goal); ``DEFAULT_RETIREMENT_AGE`` when None.
+
+    Returns
+    -------
+    float
+        Years: for retirement, the years left until the retirement age (within ``HORIZON_RANGE``);
+        for any other goal, its ``DEFAULT_HORIZON``.
+    """
+    goal = Goal(goal_key(goal))
+    if goal is Goal.retirement:
+        left = (retirement_age or DEFAULT_RETIREMENT_AGE) - age
+        return float(min(HORIZON_RANGE.high, max(HORIZON_RANGE.low, left)))
+    return float(DEFAULT_HORIZON[goal])

@@ -15,14 +15,16 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 from pydantic import BaseModel
 
+from engine.profile import TARGET_AMOUNT_RANGE
+
 DEFAULT_THRESHOLD = 0.03
 #: Targets must sum to 1 within this tolerance (they are often typed rounded to 0.1 %).
 SUM_TOLERANCE = 1e-3
 #: Trades smaller than this (currency) are not worth placing.
 MIN_TRADE = 0.01
-#: Largest amount accepted (currency), the profile's cap on a target amount: a trillion. Larger
-#: figures are typing errors, and near 1e308 the totals would overflow to infinity.
-MAX_AMOUNT = 1e12
+#: Largest amount accepted (currency), the profile's cap on a target amount. Larger figures are
+#: typing errors, and near 1e308 the totals would overflow to infinity.
+MAX_AMOUNT = TARGET_AMOUNT_RANGE.high
 
 
 class RebalancePlan(BaseModel):
