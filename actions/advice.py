@@ -15,17 +15,23 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import records
-from actions.profile_slots import RISK_SLOT_PREFIX, profile_from
+from actions.profile_slots import profile_from, slot_values
 from db.suitability import suitability_record
 from engine.explanation import MissingText, Statement, Texts, format_value, render
 from engine.numbers import parse_monthly, parse_number
-from engine.profile import Goal, InvestorProfile
-from engine.questionnaire import questionnaire
+from engine.profile import InvestorProfile
 from engine.recommendation import Recommendation, recommend
 from engine.risk import assess
-
-#: Retirement ages a what-if accepts, as the profile does.
-RETIREMENT_AGE_RANGE = (40, 80)
+from engine.what_if import (
+    AT_HIGHEST_RISK,
+    AT_LOWEST_RISK,
+    NOT_RETIREMENT,
+    OUT_OF_RANGE,
+    WhatIfRefused,
+    monthly_contribution,
+    retire_at,
+    shift_risk,
+)
 
 
 def allocation_payload(rec: Recommendation) -> dict[str, Any]:
@@ -177,15 +183,13 @@ class ConfirmAnswers(Action):
         return [SlotSet("answers_confirmed", True), SlotSet("answers_inconsistent", False)]
 
 
-def _shift_risk(answers: dict[str, str], step: int) -> dict[str, str]:
-    """Each risk answer moved ``step`` options towards more (+1) or less (-1) risk."""
-    shifted = {}
-    for question in questionnaire().questions:
-        ranked = sorted(question.options, key=lambda o: o.score)
-        ids = [o.id for o in ranked]
-        index = min(len(ids) - 1, max(0, ids.index(answers[question.id]) + step))
-        shifted[question.id] = ids[index]
-    return shifted
+#: The response that words each reason the engine gives for refusing a what-if.
+WHAT_IF_REFUSALS = {
+    AT_HIGHEST_RISK: "utter_what_if_limit_highest",
+    AT_LOWEST_RISK: "utter_what_if_limit_lowest",
+    NOT_RETIREMENT: "utter_what_if_retire_not_retirement",
+    OUT_OF_RANGE: "utter_what_if_not_understood",
+}
 
 
 class WhatIf(Action):
@@ -201,32 +205,21 @@ class WhatIf(Action):
             return []
         intent = tracker.latest_message.get("intent", {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        changes: dict[str, Any] = {}
-        if intent in ("more_risk", "less_risk"):
-            step = 1 if intent == "more_risk" else -1
-            answers = _shift_risk(profile.risk_answers, step)
-            if answers == profile.risk_answers:
-                limit = "highest" if step > 0 else "lowest"
-                dispatcher.utter_message(response=f"utter_what_if_limit_{limit}")
-                return []
-            changes = {RISK_SLOT_PREFIX + q: a for q, a in answers.items()}
-        elif intent == "what_if_retire_at":
-            if profile.goal is not Goal.retirement:
-                dispatcher.utter_message(response="utter_what_if_retire_not_retirement")
-                return []
-            age = parse_number(text)
-            low, high = RETIREMENT_AGE_RANGE
-            if age is None or not (max(low, profile.age) <= age <= high):
-                dispatcher.utter_message(response="utter_what_if_not_understood")
-                return []
-            changes = {"horizon_years": float(age - profile.age)}
-        elif intent == "what_if_monthly":
-            monthly = parse_monthly(text)
-            if monthly is None:
-                dispatcher.utter_message(response="utter_what_if_not_understood")
-                return []
-            changes = {"monthly_contribution": float(monthly)}
-        new_profile = profile_from(tracker, **changes)
+        new_profile, changed = profile, None  # the profile field the what-if changes
+        try:
+            if intent in ("more_risk", "less_risk"):
+                new_profile = shift_risk(profile, 1 if intent == "more_risk" else -1)
+                changed = "risk_answers"
+            elif intent == "what_if_retire_at":
+                new_profile = retire_at(profile, parse_number(text))
+                changed = "horizon_years"
+            elif intent == "what_if_monthly":
+                new_profile = monthly_contribution(profile, parse_monthly(text))
+                changed = "monthly_contribution"
+        except WhatIfRefused as refused:
+            dispatcher.utter_message(response=WHAT_IF_REFUSALS[refused.code])
+            return []
+        changes = slot_values(new_profile, changed) if changed else {}
         dispatcher.utter_message(response="utter_what_if_applied", change=text)
         events = show(new_profile, dispatcher, tracker, domain, trigger=f"what_if:{intent}")
         return [SlotSet(slot, value) for slot, value in changes.items()] + events

@@ -47,3 +47,10 @@ def profile_from(tracker: Tracker, **changes: Any) -> InvestorProfile | None:
     slots.update(changes)
     inputs = profile_inputs(slots)
     return InvestorProfile.model_validate(inputs) if inputs else None
+
+
+def slot_values(profile: InvestorProfile, field: str) -> dict[str, Any]:
+    """The slots that hold the profile's field ``field``, with the profile's values."""
+    if field == "risk_answers":
+        return {RISK_SLOT_PREFIX + q: a for q, a in profile.risk_answers.items()}
+    return {field: getattr(profile, field)}
