@@ -1,11 +1,9 @@
 """A client who wants to leave: the reason, the retention offer that fits it, and when the offer is
 declined a short exit-feedback survey and a human contact.
 
-The offer comes from the lifecycle offer catalog and its next-best-action rule
-(engine.lifecycle.offers), restricted to the offers that answer the reason given: a fee waiver
-answers fees, not a need for the money. Saying you are leaving is the strongest decline signal, so
-the client is scored as in decline whatever their last lifecycle stage. Offers made, the answers
-and the survey answers are appended to the project's records.
+The reasons and the offer that answers each are the engine's (engine.lifecycle.leaving); this
+module reads the reason from the client's words and records offers made, the answers and the
+survey answers in the project's records.
 """
 
 from __future__ import annotations
@@ -24,11 +22,14 @@ from actions.conversation import client_id_of
 from db.holdings import utcnow
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
-from engine.lifecycle.offers import Catalog, load_catalog, next_best_action
+from engine.lifecycle import leaving
+from engine.lifecycle.feedback import RETURN_LIKELIHOOD_SCALE, scale_answer
 from engine.numbers import parse_number
 
-#: Reasons offered as buttons, and the words that point to each in a typed answer. Checked in
-#: this order: "moving elsewhere because of the fees" is about fees.
+#: Reasons a client can give, in the engine's order ("other" last).
+REASONS = leaving.leaving_reasons()
+#: Words that point to each reason in a typed answer. Checked in this order: "moving elsewhere
+#: because of the fees" is about fees.
 REASON_WORDS = {
     "fees": ("fee", "fees", "expensive", "cost", "costs", "charge", "charges", "cheaper", "price",
              "pricey", "commission"),
@@ -44,19 +45,9 @@ REASON_WORDS = {
                "switching", "moving", "transfer", "another bank", "another platform",
                "another broker", "another adviser", "another advisor", "another firm"),
 }
-REASONS = (*REASON_WORDS, "other")
-#: Retention offers that answer each reason (ids of the offer catalog).
-REASON_OFFERS = {
-    "fees": ("fee_waiver", "premium_extension"),
-    "performance": ("advisor_callback", "premium_extension"),
-    "service": ("premium_extension", "advisor_callback"),
-    "need_money": ("advisor_callback",),
-    "moving": ("fee_waiver", "premium_extension", "advisor_callback"),
-    "other": ("fee_waiver", "premium_extension", "advisor_callback"),
-}
-#: Churn risk assumed for a client who was never scored: they have just said they may leave.
-UNSCORED_CHURN_RISK = 0.5
-RETURN_LIKELIHOOD_RANGE = (0, 10)
+_UNKNOWN_REASONS = sorted(set(REASON_WORDS) - set(REASONS))
+if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo, or a stale list
+    raise ImportError(f"REASON_WORDS names unknown leaving reasons: {', '.join(_UNKNOWN_REASONS)}")
 SURVEY = "exit"
 SURVEY_QUESTIONS = ("exit_detail", "exit_return_likelihood", "exit_improvement")
 
@@ -77,46 +68,13 @@ def match_reason(text: str) -> str | None:
     return None
 
 
-def reason_key(reason: str | None) -> str:
-    """The reason's option ("other: too many emails" -> "other")."""
-    return reason if reason in REASON_WORDS else "other"
-
-
 def retention_offer(client: Client, reason: str, churn_risk: float | None,
-                    history: pd.DataFrame, as_of: pd.Timestamp,
-                    catalog: Catalog | None = None) -> str | None:
-    """The catalog's next-best offer for a leaving client among those that answer ``reason``.
-
-    Parameters
-    ----------
-    client : Client
-        Segment, assets under management (currency) and contact preference are used.
-    reason : str
-        One of ``REASONS`` (free text counts as "other").
-    churn_risk : float or None
-        The latest churn risk, 0 to 1; None when the client was never scored.
-    history : DataFrame
-        Offers already made to the client: ``client_id``, ``offer_id``, ``timestamp``. An offer
-        still in its cooldown is not made again.
-    as_of : Timestamp
-        Now, for the cooldowns.
-
-    Returns
-    -------
-    str or None
-        The offer id, or None when no fitting offer is eligible and worth its cost.
-    """
-    catalog = catalog or load_catalog()
-    fitting = [o for o in catalog.offers if o.id in REASON_OFFERS[reason_key(reason)]]
-    frame = pd.DataFrame(
-        {"stage": ["decline"], "segment": [client.segment], "aum": [client.aum or 0.0],
-         "churn_risk": [UNSCORED_CHURN_RISK if churn_risk is None else churn_risk],
-         "do_not_contact": [bool(client.do_not_contact)]},
-        index=pd.Index([client.id], name="client_id"),
-    )
-    choice = next_best_action(frame, as_of, history, catalog.model_copy(update={"offers": fitting}))
-    offer = choice["next_best_action"].iloc[0]
-    return None if pd.isna(offer) else str(offer)
+                    history: pd.DataFrame, as_of: pd.Timestamp) -> str | None:
+    """The engine's retention offer for the leaving ``client`` (see engine.lifecycle.leaving)."""
+    return leaving.retention_offer(
+        client.id, reason, segment=client.segment, aum=client.aum,
+        do_not_contact=bool(client.do_not_contact), churn_risk=churn_risk, history=history,
+        as_of=as_of)
 
 
 def offer_history(client_id: int) -> pd.DataFrame:
@@ -165,7 +123,7 @@ class RetentionOffer(Action):
         records.append(SurveyAnswer(conversation_id=tracker.sender_id,
                                     client_id=client.id if client else None, survey=SURVEY,
                                     question="reason", answer=reason))
-        dispatcher.utter_message(response=f"utter_leaving_heard_{reason_key(reason)}")
+        dispatcher.utter_message(response=f"utter_leaving_heard_{leaving.reason_key(reason)}")
         # Leaving closes any review in progress, so their yes/no answers cannot mix.
         events = [SlotSet("review_outcome", None), SlotSet("handoff_topic", "leaving")]
         if client is None:
@@ -214,7 +172,7 @@ class AnswerRetentionOffer(Action):
 
 
 class ValidateExitSurveyForm(FormValidationAction):
-    """The exit-feedback answers: free text, and a likelihood to return from 0 to 10."""
+    """The exit-feedback answers: free text, and a likelihood to return on the engine's scale."""
 
     def name(self) -> str:
         return "validate_exit_survey_form"
@@ -229,12 +187,10 @@ class ValidateExitSurveyForm(FormValidationAction):
                                         domain) -> dict[str, Any]:
         if value is None:
             return {"exit_return_likelihood": None}
-        number = parse_number(str(value))
-        low, high = RETURN_LIKELIHOOD_RANGE
-        if number is None or number != int(number) or not low <= number <= high:
+        likelihood = scale_answer(parse_number(str(value)), RETURN_LIKELIHOOD_SCALE)
+        if likelihood is None:
             dispatcher.utter_message(response="utter_invalid_return_likelihood")
-            return {"exit_return_likelihood": None}
-        return {"exit_return_likelihood": int(number)}
+        return {"exit_return_likelihood": likelihood}
 
     @staticmethod
     def _text(value: Any, slot: str, dispatcher) -> str | None:

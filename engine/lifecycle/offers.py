@@ -19,6 +19,8 @@ from engine.lifecycle.io import SEGMENTS
 from engine.lifecycle.stages import STAGES
 
 OFFERS_FILE = Path(__file__).resolve().parent / "offers.yml"
+#: The leaving reason that stands for any reason not listed in the catalog's ``leaving_reasons``.
+OTHER_REASON = "other"
 
 
 class Offer(BaseModel):
@@ -44,6 +46,9 @@ class Catalog(BaseModel):
     annual_fee_rate: float = Field(ge=0, le=0.1)
     value_floor: dict[str, float]
     offers: list[Offer]
+    #: Reason a client gives for leaving -> ids of the offers that answer it; ``OTHER_REASON`` is
+    #: required when any reason is listed (see engine.lifecycle.leaving).
+    leaving_reasons: dict[str, list[str]] = Field(default_factory=dict)
 
     def model_post_init(self, _context) -> None:
         for offer in self.offers:
@@ -55,6 +60,12 @@ class Catalog(BaseModel):
         ids = [o.id for o in self.offers]
         if len(set(ids)) != len(ids):
             raise ValueError("offer ids must be unique")
+        for reason, answering in self.leaving_reasons.items():
+            unknown = sorted(set(answering) - set(ids))
+            if unknown:
+                raise ValueError(f"leaving reason {reason}: unknown offer(s) {', '.join(unknown)}")
+        if self.leaving_reasons and OTHER_REASON not in self.leaving_reasons:
+            raise ValueError(f"leaving_reasons: no offers for the reason '{OTHER_REASON}'")
 
 
 @lru_cache(maxsize=4)
