@@ -13,18 +13,14 @@ from actions.profile_slots import profile_from
 from db.holdings import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
+from engine.lifecycle.feedback import RATING_SCALE, scale_answer
+from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
 from engine.recommendation import recommend
 
 #: Concepts with an explanation of their own (``utter_explain_<concept>``).
 CONCEPTS = ("stocks", "bonds", "real_estate", "gold_commodities", "cash", "emerging_markets",
             "alternatives", "risk_return", "diversification", "rebalancing")
-STAGES = ("onboarding", "growth", "mature", "decline")
-#: Stages whose greeting makes an offer the client can accept, and the offer recorded.
-STAGE_OFFERS = {"mature": "loyalty_review", "decline": "retention_review"}
-#: Stages whose greeting includes where the client's portfolio stands against its target.
-STAGE_PORTFOLIO_STATUS = ("growth", "mature")
-RATING_RANGE = (1, 5)
 
 
 def client_id_of(tracker: Tracker) -> int | None:
@@ -52,16 +48,13 @@ class Greet(Action):
             dispatcher.utter_message(response="utter_greet_prospect")
             return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect")]
         score = records.latest_stage(client.id)
-        stage = score.stage if score is not None and score.stage in STAGES else "onboarding"
+        stage = client_stage(score.stage if score is not None else None)
         dispatcher.utter_message(response="utter_greet_client", client_name=client.name)
-        if stage in STAGE_PORTFOLIO_STATUS:
+        if stage in PORTFOLIO_STATUS_STAGES:
             portfolio_status(client.id, dispatcher)
         events = [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
                   SlotSet("lifecycle_stage", stage)]
-        offer = None
-        if stage in STAGE_OFFERS:
-            offer = (score.next_best_action if score and score.next_best_action
-                     else STAGE_OFFERS[stage])
+        offer = greeting_offer(stage, score.next_best_action if score is not None else None)
         dispatcher.utter_message(response=f"utter_stage_{stage}")
         # A declining client also hears their next-best retention offer when it has words.
         own_words = f"utter_retention_offer_{offer}"
@@ -127,9 +120,10 @@ class Handoff(Action):
         # topic answers the offer of the stage greeting.
         topic = tracker.get_slot("handoff_topic")
         reason = topic if intent == "affirm" and topic else intent
-        if intent == "affirm" and not topic and stage in STAGE_OFFERS:
-            reason = f"{STAGE_OFFERS[stage]}_accepted"
-            offer = tracker.get_slot("retention_offer") or STAGE_OFFERS[stage]
+        stage_offer = greeting_offer(stage) if stage else None
+        if intent == "affirm" and not topic and stage_offer:
+            reason = f"{stage_offer}_accepted"
+            offer = tracker.get_slot("retention_offer") or stage_offer
             records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client_id,
                                        offer=offer, answer="accepted",
                                        answers_offer_id=tracker.get_slot("offer_record_id")))
@@ -148,12 +142,10 @@ class ValidateSatisfactionForm(FormValidationAction):
     def validate_rating(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is None:  # cleared after the last rating: nothing to validate
             return {"rating": None}
-        rating = parse_number(str(value))
-        low, high = RATING_RANGE
-        if rating is None or rating != int(rating) or not low <= rating <= high:
+        rating = scale_answer(parse_number(str(value)), RATING_SCALE)
+        if rating is None:
             dispatcher.utter_message(response="utter_invalid_rating")
-            return {"rating": None}
-        return {"rating": int(rating)}
+        return {"rating": rating}
 
 
 class RecordRating(Action):

@@ -38,10 +38,10 @@ from bot import conversations
 from db.migrate import upgrade
 from db.models import Client, LifecycleScore, SurveyAnswer
 from db.session import make_engine
+from engine.lifecycle.service import CLIENT_STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 25
-STAGES = ("onboarding", "growth", "mature", "decline")
 WORDS = ("retirement", "bonds", "house", "pension", "stocks", "savings", "education", "gold")
 START = datetime(2026, 1, 1).timestamp()
 
@@ -70,7 +70,7 @@ def _conversation(rng: random.Random, sender: str, client_id: int | None, n_even
                      "intent_name": intent, "action_name": action,
                      "data": json.dumps({"event": kind, "timestamp": t, **data})})
 
-    stage = STAGES[client_id % len(STAGES)] if client_id is not None else "prospect"
+    stage = CLIENT_STAGES[client_id % len(CLIENT_STAGES)] if client_id is not None else "prospect"
     add("slot", {"name": "lifecycle_stage", "value": stage})
     while len(rows) < n_events:
         t += rng.uniform(5, 60)
@@ -100,8 +100,9 @@ def fill(url: str, n_conversations: int, events_per_conversation: int, seed: int
             {"id": i, "name": f"Client {i}", "created_at": now, "segment": "retail", "aum": 0.0,
              "products": "", "do_not_contact": False} for i in range(1, n_clients + 1)])
         c.execute(sa.insert(LifecycleScore), [
-            {"client_id": i, "as_of": now, "stage": STAGES[i % len(STAGES)], "churn_risk": 0.1,
-             "expected_value": 0.0, "reasons": "", "model_version": "bench", "scored_at": now}
+            {"client_id": i, "as_of": now, "stage": CLIENT_STAGES[i % len(CLIENT_STAGES)],
+             "churn_risk": 0.1, "expected_value": 0.0, "reasons": "", "model_version": "bench",
+             "scored_at": now}
             for i in range(1, n_clients + 1)])
         batch: list[dict] = []
         ratings = []

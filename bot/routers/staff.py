@@ -22,10 +22,12 @@ from bot.security import check_csrf
 from bot.transcripts import as_dict, transcript
 from db.accounts import SignInRealm, StaffUser
 from db.review import ReviewAction, ReviewEvent
+from engine.lifecycle import stages as lifecycle_stages
 
 router = APIRouter(prefix="/staff", tags=["staff"], include_in_schema=False)
 PAGE_SIZE = 25
-STAGES = ("prospect", "onboarding", "growth", "mature", "decline", "unscored")
+#: Stage filter choices: the lifecycle stages, and clients never scored.
+STAGES = (*lifecycle_stages.STAGES, "unscored")
 LIST_COLUMNS = ("conversation_id", "started", "last", "audience", "client_id", "stage",
                 "user_messages", "fallback", "handoff", "rating", "recommendations", "flagged",
                 "reviewed", "tags", "first_message")
