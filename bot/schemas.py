@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from engine.rebalancing import DEFAULT_THRESHOLD
+
 #: Longest chat message accepted, in characters.
 MAX_CHAT_TEXT = 2_000
 #: C0 control characters and DEL, but tab and line breaks, which a pasted text may carry.
@@ -66,4 +68,5 @@ class RebalanceRequest(BaseModel):
     holdings: dict[str, float] = Field(description="Amount held per asset class, 0 or more.")
     targets: dict[str, float] = Field(description="Target weight per asset class, summing to 1.")
     contribution: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    threshold: float = Field(default=0.03, gt=0, lt=1, description="Drift that triggers sales.")
+    threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0, lt=1,
+                             description="Drift that triggers sales.")
