@@ -20,7 +20,10 @@ from engine.profile import (
     DEFAULT_RETIREMENT_AGE,
     GOAL_ALIASES,
     HORIZON_RANGE,
+    INITIAL_AMOUNT_RANGE,
+    MONTHLY_CONTRIBUTION_RANGE,
     RETIREMENT_AGE_RANGE,
+    TARGET_AMOUNT_RANGE,
     Goal,
     IncomeStability,
     InvestorProfile,
@@ -182,10 +185,13 @@ def _add_recommend(subparsers) -> None:
     p.add_argument("--retirement-age", type=int, metavar="AGE",
                    help=f"planned retirement age, {RETIREMENT_AGE_RANGE.words()} "
                         f"(retirement goal; default {DEFAULT_RETIREMENT_AGE})")
-    p.add_argument("--initial", type=float, metavar="AMOUNT", help="amount invested now, 0 or more")
-    p.add_argument("--monthly", type=float, metavar="AMOUNT", help="monthly contribution, 0 or more")
+    p.add_argument("--initial", type=float, metavar="AMOUNT",
+                   help=f"amount invested now, {INITIAL_AMOUNT_RANGE.words()}")
+    p.add_argument("--monthly", type=float, metavar="AMOUNT",
+                   help=f"monthly contribution, {MONTHLY_CONTRIBUTION_RANGE.words()}")
     p.add_argument("--target", type=float, metavar="AMOUNT",
-                   help="amount hoped for at the horizon, above 0 (gives the probability of reaching it)")
+                   help=f"amount hoped for at the horizon, {TARGET_AMOUNT_RANGE.words()} "
+                        "(gives the probability of reaching it)")
     p.add_argument("--answers", metavar="Q=A,...",
                    help="answers to the risk questions as question=option pairs; see `questions`")
     form = questionnaire()

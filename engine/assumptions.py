@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "capital_market_assumptions.yml"
 
-GROUPS = ("equity", "bonds", "cash", "alternatives")
+#: The groups an asset class belongs to, in the order recommendations report them.
+Group = Literal["equity", "bonds", "cash", "alternatives"]
+GROUPS: tuple[str, ...] = get_args(Group)
 
 #: The asset classes every assumptions file must cover: the allocation policy is written for them.
 REQUIRED_CLASSES = (
@@ -42,7 +44,7 @@ class AssetClass(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    group: Literal["equity", "bonds", "cash", "alternatives"]
+    group: Group
     expected_return: float = Field(ge=-0.5, le=0.5, allow_inf_nan=False)
     volatility: float = Field(ge=0.0, le=1.5, allow_inf_nan=False)
     source: str

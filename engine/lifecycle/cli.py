@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.lifecycle.io import LifecycleInputError, read_table, write_table
+from engine.lifecycle.io import DEFAULT_HORIZON_DAYS, LifecycleInputError, read_table, write_table
 
 
 def _progress(args) -> bool:
@@ -83,8 +83,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="lifecycle_command", required=True)
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--horizon-days", type=float, default=90.0,
-                         help="horizon of churn risk and expected value, days (default 90)")
+        sub.add_argument("--horizon-days", type=float, default=DEFAULT_HORIZON_DAYS,
+                         help="horizon of churn risk and expected value, days "
+                              f"(default {DEFAULT_HORIZON_DAYS:g})")
         sub.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     scoring = commands.add_parser("score", help="score clients from event and client files")

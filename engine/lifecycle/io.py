@@ -29,6 +29,8 @@ CLIENT_COLUMNS = (
     "products", "last_review_at", "do_not_contact",
 )
 SEGMENTS = ("retail", "high_net_worth", "small_business")
+#: Days ahead that churn risk and expected value cover unless a horizon is given.
+DEFAULT_HORIZON_DAYS = 90.0
 
 
 class LifecycleInputError(ValueError):

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from engine.lifecycle.churn import ChurnModel, fit_churn_model, fit_repeat_model, training_horizon
 from engine.lifecycle.features import as_frame, client_slices, slice_features, table_features
 from engine.lifecycle.io import (
+    DEFAULT_HORIZON_DAYS,
     SEGMENTS,
     EventTable,
     LifecycleInputError,
@@ -154,7 +155,7 @@ def assemble(now: pd.DataFrame, clients: pd.DataFrame | None, model: ChurnModel 
 
 
 def score(events: pd.DataFrame, as_of, clients: pd.DataFrame | None = None,
-          horizon_days: float = 90, *, offer_history: pd.DataFrame | None = None,
+          horizon_days: float = DEFAULT_HORIZON_DAYS, *, offer_history: pd.DataFrame | None = None,
           language: str = "en", chunk_clients: int = 250_000, progress: bool = False,
           seed: int = 0) -> pd.DataFrame:
     """Lifecycle stage, churn risk, expected value, reasons and next-best action of every client.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.lifecycle.io import KINDS
+from engine.lifecycle.io import DEFAULT_HORIZON_DAYS, KINDS
 
 SEGMENT_MIX = {"retail": 0.80, "high_net_worth": 0.08, "small_business": 0.12}
 #: Typical deposit per segment (currency) and activity multiplier.
@@ -35,11 +35,12 @@ class SyntheticBase:
     clients: pd.DataFrame
     future: pd.DataFrame
     as_of: pd.Timestamp
-    horizon_days: int
+    horizon_days: float
 
 
 def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int = 0,
-             as_of="2025-12-31", horizon_days: int = 90, years: float = 4.0) -> SyntheticBase:
+             as_of="2025-12-31", horizon_days: float = DEFAULT_HORIZON_DAYS,
+             years: float = 4.0) -> SyntheticBase:
     """Generate a client base.
 
     Parameters
@@ -52,7 +53,7 @@ def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int
         Seed of the random generator; the same seed gives the same base.
     as_of : date-like
         The scoring date the history stops at.
-    horizon_days : int
+    horizon_days : float
         Length of the future whose events are kept as ground truth.
     years : float
         Span of the joining dates before ``as_of``.
