@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 from action_harness import SENDER, rows, run, tracker
+from domain_responses import matches_reply, response_names
 from test_review import said
 
 from actions.conversation import Greet, Handoff, RecordRating
@@ -281,10 +282,6 @@ def advisor(tmp_path_factory):
         yield running
 
 
-def replies(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
-
 @pytest.mark.slow
 def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     engine = make_engine(advisor.database_url)
@@ -302,28 +299,34 @@ def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     sender = "live-leaving"
 
     def say(text):
-        return replies(advisor.say(sender, text, SIGNED_IN))
+        return advisor.say(sender, text, SIGNED_IN)
 
-    review = say("can you review my portfolio?")
-    assert "US equities: 40,000" in review and "place these trades" in review
-    assert "reference" in say("yes please")
+    # Each reply is checked against the whole text of the responses it should be.
+    assert matches_reply(say("can you review my portfolio?"),
+                         "utter_review_drifted", "utter_review_trades", "utter_review_ask_adviser",
+                         total="200,000", drift="20.0%", threshold="3.0%",
+                         sells="- US equities: 40,000", buys="- US aggregate bonds: 40,000")
+    rebalancing_handoff = say("yes please")
     # The fees are named in the opening message: no question, straight to the fitting offer.
-    opening = say("your fees are too high, I want to close my account")
-    assert "what is behind it" not in opening and "didn't catch" not in opening
-    assert "Fees matter" in opening and "waive your advisory fee" in opening
-    assert "tell me a little more" in say("no thanks")
-    assert "0 (not at all) to 10" in say("they charge half as much")
-    assert "whole number from 0" in say("eleven")
-    assert "anything we could have done" in say("2")
-    assert "contact you about closing" in say("nothing really")
-    assert "reference" in say("yes")
+    assert response_names(say("your fees are too high, I want to close my account")) == [
+        "utter_leaving_ack", "utter_leaving_heard_fees", "utter_retention_offer_fee_waiver"]
+    assert response_names(say("no thanks")) == ["utter_retention_declined", "utter_ask_exit_detail"]
+    assert response_names(say("they charge half as much")) == ["utter_ask_exit_return_likelihood"]
+    assert response_names(say("eleven")) == ["utter_invalid_return_likelihood",
+                                             "utter_ask_exit_return_likelihood"]
+    assert response_names(say("2")) == ["utter_ask_exit_improvement"]
+    assert response_names(say("nothing really")) == ["utter_exit_survey_thanks",
+                                                     "utter_offer_human_contact"]
+    leaving_handoff = say("yes")
     with session_scope(engine) as session:
         offers = session.query(OfferRecord).order_by(OfferRecord.id).all()
         survey = {a.question: a.answer for a in session.query(SurveyAnswer)}
-        handoffs = [h.reason for h in session.query(HandoffRequest).order_by(HandoffRequest.id)]
+        handoffs = session.query(HandoffRequest).order_by(HandoffRequest.id).all()
     assert [(o.offer, o.answer) for o in offers] == [("fee_waiver", None),
                                                      ("fee_waiver", "declined")]
     assert survey == {"reason": "fees", "detail": "they charge half as much",
                       "return_likelihood": "2", "improvement": "nothing really"}
-    assert handoffs == ["rebalancing", "leaving"]
+    assert [h.reason for h in handoffs] == ["rebalancing", "leaving"]
+    assert matches_reply(rebalancing_handoff, "utter_handoff", reference=handoffs[0].id)
+    assert matches_reply(leaving_handoff, "utter_handoff", reference=handoffs[1].id)
     engine.dispose()
