@@ -3,8 +3,9 @@
 FastAPI's default 422 lists locations such as ``["body", "age"]`` and messages that do not say
 which field they are about; here each message starts with the field's dotted name, and a body that
 is not JSON at all gets a 400 that says so. A database that cannot be reached (server down, file
-gone, locked beyond the wait) gets a 503 that says so; the request's transaction was rolled back
-whole, so nothing of it was stored.
+gone) or is busy (a lock another transaction holds outlasted ``DATABASE_LOCK_TIMEOUT_SECONDS``, see
+``db.session``) gets a 503 that says which; the request's transaction was rolled back whole, so
+nothing of it was stored.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ DATABASE_DOWN = (
     "The service is temporarily unavailable: its database cannot be reached. Nothing was saved; "
     "please try again in a few minutes."
 )
+DATABASE_BUSY = (
+    "The service is temporarily unavailable: its database is busy. Nothing was saved; please try "
+    "again in a moment."
+)
 #: Seconds a client is asked to wait before retrying when the database is down.
 RETRY_AFTER_SECONDS = 30
+#: Seconds a client is asked to wait before retrying when the database is busy (locked).
+RETRY_AFTER_BUSY_SECONDS = 5
+#: PostgreSQL's SQLSTATEs for a lock wait past lock_timeout and a statement past statement_timeout.
+_POSTGRESQL_BUSY = {"55P03", "57014"}
 
 
 def field_name(loc: tuple | list) -> str:
@@ -54,13 +63,25 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
     )
 
 
-async def database_unavailable(_request: Request, _exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": DATABASE_DOWN}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+def database_busy(exc: Exception) -> bool:
+    """Whether a database error is a wait for another transaction's lock that timed out."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _POSTGRESQL_BUSY:
+        return True
+    # sqlite3 names the result code (SQLITE_BUSY, SQLITE_LOCKED and their extended codes).
+    return str(getattr(orig, "sqlite_errorname", "")).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+async def database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    detail, retry = ((DATABASE_BUSY, RETRY_AFTER_BUSY_SECONDS) if database_busy(exc)
+                     else (DATABASE_DOWN, RETRY_AFTER_SECONDS))
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(retry)})
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
-    # Failures to reach the database, not errors in a query (those stay 500s, as bugs).
+    # Failures to reach the database or to get a lock in time, not errors in a query (those stay
+    # 500s, as bugs).
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(unreachable, database_unavailable)

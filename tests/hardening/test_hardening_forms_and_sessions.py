@@ -1,5 +1,6 @@
 """CSRF on every form, a new session at every sign-in, and a database that cannot take a write
-(SQLite locked, a PostgreSQL connection cut) answering 503 and writing nothing.
+(a table locked by another transaction, on SQLite and PostgreSQL alike; a PostgreSQL connection
+cut) answering 503 within a bounded time and writing nothing.
 
 Every POST route either checks the form's CSRF token against the session's or takes JSON only
 (which a cross-site HTML form cannot send without a CORS preflight); both are checked here for
@@ -14,14 +15,16 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from databases import POSTGRESQL_URL
 from route_matrix import CONVERSATION, MATRIX, app_routes
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from visitors import csrf_token, sign_in
 
+from bot.errors import DATABASE_BUSY, DATABASE_DOWN, RETRY_AFTER_BUSY_SECONDS
 from bot.sessions import COOKIE_NAME
 from db.review import ReviewEvent, UndeliveredMessage
-from db.session import session_scope
+from db.session import lock_timeout_seconds, session_scope
 
 POST_ROUTES = sorted(route for route in MATRIX if route[0] == "POST")
 
@@ -83,24 +86,117 @@ def test_signing_in_gives_a_new_session_and_the_old_one_is_worthless(site, role)
     assert "Signed in as" not in stale.get("/").text
 
 
+#: How long a request may take while a table it needs is locked: the app's lock wait (SQLite's busy
+#: timeout, PostgreSQL's lock_timeout) and a margin for a busy machine. Without that wait bounded,
+#: the request would wait for as long as the other transaction holds the lock.
+ANSWER_WITHIN_SECONDS = lock_timeout_seconds() + 10
+
+
+def review_rows(database_url: str) -> list[tuple]:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(
+            ReviewEvent.id, ReviewEvent.conversation_id, ReviewEvent.action, ReviewEvent.value)
+            .order_by(ReviewEvent.id)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
 @contextlib.contextmanager
-def sqlite_write_lock(database_url: str) -> Iterator[None]:
-    """Another process holds SQLite's write lock for longer than the app waits (its busy
-    timeout), so the app's write fails."""
-    blocker = sqlite3.connect(make_url(database_url).database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+def exclusive_lock(database_url: str, table: str) -> Iterator[list[int]]:
+    """Another connection holds an exclusive lock for longer than the app waits: on SQLite the
+    database's write lock (BEGIN EXCLUSIVE), on PostgreSQL ``table`` in ACCESS EXCLUSIVE mode.
+    On PostgreSQL the list yielded collects the backends seen waiting on a lock meanwhile."""
+    waiting: list[int] = []
+    if database_url.startswith("sqlite"):
+        blocker = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            yield waiting
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        return
+    engine = create_engine(database_url)
+    blocker = engine.connect()
+    blocker.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+    stop = threading.Event()
+
+    def watch() -> None:
+        with engine.connect() as admin:
+            while not stop.is_set():
+                waiting.extend(admin.execute(text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'")).scalars())
+                admin.rollback()
+                stop.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
-        yield
+        yield waiting
     finally:
-        blocker.execute("ROLLBACK")
+        stop.set()
+        watcher.join(timeout=30)
+        blocker.rollback()
         blocker.close()
+        engine.dispose()
+
+
+def post_within(seconds: float, client, path: str, data: dict):
+    """``client.post``, given ``seconds`` to answer: the response, or None if it is still waiting."""
+    outcome: list = []
+
+    def post() -> None:
+        try:
+            outcome.append(client.post(path, data=data, follow_redirects=False))
+        except BaseException as error:  # re-raised in the test's thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=post, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if outcome and isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0] if outcome else None
+
+
+def test_a_locked_table_gives_503_in_bounded_time_and_writes_nothing(site, conversation):
+    staff = site.visitor("reviewer")
+    token = csrf_token(staff)
+    path = f"/staff/conversations/{conversation}/review"
+    stored = staff.post(path, data={"action": "note", "value": "stored before the lock",
+                                    "csrf_token": token}, follow_redirects=False)
+    assert stored.status_code == 303
+    before = review_rows(site.database_url)
+    assert before
+    with exclusive_lock(site.database_url, "review_events") as waiting:
+        response = post_within(ANSWER_WITHIN_SECONDS, staff, path,
+                               {"action": "note", "value": "written while locked",
+                                "csrf_token": token})
+    assert response is not None, (
+        f"no answer within {ANSWER_WITHIN_SECONDS} s while review_events was locked")
+    assert response.status_code == 503, response.text[:300]
+    assert response.json()["detail"] == DATABASE_BUSY
+    assert response.headers["retry-after"] == str(RETRY_AFTER_BUSY_SECONDS)
+    if not site.database_url.startswith("sqlite"):
+        assert waiting, "the request never waited on the locked table"
+    # Nothing stored before was lost, nothing of the refused request was written.
+    assert review_rows(site.database_url) == before
+    # Once the lock is gone the same review goes through.
+    ok = staff.post(path, data={"action": "note", "value": "written after", "csrf_token": token},
+                    follow_redirects=False)
+    assert ok.status_code == 303
+    after = review_rows(site.database_url)
+    assert after[:len(before)] == before
+    assert [row[2:] for row in after[len(before):]] == [("note", "written after")]
 
 
 @contextlib.contextmanager
 def postgresql_connection_lost(database_url: str) -> Iterator[None]:
     """The app's connection is cut while it writes, as when the server restarts or an
     administrator ends it: the table is locked so the app's write waits, and the waiting backend
-    is then terminated."""
+    is then terminated (well within the app's lock wait)."""
     engine = create_engine(database_url)
     blocker = engine.connect()
     blocker.execute(text("LOCK TABLE review_events IN EXCLUSIVE MODE"))  # reads still pass
@@ -133,22 +229,15 @@ def postgresql_connection_lost(database_url: str) -> Iterator[None]:
     assert terminated, "the app's write never waited on the locked table"
 
 
-def test_a_locked_database_gives_503_and_writes_no_review(site, conversation):
+@pytest.mark.skipif(not POSTGRESQL_URL, reason="a connection to cut needs a PostgreSQL server")
+def test_a_cut_database_connection_gives_503_and_writes_no_review(site, conversation):
     staff = site.visitor("reviewer")
     token = csrf_token(staff)
     reviews_before = count(site.database_url, ReviewEvent)
-    unavailable = (sqlite_write_lock if site.database_url.startswith("sqlite")
-                   else postgresql_connection_lost)
-    with unavailable(site.database_url):
+    with postgresql_connection_lost(site.database_url):
         response = staff.post(f"/staff/conversations/{conversation}/review",
-                              data={"action": "note", "value": "written while locked",
+                              data={"action": "note", "value": "written while cut off",
                                     "csrf_token": token}, follow_redirects=False)
     assert response.status_code == 503
-    assert "database cannot be reached" in response.json()["detail"]
+    assert response.json()["detail"] == DATABASE_DOWN
     assert count(site.database_url, ReviewEvent) == reviews_before
-    # Once the lock is gone the same review goes through.
-    ok = staff.post(f"/staff/conversations/{conversation}/review",
-                    data={"action": "note", "value": "written after", "csrf_token": token},
-                    follow_redirects=False)
-    assert ok.status_code == 303
-    assert count(site.database_url, ReviewEvent) == reviews_before + 1
