@@ -71,7 +71,7 @@ def test_malformed_json_gets_a_400_that_says_so(make_client):
         "/api/v1/allocation", content=b'{"age": 40,', headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert "not valid JSON" in response.json()["detail"]
+    assert response.json()["detail"].startswith("The request body is not valid JSON (")
 
 
 def test_a_body_that_is_not_json_gets_a_415(make_client):
@@ -80,14 +80,14 @@ def test_a_body_that_is_not_json_gets_a_415(make_client):
         headers = {"content-type": content_type} if content_type else {}
         response = client.post("/api/v1/rebalance", content=b"age=40", headers=headers)
         assert response.status_code == 415
-        assert "application/json" in response.json()["detail"]
+        assert response.json()["detail"].startswith("Content-Type must be application/json, got ")
 
 
 def test_an_empty_or_non_object_body_names_the_problem(make_client):
     client = make_client()
     empty = client.post("/api/v1/allocation", content=b"", headers={"content-type": "application/json"})
     listed = client.post("/api/v1/allocation", json=[1, 2])
-    assert empty.status_code == 422 and "body" in messages(empty)
+    assert empty.status_code == 422 and messages(empty).startswith("body: ")
     assert listed.status_code == 422
 
 
@@ -129,4 +129,4 @@ def test_rebalance_rejects_bad_input_naming_the_field(make_client, body, named):
     assert response.status_code == 422
     detail = response.json()["detail"]
     text = detail if isinstance(detail, str) else " ".join(e["msg"] for e in detail)
-    assert named in text
+    assert text.startswith(named), text  # the message begins with the field it is about
