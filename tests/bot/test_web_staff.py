@@ -180,8 +180,8 @@ def test_handoff_queue_lists_open_requests_until_handled(staff):
 def test_overview_figures(staff):
     html = staff.get("/staff/overview").text
     assert "<dt>Conversations</dt><dd>3</dd>" in html
-    assert "33.3 %" in html  # one fallback in three conversations
-    assert "4.00 (1 ratings)" in html
+    assert "<dt>Fallback rate</dt><dd>33.3 %</dd>" in html  # one fallback in three conversations
+    assert "<dt>Average rating</dt><dd>4.00 (1 ratings)</dd>" in html
     assert "portfolio_review: made" in html
     assert re.search(r"Onboarding funnel.*Started 2.*Recommendation shown 1", html, re.S)
     assert "<rect" in html and "style=" not in html
