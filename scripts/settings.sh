@@ -7,6 +7,10 @@ export RASA_URL="${RASA_URL:-http://127.0.0.1:${RASA_PORT:-5005}}"
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+# scripts/serve.sh: where the servers write their logs, and how long it waits for each to answer
+# (Rasa loads its model in 30-60 s on an idle machine, minutes on a busy one).
+export LOG_DIR="${LOG_DIR:-$PWD/var/log}"
+export SERVE_TIMEOUT_SECONDS="${SERVE_TIMEOUT_SECONDS:-300}"
 # Rasa's environment reaches PostgreSQL through psycopg2, the default driver of a postgresql:// URL.
 export TRACKER_STORE_URL="${TRACKER_STORE_URL:-${DATABASE_URL/postgresql+psycopg:/postgresql:}}"
 # Rasa would otherwise try to send telemetry, which this product never does.
