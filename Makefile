@@ -50,7 +50,7 @@ model: .venv-rasa/.installed
 	@scripts/train_model.sh
 
 database: .venv/.installed
-	@$(APP_PY) -m db.prepare
+	@$(APP_PY) -m demo
 
 # The public data sets of the tests and benchmarks (bench/public_data.py): downloaded once, checked
 # against their pinned SHA-256; tests only read the cache.

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from actions import records
 from actions.advice import domain_texts, explanation_text
 from actions.profile_slots import profile_from
-from db.holdings import Review, current_review
+from actions.records import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle.feedback import RATING_SCALE, scale_answer

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from actions import records
 from actions.answers import chosen
 from actions.conversation import client_id_of
-from db.holdings import utcnow
+from db.clock import utcnow
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle import leaving

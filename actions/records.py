@@ -1,17 +1,24 @@
-"""The conversation's records in the project's database: clients read, records appended.
+"""The conversation's records in the project's database: clients read, records appended, and the
+client's portfolio read for review.
 
 The database is the one ``DATABASE_URL`` names (db.session); its engine is made once per URL so
-that the action server keeps one connection pool.
+that the action server keeps one connection pool. The queries are db's; what is done with them
+(the engine's rebalancing of a portfolio review) is decided here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from db.models import Base, Client, LifecycleScore
+from db.base import Base
+from db.clients import Client, LifecycleScore, latest_score
+from db.holdings import Snapshot, latest_snapshot, latest_target
 from db.session import database_url, make_engine, session_scope
+from engine.rebalancing import DEFAULT_THRESHOLD, RebalancePlan, rebalance
 
 
 @lru_cache(maxsize=4)
@@ -38,11 +45,31 @@ def client(client_id: int) -> Client | None:
 
 def latest_stage(client_id: int) -> LifecycleScore | None:
     """The client's most recent lifecycle score, or None if they were never scored."""
-    query = (
-        select(LifecycleScore)
-        .where(LifecycleScore.client_id == client_id)
-        .order_by(LifecycleScore.scored_at.desc(), LifecycleScore.id.desc())
-        .limit(1)
-    )
     with session_scope(engine()) as session:
-        return session.scalars(query).first()
+        return latest_score(session, client_id)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A client's latest holdings against their target mix, and the engine's rebalancing plan."""
+
+    snapshot: Snapshot
+    targets: dict[str, float]
+    plan: RebalancePlan
+
+
+def current_review(session: Session, client_id: int,
+                   threshold: float = DEFAULT_THRESHOLD) -> Snapshot | Review | None:
+    """The review of the client's latest snapshot against their latest target.
+
+    Returns None when nothing is held on record, the bare snapshot when there is no target to
+    compare it with, and otherwise the review (trades only when drift exceeds ``threshold``).
+    """
+    snapshot = latest_snapshot(session, client_id)
+    if snapshot is None or snapshot.total <= 0:
+        return None
+    target = latest_target(session, client_id)
+    if target is None or not target.weights:
+        return snapshot
+    targets = dict(target.weights)
+    return Review(snapshot, targets, rebalance(snapshot.values, targets, threshold=threshold))

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.conversation import client_id_of
-from db.holdings import Review, current_review
+from actions.records import Review, current_review
 from db.session import session_scope
 from engine.assumptions import load_assumptions
 from engine.rebalancing import RebalancePlan

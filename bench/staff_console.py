@@ -34,7 +34,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot import conversations
+from db import conversation_list as conversations
 from db.migrate import upgrade
 from db.models import Client, LifecycleScore, SurveyAnswer
 from db.session import make_engine

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 
 from bot import api_docs, errors
-from bot.demo import refuse_demo_passwords
+from bot.demo_passwords import refuse_demo_passwords
 from bot.rate_limit import SlidingWindowLimiter
 from bot.routers import chat, clients, engine_api, pages, staff, staff_admin
 from bot.security import SecurityHeadersMiddleware

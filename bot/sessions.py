@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from fastapi import Request
 from itsdangerous import BadSignature, Signer
@@ -20,14 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.settings import Settings
 from db.accounts import WebSession
+from db.clock import utcnow
 
 COOKIE_NAME = "advisor_session"
 _STATE_KEY = "session_cookie"  # request.state attribute read by SessionCookieMiddleware
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as the DateTime columns store it on both SQLite and PostgreSQL."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _token_hash(token: str) -> str:

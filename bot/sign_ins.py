@@ -37,9 +37,9 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.passwords import verify_password
-from bot.sessions import utcnow
 from bot.settings import Settings
 from db.accounts import SignInAttempt, SignInRealm
+from db.clock import utcnow
 
 USERNAME_LENGTH = 80  # as the column stores it
 RECENT_SHOWN = 50  # latest attempts listed on the staff accounts page

@@ -14,11 +14,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.conversations import review_state
-from bot.tracker_events import EVENTS, event_data, event_time, has_events
 from db.accounts import StaffUser
 from db.models import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
-from db.review import ReviewEvent, UndeliveredMessage
+from db.review import ReviewEvent, UndeliveredMessage, review_state
+from db.tracker_events import EVENTS, event_data, event_time, has_events
 
 #: Events shown in the transcript; the rest (session starts, form activations) are plumbing.
 SHOWN = {"user", "bot", "action", "slot"}

@@ -1,5 +1,8 @@
 """The project's database layer, shared by the web app (bot/) and the Rasa actions (actions/).
 
-It lives in its own top-level package because both processes write to it and neither should import
-the other; engine/ stays free of any database code.
+Every table and every query lives here, by topic (see ``db.models`` for the list). It lives in its
+own top-level package because both processes write to it and neither should import the other.
+It imports engine/ only for type annotations (one exception, ``db.lifecycle_store``, is the
+lifecycle classifier's database mode), so no business rule runs in a query; engine/ stays free of
+any database code.
 """

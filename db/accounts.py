@@ -7,13 +7,14 @@ the SHA-256 of its random token, so a copy of the database does not hand out liv
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from db.models import Base
+from db.base import Base
 
 
 class StaffRole(StrEnum):
@@ -120,3 +121,12 @@ class SignInAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
     refused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+def active_accounts_named(session: Session,
+                          usernames: Collection[str]) -> list[StaffUser | ClientAccount]:
+    """The active staff and client accounts whose user name is one of ``usernames``."""
+    return [account
+            for model in (StaffUser, ClientAccount)
+            for account in session.scalars(
+                select(model).where(model.username.in_(usernames), model.active.is_(True)))]

@@ -1,5 +1,8 @@
 """Database mode of the lifecycle classifier: read clients and client_events, append lifecycle_scores.
 
+Run as ``python -m db.lifecycle_store refresh [--database URL] [--as-of DATE] [--chunk-clients N]
+[--horizon-days DAYS] [--quiet]``; bad input exits with status 2 and one line on stderr.
+
 The events are read one slice of client ids at a time and reduced to per-client features at once,
 so memory holds the features of all clients (a few hundred bytes each) but only one slice of
 events. The churn model is fitted on all clients' features, then scores are written slice by slice.
@@ -10,17 +13,19 @@ reason, so it is kept at the end of ``reasons`` after ``" | offer: "``.
 
 from __future__ import annotations
 
-from datetime import datetime
+import argparse
+import sys
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select
 from tqdm import tqdm
 
-from db.models import Client, ClientEvent, LifecycleScore
+from db.clients import Client, ClientEvent, LifecycleScore, latest_scores_query
+from db.clock import utcnow
 from db.session import make_engine
 from engine.lifecycle.churn import training_horizon
-from engine.lifecycle.io import clean_clients, clean_events, to_timestamp
+from engine.lifecycle.io import LifecycleInputError, clean_clients, clean_events, to_timestamp
 from engine.lifecycle.scoring import MODEL_VERSION, assemble, collect_features, fit_model
 
 CLIENT_FIELDS = ("id", "created_at", "date_of_birth", "segment", "first_funded_at", "aum",
@@ -57,8 +62,8 @@ def _offer_history(connection, low: int, high: int) -> pd.DataFrame:
 
 def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
             chunk_clients: int = 50_000, progress: bool = False) -> int:
-    """Score every client in the database at ``as_of`` (default now); return the rows appended."""
-    as_of = to_timestamp(as_of if as_of is not None else datetime.now(), "as_of")
+    """Score every client in the database at ``as_of`` (default now, UTC); return the rows appended."""
+    as_of = to_timestamp(as_of if as_of is not None else utcnow(), "as_of")
     engine = make_engine(url)
     with engine.connect() as connection:
         first = connection.execute(select(func.min(ClientEvent.timestamp))).scalar()
@@ -84,6 +89,7 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
         model = fit_model(now, past, train_horizon, notes)
 
     written = 0
+    scored_at = utcnow()  # one instant for the whole run, so its scores sort together
     for low, high in tqdm(slices, desc="scores", disable=not progress):
         with engine.begin() as connection:
             clients = clean_clients(_clients(connection, low, high), as_of)
@@ -95,7 +101,7 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
                  "churn_risk": float(risk), "expected_value": float(value),
                  "reasons": f"{reasons} | offer: {offer_reason}",
                  "next_best_action": None if pd.isna(action) else str(action), "model_version": MODEL_VERSION,
-                 "scored_at": datetime.now()}
+                 "scored_at": scored_at}
                 for cid, stage, risk, value, reasons, offer_reason, action in zip(
                     result.index, result["stage"], result["churn_risk"], result["expected_value"],
                     result["reasons"], result["offer_reason"], result["next_best_action"], strict=True)
@@ -107,12 +113,48 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
 
 
 def latest_scores(url: str | None = None) -> pd.DataFrame:
-    """The newest lifecycle score of each client, indexed by client_id."""
+    """The newest lifecycle score of each client (``db.clients.latest_scores_query``), indexed by
+    client_id."""
     engine = make_engine(url)
-    newest = (select(LifecycleScore.client_id, func.max(LifecycleScore.id).label("id"))
-              .group_by(LifecycleScore.client_id).subquery())
-    query = select(LifecycleScore).join(newest, LifecycleScore.id == newest.c.id)
     with engine.connect() as connection:
-        rows = connection.execute(query).mappings().all()
+        rows = connection.execute(select(latest_scores_query())).mappings().all()
+    engine.dispose()
     frame = pd.DataFrame([dict(r) for r in rows])
     return frame.set_index("client_id") if len(frame) else frame
+
+
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def run_refresh(args) -> int:
+    try:
+        written = refresh(args.database, args.as_of, args.horizon_days,
+                          chunk_clients=args.chunk_clients, progress=_progress(args))
+    except (LifecycleInputError, ValueError) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(f"appended {written} lifecycle scores")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m db.lifecycle_store", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    refreshing = commands.add_parser("refresh", help="score the database's clients, append rows")
+    refreshing.add_argument("--database",
+                            help="database URL (default: $DATABASE_URL or var/advisor.db)")
+    refreshing.add_argument("--as-of", help="scoring date (default: now, UTC)")
+    refreshing.add_argument("--chunk-clients", type=int, default=50_000)
+    refreshing.add_argument("--horizon-days", type=float, default=90.0,
+                            help="horizon of churn risk and expected value, days (default 90)")
+    refreshing.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    refreshing.set_defaults(func=run_refresh)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -15,6 +15,16 @@ from alembic.config import Config
 from db.session import database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Tables in the same database that belong to others: Rasa's SQL tracker store writes ``events``.
+FOREIGN_TABLES = frozenset({"events"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Whether Alembic's autogenerate compares a database object: not the tables of others
+    (otherwise it would propose to drop Rasa's tracker store), nor their indexes."""
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return not (reflected and compare_to is None and table is not None
+                and table.name in FOREIGN_TABLES)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -2,17 +2,20 @@
 
 Both tables are append-only: a review action is never edited or deleted, a later action supersedes
 it (MiFID II Delegated Regulation 2017/565 Art 72 asks that corrections keep the earlier content).
+``review_state`` replays the trail into each conversation's current flag, reviewed mark and tags.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from db.models import Base
+from db.base import Base
 
 
 class ReviewAction(StrEnum):
@@ -55,3 +58,22 @@ class UndeliveredMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+def review_state(db: Session, conversation_ids: list[str] | None = None) -> dict[str, dict]:
+    """Flag, reviewed and tags of each conversation, replayed from the audit trail in order."""
+    query = sa.select(ReviewEvent).order_by(ReviewEvent.created_at, ReviewEvent.id)
+    if conversation_ids is not None:
+        query = query.where(ReviewEvent.conversation_id.in_(conversation_ids))
+    state: dict[str, dict] = defaultdict(lambda: {"flagged": False, "reviewed": False, "tags": []})
+    for event in db.scalars(query):
+        current = state[event.conversation_id]
+        if event.action in (ReviewAction.flag, ReviewAction.unflag):
+            current["flagged"] = event.action == ReviewAction.flag
+        elif event.action == ReviewAction.reviewed:
+            current["reviewed"] = True
+        elif event.action == ReviewAction.tag and event.value not in current["tags"]:
+            current["tags"].append(event.value)
+        elif event.action == ReviewAction.untag and event.value in current["tags"]:
+            current["tags"].remove(event.value)
+    return state

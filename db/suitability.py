@@ -4,10 +4,13 @@ which engine and assumption versions and which disclosures, as the advice rules 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from db.models import SuitabilityRecord
-from engine.explanation import Statement
-from engine.recommendation import Recommendation
+from db.conversations import SuitabilityRecord
+
+if TYPE_CHECKING:  # db reads the engine's results; it runs none of the engine's rules
+    from engine.explanation import Statement
+    from engine.recommendation import Recommendation
 
 
 def suitability_record(rec: Recommendation, *, conversation_id: str, client_id: int | None,

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, status
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from bot.dependencies import DB, require_staff
 from db.accounts import StaffUser
-from db.models import Client, LifecycleScore
+from db.clients import Client, score_history
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
@@ -43,10 +42,9 @@ def lifecycle(
     client = db.get(Client, client_id)
     if client is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"client_id: no client {client_id}.")
-    scores = db.scalars(select(LifecycleScore).where(LifecycleScore.client_id == client_id)
-                        .order_by(LifecycleScore.scored_at, LifecycleScore.id)).all()
     history = [StageScore(as_of=s.as_of.isoformat(), stage=s.stage, churn_risk=s.churn_risk,
                           expected_value=s.expected_value, next_best_action=s.next_best_action,
-                          reasons=s.reasons, model_version=s.model_version) for s in scores]
+                          reasons=s.reasons, model_version=s.model_version)
+               for s in score_history(db, client_id)]
     return ClientLifecycle(client_id=client.id, name=client.name,
                            current=history[-1] if history else None, history=history)

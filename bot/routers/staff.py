@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from bot import sessions, sign_ins
-from bot.conversations import Filters, Summary, count, summaries
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
 from bot.export import csv_response, json_response
 from bot.overview import overview
@@ -21,6 +20,7 @@ from bot.routers.pages import locked_out, render
 from bot.security import check_csrf
 from bot.transcripts import as_dict, transcript
 from db.accounts import SignInRealm, StaffUser
+from db.conversation_list import Filters, Summary, count, summaries
 from db.review import ReviewAction, ReviewEvent
 from engine.lifecycle import stages as lifecycle_stages
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from bot import sessions, sign_ins
-from bot.demo import CLIENT_PASSWORD, STAFF
+from bot.demo_passwords import CLIENT_PASSWORD, STAFF
 from bot.dependencies import DB, CurrentSession
 from bot.passwords import hash_password
 from bot.routers.pages import render

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from db.migrate import include_object
 from db.models import Base
 from db.session import make_engine
 
@@ -14,6 +15,7 @@ def run_migrations() -> None:
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

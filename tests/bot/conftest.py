@@ -30,10 +30,10 @@ from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from bot.demo import DEMO_CLIENT_IDS, seed_accounts
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
+from demo.accounts import DEMO_CLIENT_IDS, seed_accounts
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def review_database_url(tmp_path, review_db) -> Iterator[str]:
 @pytest.fixture
 def seeded(db_engine, capsys):
     """The demo accounts, seeded as `make run` does."""
-    from bot.demo import seed_accounts
+    from demo.accounts import seed_accounts
 
     with session_scope(db_engine) as session:
         credentials = seed_accounts(session)

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.demo import CLIENT_PASSWORD, STAGE_USERNAMES, seed_accounts
-from bot.sessions import COOKIE_NAME, utcnow
-from db.demo_base import seed_client_base
+from bot.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
+from bot.sessions import COOKIE_NAME
+from db.clock import utcnow
 from db.session import session_scope
+from demo.accounts import seed_accounts
+from demo.client_base import seed_client_base
 
 
 def csrf_token(html: str) -> str:

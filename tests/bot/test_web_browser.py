@@ -28,10 +28,11 @@ import yaml
 
 from bench.turn_latency import MODEL, ROOT, running_advisor
 from bot.app import create_app
-from bot.demo import CLIENT_PASSWORD, STAGE_USERNAMES, seed_accounts
+from bot.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
 from bot.settings import Settings
-from db.demo_base import seed_client_base
 from db.session import make_engine, session_scope
+from demo.accounts import seed_accounts
+from demo.client_base import seed_client_base
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "artifacts" / "browser"

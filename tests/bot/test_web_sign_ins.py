@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from bot import sign_ins
-from bot.demo import CLIENT_PASSWORD
-from bot.sessions import utcnow
+from bot.demo_passwords import CLIENT_PASSWORD
 from bot.settings import Settings
 from db.accounts import ClientAccount, SignInAttempt, SignInRealm, StaffUser
+from db.clock import utcnow
 from db.session import session_scope
 
 REVIEWER = ("reviewer", "review-demo-2026")

@@ -10,8 +10,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from bot.demo import DEMO_CLIENT_IDS
 from db.session import make_engine
+from demo.accounts import DEMO_CLIENT_IDS
 
 DEMO_CLIENT = DEMO_CLIENT_IDS[0]
 

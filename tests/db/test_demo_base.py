@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from db.demo_base import seed_client_base
 from db.migrate import upgrade
 from db.session import make_engine
+from demo.client_base import seed_client_base
 
 
 def test_seeds_scored_clients_once(database_url):

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from db.accounts import ClientAccount
-from db.holdings import drifted_values, latest_snapshot, latest_target, seed_demo_holdings
+from db.holdings import latest_snapshot, latest_target
 from db.migrate import alembic_config, upgrade
 from db.models import Client, Holding, SuitabilityRecord
-from db.prepare import main as prepare
 from db.session import make_engine, session_scope
+from demo.holdings import drifted_values, seed_demo_holdings
+from demo.prepare import main as prepare
 from engine.rebalancing import drift
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from db.prepare import main as prepare
 from db.session import make_engine
+from demo.prepare import main as prepare
 
 
 def test_prepare_creates_the_schema_and_is_idempotent(database_url, capsys):

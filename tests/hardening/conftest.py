@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from visitors import closed_port, sign_in
 
 from bot.app import create_app
-from bot.demo import seed_accounts
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
+from demo.accounts import seed_accounts
 
 
 @pytest.fixture(scope="module")

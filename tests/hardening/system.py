@@ -26,11 +26,11 @@ from sqlalchemy import text
 
 from bench.turn_latency import MODEL, PYTHON, RASA, ROOT, free_port
 from bot.app import create_app
-from bot.demo import seed_accounts
 from bot.sessions import COOKIE_NAME
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
+from demo.accounts import seed_accounts
 
 TOKEN = "hardening-test-token"
 #: Seconds to wait for Rasa to load its model (TensorFlow start-up is slow on a busy machine).

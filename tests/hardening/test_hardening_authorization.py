@@ -12,7 +12,7 @@ from route_matrix import CLIENT_ID, CONVERSATION, MATRIX, SESSION_ENDING, SIGNIN
 from sqlalchemy import create_engine, select
 from visitors import ROLES, csrf_token
 
-from bot.demo import CLIENT_USERNAMES
+from bot.demo_passwords import CLIENT_USERNAMES
 from db.accounts import ClientAccount
 from db.review import ReviewEvent, UndeliveredMessage
 from db.session import session_scope

@@ -4,20 +4,23 @@ The conversation id is Rasa's sender id, which is also the ``conversation_id`` o
 records (recommendations, offers, survey answers, handoff requests) and of the review trail. The
 list is one SQL query (``listing``): events are aggregated per conversation, joined with those
 records, filtered, counted and paginated in the database, so a page costs the same whether the
-store holds a hundred conversations or a hundred thousand.
+store holds a hundred conversations or a hundred thousand. A signed-in client's stage, when the
+dialogue named none, is their latest lifecycle score (``db.clients.latest_stage``).
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.tracker_events import (
+from db.clients import latest_stage
+from db.conversations import HandoffRequest, SuitabilityRecord, SurveyAnswer
+from db.review import ReviewAction, ReviewEvent, review_state
+from db.tracker_events import (
     EVENTS,
     dialect_of,
     epoch,
@@ -26,8 +29,6 @@ from bot.tracker_events import (
     json_integer,
     json_text,
 )
-from db.models import HandoffRequest, LifecycleScore, SuitabilityRecord, SurveyAnswer
-from db.review import ReviewAction, ReviewEvent
 
 FALLBACK_INTENTS = ("nlu_fallback",)
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
@@ -122,28 +123,6 @@ def _with_client(dialect: str):
             .outerjoin(stage, stage.c.id == c.c.stage_event).subquery("conversation"))
 
 
-def _newest(model, key, *where):
-    """The newest row of ``model`` per ``key`` among ``where`` (rows are append-only, so the
-    highest id is the newest); a GROUP BY, whose size the query planner estimates well."""
-    newest = sa.select(sa.func.max(model.id).label("id")).where(*where).group_by(key).subquery()
-    return sa.select(model).join(newest, newest.c.id == model.id)
-
-
-def latest_scores():
-    """Each scored client's most recent lifecycle score (client_id, stage)."""
-    s = LifecycleScore
-    return (_newest(s, s.client_id).with_only_columns(s.client_id, s.stage)
-            .subquery("latest_score"))
-
-
-def _latest_stage(client_id):
-    """The stage of the most recent lifecycle score of ``client_id`` (a correlated subquery: one
-    index lookup per listed conversation, on SQLite and PostgreSQL alike)."""
-    s = LifecycleScore
-    return (sa.select(s.stage).where(s.client_id == client_id)
-            .order_by(s.id.desc()).limit(1).scalar_subquery())
-
-
 def _latest_rating(conversation_id):
     """The conversation's latest numeric satisfaction rating (a correlated subquery)."""
     a = SurveyAnswer
@@ -175,7 +154,7 @@ def listing(dialect: str):
     stage = sa.case(
         (sa.and_(c.c.client_id.is_not(None),
                  sa.func.coalesce(c.c.slot_stage, "prospect") == "prospect"),
-         sa.func.coalesce(_latest_stage(c.c.client_id), "unscored")),
+         sa.func.coalesce(latest_stage(c.c.client_id), "unscored")),
         else_=sa.func.coalesce(c.c.slot_stage, "prospect"))
     return (sa.select(
         c.c.conversation_id, c.c.started, c.c.last, c.c.user_messages, c.c.client_id,
@@ -276,22 +255,3 @@ def _first_messages(db: Session, dialect: str, event_ids: list[int | None]) -> d
         out.update(db.execute(sa.select(EVENTS.c.id, text).where(EVENTS.c.id.in_(chunk)))
                    .all())
     return {k: str(v or "") for k, v in out.items()}
-
-
-def review_state(db: Session, conversation_ids: list[str] | None = None) -> dict[str, dict]:
-    """Flag, reviewed and tags of each conversation, replayed from the audit trail in order."""
-    query = sa.select(ReviewEvent).order_by(ReviewEvent.created_at, ReviewEvent.id)
-    if conversation_ids is not None:
-        query = query.where(ReviewEvent.conversation_id.in_(conversation_ids))
-    state: dict[str, dict] = defaultdict(lambda: {"flagged": False, "reviewed": False, "tags": []})
-    for event in db.scalars(query):
-        current = state[event.conversation_id]
-        if event.action in (ReviewAction.flag, ReviewAction.unflag):
-            current["flagged"] = event.action == ReviewAction.flag
-        elif event.action == ReviewAction.reviewed:
-            current["reviewed"] = True
-        elif event.action == ReviewAction.tag and event.value not in current["tags"]:
-            current["tags"].append(event.value)
-        elif event.action == ReviewAction.untag and event.value in current["tags"]:
-            current["tags"].remove(event.value)
-    return state

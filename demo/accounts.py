@@ -1,12 +1,13 @@
-"""Demo accounts for development: two staff members and client accounts, with published passwords.
+"""Demo accounts for development: two staff members and client accounts, with published passwords
+(``bot.demo_passwords``, which the web app refuses in production).
 
 ``client1`` to ``client3`` are linked to clients in different lifecycle stages where scores exist;
 ``client-onboarding``, ``client-growth``, ``client-mature`` and ``client-decline`` are each linked
 to a client whose latest lifecycle score (the classifier's scoring of the client's events, written
-by ``db.demo_base``) puts it in that stage, so every stage can be tried in the chat. A stage with
+by ``demo.client_base``) puts it in that stage, so every stage can be tried in the chat. A stage with
 no scored client gets no account. ``seed_accounts`` is idempotent (an existing user name is left
 as it is) and refuses to run when ``ENVIRONMENT=production``; a production web app refuses to start
-while any demo account still has its demo password (``refuse_demo_passwords``).
+while any demo account still has its demo password (``bot.demo_passwords.refuse_demo_passwords``).
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.conversations import latest_scores
-from bot.passwords import hash_password, verify_password
-from bot.sessions import utcnow
-from db.accounts import ClientAccount, StaffRole, StaffUser
-from db.models import Client
+from bot.demo_passwords import CLIENT_PASSWORD, CLIENT_USERNAMES, STAFF, STAGE_USERNAMES
+from bot.passwords import hash_password
+from db.accounts import ClientAccount, StaffUser
+from db.clients import Client, latest_stages
+from db.clock import utcnow
 
-STAFF = (("reviewer", "review-demo-2026", StaffRole.reviewer), ("admin", "admin-demo-2026", StaffRole.admin))
-CLIENT_USERNAMES = ("client1", "client2", "client3")
-#: One account per lifecycle stage, linked to a client the classifier put in that stage.
-STAGE_USERNAMES = {stage: f"client-{stage}" for stage in ("onboarding", "growth", "mature", "decline")}
-CLIENT_PASSWORD = "client-demo-2026"
 #: Ids for demo clients created when the CRM table is still empty, far above generated ids.
 DEMO_CLIENT_IDS = (900_001, 900_002, 900_003)
 
@@ -39,13 +35,6 @@ class DemoCredential:
     username: str
     password: str
     detail: str  # the staff role, or the client id and lifecycle stage
-
-
-def scored_clients(db: Session) -> list[tuple[int, str]]:
-    """Every scored client with the stage of its latest lifecycle score: (id, stage), by id."""
-    latest = latest_scores()
-    return list(db.execute(select(latest.c.client_id, latest.c.stage)
-                           .order_by(latest.c.client_id)).all())
 
 
 def _clients_for_demo(db: Session, scored: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -76,7 +65,7 @@ def _wanted_clients(db: Session, existing: dict[str, ClientAccount]) -> dict[str
     if not missing:
         return {}
     linked = {a.client_id for a in existing.values()}
-    scored = scored_clients(db)
+    scored = latest_stages(db)
     wanted: dict[str, int] = {}
     if any(u in missing for u in CLIENT_USERNAMES):
         free = iter(cid for cid, _ in _clients_for_demo(db, scored) if cid not in linked)
@@ -111,7 +100,7 @@ def seed_accounts(session: Session) -> list[DemoCredential]:
             active=True, created_at=now)
         session.add(existing[username])
     session.flush()
-    stages = dict(scored_clients(session))
+    stages = dict(latest_stages(session))
     for username in (*CLIENT_USERNAMES, *STAGE_USERNAMES.values()):
         if username in existing:
             client_id = existing[username].client_id
@@ -122,18 +111,3 @@ def seed_accounts(session: Session) -> list[DemoCredential]:
         print(f"  {c.kind:<6} {c.username:<17} password {c.password:<17} {c.detail}")
     return credentials
 
-
-def refuse_demo_passwords(session: Session) -> None:
-    """Raise RuntimeError if any demo account still accepts its demo password."""
-    clients = (*CLIENT_USERNAMES, *STAGE_USERNAMES.values())
-    demo = {u: p for u, p, _ in STAFF} | dict.fromkeys(clients, CLIENT_PASSWORD)
-    weak = [
-        user.username
-        for model in (StaffUser, ClientAccount)
-        for user in session.scalars(select(model).where(model.username.in_(demo)))
-        if user.active and verify_password(user.password_hash, demo[user.username])
-    ]
-    if weak:
-        raise RuntimeError(
-            "production refuses demo passwords; change or deactivate: " + ", ".join(sorted(weak))
-        )

@@ -12,8 +12,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 
+from db.clients import Client, ClientEvent
+from db.clock import utcnow
 from db.lifecycle_store import refresh
-from db.models import Client, ClientEvent
 from engine.lifecycle.synthetic import generate
 
 #: Size of the demo base: large enough for every segment and stage, small enough to seed in seconds.
@@ -29,12 +30,13 @@ def seed_client_base(engine: Engine, *, n_clients: int = DEMO_CLIENTS, as_of=Non
                      seed: int = 0) -> int:
     """Insert a synthetic client base and score it, unless the database already has clients.
 
+    ``as_of`` (default now, UTC) ends the generated history and is the date of the scoring.
     Returns the number of clients inserted (0 when the database already had some).
     """
     with engine.connect() as connection:
         if connection.execute(select(func.count()).select_from(Client)).scalar():
             return 0
-    as_of = pd.Timestamp(as_of if as_of is not None else datetime.now()).floor("s")
+    as_of = pd.Timestamp(as_of if as_of is not None else utcnow()).floor("s")
     base = generate(n_clients, seed=seed, as_of=as_of)
     clients = [
         {

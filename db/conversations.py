@@ -1,0 +1,93 @@
+"""What a conversation leaves on record: recommendations (suitability records), offers and the
+client's answers, survey answers, and requests for a human adviser.
+
+Each is keyed by the conversation id (Rasa's ``sender_id``) and, when the client signed in, the
+client id. All are append-only: a later change is a new row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, written_at
+
+
+class SuitabilityRecord(Base):
+    """One recommendation as shown to a person: what went in, what came out, and when (append-only).
+
+    A later recommendation in the same conversation (a what-if, corrected answers) is a new row, so
+    each key stage can be reconstituted (MiFID II Delegated Regulation 2017/565 Art 72).
+    """
+
+    __tablename__ = "suitability_records"
+    __table_args__ = (Index("ix_suitability_records_conversation", "conversation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    inputs: Mapped[dict] = mapped_column(JSON)
+    risk_score: Mapped[float] = mapped_column(Float)
+    willingness: Mapped[float] = mapped_column(Float)
+    capacity: Mapped[float] = mapped_column(Float)
+    flags: Mapped[list] = mapped_column(JSON)
+    answers_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    weights: Mapped[dict] = mapped_column(JSON)
+    groups: Mapped[dict] = mapped_column(JSON)
+    expected_return: Mapped[float] = mapped_column(Float)
+    volatility: Mapped[float] = mapped_column(Float)
+    bad_year: Mapped[float] = mapped_column(Float)
+    probability_of_target: Mapped[float | None] = mapped_column(Float)
+    disclosures: Mapped[list] = mapped_column(JSON)
+    engine_version: Mapped[str] = mapped_column(String(64))
+    assumptions_version: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(String(32), default="onboarding")
+    created_at: Mapped[datetime] = written_at()
+
+
+class OfferRecord(Base):
+    """An offer the bot made to a client and the client's answer, if any (append-only: an answer
+    is a new row pointing at the offer)."""
+
+    __tablename__ = "offer_records"
+    __table_args__ = (Index("ix_offer_records_conversation", "conversation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    offer: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(String(32))
+    answers_offer_id: Mapped[int | None] = mapped_column(ForeignKey("offer_records.id"))
+    created_at: Mapped[datetime] = written_at()
+
+
+class SurveyAnswer(Base):
+    """One answer to a survey question: a satisfaction rating or an exit-feedback reason."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (Index("ix_survey_answers_conversation", "conversation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    survey: Mapped[str] = mapped_column(String(32))
+    question: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = written_at()
+
+
+class HandoffRequest(Base):
+    """A request for a human adviser to take over a conversation, for the staff queue."""
+
+    __tablename__ = "handoff_requests"
+    __table_args__ = (Index("ix_handoff_requests_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    reason: Mapped[str] = mapped_column(String(64))
+    last_message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = written_at()

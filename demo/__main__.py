@@ -1,0 +1,3 @@
+from demo.prepare import main
+
+raise SystemExit(main())
