@@ -25,7 +25,13 @@ from db.clients import Client, ClientEvent, LifecycleScore, latest_scores_query
 from db.clock import utcnow
 from db.session import make_engine
 from engine.lifecycle.churn import training_horizon
-from engine.lifecycle.io import LifecycleInputError, clean_clients, clean_events, to_timestamp
+from engine.lifecycle.io import (
+    DEFAULT_HORIZON_DAYS,
+    LifecycleInputError,
+    clean_clients,
+    clean_events,
+    to_timestamp,
+)
 from engine.lifecycle.scoring import MODEL_VERSION, assemble, collect_features, fit_model
 
 CLIENT_FIELDS = ("id", "created_at", "date_of_birth", "segment", "first_funded_at", "aum",
@@ -60,7 +66,7 @@ def _offer_history(connection, low: int, high: int) -> pd.DataFrame:
                         columns=["client_id", "offer_id", "timestamp"])
 
 
-def refresh(url: str | None = None, as_of=None, horizon_days: float = 90.0,
+def refresh(url: str | None = None, as_of=None, horizon_days: float = DEFAULT_HORIZON_DAYS,
             chunk_clients: int = 50_000, progress: bool = False) -> int:
     """Score every client in the database at ``as_of`` (default now, UTC); return the rows appended."""
     as_of = to_timestamp(as_of if as_of is not None else utcnow(), "as_of")
@@ -148,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
                             help="database URL (default: $DATABASE_URL or var/advisor.db)")
     refreshing.add_argument("--as-of", help="scoring date (default: now, UTC)")
     refreshing.add_argument("--chunk-clients", type=int, default=50_000)
-    refreshing.add_argument("--horizon-days", type=float, default=90.0,
-                            help="horizon of churn risk and expected value, days (default 90)")
+    refreshing.add_argument("--horizon-days", type=float, default=DEFAULT_HORIZON_DAYS,
+                            help="horizon of churn risk and expected value, days "
+                                 f"(default {DEFAULT_HORIZON_DAYS:g})")
     refreshing.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     refreshing.set_defaults(func=run_refresh)
     args = parser.parse_args(argv)

@@ -1,7 +1,8 @@
-"""Command line of the lifecycle classifier: ``score``, ``generate`` and ``refresh-db``.
+"""Command line of the lifecycle classifier on files: ``score`` and ``generate``.
 
 Used as ``python -m engine lifecycle ...`` (through :func:`register`) or on its own as
 ``python -m engine.lifecycle.cli ...``. Bad input exits with status 2 and one line on stderr.
+The engine has no database code: the database mode is ``python -m db.lifecycle_store refresh``.
 """
 
 from __future__ import annotations
@@ -63,19 +64,6 @@ def run_generate(args) -> int:
     return 0
 
 
-def run_refresh_db(args) -> int:
-    from db.lifecycle_store import refresh
-
-    try:
-        written = refresh(args.database, args.as_of, args.horizon_days,
-                          chunk_clients=args.chunk_clients, progress=_progress(args))
-    except (LifecycleInputError, ValueError) as exc:
-        return _fail(str(exc).splitlines()[0])
-    if not args.quiet:
-        print(f"appended {written} lifecycle scores")
-    return 0
-
-
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``lifecycle`` command and its subcommands to an argparse subparsers object."""
     parser = subparsers.add_parser("lifecycle", help="client lifecycle stages, churn risk and offers",
@@ -107,12 +95,6 @@ def register(subparsers) -> argparse.ArgumentParser:
     common(making)
     making.set_defaults(func=run_generate)
 
-    refreshing = commands.add_parser("refresh-db", help="score the database's clients, append rows")
-    refreshing.add_argument("--database", help="database URL (default: $DATABASE_URL or var/advisor.db)")
-    refreshing.add_argument("--as-of", help="scoring date (default: now)")
-    refreshing.add_argument("--chunk-clients", type=int, default=50_000)
-    common(refreshing)
-    refreshing.set_defaults(func=run_refresh_db)
     return parser
 
 
