@@ -31,6 +31,10 @@ from engine.optimizer.qp import (
 )
 
 OBJECTIVES = ("min_volatility", "max_sharpe", "target_volatility", "target_return")
+#: A target volatility this close below the minimum (relative) is the minimum: on a singular
+#: covariance the frontier's weights carry rounding of about 1e-12, and a target is never meant to
+#: more than a few digits.
+MIN_VOLATILITY_TOL = 1e-9
 
 
 def _pct(value: float) -> str:
@@ -105,7 +109,7 @@ class _Portfolio:
             lower = walk.advance(up=False)
             if lower is None:
                 lowest = float(np.sqrt(max(variance(segment.start), 0.0)))
-                if target**2 < lowest**2 - slack:
+                if target < lowest * (1.0 - MIN_VOLATILITY_TOL):
                     raise InfeasibleError(
                         f"target volatility {_pct(target)} is below the minimum reachable, "
                         f"{_pct(lowest)}"
