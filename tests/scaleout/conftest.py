@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from bench.turn_latency import ROOT
@@ -30,11 +31,11 @@ TEST_REDIS_DB = 7
 def redis_url() -> Iterator[str]:
     """The Redis of scripts/redis.sh on 127.0.0.1, its test database emptied; stopped afterwards
     if it was not running before."""
-    redis = pytest.importorskip("redis", reason="the redis client is needed for scale-out")
     script = str(ROOT / "scripts" / "redis.sh")
     started = subprocess.run([script], capture_output=True, text=True)
     if started.returncode != 0:
-        pytest.fail(f"scripts/redis.sh failed: {started.stderr.strip()}")
+        pytest.fail(f"scale-out needs Redis, and scripts/redis.sh could not start it: "
+                    f"{started.stderr.strip()}")
     url = started.stdout.strip().rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}"
     client = redis.Redis.from_url(url)
     already_running = int(client.info("server")["uptime_in_seconds"]) > 2
