@@ -88,11 +88,16 @@ amounts = st.floats(min_value=0, max_value=1e6, allow_nan=False)
 
 @st.composite
 def portfolios(draw):
-    holdings = {name: draw(amounts) for name in CLASSES}
     raw = [draw(st.integers(0, 100)) for _ in CLASSES]
     if sum(raw) == 0:
         raw[0] = 1
     targets = {name: value / sum(raw) for name, value in zip(CLASSES, raw, strict=True)}
+    if draw(st.booleans()):
+        holdings = {name: draw(amounts) for name in CLASSES}
+    else:  # near the targets, so that the drift is often within the threshold
+        scale = draw(st.floats(min_value=1, max_value=1e6))
+        holdings = {name: targets[name] * scale * (1 + draw(st.floats(-0.05, 0.05)))
+                    for name in CLASSES}
     return holdings, targets, draw(amounts)
 
 
@@ -100,14 +105,21 @@ def portfolios(draw):
 @given(portfolios())
 def test_trades_invest_exactly_the_new_money_and_never_sell_underweights(case):
     holdings, targets, contribution = case
-    if sum(holdings.values()) + contribution == 0:
+    total = sum(holdings.values()) + contribution
+    if total == 0:
+        with pytest.raises(ValueError, match="nothing to rebalance"):
+            rebalance(holdings, targets, contribution=contribution)
         return
     plan = rebalance(holdings, targets, contribution=contribution)
-    total = sum(holdings.values()) + contribution
-    assert sum(plan.trades.values()) == pytest.approx(contribution, abs=0.05 * len(CLASSES))
+    # Trades are rounded to cents and those under a cent dropped.
+    assert sum(plan.trades.values()) == pytest.approx(contribution, abs=0.01 * len(CLASSES))
     for name, amount in plan.trades.items():
-        if amount < 0:  # only classes above their target are sold
-            assert holdings[name] > targets[name] * total
+        if amount < 0:  # only classes above their target are sold, and only when rebalancing
+            assert plan.rebalanced and holdings[name] > targets[name] * total
+        else:  # only classes below their target are bought
+            assert holdings[name] < targets[name] * total
     assert plan.drift_after <= max(plan.threshold, plan.drift_before) + 1e-9
     if plan.rebalanced:
         assert plan.drift_after == pytest.approx(0, abs=1e-6)
+    else:  # the new money alone brought the drift within the threshold
+        assert plan.drift_after == plan.drift_after_contribution <= plan.threshold
