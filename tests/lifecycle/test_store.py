@@ -1,4 +1,4 @@
-"""Database mode (`python -m engine lifecycle refresh-db`) on a new database: an SQLite file, or a
+"""Database mode (`python -m db.lifecycle_store refresh`) on a new database: an SQLite file, or a
 PostgreSQL database when TEST_POSTGRESQL_URL is set."""
 
 import pandas as pd
@@ -6,11 +6,10 @@ import pytest
 from databases import empty_database
 from sqlalchemy import insert
 
-from db.lifecycle_store import latest_scores, refresh
+from db.lifecycle_store import latest_scores, main, refresh
 from db.migrate import upgrade
 from db.models import Client, ClientEvent
 from db.session import make_engine
-from engine.lifecycle.cli import main
 from engine.lifecycle.synthetic import generate
 
 
@@ -54,7 +53,7 @@ def test_refresh_appends_scores_and_honours_cooldowns(database_url):
     assert set(first["stage"]) == {"prospect", "onboarding", "growth", "mature", "decline"}
     assert first["reasons"].str.contains(" | offer: ").all()
     # The same day again, from the command line: offers just made are in their cooldown.
-    assert main(["refresh-db", "--database", url, "--as-of", str(base.as_of.date()),
+    assert main(["refresh", "--database", url, "--as-of", str(base.as_of.date()),
                  "--chunk-clients", "150", "--quiet"]) == 0
     second = latest_scores(url)
     offered = first["next_best_action"].notna()
@@ -66,5 +65,5 @@ def test_refresh_appends_scores_and_honours_cooldowns(database_url):
 def test_refresh_of_an_empty_database_exits_2(database_url, capsys):
     url = database_url
     upgrade(url)
-    assert main(["refresh-db", "--database", url, "--quiet"]) == 2
+    assert main(["refresh", "--database", url, "--quiet"]) == 2
     assert "no clients or no client events" in capsys.readouterr().err
