@@ -202,7 +202,7 @@ def cross_validate(folds: int = 5, out: Path | None = None, seed: int = 0,
     if folds < 2:
         raise ValueError(f"cross-validation needs at least 2 folds, got {folds}")
     out = out or Path(tempfile.mkdtemp(prefix="nlu-cv-"))
-    arguments = ["--nlu", "data", "--config", str(config), "--domain", "domain",
+    arguments = ["--nlu", "data", "--config", str(config), "--domain", "domain.yml",
                  "--cross-validation", "--folds", str(folds)]
     return _rasa_test_nlu(arguments, out, seed)
 

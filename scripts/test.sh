@@ -9,9 +9,9 @@ mkdir -p artifacts
 echo "== ruff"
 .venv/bin/python -m ruff check .
 
-if [ -d domain ]; then
+if [ -f domain.yml ]; then
   echo "== rasa data validate"
-  .venv-rasa/bin/rasa data validate --domain domain --fail-on-warnings
+  .venv-rasa/bin/rasa data validate --fail-on-warnings
 fi
 
 echo "== pytest (SQLite)"

@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 model=models/advisor.tar.gz
 stamp=models/advisor.fingerprint
 inputs=()
-for path in config.yml domain data; do [ -e "$path" ] && inputs+=("$path"); done
+for path in config.yml domain.yml data; do [ -e "$path" ] && inputs+=("$path"); done
 if [ "${#inputs[@]}" -eq 0 ]; then
-  echo "No Rasa configuration or training data (config.yml, domain/, data/) to train on." >&2
+  echo "No Rasa configuration or training data (config.yml, domain.yml, data/) to train on." >&2
   exit 1
 fi
 fingerprint=$(find "${inputs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
@@ -19,6 +19,6 @@ if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ];
 fi
 echo "Training the Rasa model (inputs changed)..."
 start=$(date +%s)
-.venv-rasa/bin/rasa train --domain domain --fixed-model-name advisor --out models --force
+.venv-rasa/bin/rasa train --fixed-model-name advisor --out models --force
 echo "$fingerprint" > "$stamp"
 echo "Trained $model in $(( $(date +%s) - start )) s."

@@ -12,8 +12,8 @@ word the wrong reply could also contain:
 Placeholders are Rasa's ``{name}`` and the explanation phrases' ``{name:format}``; ``{{`` and ``}}``
 are literal braces. A placeholder left as a wildcard matches any non-empty text without a blank
 line: Rasa's REST channel sends each paragraph of a message (split at blank lines) as a message of
-its own, so a value never spans one. The responses are read from domain/*.yml, merged as Rasa
-merges them.
+its own, so a value never spans one. The responses are read from domain.yml (or from every
+``*.yml`` of ``DOMAIN`` when it names a folder, merged as Rasa merges them).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-DOMAIN = Path(__file__).resolve().parents[1] / "domain"
+DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
 
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}\n]+)\}")
 _WILDCARD = r"(?:(?!\n\n).)+?"
@@ -34,7 +34,7 @@ _WILDCARD = r"(?:(?!\n\n).)+?"
 @functools.cache
 def _responses() -> dict[str, tuple[str, ...]]:
     merged: dict[str, tuple[str, ...]] = {}
-    for path in sorted(DOMAIN.glob("*.yml")):
+    for path in sorted(DOMAIN.glob("*.yml")) if DOMAIN.is_dir() else [DOMAIN]:
         responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
         for name, variations in responses.items():
             merged[name] = tuple(v["text"] for v in variations or [] if v.get("text"))

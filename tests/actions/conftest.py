@@ -17,17 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def domain() -> dict:
-    """The domain files merged as Rasa merges them: lists concatenated, mappings united."""
-    merged: dict = {}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-            elif isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            else:
-                merged[key] = value
-    return merged
+    """The domain, as Rasa sends it to the action server."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
