@@ -16,17 +16,12 @@ from db.clients import Client
 from db.clock import utcnow
 from db.holdings import Holding, account_holders_without_holdings, latest_target
 from db.suitability import suitability_record
-from engine.profile import Goal, IncomeStability, InvestorProfile
+from engine.profile import AGE_RANGE, Goal, IncomeStability, InvestorProfile
+from engine.questionnaire import middle_answers
 from engine.recommendation import recommend
 
 #: The conversation id written on records made by the demo seeding rather than by a chat.
 DEMO_CONVERSATION = "demo-holdings-seed"
-#: A mid-range answer to every risk question: the seeded targets are balanced mixes.
-DEMO_RISK_ANSWERS = {
-    "loss_reaction": "hold", "max_loss": "loss_20", "return_priority": "balanced_growth",
-    "risk_self_view": "calculated", "gamble_choice": "half_2500", "outcome_range": "moderate",
-    "experience": "some",
-}
 #: Age assumed when the CRM has no date of birth, and the amount when it records no assets.
 DEFAULT_AGE = 45
 DEFAULT_AMOUNT = 25_000.0
@@ -39,7 +34,7 @@ def _age(born: date | None, today: date) -> int:
     if born is None:
         return DEFAULT_AGE
     years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return int(np.clip(years, 18, 100))
+    return int(np.clip(years, AGE_RANGE.low, AGE_RANGE.high))
 
 
 def demo_profile(client: Client, today: date) -> InvestorProfile:
@@ -50,7 +45,8 @@ def demo_profile(client: Client, today: date) -> InvestorProfile:
         age=age,
         goal=Goal.retirement if age < 60 else Goal.income,
         initial_amount=client.aum if client.aum and client.aum > 0 else DEFAULT_AMOUNT,
-        risk_answers=DEMO_RISK_ANSWERS,
+        # The middle answer to every risk question: the seeded targets are balanced mixes.
+        risk_answers=middle_answers(),
         income_stability=IncomeStability.stable,
     )
 
