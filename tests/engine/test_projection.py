@@ -31,6 +31,8 @@ def test_without_volatility_the_balance_follows_compound_interest():
     # contributions spread through the year earn half a year's growth: sqrt(1.05) on average
     yearly = 1200 * math.sqrt(1.05)
     expected = 1000 * 1.05**10 + sum(yearly * 1.05**k for k in range(10))
+    # The paths are float32 (eps 6e-8): some forty roundings over ten years stay within 3e-6,
+    # whichever SIMD kernel computes the exponential (1.2e-6 and 0.6e-6 seen on two).
     for value in (result.median, result.p10, result.p90):
         assert value == pytest.approx(expected, rel=1e-5)
     assert result.contributions == 1000 + 1200 * 10
