@@ -19,7 +19,7 @@ help:
 	@echo "make run    set up, train when needed, prepare the database and serve"
 	@echo "make test   set up the same way, then lint and run every test"
 	@echo "make lock   re-resolve requirements/*.lock after changing dependencies"
-	@echo "make clean  remove environments, models and var/ (databases, caches)"
+	@echo "make clean  remove environments, models, var/ (databases) and the test PostgreSQL cluster"
 
 run: setup
 	@scripts/serve.sh
@@ -65,4 +65,5 @@ lock: | $(UV)
 	$(UV) pip compile --quiet --python "$$(scripts/python310.sh)" --python-version 3.10 requirements/rasa.in -o requirements/rasa.lock
 
 clean:
+	-@scripts/postgres.sh remove
 	rm -rf .venv .venv-rasa models var/*.db var/*.db-* var/run artifacts .pytest_cache .ruff_cache

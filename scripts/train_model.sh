@@ -6,12 +6,12 @@ cd "$(dirname "$0")/.."
 model=models/advisor.tar.gz
 stamp=models/advisor.fingerprint
 inputs=()
-for path in config.yml domain.yml data; do [ -e "$path" ] && inputs+=("$path"); done
+for path in config.yml domain.yml data rasa_components; do [ -e "$path" ] && inputs+=("$path"); done
 if [ "${#inputs[@]}" -eq 0 ]; then
   echo "No Rasa configuration or training data (config.yml, domain.yml, data/) to train on." >&2
   exit 1
 fi
-fingerprint=$(find "${inputs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
+fingerprint=$(find "${inputs[@]}" -type f -not -path "*/__pycache__/*" -print0 | LC_ALL=C sort -z | xargs -0 sha256sum \
   | sha256sum | cut -d' ' -f1)
 if [ -f "$model" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
   echo "Rasa model is current ($model)."
