@@ -10,88 +10,10 @@ the training examples "I'm 42" and "actually I'm 50".
 
 from __future__ import annotations
 
-import json
-import subprocess
-from difflib import SequenceMatcher
-
 import pytest
+from support.held_out import NEAR_COPY, copies, listing, rasa_examples
 
-from bench.nlu_quality import HELD_OUT, RASA_PYTHON, ROOT
-from rasa_components.linear_intents import words
-
-#: Held-out phrasings at or above this similarity to a training example are near copies. The
-#: similarity is difflib's ratio over the classifier's word sequences, 2 * (words matched in
-#: order) / (words in both), so 0.72 means about three words in four shared, in order: one word
-#: changed in four ("your charges are too high" against "your fees are too high" 0.8), one added to
-#: two or more ("stop the questionnaire please" against "stop the questionnaire" 0.86), one
-#: changed and one added in five ("should I buy Nvidia stock now" against "should I buy Tesla
-#: stock" 0.73), a number aside. Phrasings that merely share a frame score lower ("I want advice on
-#: where to put my savings" against "I want to put my savings to work" 0.71, "why did you choose
-#: this mix for me" against "why did you recommend this for someone like me" 0.71). Words, not
-#: characters: on characters a word changed in a short phrasing scores like an unrelated phrasing
-#: with similar letters ("no target really" against "not really" 0.77). Another intent's examples
-#: count too: a phrasing a word or two from any training example tests recall of that example.
-NEAR_COPY = 0.72
-
-#: Prints [text, intent] of every intent example Rasa reads from each path (a data directory, as
-#: `rasa train` imports it, or one NLU file, as `rasa test nlu` reads it).
-_RASA_EXAMPLES = """
-import json, sys
-from pathlib import Path
-from rasa.shared.importers.importer import TrainingDataImporter
-from rasa.shared.nlu.constants import INTENT, TEXT
-from rasa.shared.nlu.training_data.loading import load_data
-
-out = []
-for path in sys.argv[1:]:
-    if Path(path).is_dir():
-        data = TrainingDataImporter.load_from_dict(training_data_paths=[path]).get_nlu_data()
-    else:
-        data = load_data(path)
-    out.append([[m.get(TEXT), m.get(INTENT)] for m in data.intent_examples])
-print(json.dumps(out))
-"""
-
-
-def rasa_examples(*paths) -> list[list[tuple[str, str]]]:
-    """The (text, intent) pairs Rasa reads from each of ``paths``."""
-    if not RASA_PYTHON.exists():
-        pytest.fail(f"no Rasa environment at {RASA_PYTHON}: run `make setup`")
-    result = subprocess.run([str(RASA_PYTHON), "-c", _RASA_EXAMPLES, *map(str, paths)], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, f"Rasa could not read {paths}:\n{result.stderr[-3000:]}"
-    return [[(text, intent) for text, intent in rows]
-            for rows in json.loads(result.stdout.splitlines()[-1])]
-
-
-def copies(held_out: list[tuple[str, str]], training: list[tuple[str, str]],
-           threshold: float = NEAR_COPY) -> list[tuple[float, str, str, str, str]]:
-    """(similarity, held-out text, its intent, training text, its intent) of every pair whose word
-    sequences are at least ``threshold`` alike (1.0: the same words), most alike first."""
-    trained = [(words(text), text, intent) for text, intent in training]
-    found = []
-    for text, intent in held_out:
-        matcher = SequenceMatcher(autojunk=False)
-        matcher.set_seq2(words(text))
-        for sequence, other, other_intent in trained:
-            matcher.set_seq1(sequence)
-            # The quick ratios are upper bounds of ratio() and skip most pairs cheaply.
-            if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                    and (ratio := matcher.ratio()) >= threshold):
-                found.append((ratio, text, intent, other, other_intent))
-    return sorted(found, key=lambda row: (-row[0], row[1], row[3]))
-
-
-def _listing(pairs) -> str:
-    """One line per held-out phrasing: its closest training example and how many more are close."""
-    closest: dict[str, list] = {}
-    for pair in pairs:  # most alike first
-        closest.setdefault(pair[1], []).append(pair)
-    lines = []
-    for (ratio, text, intent, other, other_intent), *more in closest.values():
-        also = f"  (+{len(more)} more)" if more else ""
-        lines.append(f"  {ratio:.2f}  {text!r} ({intent})  ~  {other!r} ({other_intent}){also}")
-    return "\n".join(lines)
+from bench.nlu_quality import HELD_OUT, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +49,7 @@ def test_no_held_out_phrasing_is_a_training_example(examples):
     if same:
         pytest.fail(f"{len({pair[1] for pair in same})} held-out phrasings equal a training "
                     f"example once normalised (lower case, numbers as one token, no "
-                    f"punctuation):\n{_listing(same)}")
+                    f"punctuation):\n{listing(same)}")
 
 
 def test_no_held_out_phrasing_is_a_near_copy_of_a_training_example(examples):
@@ -136,4 +58,4 @@ def test_no_held_out_phrasing_is_a_near_copy_of_a_training_example(examples):
     near = [pair for pair in copies(held_out, training) if pair[1] not in same]
     if near:
         pytest.fail(f"{len({pair[1] for pair in near})} held-out phrasings are near copies of "
-                    f"training examples (word similarity >= {NEAR_COPY}):\n{_listing(near)}")
+                    f"training examples (word similarity >= {NEAR_COPY}):\n{listing(near)}")

@@ -1,0 +1,138 @@
+"""bench/field_set.py judges a reply by what the bot did after the message, and reaches every context
+of the field set on the real Rasa server.
+
+The first tests give the judge tracker states in Rasa's event format; the slow one drives the real
+servers into each context and sends payload messages, which skip the intent classifier, so whether
+their replies fit does not depend on the trained model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.field_set import (
+    Message,
+    Reply,
+    dead_end,
+    drive,
+    fits,
+    form_slots,
+    load,
+    load_domain,
+    replay_one,
+)
+from bench.turn_latency import running_advisor
+
+
+def user(text: str = "a message") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}
+
+
+def bot(response: str, buttons: list | None = None) -> dict:
+    return {"event": "bot", "metadata": {"utter_action": response}, "data": {"buttons": buttons}}
+
+
+def slot(name: str, value) -> dict:
+    return {"event": "slot", "name": name, "value": value}
+
+
+def action(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
+ASKING_AGE = [action("onboarding_form"), {"event": "active_loop", "name": "onboarding_form"},
+              slot("requested_slot", "age"), bot("utter_ask_age")]
+
+
+def reply(context: str, before: list[dict], after: list[dict], loop: str | None = None,
+          requested: str | None = None) -> Reply:
+    state = {"events": [*before, user(), *after], "slots": {"requested_slot": requested},
+             "active_loop": {"name": loop} if loop else {}}
+    return Reply.of(context, state)
+
+
+def message(expect: dict, context: str = "start") -> Message:
+    return Message(0, "a message", "topic", context, expect)
+
+
+def test_a_slot_fits_on_the_value_it_is_given_after_the_message():
+    expect = message({"slot": {"name": "age", "value": 40}}, "asked: age")
+    validated = reply("asked: age", ASKING_AGE, [slot("age", "around forty"), slot("age", 40.0)])
+    rejected = reply("asked: age", ASKING_AGE, [slot("age", "around forty"), slot("age", None),
+                                                 bot("utter_invalid_age")])
+    earlier = reply("asked: goal", [*ASKING_AGE, slot("age", 40.0)], [slot("goal", None)])
+    assert fits(expect, validated) == (True, "age = 40.0")
+    assert fits(expect, rejected) == (False, "age = 'around forty'")
+    assert fits(expect, earlier) == (False, "age = None")
+
+
+def test_amounts_fit_to_a_thousandth():
+    weekly = message({"slot": {"name": "monthly_contribution", "value": 216.67}})
+    assert fits(weekly, reply("start", [], [slot("monthly_contribution", 50 * 52 / 12)]))[0]
+    assert not fits(weekly, reply("start", [], [slot("monthly_contribution", 217.0)]))[0]
+
+
+def test_a_question_mid_form_fits_only_when_the_form_asks_its_question_again():
+    question = message({"faq": "fees"}, "asked: age")
+    answered = [bot("utter_faq_fees"), action("onboarding_form"), bot("utter_ask_age")]
+    assert fits(question, reply("asked: age", ASKING_AGE, answered, "onboarding_form", "age"))[0]
+    ok, why = fits(question, reply("asked: age", ASKING_AGE, answered[:1]))
+    assert not ok and why == "the form did not go back to age (loop None, asks None)"
+    elsewhere = [bot("utter_out_of_scope"), action("onboarding_form"), bot("utter_ask_age")]
+    assert fits(question, reply("asked: age", ASKING_AGE, elsewhere, "onboarding_form", "age")) \
+        == (False, "replied ['utter_out_of_scope', 'utter_ask_age']")
+
+
+def test_a_what_if_fits_only_with_the_change_it_asked_for():
+    more = message({"flow": "what_if:more_risk"}, "recommended")
+    monthly = [bot("utter_what_if_applied"), slot("monthly_contribution", 800.0)]
+    riskier = [bot("utter_what_if_applied"), slot("q_max_loss", "loss_30")]
+    assert fits(more, reply("recommended", [], riskier))[0]
+    assert not fits(more, reply("recommended", [], monthly))[0]
+    assert fits(more, reply("recommended", [], [bot("utter_what_if_limit_highest")]))[0]
+    assert not fits(more, reply("recommended", [], [bot("utter_what_if_limit_lowest")]))[0]
+
+
+def test_dead_ends_are_fallbacks_without_buttons_or_repeated():
+    faq = message({"faq": "fees"})
+    off_topic = message({"flow": "out_of_scope"})
+    buttons = [{"title": "Talk to a person", "payload": "/request_human"}]
+    assert dead_end(faq, reply("start", [], [bot("utter_out_of_scope")])) == "utter_out_of_scope"
+    assert dead_end(off_topic, reply("start", [], [bot("utter_out_of_scope")])) is None
+    assert dead_end(faq, reply("start", [], [bot("utter_default", buttons)])) is None
+    assert dead_end(faq, reply("start", [bot("utter_default", buttons)],
+                               [bot("utter_default", buttons)])) == "utter_default"
+    assert dead_end(faq, reply("start", [], [bot("utter_handoff")])) is None
+
+
+@pytest.mark.slow
+def test_every_context_is_reached_and_payload_replies_are_judged_on_the_real_server():
+    field_set = load()
+    slots = form_slots(load_domain())
+    checks = [  # (payload, context, expectation, fits)
+        ('/inform{"choice": "buy_more"}', "asked: q_loss_reaction",
+         {"slot": {"name": "q_loss_reaction", "value": "buy_more"}}, True),
+        ('/inform{"choice": "buy_more"}', "asked: q_loss_reaction",
+         {"slot": {"name": "q_loss_reaction", "value": "sell_some"}}, False),
+        ('/inform{"monthly_contribution": 300}', "asked: monthly_contribution",
+         {"slot": {"name": "monthly_contribution", "value": 300}}, True),
+        ("/request_human", "start", {"flow": "handoff"}, True),
+        ("/request_human", "start", {"faq": "fees"}, False),
+        ("/start_onboarding", "offered: start", {"flow": "start_onboarding"}, True),
+        ("/deny", "offered: start", {"flow": "decline"}, True),
+        ("/more_risk", "recommended", {"flow": "what_if:more_risk"}, True),
+        ("/more_risk", "recommended", {"flow": "what_if:monthly"}, False),
+        ("/stop", "asked: q_max_loss", {"flow": "stop"}, True),
+        ('/inform{"choice": "fees"}', "asked: leaving_reason",
+         {"slot": {"name": "leaving_reason", "value": "fees"}}, True),
+    ]
+    with running_advisor() as advisor:
+        templates = {c: drive(advisor, c, field_set, slots) for c in field_set.contexts}
+        for i, (text, context, expect, expected) in enumerate(checks):
+            result = replay_one(advisor, Message(9000 + i, text, "topic", context, expect),
+                                templates[context])
+            assert result["fitting"] is expected, (text, context, expect, result)
+        rating = replay_one(advisor, Message(9100, "/inform", "rating", "asked: rating",
+                                             {"slot": {"name": "rating", "value": 4}}),
+                            templates["asked: rating"])
+    assert rating["fitting"] is False and rating["responses"], rating
