@@ -14,12 +14,12 @@ from typing import Any
 import pandas as pd
 from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import SlotSet
-from sqlalchemy import select
 
 from actions import records
 from actions.answers import chosen
 from actions.conversation import client_id_of
 from db.clock import utcnow
+from db.conversations import offers_made
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle import leaving
@@ -79,10 +79,8 @@ def retention_offer(client: Client, reason: str, churn_risk: float | None,
 
 def offer_history(client_id: int) -> pd.DataFrame:
     """Offers made to the client so far (answers excluded), for the cooldowns."""
-    query = select(OfferRecord.client_id, OfferRecord.offer, OfferRecord.created_at).where(
-        OfferRecord.client_id == client_id, OfferRecord.answer.is_(None))
     with session_scope(records.engine()) as session:
-        rows = session.execute(query).all()
+        rows = offers_made(session, client_id)
     return pd.DataFrame(rows, columns=["client_id", "offer_id", "timestamp"])
 
 

@@ -14,12 +14,11 @@ from datetime import timedelta
 
 from fastapi import Request
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.settings import Settings
-from db.accounts import WebSession
+from db.accounts import WebSession, delete_expired_sessions, web_session
 from db.clock import utcnow
 
 COOKIE_NAME = "advisor_session"
@@ -47,7 +46,7 @@ def load(db: Session, request: Request, settings: Settings) -> WebSession | None
         token = _signer(settings).unsign(raw).decode()
     except BadSignature:
         return None
-    session = db.get(WebSession, _token_hash(token))
+    session = web_session(db, _token_hash(token))
     if session is None:
         return None
     now = utcnow()
@@ -98,19 +97,9 @@ def replace(
     return start(db, request, settings, **who)
 
 
-def end_staff_sessions(db: Session, staff_user_id: int) -> int:
-    """End every open session of a member of staff (deactivated, or given a new password).
-
-    Returns how many ended; their browsers get a fresh anonymous session on their next request.
-    """
-    result = db.execute(delete(WebSession).where(WebSession.staff_user_id == staff_user_id))
-    return result.rowcount or 0
-
-
 def purge_expired(db: Session) -> int:
     """Delete expired sessions; return how many."""
-    result = db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
-    return result.rowcount or 0
+    return delete_expired_sessions(db, utcnow())
 
 
 class SessionCookieMiddleware:

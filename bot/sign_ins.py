@@ -23,26 +23,30 @@ message tells whether an account exists. The counts are read from the database, 
 across web workers and restarts. On PostgreSQL the attempts for one name are taken in turn (a
 transaction-scoped advisory lock), so parallel requests cannot all pass the check before any of
 them is logged; on SQLite, requests for the same name arriving at the same instant may each have
-their password checked.
+their password checked. The log's rows and the questions asked of it are ``db.accounts``'s.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from bot.passwords import verify_password
 from bot.settings import Settings
-from db.accounts import SignInAttempt, SignInRealm
+from db.accounts import (
+    SignInAttempt,
+    SignInRealm,
+    checked_failures_since,
+    last_success_of,
+    log_sign_in,
+    sign_ins_in_turn,
+)
 from db.clock import utcnow
 
 USERNAME_LENGTH = 80  # as the column stores it
-RECENT_SHOWN = 50  # latest attempts listed on the staff accounts page
 
 
 @dataclass(frozen=True)
@@ -70,36 +74,16 @@ def typed_name(username: str) -> str:
     return username.strip()[:USERNAME_LENGTH]
 
 
-def _account_column(realm: SignInRealm) -> InstrumentedAttribute:
-    return (SignInAttempt.staff_user_id if realm == SignInRealm.staff
-            else SignInAttempt.client_account_id)
-
-
-def _one_at_a_time(db: Session, realm: SignInRealm, username: str) -> None:
-    """Take the attempts for this name in turn until the transaction ends (PostgreSQL)."""
-    if db.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(f"sign-in:{realm.value}:{username}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-
-
 def lockout(db: Session, settings: Settings, realm: SignInRealm, username: str,
             now: datetime | None = None) -> Lockout | None:
     """Whether ``username`` (as logged) is locked in ``realm`` now, and for how long."""
     now = now or utcnow()
     window = timedelta(minutes=settings.signin_lockout_minutes)
-    same_name = (SignInAttempt.realm == realm.value, SignInAttempt.username == username)
     since = now - window
-    last_success = db.scalar(select(func.max(SignInAttempt.created_at))
-                             .where(*same_name, SignInAttempt.succeeded.is_(True)))
+    last_success = last_success_of(db, realm, username)
     if last_success is not None and last_success > since:
         since = last_success
-    failures = db.scalars(
-        select(SignInAttempt.created_at)
-        .where(*same_name, SignInAttempt.succeeded.is_(False), SignInAttempt.refused.is_(False),
-               SignInAttempt.created_at > since)
-        .order_by(SignInAttempt.created_at)).all()
+    failures = checked_failures_since(db, realm, username, since)
     excess = len(failures) - settings.signin_max_failures
     if excess < 0:
         return None
@@ -112,11 +96,8 @@ def lockout(db: Session, settings: Settings, realm: SignInRealm, username: str,
 def record(db: Session, realm: SignInRealm, username: str, account_id: int | None, *,
            succeeded: bool, refused: bool = False) -> SignInAttempt:
     """Log one attempt; ``account_id`` is the staff user's or client account's id, if any."""
-    row = SignInAttempt(realm=realm.value, username=typed_name(username), succeeded=succeeded,
-                        refused=refused, created_at=utcnow())
-    setattr(row, _account_column(realm).key, account_id)
-    db.add(row)
-    return row
+    return log_sign_in(db, realm, typed_name(username), account_id, succeeded=succeeded,
+                       refused=refused, at=utcnow())
 
 
 def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
@@ -127,7 +108,7 @@ def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
     against a dummy hash, the same work as a wrong password (``bot.passwords``).
     """
     username = typed_name(username)
-    _one_at_a_time(db, realm, username)
+    sign_ins_in_turn(db, realm, username)
     locked = lockout(db, settings, realm, username)
     if locked is not None:
         record(db, realm, username, account_id, succeeded=False, refused=True)
@@ -135,38 +116,3 @@ def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
     succeeded = verify_password(password_hash, password)
     record(db, realm, username, account_id, succeeded=succeeded)
     return Verdict(succeeded)
-
-
-def last_sign_ins(db: Session, realm: SignInRealm) -> dict[int, datetime]:
-    """Each account's latest successful sign-in in ``realm``, by account id."""
-    account = _account_column(realm)
-    return dict(db.execute(
-        select(account, func.max(SignInAttempt.created_at))
-        .where(SignInAttempt.realm == realm.value, account.is_not(None),
-               SignInAttempt.succeeded.is_(True))
-        .group_by(account)).all())
-
-
-def failures_since_last_sign_in(db: Session, realm: SignInRealm) -> dict[int, int]:
-    """Each account's failed attempts (refused ones included) since its latest successful
-    sign-in, or ever if it has none; accounts without any are left out."""
-    account = _account_column(realm)
-    last = (select(account.label("account_id"),
-                   func.max(SignInAttempt.created_at).label("at"))
-            .where(SignInAttempt.realm == realm.value, account.is_not(None),
-                   SignInAttempt.succeeded.is_(True))
-            .group_by(account).subquery())
-    return dict(db.execute(
-        select(account, func.count())
-        .outerjoin(last, last.c.account_id == account)
-        .where(SignInAttempt.realm == realm.value, account.is_not(None),
-               SignInAttempt.succeeded.is_(False),
-               or_(last.c.at.is_(None), SignInAttempt.created_at > last.c.at))
-        .group_by(account)).all())
-
-
-def recent(db: Session, realm: SignInRealm, limit: int = RECENT_SHOWN) -> list[SignInAttempt]:
-    """The latest ``limit`` attempts in ``realm``, newest first."""
-    return list(db.scalars(
-        select(SignInAttempt).where(SignInAttempt.realm == realm.value)
-        .order_by(SignInAttempt.created_at.desc(), SignInAttempt.id.desc()).limit(limit)))

@@ -11,13 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from db.accounts import StaffUser
-from db.models import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
-from db.review import ReviewEvent, UndeliveredMessage, review_state
-from db.tracker_events import EVENTS, event_data, event_time, has_events
+from db.conversations import (
+    HandoffRequest,
+    OfferRecord,
+    SuitabilityRecord,
+    SurveyAnswer,
+    conversation_records,
+)
+from db.review import ReviewEvent, review_state, review_trail, undelivered_messages
+from db.tracker_events import conversation_events, event_data, event_time
 
 #: Events shown in the transcript; the rest (session starts, form activations) are plumbing.
 SHOWN = {"user", "bot", "action", "slot"}
@@ -85,33 +89,16 @@ def _turn(kind: str, timestamp: float, intent: str | None, action: str | None, r
 
 
 def transcript(db: Session, conversation_id: str) -> Transcript:
-    turns: list[Turn] = []
-    if has_events(db):
-        rows = db.execute(
-            sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
-                      EVENTS.c.action_name, EVENTS.c.data)
-            .where(EVENTS.c.sender_id == conversation_id)
-            .where(EVENTS.c.type_name.in_(SHOWN))
-            .order_by(EVENTS.c.timestamp, EVENTS.c.id))
-        turns = [t for t in (_turn(*row) for row in rows) if t is not None]
-    for message in db.scalars(sa.select(UndeliveredMessage)
-                              .where(UndeliveredMessage.conversation_id == conversation_id)):
-        turns.append(Turn(message.created_at, "undelivered", message.text, name=message.reason))
+    events = conversation_events(db, conversation_id, SHOWN)
+    turns = [t for t in (_turn(*event) for event in events) if t is not None]
+    turns += [Turn(message.created_at, "undelivered", message.text, name=message.reason)
+              for message in undelivered_messages(db, conversation_id)]
     turns.sort(key=lambda t: t.when)
-
-    def records(model):
-        return list(db.scalars(sa.select(model).where(model.conversation_id == conversation_id)
-                               .order_by(model.created_at, model.id)))
-
-    reviews = db.execute(
-        sa.select(ReviewEvent, StaffUser.username)
-        .join(StaffUser, StaffUser.id == ReviewEvent.staff_user_id)
-        .where(ReviewEvent.conversation_id == conversation_id)
-        .order_by(ReviewEvent.created_at, ReviewEvent.id)).all()
+    records = conversation_records(db, conversation_id)
     state = review_state(db, [conversation_id]).get(
         conversation_id, {"flagged": False, "reviewed": False, "tags": []})
-    return Transcript(conversation_id, turns, records(SuitabilityRecord), records(OfferRecord),
-                      records(SurveyAnswer), records(HandoffRequest), list(reviews), state)
+    return Transcript(conversation_id, turns, records.recommendations, records.offers,
+                      records.surveys, records.handoffs, review_trail(db, conversation_id), state)
 
 
 def as_dict(t: Transcript) -> dict:

@@ -7,10 +7,11 @@ client id. All are append-only: a later change is a new row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from db.base import Base, written_at
 
@@ -91,3 +92,31 @@ class HandoffRequest(Base):
     reason: Mapped[str] = mapped_column(String(64))
     last_message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = written_at()
+
+
+@dataclass(frozen=True)
+class ConversationRecords:
+    """Everything one conversation left on record, each kind oldest first."""
+
+    recommendations: list[SuitabilityRecord]
+    offers: list[OfferRecord]
+    surveys: list[SurveyAnswer]
+    handoffs: list[HandoffRequest]
+
+
+def conversation_records(db: Session, conversation_id: str) -> ConversationRecords:
+    """The recommendations, offers and answers, survey answers and handoff requests of one
+    conversation."""
+    def of(model):
+        return list(db.scalars(select(model).where(model.conversation_id == conversation_id)
+                               .order_by(model.created_at, model.id)))
+
+    return ConversationRecords(of(SuitabilityRecord), of(OfferRecord), of(SurveyAnswer),
+                               of(HandoffRequest))
+
+
+def offers_made(db: Session, client_id: int) -> list[tuple[int, str, datetime]]:
+    """The offers made to a client so far (answers left out), each as (client id, offer, when)."""
+    return [tuple(row) for row in db.execute(
+        select(OfferRecord.client_id, OfferRecord.offer, OfferRecord.created_at)
+        .where(OfferRecord.client_id == client_id, OfferRecord.answer.is_(None)))]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from db.accounts import StaffUser
 from db.base import Base
 
 
@@ -77,3 +78,19 @@ def review_state(db: Session, conversation_ids: list[str] | None = None) -> dict
         elif event.action == ReviewAction.untag and event.value in current["tags"]:
             current["tags"].remove(event.value)
     return state
+
+
+def review_trail(db: Session, conversation_id: str) -> list[tuple[ReviewEvent, str]]:
+    """Every review action on the conversation, oldest first, with the staff member's name."""
+    return [tuple(row) for row in db.execute(
+        sa.select(ReviewEvent, StaffUser.username)
+        .join(StaffUser, StaffUser.id == ReviewEvent.staff_user_id)
+        .where(ReviewEvent.conversation_id == conversation_id)
+        .order_by(ReviewEvent.created_at, ReviewEvent.id))]
+
+
+def undelivered_messages(db: Session, conversation_id: str) -> list[UndeliveredMessage]:
+    """The conversation's messages that Rasa never answered, oldest first."""
+    return list(db.scalars(
+        sa.select(UndeliveredMessage).where(UndeliveredMessage.conversation_id == conversation_id)
+        .order_by(UndeliveredMessage.created_at, UndeliveredMessage.id)))

@@ -10,6 +10,7 @@ filters run in the database on both.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -47,6 +48,19 @@ def event_data(raw: str | None) -> dict:
 
 def has_events(db: Session) -> bool:
     return sa.inspect(db.connection()).has_table("events")
+
+
+def conversation_events(db: Session, conversation_id: str,
+                        types: Collection[str]) -> list[tuple[str, float, str | None, str | None, str]]:
+    """The conversation's events of the given ``types``, in the order they happened: each as
+    (type_name, timestamp, intent_name, action_name, data). None before Rasa made the table."""
+    if not has_events(db):
+        return []
+    return [tuple(row) for row in db.execute(
+        sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name,
+                  EVENTS.c.action_name, EVENTS.c.data)
+        .where(EVENTS.c.sender_id == conversation_id, EVENTS.c.type_name.in_(types))
+        .order_by(EVENTS.c.timestamp, EVENTS.c.id))]
 
 
 def dialect_of(db: Session) -> str:

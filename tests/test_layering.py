@@ -15,6 +15,10 @@ The rules:
   ``engine.lifecycle`` and appends the scores, and it lives with the queries it is made of.
 - ``actions`` and ``bot`` may import ``engine`` and ``db``, but not each other (nor ``demo``).
 - ``demo`` may import all of them.
+
+And every query lives in ``db``: no module of ``actions`` or ``bot`` builds one. It may not import
+SQLAlchemy's statement builders (``select``, ``insert``, ``update``, ``delete``, ``text``) nor
+reach them through the module (``sa.select(...)``), nor call a legacy ``.query(...)``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ EXCEPTIONS = {
     ("db/lifecycle_store.py", "engine"):
         "the lifecycle classifier's database mode runs engine.lifecycle on the tables",
 }
+#: Packages that ask db/ their questions instead of building queries themselves.
+QUERY_FREE = ("actions", "bot")
+#: SQLAlchemy's statement builders: a module that uses one is writing a query.
+STATEMENT_BUILDERS = {"select", "insert", "update", "delete", "text"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,50 @@ def violations(root: Path) -> list[Violation]:
     return out
 
 
+def query_builders(source: str, relative: Path) -> list[Violation]:
+    """Every place in ``source`` that builds a query: a statement builder imported from
+    SQLAlchemy, one reached through an imported SQLAlchemy module, or a ``.query(...)`` call."""
+    tree = ast.parse(source, filename=str(relative))
+    path = relative.as_posix()
+    # Names bound to SQLAlchemy modules (``import sqlalchemy as sa``, ``from sqlalchemy import sql``).
+    modules: set[str] = set()
+    out: list[Violation] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "sqlalchemy":
+                    modules.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+            for alias in node.names:
+                if alias.name in STATEMENT_BUILDERS:
+                    out.append(Violation(
+                        path, node.lineno, f"from {node.module} import {alias.name}",
+                        "queries live in db/: ask a db function"))
+                elif alias.name[:1].islower() and alias.name not in {"orm", "exc", "types"}:
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        attribute = node.func
+        if (attribute.attr in STATEMENT_BUILDERS and isinstance(attribute.value, ast.Name)
+                and attribute.value.id in modules):
+            out.append(Violation(path, node.lineno, f"{attribute.value.id}.{attribute.attr}(...)",
+                                 "queries live in db/: ask a db function"))
+        elif attribute.attr == "query":
+            out.append(Violation(path, node.lineno, f"{ast.unparse(attribute)}(...)",
+                                 "queries live in db/: ask a db function"))
+    return sorted(out, key=lambda v: v.line)
+
+
+def queries_outside_db(root: Path) -> list[Violation]:
+    """Every query built in a module of the packages that must leave queries to db/."""
+    return [violation
+            for package in QUERY_FREE
+            for path in sorted((root / package).rglob("*.py"))
+            for violation in query_builders(path.read_text(encoding="utf-8"),
+                                            path.relative_to(root))]
+
+
 def test_every_import_points_down_the_layers():
     found = violations(ROOT)
     assert not found, "imports against the layering rules:\n" + "\n".join(map(str, found))
@@ -180,3 +232,38 @@ def test_the_check_names_file_line_and_import(tmp_path):
     message = str(next(v for v in violations(tmp_path) if v.path == "db/holdings.py" and v.line == 4))
     assert message == ("db/holdings.py:4: from engine.recommendation import recommend "
                        "(db may import engine only under `if TYPE_CHECKING:`)")
+
+
+def test_no_query_is_built_outside_db():
+    found = queries_outside_db(ROOT)
+    assert not found, "queries built outside db/:\n" + "\n".join(map(str, found))
+
+
+def test_the_query_check_names_file_line_and_builder(tmp_path):
+    files = {
+        "bot/pages.py": ("import sqlalchemy as sa\nfrom sqlalchemy import func, select\n"
+                         "from sqlalchemy.orm import Session\n\n"
+                         "def f(db: Session):\n    return db.scalar(sa.select(func.max(1)))\n"),
+        "bot/auth/sessions.py": ("from sqlalchemy import delete as remove\n"
+                                 "from sqlalchemy.exc import IntegrityError\n"),
+        "actions/records.py": ("from sqlalchemy import Engine, sql\n\n"
+                               "def f(session):\n    session.query(1)\n"
+                               "    return sql.text('SELECT 1')\n"),
+        "actions/fine.py": ("from sqlalchemy import Engine\nfrom sqlalchemy.orm import Session\n"
+                            "from db.accounts import staff_user_named\n\n"
+                            "def f(db: Session):\n    return staff_user_named(db, 'x')\n"),
+        "db/accounts.py": "from sqlalchemy import select\n",  # db/ is where queries belong
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = {(v.path, v.line, v.statement) for v in queries_outside_db(tmp_path)}
+    assert found == {
+        ("bot/pages.py", 2, "from sqlalchemy import select"),
+        ("bot/pages.py", 6, "sa.select(...)"),
+        ("bot/auth/sessions.py", 1, "from sqlalchemy import delete"),
+        ("actions/records.py", 4, "session.query(...)"),
+        ("actions/records.py", 5, "sql.text(...)"),
+    }
+    message = str(next(v for v in queries_outside_db(tmp_path) if v.line == 6))
+    assert message == "bot/pages.py:6: sa.select(...) (queries live in db/: ask a db function)"

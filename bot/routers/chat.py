@@ -15,6 +15,7 @@ from bot.dependencies import DB, AppSettings, CurrentSession, require_json, sign
 from bot.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
 from bot.settings import Settings
 from db.accounts import ClientAccount
+from db.clock import utcnow
 from db.review import UndeliveredMessage
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
@@ -89,7 +90,7 @@ def chat(
                 client_id=client_id,
                 text=body.text,
                 reason=exc.reason[:200],
-                created_at=sessions.utcnow(),
+                created_at=utcnow(),
             )
         )
         return JSONResponse(

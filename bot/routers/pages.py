@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 
 from bot import sessions, sign_ins
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_client
 from bot.security import check_csrf
 from bot.sign_ins import Lockout
-from db.accounts import ClientAccount, SignInRealm
+from db.accounts import ClientAccount, SignInRealm, client_account_named
 from engine.assumptions import load_assumptions
 
 router = APIRouter(tags=["website"], include_in_schema=False)
@@ -62,8 +61,7 @@ def signin(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ):
     check_csrf(session.csrf_token, csrf_token)
-    account = db.scalar(
-        select(ClientAccount).where(ClientAccount.username == sign_ins.typed_name(username)))
+    account = client_account_named(db, sign_ins.typed_name(username))
     # An unknown name is checked against a dummy hash: the same work as a wrong password.
     password_hash = account.password_hash if account is not None and account.active else None
     verdict = sign_ins.attempt(db, settings, SignInRealm.client, username,

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 
 from bot import sessions, sign_ins
 from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
@@ -19,7 +18,8 @@ from bot.overview import overview
 from bot.routers.pages import locked_out, render
 from bot.security import check_csrf
 from bot.transcripts import as_dict, transcript
-from db.accounts import SignInRealm, StaffUser
+from db.accounts import SignInRealm, StaffUser, staff_user_named
+from db.clock import utcnow
 from db.conversation_list import Filters, Summary, count, summaries
 from db.review import ReviewAction, ReviewEvent
 from engine.lifecycle import stages as lifecycle_stages
@@ -112,7 +112,7 @@ def signin(request: Request, db: DB, settings: AppSettings, session: CurrentSess
            password: Annotated[str, Form(max_length=200)],
            csrf_token: Annotated[str, Form(max_length=100)] = ""):
     check_csrf(session.csrf_token, csrf_token)
-    user = db.scalar(select(StaffUser).where(StaffUser.username == sign_ins.typed_name(username)))
+    user = staff_user_named(db, sign_ins.typed_name(username))
     password_hash = user.password_hash if user is not None and user.active else None
     verdict = sign_ins.attempt(db, settings, SignInRealm.staff, username,
                                user.id if user is not None else None, password_hash, password)
@@ -183,7 +183,7 @@ def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
     if not transcript(db, conversation_id).found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
     db.add(ReviewEvent(conversation_id=conversation_id, staff_user_id=staff.id,
-                       action=action.value, value=value, created_at=sessions.utcnow()))
+                       action=action.value, value=value, created_at=utcnow()))
     target = "/staff/handoffs" if back == "handoffs" else f"/staff/conversations/{conversation_id}"
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
 

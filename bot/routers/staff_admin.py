@@ -14,18 +14,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
-from bot import sessions, sign_ins
 from bot.demo_passwords import CLIENT_PASSWORD, STAFF
 from bot.dependencies import DB, CurrentSession
 from bot.passwords import hash_password
 from bot.routers.pages import render
 from bot.routers.staff import Staff
 from bot.security import check_csrf
-from db.accounts import SignInRealm, StaffAuditAction, StaffAuditEntry, StaffRole, StaffUser
+from db.accounts import (
+    SignInRealm,
+    StaffAuditAction,
+    StaffAuditEntry,
+    StaffRole,
+    StaffUser,
+    active_admin_ids,
+    all_staff_users,
+    end_staff_sessions,
+    failures_since_last_sign_in,
+    last_sign_ins,
+    recent_sign_ins,
+    staff_audit_trail,
+    staff_user_named,
+    staff_username_taken,
+)
+from db.clock import utcnow
 
 router = APIRouter(prefix="/staff/users", tags=["staff"], include_in_schema=False)
 
@@ -35,6 +48,7 @@ MAX_PASSWORD_LENGTH = 200
 #: Published with the code, so never acceptable as a real password.
 DEMO_PASSWORDS = frozenset({*(password for _, password, _ in STAFF), CLIENT_PASSWORD})
 TRAIL_SHOWN = 200  # newest entries on the page; the table keeps them all
+SIGN_INS_SHOWN = 50  # latest sign-in attempts on the page
 #: Form fields are read generously and checked here, so a bad value gets a message on the page.
 FormText = Annotated[str, Form(max_length=1000)]
 CsrfToken = Annotated[str, Form(max_length=100)]
@@ -76,7 +90,7 @@ def _role(value: str) -> StaffRole:
 
 
 def _account(db: DB, username: str) -> StaffUser:
-    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    user = staff_user_named(db, username)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No staff account with this user name.")
     return user
@@ -88,33 +102,24 @@ def _keeps_an_admin(db: DB, losing: StaffUser) -> None:
     The active admins' rows are locked (PostgreSQL), so two admins demoting each other at the
     same time cannot both succeed.
     """
-    admins = db.scalars(select(StaffUser.id).where(
-        StaffUser.role == StaffRole.admin.value, StaffUser.active.is_(True)).with_for_update())
-    if set(admins) <= {losing.id}:
+    if active_admin_ids(db) <= {losing.id}:
         raise Refused(f"{losing.username} is the last active admin; make another admin first.")
 
 
 def _record(db: DB, actor: StaffUser, target: StaffUser, action: StaffAuditAction,
             detail: str = "") -> None:
     db.add(StaffAuditEntry(actor_id=actor.id, target_id=target.id, action=action.value,
-                           detail=detail, created_at=sessions.utcnow()))
+                           detail=detail, created_at=utcnow()))
 
 
 def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
           error: str | None = None, form: dict | None = None) -> HTMLResponse:
-    users = db.scalars(select(StaffUser).order_by(StaffUser.username)).all()
-    actor, target = aliased(StaffUser), aliased(StaffUser)
-    trail = db.execute(
-        select(StaffAuditEntry, actor.username, target.username)
-        .join(actor, StaffAuditEntry.actor_id == actor.id)
-        .join(target, StaffAuditEntry.target_id == target.id)
-        .order_by(StaffAuditEntry.created_at.desc(), StaffAuditEntry.id.desc())
-        .limit(TRAIL_SHOWN)).all()
     return render(request, "staff/users.html", {
-        "session": session, "staff": admin, "users": users,
-        "last_signin": sign_ins.last_sign_ins(db, SignInRealm.staff),
-        "failed_since": sign_ins.failures_since_last_sign_in(db, SignInRealm.staff),
-        "recent_sign_ins": sign_ins.recent(db, SignInRealm.staff), "trail": trail,
+        "session": session, "staff": admin, "users": all_staff_users(db),
+        "last_signin": last_sign_ins(db, SignInRealm.staff),
+        "failed_since": failures_since_last_sign_in(db, SignInRealm.staff),
+        "recent_sign_ins": recent_sign_ins(db, SignInRealm.staff, SIGN_INS_SHOWN),
+        "trail": staff_audit_trail(db, TRAIL_SHOWN),
         "roles": list(StaffRole), "error": error, "form": form or {},
         "min_password_length": MIN_PASSWORD_LENGTH},
         status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK)
@@ -139,12 +144,12 @@ def create_account(request: Request, db: DB, session: CurrentSession, admin: Adm
         if not USERNAME.fullmatch(username):
             raise Refused("A user name is 3 to 80 letters, digits, dots, dashes or underscores.")
         new_role = _role(role)
-        if db.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        if staff_username_taken(db, username):
             raise Refused(f"The user name {username!r} is taken.")
         if problem := password_problem(username, password):
             raise Refused(problem)
         user = StaffUser(username=username, password_hash=hash_password(password),
-                         role=new_role.value, active=True, created_at=sessions.utcnow())
+                         role=new_role.value, active=True, created_at=utcnow())
         db.add(user)
         try:
             db.flush()
@@ -191,7 +196,7 @@ def deactivate(request: Request, username: str, db: DB, session: CurrentSession,
     except Refused as refusal:
         return _page(request, db, session, admin, str(refusal))
     user.active = False
-    ended = sessions.end_staff_sessions(db, user.id)
+    ended = end_staff_sessions(db, user.id)
     _record(db, admin, user, StaffAuditAction.deactivated, f"{ended} open session(s) ended")
     return _done()
 
@@ -217,7 +222,7 @@ def reset_password(request: Request, username: str, db: DB, session: CurrentSess
         return _page(request, db, session, admin, problem)
     user.password_hash = hash_password(password)
     # Whoever held the old password is signed out everywhere (the admin too, for their own).
-    ended = sessions.end_staff_sessions(db, user.id)
+    ended = end_staff_sessions(db, user.id)
     _record(db, admin, user, StaffAuditAction.password_reset, f"{ended} open session(s) ended")
     if user.id == admin.id:
         return RedirectResponse("/staff/signin", status.HTTP_303_SEE_OTHER)
