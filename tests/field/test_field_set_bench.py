@@ -1,4 +1,4 @@
-"""bench/field_set.py judges a reply by what the bot did after the message, and reaches every context
+"""bench/field_set judges a reply by what the bot did after the message, and reaches every context
 of the field set on the real Rasa server.
 
 The first tests give the judge tracker states in Rasa's event format; the slow one drives the real
@@ -10,17 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.field_set import (
-    Message,
-    Reply,
-    dead_end,
-    drive,
-    fits,
-    form_slots,
-    load,
-    load_domain,
-    replay_one,
-)
+from bench.field_set.judge import Reply, dead_end, fits
+from bench.field_set.run import drive, replay_one
+from bench.field_set.schema import Message, form_slots, load, load_domain
 from bench.turn_latency import running_advisor
 
 

@@ -1,5 +1,5 @@
-"""The field set (tests/field/en.yml) is never trained on, and it is large and well formed enough for
-bench/field_set.py to judge.
+"""The field set (tests/field/en.yml) is never trained on, and it is large and well formed enough
+for bench/field_set to judge.
 
 Every field message is compared with every training example of data/, read by Rasa's own loaders
 and normalised as the intent classifier reads them, with the held-out NLU set's measure
@@ -15,7 +15,7 @@ import pytest
 import yaml
 from support.held_out import NEAR_COPY, copies, listing, rasa_examples
 
-from bench.field_set import FIELD_SET, form_slots, load, load_domain
+from bench.field_set.schema import FIELD_SET, form_slots, load, load_domain
 from bench.nlu_quality import ROOT
 
 MIN_MESSAGES = 400

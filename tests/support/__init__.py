@@ -1,1 +1,1 @@
-"""Helpers shared by several test folders (tests/ is on the import path, as for domain_responses)."""
+"""Helpers shared by several test folders (importable as `support`, as domain_responses is)."""

@@ -1,0 +1,3 @@
+from bench.field_set.run import main
+
+raise SystemExit(main())
