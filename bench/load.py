@@ -54,7 +54,7 @@ from bench.turn_latency import (
     wait_rasa_ready,
     wait_ready,
 )
-from bot.sessions import COOKIE_NAME
+from bot.auth.sessions import COOKIE_NAME
 from db.migrate import upgrade
 from db.models import SuitabilityRecord
 from db.session import session_scope

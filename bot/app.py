@@ -15,12 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 
-from bot import api_docs, errors
-from bot.demo_passwords import refuse_demo_passwords
-from bot.rate_limit import SlidingWindowLimiter
-from bot.routers import chat, clients, engine_api, pages, staff, staff_admin
+from bot import errors, pages
+from bot.api import clients, docs, engine_api
+from bot.auth.demo_passwords import refuse_demo_passwords
+from bot.auth.sessions import SessionCookieMiddleware, purge_expired
+from bot.chat import routes as chat
+from bot.chat.rate_limit import SlidingWindowLimiter
+from bot.console import routes as console
+from bot.console import staff_accounts
 from bot.security import SecurityHeadersMiddleware
-from bot.sessions import SessionCookieMiddleware, purge_expired
 from bot.settings import Settings
 from db.session import make_engine, session_factory
 
@@ -53,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Chat gateway, allocation engine API and staff review console.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # served from local files by api_docs, not from a CDN
+        docs_url=None,  # served from local files by bot.api.docs, not from a CDN
         redoc_url=None,
     )
     app.state.settings = settings
@@ -68,9 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)
     app.add_middleware(SecurityHeadersMiddleware, production=settings.production)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    api_docs.install(app)
-    for router in (engine_api.router, clients.router, chat.router, pages.router, staff.router,
-                   staff_admin.router):
+    docs.install(app)
+    for router in (engine_api.router, clients.router, chat.router, pages.router, console.router,
+                   staff_accounts.router):
         app.include_router(router)
     return app
 

@@ -2,7 +2,7 @@
 
 The Content-Security-Policy allows scripts, styles and connections from this origin only, so an
 injected ``<script>`` or inline handler never runs. The API documentation pages
-(Swagger UI and ReDoc, served from local files by ``bot.api_docs``, showing no user content) also
+(Swagger UI and ReDoc, served from local files by ``bot.api.docs``, showing no user content) also
 allow inline styles and blob workers, which both bundles use; nothing is loaded from elsewhere.
 """
 

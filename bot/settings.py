@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         successful sign-in, after which further attempts for that name are refused (429).
     signin_lockout_minutes : int
         The window (minutes) in which failed sign-ins are counted; a lock ends when enough of
-        them have left it (see ``bot.sign_ins``).
+        them have left it (see ``bot.auth.sign_ins``).
     """
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")

@@ -1,7 +1,7 @@
 """Figures for the staff overview page: SQL aggregates over the conversation listing.
 
 Every figure is computed in the database (``db.conversation_list.listing``), so the page does not
-read the events into Python. The web app turns the counts into charts (``bot.overview``).
+read the events into Python. The web app turns the counts into charts (``bot.console.overview``).
 """
 
 from __future__ import annotations

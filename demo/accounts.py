@@ -1,5 +1,5 @@
 """Demo accounts for development: two staff members and client accounts, with published passwords
-(``bot.demo_passwords``, which the web app refuses in production).
+(``bot.auth.demo_passwords``, which the web app refuses in production).
 
 ``client1`` to ``client3`` are linked to clients in different lifecycle stages where scores exist;
 ``client-onboarding``, ``client-growth``, ``client-mature`` and ``client-decline`` are each linked
@@ -7,7 +7,7 @@ to a client whose latest lifecycle score (the classifier's scoring of the client
 by ``demo.client_base``) puts it in that stage, so every stage can be tried in the chat. A stage with
 no scored client gets no account. ``seed_accounts`` is idempotent (an existing user name is left
 as it is) and refuses to run when ``ENVIRONMENT=production``; a production web app refuses to start
-while any demo account still has its demo password (``bot.demo_passwords.refuse_demo_passwords``).
+while any demo account still has its demo password (``bot.auth.demo_passwords.refuse_demo_passwords``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.demo_passwords import CLIENT_PASSWORD, CLIENT_USERNAMES, STAFF, STAGE_USERNAMES
-from bot.passwords import hash_password
+from bot.auth.demo_passwords import CLIENT_PASSWORD, CLIENT_USERNAMES, STAFF, STAGE_USERNAMES
+from bot.auth.passwords import hash_password
 from db.accounts import ClientAccount, StaffUser
 from db.clients import Client, latest_stages
 from db.clock import utcnow

@@ -212,7 +212,7 @@ def test_the_check_names_file_line_and_import(tmp_path):
                            "from . import clock\nfrom .. import bot\n"),
         "db/lifecycle_store.py": "from engine.lifecycle.scoring import fit_model\n",
         "bot/pages.py": "import actions.records\nfrom demo import accounts\nimport db, engine\n",
-        "actions/review.py": "from importlib import import_module\nimport_module('bot.sessions')\n",
+        "actions/review.py": "from importlib import import_module\nimport_module('bot.auth.sessions')\n",
         "rasa_components/x.py": "from engine.numbers import parse_number\n",
         "demo/seed.py": "import actions, bot, db, engine\n",
     }
@@ -226,7 +226,7 @@ def test_the_check_names_file_line_and_import(tmp_path):
         ("db/holdings.py", 6, "from .. import bot"),
         ("bot/pages.py", 1, "import actions.records"),
         ("bot/pages.py", 2, "from demo import accounts"),
-        ("actions/review.py", 2, 'import_module("bot.sessions")'),
+        ("actions/review.py", 2, 'import_module("bot.auth.sessions")'),
         ("rasa_components/x.py", 1, "from engine.numbers import parse_number"),
     }
     message = str(next(v for v in violations(tmp_path) if v.path == "db/holdings.py" and v.line == 4))

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
-from bot.sessions import COOKIE_NAME
+from bot.auth.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
+from bot.auth.sessions import COOKIE_NAME
 from db.clock import utcnow
 from db.session import session_scope
 from demo.accounts import seed_accounts

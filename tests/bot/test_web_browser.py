@@ -35,8 +35,8 @@ from domain_responses import matches_response, response_name
 
 from bench.turn_latency import MODEL, ROOT, running_advisor
 from bot.app import create_app
-from bot.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
-from bot.routers.chat import UNAVAILABLE
+from bot.auth.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
+from bot.chat.routes import UNAVAILABLE
 from bot.settings import Settings
 from db.session import make_engine, session_scope
 from demo.accounts import seed_accounts

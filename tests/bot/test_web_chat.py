@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot.routers.chat import UNAVAILABLE
-from bot.schemas import MAX_CHAT_TEXT
-from bot.sessions import COOKIE_NAME
+from bot.auth.sessions import COOKIE_NAME
+from bot.chat.routes import UNAVAILABLE
+from bot.chat.schemas import MAX_CHAT_TEXT
 
 
 def conversation_ids(db_engine) -> list[str]:

@@ -13,8 +13,8 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot import sign_ins
-from bot.demo_passwords import CLIENT_PASSWORD
+from bot.auth import sign_ins
+from bot.auth.demo_passwords import CLIENT_PASSWORD
 from bot.settings import Settings
 from db.accounts import ClientAccount, SignInAttempt, SignInRealm, StaffUser
 from db.clock import utcnow

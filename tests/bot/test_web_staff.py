@@ -97,7 +97,7 @@ def test_an_empty_filter_form_means_any_and_bad_values_are_named(staff):
 
 
 def test_list_is_paginated(staff, monkeypatch):
-    monkeypatch.setattr("bot.routers.staff.PAGE_SIZE", 2)
+    monkeypatch.setattr("bot.console.routes.PAGE_SIZE", 2)
     first = staff.get("/staff").text
     assert "Page 1 of 2" in first and 'rel="next"' in first
     assert listed(staff, page=2) == ["onboarded"]

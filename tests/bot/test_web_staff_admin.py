@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo_passwords import CLIENT_PASSWORD
+from bot.auth.demo_passwords import CLIENT_PASSWORD
 from db.accounts import StaffAuditEntry, StaffUser, WebSession
 from db.session import session_scope
 

@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from bench.turn_latency import MODEL, PYTHON, RASA, ROOT, free_port
 from bot.app import create_app
-from bot.sessions import COOKIE_NAME
+from bot.auth.sessions import COOKIE_NAME
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope

@@ -12,8 +12,8 @@ from route_matrix import CLIENT_ID, CONVERSATION, MATRIX, SESSION_ENDING, SIGNIN
 from sqlalchemy import create_engine, select
 from visitors import ROLES, csrf_token
 
-from bot.demo_passwords import CLIENT_USERNAMES
-from bot.routers.chat import UNAVAILABLE
+from bot.auth.demo_passwords import CLIENT_USERNAMES
+from bot.chat.routes import UNAVAILABLE
 from db.accounts import ClientAccount
 from db.review import ReviewEvent, UndeliveredMessage
 from db.session import session_scope

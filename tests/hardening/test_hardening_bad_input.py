@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, select
 from visitors import closed_port
 
 from bot.app import create_app
+from bot.chat.routes import UNAVAILABLE
 from bot.errors import DATABASE_DOWN
-from bot.routers.chat import UNAVAILABLE
 from bot.settings import Settings
 from db.review import UndeliveredMessage
 from db.session import session_scope

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from visitors import csrf_token, sign_in
 
+from bot.auth.sessions import COOKIE_NAME
 from bot.errors import DATABASE_BUSY, DATABASE_DOWN, RETRY_AFTER_BUSY_SECONDS
-from bot.sessions import COOKIE_NAME
 from db.review import ReviewEvent, UndeliveredMessage
 from db.session import lock_timeout_seconds, session_scope
 

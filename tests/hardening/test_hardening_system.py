@@ -18,7 +18,7 @@ from domain_responses import matches_response, response_names
 from sqlalchemy import create_engine, select, text
 from system import conversation_id, running_system, say, texts
 
-from bot.routers.chat import UNAVAILABLE
+from bot.chat.routes import UNAVAILABLE
 from db.review import UndeliveredMessage
 from db.session import session_scope
 

@@ -10,7 +10,7 @@ import socket
 
 from fastapi.testclient import TestClient
 
-from bot.demo_passwords import CLIENT_PASSWORD
+from bot.auth.demo_passwords import CLIENT_PASSWORD
 
 #: Who visits the site in the authorization matrix, and the demo account each one signs in with.
 ROLES = ("anonymous", "client", "other_client", "reviewer", "admin")

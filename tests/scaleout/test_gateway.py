@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bench.turn_latency import free_port as closed_port
-from bot.routers.chat import UNAVAILABLE
+from bot.chat.routes import UNAVAILABLE
 from bot.settings import Settings
 
 

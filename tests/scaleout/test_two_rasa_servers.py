@@ -29,7 +29,7 @@ from bench.load import (
     running_system,
 )
 from bench.turn_latency import MODEL, ONBOARDING, ROOT, TOKEN
-from bot import rasa_gateway
+from bot.chat import rasa_gateway
 
 pytestmark = pytest.mark.slow
 

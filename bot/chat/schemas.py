@@ -1,12 +1,10 @@
-"""Request and response bodies of the JSON API (the engine's own models are used as they are)."""
+"""Request and response bodies of the chat gateway, ``/api/chat``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from engine.rebalancing import DEFAULT_THRESHOLD
 
 #: Longest chat message accepted, in characters.
 MAX_CHAT_TEXT = 2_000
@@ -58,15 +56,3 @@ class ChatUnavailable(BaseModel):
 
 class Restarted(BaseModel):
     restarted: bool = True
-
-
-class RebalanceRequest(BaseModel):
-    """Current holdings and the target mix; amounts in the account currency, weights as fractions."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    holdings: dict[str, float] = Field(description="Amount held per asset class, 0 or more.")
-    targets: dict[str, float] = Field(description="Target weight per asset class, summing to 1.")
-    contribution: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0, lt=1,
-                             description="Drift that triggers sales.")

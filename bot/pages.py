@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from bot import sessions, sign_ins
-from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_client
+from bot.auth import sessions, sign_ins
+from bot.auth.dependencies import CurrentSession, signed_in_client
+from bot.auth.sign_ins import Lockout
+from bot.dependencies import DB, AppSettings
 from bot.security import check_csrf
-from bot.sign_ins import Lockout
 from db.accounts import ClientAccount, SignInRealm, client_account_named
 from engine.assumptions import load_assumptions
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, status
 from pydantic import BaseModel
 
-from bot.dependencies import DB, require_staff
+from bot.auth.dependencies import require_staff
+from bot.dependencies import DB
 from db.accounts import StaffUser
 from db.clients import Client, score_history
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 
 import engine
+from bot.api.schemas import RebalanceRequest
 from bot.dependencies import require_json
-from bot.schemas import RebalanceRequest
 from engine.assumptions import load_assumptions
 from engine.profile import InvestorProfile
 from engine.questionnaire import questions

@@ -16,11 +16,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.exc import IntegrityError
 
-from bot.demo_passwords import CLIENT_PASSWORD, STAFF
-from bot.dependencies import DB, CurrentSession
-from bot.passwords import hash_password
-from bot.routers.pages import render
-from bot.routers.staff import Staff
+from bot.auth.demo_passwords import CLIENT_PASSWORD, STAFF
+from bot.auth.dependencies import CurrentSession
+from bot.auth.passwords import hash_password
+from bot.console.routes import Staff
+from bot.dependencies import DB
+from bot.pages import render
 from bot.security import check_csrf
 from db.accounts import (
     SignInRealm,

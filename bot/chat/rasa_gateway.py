@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from bot.schemas import Button, ChatMessage
+from bot.chat.schemas import Button, ChatMessage
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 

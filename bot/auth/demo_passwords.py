@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.passwords import verify_password
+from bot.auth.passwords import verify_password
 from db.accounts import StaffRole, active_accounts_named
 
 STAFF = (("reviewer", "review-demo-2026", StaffRole.reviewer), ("admin", "admin-demo-2026", StaffRole.admin))

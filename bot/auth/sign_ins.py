@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.passwords import verify_password
+from bot.auth.passwords import verify_password
 from bot.settings import Settings
 from db.accounts import (
     SignInAttempt,
@@ -105,7 +105,7 @@ def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
     """Check one sign-in and log it: refused while the name is locked, else the password's check.
 
     ``password_hash`` is None for an unknown or inactive account: the password is then checked
-    against a dummy hash, the same work as a wrong password (``bot.passwords``).
+    against a dummy hash, the same work as a wrong password (``bot.auth.passwords``).
     """
     username = typed_name(username)
     sign_ins_in_turn(db, realm, username)

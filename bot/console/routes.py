@@ -11,13 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from bot import sessions, sign_ins
-from bot.dependencies import DB, AppSettings, CurrentSession, signed_in_staff
-from bot.export import csv_response, json_response
-from bot.overview import overview
-from bot.routers.pages import locked_out, render
+from bot.auth import sessions, sign_ins
+from bot.auth.dependencies import CurrentSession, signed_in_staff
+from bot.console.export import csv_response, json_response
+from bot.console.overview import overview
+from bot.console.transcripts import as_dict, transcript
+from bot.dependencies import DB, AppSettings
+from bot.pages import locked_out, render
 from bot.security import check_csrf
-from bot.transcripts import as_dict, transcript
 from db.accounts import SignInRealm, StaffUser, staff_user_named
 from db.clock import utcnow
 from db.conversation_list import Filters, Summary, count, summaries

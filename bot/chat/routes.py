@@ -10,9 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from bot import rasa_gateway, rate_limit, sessions
-from bot.dependencies import DB, AppSettings, CurrentSession, require_json, signed_in_client
-from bot.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
+from bot.auth import sessions
+from bot.auth.dependencies import CurrentSession, signed_in_client
+from bot.chat import rasa_gateway, rate_limit
+from bot.chat.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
+from bot.dependencies import DB, AppSettings, require_json
 from bot.settings import Settings
 from db.accounts import ClientAccount
 from db.clock import utcnow

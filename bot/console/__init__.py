@@ -1,0 +1,1 @@
+"""The staff console: conversations, transcripts, review, exports, handoffs, overview, staff."""

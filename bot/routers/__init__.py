@@ -1,1 +1,0 @@
-"""The web app's routes, one module per resource."""
