@@ -109,7 +109,9 @@ def replay_one(advisor: Advisor, message: Message, template: list[dict]) -> dict
             "dead_end": dead_end(message, reply), "detail": "" if ok else detail,
             "intent": intent.get("name"), "confidence": round(intent.get("confidence") or 0, 3),
             "actions": reply.actions, "responses": reply.responses,
-            "slots": {e["name"]: e["value"] for e in reply.after if e["event"] == "slot"}}
+            # Record ids depend on which conversation wrote first, so they are left out.
+            "slots": {e["name"]: e["value"] for e in reply.after
+                      if e["event"] == "slot" and not e["name"].endswith("_id")}}
 
 
 def replay(advisor: Advisor, fs: FieldSet, messages: list[Message], workers: int) -> list[dict]:
