@@ -1,9 +1,9 @@
 """The recommendation: checking the answers, presenting the engine's allocation and what-ifs.
 
-Every word the client reads comes from the domain's responses (domain/advice.yml): the engine
-gives codes and numbers, and this module writes them with the phrases of the domain the action
-server receives. Each recommendation shown is written as a suitability record, with the
-disclosures as shown, before it is sent.
+Every word the client reads comes from the locale files (locales/<language>/advice.yml): the engine
+gives codes and numbers, and this module writes them with the phrases of the conversation's
+language (its ``language`` slot), which Rasa's responses then carry. Each recommendation shown is
+written as a suitability record, with the disclosures as shown, before it is sent.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import records
 from actions.profile_slots import profile_from, slot_values
 from db.suitability import suitability_record
-from engine.explanation import MissingText, Statement, Texts, format_value, render
+from engine.explanation import Statement
 from engine.numbers import parse_monthly, parse_number
 from engine.profile import InvestorProfile
 from engine.recommendation import Recommendation, recommend
@@ -32,6 +32,7 @@ from engine.what_if import (
     retire_at,
     shift_risk,
 )
+from engine.wording import DEFAULT_LANGUAGE, Texts, format_value, render, texts
 
 
 def allocation_payload(rec: Recommendation) -> dict[str, Any]:
@@ -49,29 +50,13 @@ def allocation_payload(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def _fits(variation: dict, slots: dict[str, Any]) -> bool:
-    return all(c.get("type") == "slot" and slots.get(c.get("name")) == c.get("value")
-               for c in variation.get("condition") or [])
+#: The slot that holds the conversation's language (a folder of locales/).
+LANGUAGE_SLOT = "language"
 
 
-def domain_texts(domain: dict, slots: dict[str, Any] | None = None) -> Texts:
-    """The phrase ``name`` is the text of the domain's response ``utter_<name>``.
-
-    As Rasa does, a variation whose slot conditions all hold (``language: zh``, say) comes before
-    the variations without conditions; among those that fit, the first is taken.
-    """
-    responses = domain.get("responses") or {}
-    slots = slots or {}
-
-    def text(name: str) -> str:
-        variations = [v for v in responses.get(f"utter_{name}") or [] if v.get("text")]
-        fitting = sorted((v for v in variations if _fits(v, slots)),
-                         key=lambda v: not v.get("condition"))
-        if not fitting:
-            raise MissingText(f"utter_{name}")
-        return fitting[0]["text"]
-
-    return text
+def conversation_texts(tracker: Tracker) -> Texts:
+    """The phrases of the conversation's language, as Rasa's responses are chosen for it."""
+    return texts(tracker.get_slot(LANGUAGE_SLOT))
 
 
 def allocation_text(rec: Recommendation, texts: Texts) -> str:
@@ -134,12 +119,12 @@ def record(rec: Recommendation, tracker: Tracker, trigger: str,
     ))
 
 
-def show(profile: InvestorProfile, dispatcher, tracker, domain: dict, trigger: str) -> list:
-    rec = recommend(profile)
-    texts = domain_texts(domain, tracker.current_slot_values())
+def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
+    rec = recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE)
+    say = conversation_texts(tracker)
     # Written out before anything is recorded or sent: a missing phrase stops both.
-    disclosures = disclosures_shown(rec, texts)
-    message = recommendation_message(rec, texts, disclosures)
+    disclosures = disclosures_shown(rec, say)
+    message = recommendation_message(rec, say, disclosures)
     record_id = record(rec, tracker, trigger, disclosures)
     present(rec, dispatcher, message)
     dispatcher.utter_message(response="utter_what_if_hint")
@@ -170,7 +155,7 @@ class Recommend(Action):
                     )
                 dispatcher.utter_message(response="utter_flagged_answers")
                 return [SlotSet("answers_inconsistent", True)]
-        return show(profile, dispatcher, tracker, domain, trigger="onboarding")
+        return show(profile, dispatcher, tracker, trigger="onboarding")
 
 
 class ConfirmAnswers(Action):
@@ -221,5 +206,5 @@ class WhatIf(Action):
             return []
         changes = slot_values(new_profile, changed) if changed else {}
         dispatcher.utter_message(response="utter_what_if_applied", change=text)
-        events = show(new_profile, dispatcher, tracker, domain, trigger=f"what_if:{intent}")
+        events = show(new_profile, dispatcher, tracker, trigger=f"what_if:{intent}")
         return [SlotSet(slot, value) for slot, value in changes.items()] + events

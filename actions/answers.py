@@ -7,6 +7,7 @@ each option, and an answer that matches two options equally well is not guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rasa_sdk import Tracker
 
@@ -69,11 +70,12 @@ def match_goal(text: str) -> Goal | None:
     return found.pop() if len(found) == 1 else None
 
 
-def match_option(question: Question, text: str, language: str = "en") -> str | None:
+def match_option(question: Question, text: str, titles: Mapping[str, str]) -> str | None:
     """The id of the option of ``question`` that a typed answer describes best.
 
-    An option's id, its number in the list ("2") or most shared words with its text win; a tie
-    returns None so that the chat asks again rather than guess.
+    An option's id, its number in the list ("2") or most shared words with its title (``titles``:
+    option id -> the title the client was shown) win; a tie returns None so that the chat asks
+    again rather than guess.
     """
     lowered = text.strip().lower()
     ids = [o.id for o in question.options]
@@ -84,7 +86,7 @@ def match_option(question: Question, text: str, language: str = "en") -> str | N
     words = _tokens(text)
     scores = []
     for option in question.options:
-        option_words = _tokens(option.text.get(language, option.text["en"])) | _tokens(option.id)
+        option_words = _tokens(titles[option.id]) | _tokens(option.id)
         scores.append(len(words & option_words))
     best = max(scores)
     if best == 0 or scores.count(best) > 1:

@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import records
-from actions.advice import domain_texts, explanation_text
+from actions.advice import conversation_texts, explanation_text
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
@@ -95,10 +95,9 @@ class Explain(Action):
                 dispatcher.utter_message(response="utter_explain_why_no_allocation")
             else:
                 rec = recommend(profile)
-                # The conversation's slots choose the wording (a language slot, say).
-                texts = domain_texts(domain, tracker.current_slot_values())
+                # Worded in the conversation's language (its language slot).
                 dispatcher.utter_message(response="utter_explain_why_allocation",
-                                         explanation=explanation_text(rec, texts))
+                                         explanation=explanation_text(rec, conversation_texts(tracker)))
         elif concept in CONCEPTS:
             dispatcher.utter_message(response=f"utter_explain_{concept}")
         else:

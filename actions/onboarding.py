@@ -6,9 +6,10 @@ or actions.answers, re-asks with the valid range when it cannot be used, and aft
 age ("actually I'm 42") corrects the age whatever question is open.
 
 The risk questions come from the engine's questionnaire (ids and scores) and are worded by the
-domain's responses (domain/risk_questions.yml): ``utter_risk_question_<question id>`` asks, and
-``utter_risk_option_<question id>_<option id>`` titles each button. Typed answers are matched
-against those same titles, so a conversation in another language matches its own words.
+locale files (locales/<language>/risk_questions.yml): the response
+``utter_risk_question_<question id>`` asks, and the phrase ``risk_option_<question id>_<option id>``
+titles each button. Typed answers are matched against those same titles, in the conversation's
+language, so a conversation in another language matches its own words.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import domain_texts
+from actions.advice import conversation_texts
 from actions.answers import chosen, match_goal, match_income_stability, match_option
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
-from engine.explanation import render
 from engine.numbers import parse_age, parse_amount, parse_monthly, parse_years, stated_age
 from engine.profile import (
     AGE_RANGE,
@@ -36,48 +36,25 @@ from engine.profile import (
     Range,
     default_horizon,
 )
-from engine.questionnaire import Question, questionnaire
+from engine.questionnaire import Question, option_titles, question_phrase, questionnaire
+from engine.wording import render
 
 MAX_FAILED_ATTEMPTS = 3
 
 Result = dict[str, Any]
 
 
-#: Key of an option's text as this conversation's domain words it (beside the engine's languages).
-SHOWN = "shown"
+def shown_titles(question: Question, tracker: Tracker) -> dict[str, str]:
+    """Option id -> its title as this conversation shows it (in its language)."""
+    return option_titles(question, conversation_texts(tracker))
 
 
-def risk_question_response(question_id: str) -> str:
-    """Name of the domain response that asks the risk question ``question_id``."""
-    return f"utter_risk_question_{question_id}"
-
-
-def risk_option_phrase(question_id: str, option_id: str) -> str:
-    """Phrase that titles one option of a risk question (the domain response ``utter_<phrase>``)."""
-    return f"risk_option_{question_id}_{option_id}"
-
-
-def shown_question(question_id: str, tracker: Tracker, domain: dict) -> Question:
-    """The engine's question, each option also titled (under ``SHOWN``) as the domain words it.
-
-    The response variation is chosen by the conversation's slots, as Rasa chooses the one it
-    sends; ids and scores stay the engine's.
-    """
-    question = questionnaire().question(question_id)
-    texts = domain_texts(domain, tracker.current_slot_values())
-    options = [
-        o.model_copy(update={"text": {**o.text, SHOWN: texts(risk_option_phrase(question_id, o.id))}})
-        for o in question.options
-    ]
-    return question.model_copy(update={"options": options})
-
-
-def _titled(question: Question, text: str) -> str | None:
+def _titled(titles: dict[str, str], text: str) -> str | None:
     """The option whose title was typed as it is shown (word matching alone would find "About
     30%" as close to "More than 30%" as to itself)."""
     typed = " ".join(text.split()).casefold()
-    return next((o.id for o in question.options
-                 if " ".join(o.text[SHOWN].split()).casefold() == typed), None)
+    return next((option for option, title in titles.items()
+                 if " ".join(title.split()).casefold() == typed), None)
 
 
 def _text(tracker: Tracker) -> str:
@@ -223,15 +200,16 @@ class ValidateOnboardingForm(FormValidationAction):
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
         if value is None or _is_age_correction(tracker):
             return {slot: None}
-        question = shown_question(slot.removeprefix(RISK_SLOT_PREFIX), tracker, domain)
+        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+        titles = shown_titles(question, tracker)
         choice = chosen(tracker)
-        option = choice if choice in {o.id for o in question.options} else None
-        option = option or _titled(question, str(value)) or match_option(question, str(value), SHOWN)
+        option = choice if choice in titles else None
+        option = option or _titled(titles, str(value)) or match_option(question, str(value), titles)
         if option is None:
-            texts = domain_texts(domain, tracker.current_slot_values())
             # Numbered, as a number typed back is also an answer.
-            lines = [render("option_line", {"number": number, "option": o.text[SHOWN]}, texts)
-                     for number, o in enumerate(question.options, start=1)]
+            lines = [render("option_line", {"number": number, "option": title},
+                            conversation_texts(tracker))
+                     for number, title in enumerate(titles.values(), start=1)]
             return self._reject(slot, dispatcher, tracker, "utter_invalid_option",
                                 options="\n".join(lines))
         return self._accept(slot, option)
@@ -260,8 +238,8 @@ class AskHorizon(Action):
 
 
 class AskRiskQuestion:
-    """Ask one risk question of the engine's questionnaire in the domain's words, its options as
-    buttons (a mixin: the actions are the subclasses made below, one per question)."""
+    """Ask one risk question of the engine's questionnaire in the conversation's words, its options
+    as buttons (a mixin: the actions are the subclasses made below, one per question)."""
 
     question_id = ""
 
@@ -269,10 +247,10 @@ class AskRiskQuestion:
         return f"action_ask_{RISK_SLOT_PREFIX}{self.question_id}"
 
     async def run(self, dispatcher, tracker, domain):
-        question = shown_question(self.question_id, tracker, domain)
-        buttons = [{"title": o.text[SHOWN], "payload": f'/inform{{"choice": "{o.id}"}}'}
-                   for o in question.options]
-        dispatcher.utter_message(response=risk_question_response(self.question_id),
+        titles = shown_titles(questionnaire().question(self.question_id), tracker)
+        buttons = [{"title": title, "payload": f'/inform{{"choice": "{option}"}}'}
+                   for option, title in titles.items()]
+        dispatcher.utter_message(response=question_phrase(self.question_id),
                                  buttons=buttons)
         return []
 

@@ -30,8 +30,9 @@ from engine.profile import (
     LiquidityNeeds,
     MarketOutlook,
 )
-from engine.questionnaire import questionnaire, questions
+from engine.questionnaire import question_phrase, questionnaire, questions
 from engine.rebalancing import DEFAULT_THRESHOLD
+from engine.wording import texts
 
 EXIT_BAD_INPUT = 2
 #: Monte Carlo paths accepted: fewer make the percentiles noisy, more need gigabytes of memory.
@@ -195,9 +196,10 @@ def _add_recommend(subparsers) -> None:
     p.add_argument("--answers", metavar="Q=A,...",
                    help="answers to the risk questions as question=option pairs; see `questions`")
     form = questionnaire()
+    say = texts()
     for question in form.questions:
         p.add_argument(_option(question.id), dest=question.id, choices=[o.id for o in question.options],
-                       help="risk question: " + question.text["en"].replace("%", "%%"))
+                       help="risk question: " + say(question_phrase(question.id)).replace("%", "%%"))
     p.add_argument("--income-stability", choices=[v.value for v in IncomeStability],
                    help="how stable your income is (default: stable)")
     p.add_argument("--liquidity", choices=[v.value for v in LiquidityNeeds],

@@ -2,50 +2,30 @@
 
 The engine decides which statements apply and gives each one a code and language-neutral
 parameters: fractions, amounts, counts and codes (a goal, an objective, a market view), never
-pre-written words. Wording is a separate step, :func:`render`, which fills a phrase template from
-any source of texts: ``engine/data/explanations.yml`` gives the English ``text`` kept on each
-statement for the JSON API and the CLI; the chat fills the same codes from the Rasa domain.
-
-Placeholders in a phrase say how their value is shown, after a colon:
-
-- ``{x:percent}`` a fraction as a whole percentage ("54%"), ``{x:percent.1}`` with one decimal;
-- ``{x:points}`` a fraction as percentage points ("5"), ``{x:signed_points}`` with its sign ("+3");
-- ``{x:money}`` an amount in whole currency units with thousands separators ("1,000,000");
-- ``{x:number}`` a count or a number of years ("30", "2.5"), ``{x:number.1}`` with one decimal;
-- ``{x:goal}`` (any other word) the phrase named ``goal_<value>``; for a list of statements, each
-  one written with the phrase ``<word>_<code>``, joined by the phrase ``list_separator``;
-- ``{x}`` a name or version shown as it is (a list of names is joined by ``list_separator``).
+pre-written words. Wording is a separate step, :func:`engine.wording.render`, which fills the phrase
+``<kind>_<code>`` (kind: ``reason``, ``reason_driver``, ``reason_flag``, ``disclosure``) from the
+locale files (``locales/<language>/advice.yml``): the ``text`` kept on each statement for the JSON
+API and the CLI, and the chat's recommendation, come from the same phrases. The placeholders of a
+phrase are described in :mod:`engine.wording`.
 """
 
 from __future__ import annotations
 
-import string
-from collections.abc import Callable, Mapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from engine.policy import MAX_OUTLOOK_TILT, PolicyTargets
 from engine.profile import Goal, InvestorProfile
 from engine.projection import Projection
 from engine.risk import RiskAssessment
+from engine.wording import DEFAULT_LANGUAGE, texts
+from engine.wording import MissingText as MissingText  # re-exported: callers catch it from here
+from engine.wording import format_value as format_value  # re-exported with render
+from engine.wording import render as render
 
-TEXTS_FILE = Path(__file__).resolve().parent / "data" / "explanations.yml"
-DEFAULT_LANGUAGE = "en"
 #: Willingness and capacity closer than this are treated as equal (neither holds the score down).
 LIMITING_MARGIN = 0.5
-#: Phrase that joins the items of a list ("; " in English).
-LIST_SEPARATOR = "list_separator"
-
-
-class MissingText(LookupError):
-    """A phrase that a statement needs is missing from the source of texts."""
-
-    def __str__(self) -> str:
-        return f"no text for the phrase {self.args[0]!r}"
 
 
 class Statement(BaseModel):
@@ -67,118 +47,12 @@ class Explanation(BaseModel):
     reasons: list[Statement]
 
 
-Texts = Callable[[str], str]
-
-
-# -- wording -----------------------------------------------------------------------------------
-
-def _number(value: float, digits: str) -> str:
-    if digits:
-        return f"{value:,.{int(digits)}f}"
-    # Whole numbers without decimals, others with one ("30", "2.5").
-    return f"{round(value, 1):,.1f}".removesuffix(".0")
-
-
-#: Ways of showing a number, by the word after the placeholder's colon.
-NUMBER_FORMATS: dict[str, Callable[[float, str], str]] = {
-    "percent": lambda v, d: f"{v * 100:.{int(d or 0)}f}%",
-    "points": lambda v, d: f"{v * 100:.{int(d or 0)}f}",
-    "signed_points": lambda v, d: f"{v * 100:+.{int(d or 0)}f}",
-    "money": lambda v, d: f"{v:,.{int(d or 0)}f}",
-    "number": _number,
-}
-
-
-def format_value(value: float, spec: str) -> str:
-    """Show a number as ``spec`` says: ``percent``, ``percent.1``, ``points``, ``money``, ...
-
-    Parameters
-    ----------
-    value : float
-        A fraction for ``percent`` and the points (0.054 is 5.4%), currency units for ``money``.
-    spec : str
-        A key of :data:`NUMBER_FORMATS`, optionally followed by ``.<decimals>``.
-    """
-    kind, _, digits = spec.partition(".")
-    if kind not in NUMBER_FORMATS:
-        raise ValueError(f"unknown number format {spec!r}; use one of {sorted(NUMBER_FORMATS)}")
-    return NUMBER_FORMATS[kind](float(value), digits)
-
-
-class _Wording(string.Formatter):
-    def __init__(self, texts: Texts):
-        self.texts = texts
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        kind = format_spec.partition(".")[0]
-        if kind in NUMBER_FORMATS:
-            return format_value(value, format_spec)
-        if isinstance(value, list):
-            if format_spec:
-                items = [self.phrase(f"{format_spec}_{s.code}", s.params) for s in value]
-            else:
-                items = [str(item) for item in value]
-            return self.texts(LIST_SEPARATOR).join(items)
-        if format_spec:
-            return self.phrase(f"{format_spec}_{value}", {})
-        if not isinstance(value, str):
-            # A bare number would reach the client unformatted ("0.5432").
-            raise ValueError(f"the number {value!r} needs a format, such as {{name:percent}}")
-        return value
-
-    def phrase(self, name: str, params: Mapping[str, Any]) -> str:
-        template = self.texts(name)
-        try:
-            return self.vformat(template, (), params)
-        except KeyError as error:
-            raise ValueError(f"the phrase {name!r} uses {error}, which is not one of its "
-                             f"values {sorted(params)}") from None
-
-
-def render(name: str, params: Mapping[str, Any], texts: Texts) -> str:
-    """Write the phrase ``name`` with its values, taking every template from ``texts``.
-
-    Parameters
-    ----------
-    name : str
-        Name of the phrase, such as ``reason_risk_score`` or ``disclosure_no_guarantee``.
-    params : mapping
-        The statement's values, shown as the placeholders say (see the module docstring).
-    texts : callable
-        Returns the template of a phrase name; raises :class:`MissingText` when it has none.
-    """
-    return _Wording(texts).phrase(name, params)
-
-
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-    return data["phrases"]
-
-
-def phrase_names() -> list[str]:
-    """Names of every phrase the engine's statements may need (the English file's keys)."""
-    return sorted(_texts())
-
-
-def engine_texts(language: str = DEFAULT_LANGUAGE) -> Texts:
-    """Templates from ``explanations.yml`` in ``language``, English when a text is untranslated."""
-
-    def text(name: str) -> str:
-        entry = _texts().get(name)
-        if entry is None:
-            raise MissingText(name)
-        return entry.get(language) or entry[DEFAULT_LANGUAGE]
-
-    return text
-
-
 class _Writer:
     """Makes the statements of one kind (``reason``, ``disclosure``, ...) in one language."""
 
     def __init__(self, kind: str, language: str):
         self.kind = kind
-        self.texts = engine_texts(language)
+        self.texts = texts(language)
 
     def __call__(self, code: str, **params: Any) -> Statement:
         text = render(f"{self.kind}_{code}", params, self.texts)
@@ -223,7 +97,7 @@ def explain(
     projection : Projection
         The Monte Carlo projection to the horizon.
     language : str
-        Language of the texts; English when a text has no translation.
+        Language of the texts; English when the language, or a text, has no translation.
     """
     say = _Writer("reason", language)
     goal = profile.goal.value

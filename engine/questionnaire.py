@@ -1,6 +1,8 @@
 """The risk-willingness questionnaire: one source for the chat, the web page and the scoring.
 
-Questions live in ``engine/data/risk_questions.yml`` with their options, scores and texts.
+Questions live in ``engine/data/risk_questions.yml`` with their options and scores; their words
+are in the locale files (``locales/<language>/risk_questions.yml``): the chat response
+:func:`question_phrase` asks each question, the phrase :func:`option_phrase` titles each option.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from engine.wording import Texts, texts
+
 QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "risk_questions.yml"
 
 
@@ -19,14 +23,12 @@ class Option(BaseModel):
 
     id: str
     score: int
-    text: dict[str, str]
 
 
 class Question(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    text: dict[str, str]
     options: list[Option]
     #: Id of the moderate answer: the middle option.
     middle: str
@@ -70,18 +72,32 @@ class Questionnaire(BaseModel):
         return [q.id for q in self.questions]
 
     def localised(self, language: str = "en") -> list[dict]:
-        """Questions with texts in one language, as plain data for the API and the chat."""
+        """Questions with texts in one language, as plain data for the API and the CLI."""
+        say = texts(language)
         return [
             {
                 "id": q.id,
-                "text": q.text.get(language, q.text["en"]),
-                "options": [
-                    {"id": o.id, "text": o.text.get(language, o.text["en"]), "score": o.score}
-                    for o in q.options
-                ],
+                "text": say(question_phrase(q.id)),
+                "options": [{"id": o.id, "text": say(option_phrase(q.id, o.id)), "score": o.score}
+                            for o in q.options],
             }
             for q in self.questions
         ]
+
+
+def question_phrase(question_id: str) -> str:
+    """Name of the chat response that asks the risk question ``question_id`` (its text)."""
+    return f"utter_risk_question_{question_id}"
+
+
+def option_phrase(question_id: str, option_id: str) -> str:
+    """Name of the phrase that titles one option of a risk question."""
+    return f"risk_option_{question_id}_{option_id}"
+
+
+def option_titles(question: Question, say: Texts) -> dict[str, str]:
+    """Option id -> its title in the language of ``say``, in the question's order."""
+    return {o.id: say(option_phrase(question.id, o.id)) for o in question.options}
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""The domain's responses, by name, for checking what the bot said.
+"""The bot's responses and phrases, by name, for checking what the bot said.
 
 A check on a reply compares it with the whole text of the response it should be, never with a
 word the wrong reply could also contain:
@@ -12,8 +12,8 @@ word the wrong reply could also contain:
 Placeholders are Rasa's ``{name}`` and the explanation phrases' ``{name:format}``; ``{{`` and ``}}``
 are literal braces. A placeholder left as a wildcard matches any non-empty text without a blank
 line: Rasa's REST channel sends each paragraph of a message (split at blank lines) as a message of
-its own, so a value never spans one. The responses are read from domain.yml (or from every
-``*.yml`` of ``DOMAIN`` when it names a folder, merged as Rasa merges them).
+its own, so a value never spans one. The texts are the English locale files' (every ``*.yml`` of
+``LOCALE``): the chat responses (``utter_*``) Rasa sends and the phrases actions put in them.
 """
 
 from __future__ import annotations
@@ -25,28 +25,39 @@ from pathlib import Path
 
 import yaml
 
-DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+LOCALE = Path(__file__).resolve().parents[1] / "locales" / "en"
 
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}\n]+)\}")
 _WILDCARD = r"(?:(?!\n\n).)+?"
 
 
 @functools.cache
-def _responses() -> dict[str, tuple[str, ...]]:
-    merged: dict[str, tuple[str, ...]] = {}
-    for path in sorted(DOMAIN.glob("*.yml")) if DOMAIN.is_dir() else [DOMAIN]:
+def _variations() -> dict[str, tuple[dict, ...]]:
+    merged: dict[str, tuple[dict, ...]] = {}
+    for path in sorted(LOCALE.glob("*.yml")):
         responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
         for name, variations in responses.items():
-            merged[name] = tuple(v["text"] for v in variations or [] if v.get("text"))
+            merged[name] = tuple(variations or [])
     return merged
 
 
-def response_texts(name: str) -> list[str]:
-    """The text of every variation of the domain response ``name``."""
+@functools.cache
+def _responses() -> dict[str, tuple[str, ...]]:
+    return {name: tuple(v["text"] for v in variations if v.get("text"))
+            for name, variations in _variations().items()}
+
+
+def response_variations(name: str) -> list[dict]:
+    """Every variation of the response or phrase ``name`` (text, buttons, condition)."""
     try:
-        return list(_responses()[name])
+        return list(_variations()[name])
     except KeyError:
-        raise KeyError(f"the domain has no response {name!r}") from None
+        raise KeyError(f"the locale files have no response {name!r}") from None
+
+
+def response_texts(name: str) -> list[str]:
+    """The text of every variation of the response or phrase ``name``."""
+    return [v["text"] for v in response_variations(name) if v.get("text")]
 
 
 def _placeholders(text: str) -> set[str]:
@@ -91,7 +102,7 @@ def response_pattern(name: str, **values: object) -> re.Pattern[str]:
 
 
 def matches_response(text: str, name: str, **values: object) -> bool:
-    """Whether ``text`` is, in full, one variation of the domain response ``name``."""
+    """Whether ``text`` is, in full, one variation of the response ``name``."""
     return response_pattern(name, **values).fullmatch(text) is not None
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.lifecycle.io import SEGMENTS
 from engine.lifecycle.stages import STAGES
+from engine.wording import texts
 
 OFFERS_FILE = Path(__file__).resolve().parent / "offers.yml"
 #: The leaving reason that stands for any reason not listed in the catalog's ``leaving_reasons``.
@@ -37,7 +38,6 @@ class Offer(BaseModel):
     cooldown_days: float = Field(ge=0)
     min_churn_risk: float = Field(default=0.0, ge=0, le=1)
     max_churn_risk: float = Field(default=1.0, ge=0, le=1)
-    text: dict[str, str]
 
 
 class Catalog(BaseModel):
@@ -55,8 +55,6 @@ class Catalog(BaseModel):
             bad = set(offer.stages) - set(STAGES) | set(offer.segments) - set(SEGMENTS)
             if bad:
                 raise ValueError(f"offer {offer.id}: unknown stage or segment {sorted(bad)}")
-            if "en" not in offer.text:
-                raise ValueError(f"offer {offer.id}: no English text")
         ids = [o.id for o in self.offers]
         if len(set(ids)) != len(ids):
             raise ValueError("offer ids must be unique")
@@ -75,13 +73,17 @@ def load_catalog(path: str | Path = OFFERS_FILE) -> Catalog:
         return Catalog.model_validate(yaml.safe_load(handle))
 
 
+def offer_phrase(offer_id: str) -> str:
+    """Name of the phrase of the locale files that words the offer ``offer_id``."""
+    return f"offer_{offer_id}"
+
+
 def offer_text(offer_id: str, language: str = "en", catalog: Catalog | None = None) -> str:
     """What the bot says for ``offer_id``, in ``language`` (English when not translated)."""
     catalog = catalog or load_catalog()
-    for offer in catalog.offers:
-        if offer.id == offer_id:
-            return offer.text.get(language, offer.text["en"])
-    raise KeyError(f"unknown offer {offer_id!r}")
+    if offer_id not in {offer.id for offer in catalog.offers}:
+        raise KeyError(f"unknown offer {offer_id!r}")
+    return texts(language)(offer_phrase(offer_id))
 
 
 def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.ndarray:

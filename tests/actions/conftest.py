@@ -1,5 +1,6 @@
-"""Fixtures for the action tests: the real domain and a real SQLite database migrated to the
-newest schema, which the actions reach through DATABASE_URL as in production."""
+"""Fixtures for the action tests: the real domain, a real SQLite database migrated to the newest
+schema, which the actions reach through DATABASE_URL as in production, and a copy of the locale
+files that a test may change."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from locale_files import LocaleFolder
 
 from actions import records
 from db.migrate import upgrade
@@ -28,3 +30,11 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     yield make_engine(url)
     records._engine.cache_clear()
+
+
+@pytest.fixture
+def locales(tmp_path, monkeypatch) -> LocaleFolder:
+    """A copy of the locale files, which the actions read (through LOCALES_DIR) in this test."""
+    folder = LocaleFolder.copy_of_repository(tmp_path)
+    monkeypatch.setenv("LOCALES_DIR", str(folder.path))
+    return folder

@@ -1,6 +1,5 @@
 """The recommendation action calls the real engine, records what it showed, and handles what-ifs."""
 
-import copy
 import re
 
 import pytest
@@ -34,21 +33,20 @@ def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain,
     messages, slots = run(Recommend(), tracker(slots=PROFILE), domain)
     text = next(m for m in messages if m.get("response") == "utter_recommendation")
     data = payload(messages)
-    # One line per asset class, the largest first, in the domain's words.
+    # One line per asset class, the largest first, in the locale files' words.
     ranked = sorted(data["weights"].items(), key=lambda item: -item[1])
     lines = text["allocation"].split("\n")
     assert len(lines) == len(ranked)
     for line, (label, weight) in zip(lines, ranked, strict=True):
-        assert matches_response(line, "utter_allocation_line",
-                                asset_class=phrase(f"utter_asset_class_{label}"),
+        assert matches_response(line, "allocation_line",
+                                asset_class=phrase(f"asset_class_{label}"),
                                 weight=format_value(weight, "percent.1")), line
     assert text["expected_return"] == format_value(data["expected_return"], "percent.1")
     assert text["bad_year"] == format_value(-data["bad_year"], "percent.1")
-    summary = response_pattern("utter_reason_summary", goal=phrase("utter_goal_retirement"),
-                               horizon=30)
+    summary = response_pattern("reason_summary", goal=phrase("goal_retirement"), horizon=30)
     assert summary.match(text["explanation"])
-    assert response_pattern("utter_reason_risk_score").search(text["explanation"])
-    assert phrase("utter_disclosure_no_guarantee") in text["disclosures"].split("\n")
+    assert response_pattern("reason_risk_score").search(text["explanation"])
+    assert phrase("disclosure_no_guarantee") in text["disclosures"].split("\n")
     assert "utter_probability_of_target" in responses(messages)
     assert data["type"] == "allocation"
     assert sum(data["weights"].values()) == pytest.approx(1.0, abs=0.002)
@@ -120,25 +118,18 @@ def test_what_if_before_any_answers_asks_to_start(domain, database):
     assert slots == {}
 
 
-def with_texts(domain, **texts):
-    changed = copy.deepcopy(domain)
-    for name, text in texts.items():
-        changed["responses"][name] = [{"text": text}]
-    return changed
-
-
-def test_every_word_of_the_recommendation_comes_from_the_domain(domain, database):
-    # A second language is a change of the domain's responses; nothing else.
-    translated = with_texts(
-        domain,
-        utter_asset_class_us_equity="Actions américaines",
-        utter_allocation_line="* {asset_class:asset_class} : {weight:percent}",
-        utter_goal_retirement="la retraite",
-        utter_reason_summary="Pour {goal:goal} : {equity:percent} en actions.",
-        utter_reason_risk_score="Score de risque {score:number.1} sur 10.",
-        utter_disclosure_no_guarantee="Ce ne sont pas des promesses.",
+def test_every_word_of_the_recommendation_comes_from_the_locale_files(domain, database, locales):
+    # A second language is a folder of the locale files; nothing else.
+    locales.write(
+        "fr",
+        asset_class_us_equity="Actions américaines",
+        allocation_line="* {asset_class:asset_class} : {weight:percent}",
+        goal_retirement="la retraite",
+        reason_summary="Pour {goal:goal} : {equity:percent} en actions.",
+        reason_risk_score="Score de risque {score:number.1} sur 10.",
+        disclosure_no_guarantee="Ce ne sont pas des promesses.",
     )
-    messages, _ = run(Recommend(), tracker(slots=PROFILE), translated)
+    messages, _ = run(Recommend(), tracker(slots={**PROFILE, "language": "fr"}), domain)
     text = next(m for m in messages if m.get("response") == "utter_recommendation")
     assert "* Actions américaines : " in text["allocation"]
     assert text["explanation"].startswith("Pour la retraite : ")
@@ -149,27 +140,29 @@ def test_every_word_of_the_recommendation_comes_from_the_domain(domain, database
     assert "Ce ne sont pas des promesses." in [d["text"] for d in record.disclosures]
 
 
-def test_a_missing_phrase_stops_the_recommendation_before_it_is_recorded(domain, database):
-    broken = copy.deepcopy(domain)
-    del broken["responses"]["utter_disclosure_human_review"]
-    with pytest.raises(MissingText, match="utter_disclosure_human_review"):
-        run(Recommend(), tracker(slots=PROFILE), broken)
+def test_a_missing_phrase_stops_the_recommendation_before_it_is_recorded(domain, database,
+                                                                        locales):
+    locales.remove("en", "disclosure_human_review")
+    with pytest.raises(MissingText, match="disclosure_human_review"):
+        run(Recommend(), tracker(slots=PROFILE), domain)
     assert rows(database, SuitabilityRecord) == []
 
 
-def test_why_this_allocation_is_the_explanation_in_the_domain_words(domain, database):
+def test_why_this_allocation_is_the_explanation_in_the_conversation_words(domain, database,
+                                                                           locales):
     why = [{"entity": "concept", "value": "why_allocation"}]
     state = tracker(slots={**PROFILE, "recommended": True}, intent="explain", entities=why)
     [message], _ = run(Explain(), state, domain)
     assert message["response"] == "utter_explain_why_allocation"
-    summary = response_pattern("utter_reason_summary", goal=phrase("utter_goal_retirement"),
-                               horizon=30)
+    summary = response_pattern("reason_summary", goal=phrase("goal_retirement"), horizon=30)
     assert summary.match(message["explanation"])
-    assert response_pattern("utter_reason_risk_score").search(message["explanation"])
-    glide_path = response_pattern("utter_reason_glide_path")
+    assert response_pattern("reason_risk_score").search(message["explanation"])
+    glide_path = response_pattern("reason_glide_path")
     assert glide_path.search(message["explanation"])  # retirement in 30 years: the glide path
-    translated = with_texts(domain, utter_reason_glide_path="Le glide path baisse.")
-    [message], _ = run(Explain(), state, translated)
+    locales.write("fr", reason_glide_path="Le glide path baisse.")
+    french = tracker(slots={**PROFILE, "recommended": True, "language": "fr"}, intent="explain",
+                     entities=why)
+    [message], _ = run(Explain(), french, domain)
     assert "Le glide path baisse." in message["explanation"]
     assert not glide_path.search(message["explanation"])
 
@@ -180,7 +173,7 @@ def test_no_more_risk_than_the_top_answers(domain, database):
     messages, changed = run(WhatIf(), tracker(slots=slots, intent="more_risk",
                                               text="more risk please"), domain)
     assert responses(messages) == ["utter_what_if_limit_highest"]
-    assert "highest risk level" in domain["responses"]["utter_what_if_limit_highest"][0]["text"]
+    assert "highest risk level" in response_texts("utter_what_if_limit_highest")[0]
     assert changed == {}
 
 
@@ -194,14 +187,11 @@ def test_flag_values_are_written_out(domain, database):
     assert flag["horizon"] == "2"
 
 
-def test_a_variation_for_the_clients_language_is_chosen_by_its_slot_condition(domain, database):
-    bilingual = copy.deepcopy(domain)
-    bilingual["responses"]["utter_goal_retirement"] = [
-        {"text": "退休", "condition": [{"type": "slot", "name": "language", "value": "zh"}]},
-        {"text": "retirement"},
-    ]
-    for language, goal in (("zh", "退休"), ("en", "retirement"), (None, "retirement")):
+def test_the_clients_language_slot_chooses_the_language_folder(domain, database, locales):
+    locales.write("zh", goal_retirement="退休")
+    for language, goal in (("zh", "退休"), ("zh-CN", "退休"), ("en", "retirement"),
+                           (None, "retirement"), ("fr", "retirement")):
         state = tracker(slots={**PROFILE, "language": language})
-        messages, _ = run(Recommend(), state, bilingual)
+        messages, _ = run(Recommend(), state, domain)
         text = next(m for m in messages if m.get("response") == "utter_recommendation")
         assert text["explanation"].startswith(f"For your {goal} goal")

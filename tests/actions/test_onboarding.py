@@ -1,7 +1,5 @@
 """The onboarding form reads answers the way people type them and re-asks clearly."""
 
-import copy
-
 import pytest
 from action_harness import responses, run, tracker
 from domain_responses import response_pattern, response_texts
@@ -125,7 +123,7 @@ def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain)
     assert names <= set(domain["actions"])
     message = ask(domain, "max_loss")
     assert message["response"] == "utter_risk_question_max_loss"
-    assert "largest fall in a single year" in domain["responses"][message["response"]][0]["text"]
+    assert "largest fall in a single year" in response_texts(message["response"])[0]
     buttons = message["buttons"]
     assert buttons[0] == {"title": "5% or less", "payload": '/inform{"choice": "loss_5"}'}
     assert [b["title"] for b in buttons][-1] == "More than 30%"
@@ -134,27 +132,17 @@ def test_each_risk_question_is_asked_from_the_questionnaire_with_buttons(domain)
 
 # -- the conversation's wording -------------------------------------------------------------------
 
-FRENCH = [{"type": "slot", "name": "language", "value": "fr"}]
-
-
-def in_french(domain, **texts):
-    """The domain with a French variation, chosen when the ``language`` slot is "fr"."""
-    changed = copy.deepcopy(domain)
-    for name, text in texts.items():
-        changed["responses"][name] = [*changed["responses"][name], {"text": text,
-                                                                    "condition": FRENCH}]
-    return changed
-
-
 @pytest.fixture
-def french(domain):
-    return in_french(
-        domain,
-        utter_risk_option_loss_reaction_hold="Ne rien faire et attendre la reprise",
-        utter_risk_option_loss_reaction_buy_more="Investir davantage pendant la baisse",
+def french(domain, locales):
+    """A French folder of the locale files, chosen when the ``language`` slot is "fr"."""
+    locales.write(
+        "fr",
+        risk_option_loss_reaction_hold="Ne rien faire et attendre la reprise",
+        risk_option_loss_reaction_buy_more="Investir davantage pendant la baisse",
         utter_invalid_option="Choisissez une des options :\n{options}",
-        utter_option_line="{number:number}) {option}",
+        option_line="{number:number}) {option}",
     )
+    return domain
 
 
 def test_buttons_take_the_titles_of_the_conversation_language(french):
@@ -175,18 +163,20 @@ def test_typed_answers_are_matched_against_the_titles_the_client_was_shown(frenc
     assert messages[0]["options"].split("\n")[3] == "4) Investir davantage pendant la baisse"
 
 
-def test_why_this_allocation_is_worded_in_the_conversation_language(domain, database):
+def test_why_this_allocation_is_worded_in_the_conversation_language(domain, database, locales):
     profile = {"age": 40, "goal": "retirement", "horizon_years": 25.0, "initial_amount": 50_000.0,
                "monthly_contribution": 500.0, "target_amount": 0.0, "income_stability": "stable",
                **{f"q_{q.id}": q.options[-1].id for q in questionnaire().questions}}
-    french = in_french(domain, utter_goal_retirement="la retraite")
+    locales.write("fr", goal_retirement="la retraite")
+    why = [{"entity": "concept", "value": "why_allocation"}]
     state = tracker(slots={**profile, "recommended": True, "language": "fr"}, intent="explain",
-                    entities=[{"entity": "concept", "value": "why_allocation"}])
-    [message], _ = run(Explain(), state, french)
-    assert response_pattern("utter_reason_summary", goal="la retraite").match(message["explanation"])
+                    entities=why)
     [message], _ = run(Explain(), state, domain)
-    [english] = response_texts("utter_goal_retirement")
-    assert response_pattern("utter_reason_summary", goal=english).match(message["explanation"])
+    assert response_pattern("reason_summary", goal="la retraite").match(message["explanation"])
+    english = tracker(slots={**profile, "recommended": True}, intent="explain", entities=why)
+    [message], _ = run(Explain(), english, domain)
+    [goal] = response_texts("goal_retirement")
+    assert response_pattern("reason_summary", goal=goal).match(message["explanation"])
 
 
 def test_a_reset_at_the_start_of_the_form_is_not_an_answer(domain):

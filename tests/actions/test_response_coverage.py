@@ -1,29 +1,27 @@
-"""Every phrase the recommendation can need is a domain response, with the engine's placeholders.
+"""Every phrase the recommendation can need is in the locale files, and every phrase of theirs
+for the recommendation is one it can need.
 
-A phrase missing from the domain would stop the recommendation (the action refuses to drop a
-sentence), so these checks run on the catalogue of phrases, every asset class, and recommendations
-that reach every statement the engine emits.
+A missing phrase would stop the recommendation (the action refuses to drop a sentence), so these
+checks run on every code a phrase can name, every asset class, and recommendations that reach
+every statement the engine emits. They read the reference language (English); tests/test_locales.py
+checks that every other language has the same names, placeholders and buttons.
 """
 
-import string
-
 import pytest
-import yaml
 
-from actions.advice import (
-    allocation_text,
-    disclosures_shown,
-    domain_texts,
-    explanation_text,
-)
+from actions.advice import allocation_text, disclosures_shown, explanation_text
 from engine import InvestorProfile, recommend
 from engine.assumptions import load_assumptions
-from engine.explanation import NUMBER_FORMATS, TEXTS_FILE, engine_texts, phrase_names
 from engine.profile import Goal, IncomeStability, LiquidityNeeds, MarketOutlook
 from engine.questionnaire import middle_answers
 from engine.recommendation import FALLBACK_OBJECTIVE, OBJECTIVE
+from engine.wording import DEFAULT_LANGUAGE, NUMBER_FORMATS, locales, placeholders, texts
 
-ENGLISH = engine_texts("en")
+ENGLISH = texts(DEFAULT_LANGUAGE)
+#: Phrase names of the reference language (chat responses, ``utter_*``, left out).
+PHRASES = sorted(n for n in locales()[DEFAULT_LANGUAGE] if not n.startswith("utter_"))
+#: Kinds of the explanation's statements: each statement is written by ``<kind>_<code>``.
+STATEMENT_KINDS = ("reason_", "disclosure_")
 BOLD = {
     "loss_reaction": "buy_more", "max_loss": "loss_over_30", "return_priority": "maximum_growth",
     "risk_self_view": "risk_taker", "gamble_choice": "quarter_8000", "outcome_range": "widest",
@@ -63,44 +61,22 @@ GROUPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def texts(domain):
-    return domain_texts(domain)
-
-
-def placeholders(template: str) -> set[tuple[str, str]]:
-    return {(field, spec) for _, field, spec, _ in string.Formatter().parse(template)
-            if field is not None}
-
-
-@pytest.mark.parametrize("name", phrase_names())
-def test_each_engine_phrase_is_a_domain_response_with_the_same_placeholders(texts, name):
-    assert placeholders(texts(name)) == placeholders(ENGLISH(name)), (
-        f"utter_{name} in domain/advice.yml and {name} in {TEXTS_FILE.name} take different values")
-
-
 @pytest.mark.parametrize(("group", "value"), [(g, v) for g, values in GROUPS.items() for v in values])
-def test_each_code_a_phrase_can_name_has_its_response(texts, group, value):
-    assert texts(f"{group}_{value}").strip()
+def test_each_code_a_phrase_can_name_has_its_phrase(group, value):
+    assert ENGLISH(f"{group}_{value}").strip()
 
 
-def test_every_placeholder_word_is_a_number_format_or_a_group_of_phrases(domain, texts):
-    names = set(phrase_names()) | {"allocation_line"}
+def test_the_phrases_of_each_group_are_its_codes():
+    # A phrase left behind after its code is gone would be a translation nobody needs.
+    for group, values in GROUPS.items():
+        assert {n for n in PHRASES if n.startswith(f"{group}_")} == {f"{group}_{v}" for v in values}
+
+
+def test_every_placeholder_word_is_a_number_format_or_a_group_of_phrases():
+    names = [n for n in PHRASES if n.startswith(STATEMENT_KINDS)] + ["allocation_line"]
     known = set(NUMBER_FORMATS) | set(GROUPS) | {"reason_driver", "reason_flag"}
-    used = {spec.partition(".")[0] for name in names for _, spec in placeholders(texts(name))}
+    used = {spec.partition(".")[0] for name in names for _, spec in placeholders(ENGLISH(name))}
     assert used - {""} <= known
-
-
-def test_the_engine_phrase_file_is_the_domain_phrase_list(domain):
-    # A phrase added to the domain for the engine but not to the engine's file (or the reverse)
-    # would go unchecked.
-    prefixes = ("utter_reason_", "utter_disclosure_", "utter_goal_", "utter_objective_",
-                "utter_income_stability_", "utter_liquidity_needs_", "utter_market_outlook_")
-    in_domain = {name.removeprefix("utter_") for name in domain["responses"]
-                 if name.startswith(prefixes)}
-    in_engine = {n for n in yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))["phrases"]
-                 if n != "list_separator"}
-    assert in_domain == in_engine
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +84,7 @@ def recommendations():
     return [recommend(InvestorProfile(**p), paths=1_000) for p in PROFILES]
 
 
-def test_the_sample_reaches_every_statement_and_the_domain_writes_them_all(texts, recommendations):
+def test_the_sample_reaches_every_statement_and_the_phrases_write_them_all(recommendations):
     emitted = set()
     for rec in recommendations:
         statements = [rec.explanation.summary_statement, *rec.explanation.reasons]
@@ -119,18 +95,18 @@ def test_the_sample_reaches_every_statement_and_the_domain_writes_them_all(texts
                 emitted.add(f"reason_driver_{item.code}")
             for item in s.params.get("flags", []):
                 emitted.add(f"reason_flag_{item.code}")
-        # Raises MissingText when the domain lacks a phrase one of these statements needs.
-        assert allocation_text(rec, texts) and explanation_text(rec, texts)
-        assert all(s.text for s in disclosures_shown(rec, texts))
-    statement_phrases = {n for n in phrase_names() if n.startswith(("reason_", "disclosure_"))}
-    assert emitted == statement_phrases
+        # Raises MissingText when a phrase one of these statements needs is missing.
+        assert allocation_text(rec, ENGLISH) and explanation_text(rec, ENGLISH)
+        assert all(s.text for s in disclosures_shown(rec, ENGLISH))
+    # Every statement phrase is one the engine emits, and the reverse.
+    assert emitted == {n for n in PHRASES if n.startswith(STATEMENT_KINDS)}
 
 
 def test_every_conflict_the_engine_flags_has_its_own_message(domain, recommendations):
     flagged = {f.code for rec in recommendations for f in rec.risk.flags
                if f.severity == "inconsistent"}
-    catalogue = {n.removeprefix("reason_flag_") for n in phrase_names()
-                 if n.startswith("reason_flag_")}
+    catalogue = {n.removeprefix("reason_flag_") for n in PHRASES if n.startswith("reason_flag_")}
     assert flagged == catalogue
     for code in catalogue:
         assert f"utter_flag_{code}" in domain["responses"]
+        assert ENGLISH(f"utter_flag_{code}")

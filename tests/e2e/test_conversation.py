@@ -1,9 +1,9 @@
 """A complete onboarding through the REST channel: Rasa server, action server, engine, database.
 
 The Rasa model is trained first by scripts/train_model.sh, which reuses the model when config.yml,
-the domain and data/ are unchanged. Every reply is compared with the whole text of the domain
-response it should be (tests/domain_responses.py), so a reply that merely shares words with the
-right one fails.
+the domain and data/ are unchanged. Every reply is compared with the whole text of the response it
+should be, as the locale files word it (tests/domain_responses.py), so a reply that merely shares
+words with the right one fails.
 """
 
 from __future__ import annotations
@@ -80,14 +80,14 @@ def test_onboarding_to_a_recommendation_with_its_payload(advisor):
         probability=format_value(payload["probability_of_target"], "percent"))
     recommendation = reply_text(final)
     for label, weight in payload["weights"].items():
-        line = response_pattern("utter_allocation_line",
-                                asset_class=phrase(f"utter_asset_class_{label}"),
+        line = response_pattern("allocation_line",
+                                asset_class=phrase(f"asset_class_{label}"),
                                 weight=format_value(weight, "percent.1"))
         assert line.search(recommendation), f"no allocation line for {label}"
-    summary = response_pattern("utter_reason_summary", goal=phrase("utter_goal_retirement"),
+    summary = response_pattern("reason_summary", goal=phrase("goal_retirement"),
                                horizon=30)
     assert summary.search(recommendation)
-    assert phrase("utter_disclosure_no_guarantee") in recommendation.split("\n")
+    assert phrase("disclosure_no_guarantee") in recommendation.split("\n")
 
     engine = create_engine(advisor.database_url)
     with session_scope(engine) as session:

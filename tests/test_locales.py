@@ -1,0 +1,65 @@
+"""The locale files (locales/<language>/*.yml) against the domain, the engine and each other.
+
+Every language of the folder is checked, so a language added by adding its folder is checked too:
+it must have every name of the reference language (English), with the same placeholders and
+button payloads; every response the domain declares must have words, and every chat response of
+the locale files must be declared (Rasa would never send one that is not).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.lifecycle.offers import load_catalog, offer_phrase
+from engine.wording import DEFAULT_LANGUAGE, locales, placeholders, translation_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DECLARED = set(DOMAIN["responses"])
+LANGUAGES = sorted(locales())
+
+
+def test_every_language_has_every_name_placeholder_and_button_of_the_reference():
+    assert translation_problems() == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_declared_response_has_words_in_every_language(language):
+    missing = DECLARED - set(locales()[language])
+    assert not missing, f"locales/{language}/ has no text for {sorted(missing)}"
+
+
+def test_every_chat_response_of_the_locale_files_is_declared_in_the_domain():
+    chat = {name for name in locales()[DEFAULT_LANGUAGE] if name.startswith("utter_")}
+    assert chat - DECLARED == set(), "not in domain.yml's responses"
+
+
+def test_the_domain_declares_names_only():
+    # The words live in the locale files alone; a text left in the domain would be a second copy.
+    assert all(variations == [{"custom": {"words": "locales"}}]
+               for variations in DOMAIN["responses"].values())
+
+
+def test_every_offer_of_the_catalog_has_its_words_and_no_other_offer_has():
+    phrases = {n for n in locales()[DEFAULT_LANGUAGE] if n.startswith("offer_")}
+    assert phrases == {offer_phrase(offer.id) for offer in load_catalog().offers}
+
+
+def test_chat_responses_take_plain_placeholders_only():
+    # Rasa fills a chat response's {name} with a value the action wrote out; a format such as
+    # {x:percent} is the phrases' and Rasa would not apply it.
+    formatted = {name for name, variations in locales()[DEFAULT_LANGUAGE].items()
+                 if name.startswith("utter_")
+                 for v in variations for _, spec in placeholders(v["text"]) if spec}
+    assert formatted == set()
+
+
+def test_rasa_words_the_responses_with_the_locale_generator_and_a_language_slot():
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["nlg"] == {"type": "rasa_components.nlg.LocaleNaturalLanguageGenerator"}
+    slot = DOMAIN["slots"]["language"]
+    assert (slot["type"], slot["initial_value"], slot["influence_conversation"]) == (
+        "text", DEFAULT_LANGUAGE, False)
