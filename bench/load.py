@@ -3,7 +3,7 @@
 Starts the whole system on 127.0.0.1 (the web app under uvicorn, one or more Rasa servers, the
 action server and a fresh database: SQLite, or PostgreSQL with ``--postgresql``), then, for each
 level of concurrency, runs that many simulated visitors at once. Each visitor has its own cookie
-session and types the onboarding of :data:`bench.turn_latency.ONBOARDING` to a recommendation,
+session and types the onboarding of :data:`harness.advisor.ONBOARDING` to a recommendation,
 pausing like a person between messages (``--think-seconds``, 0.5 to 1.5 times it at random).
 
 Reports turns per second, the p50, p95 and p99 latency of one turn (milliseconds) and the errors
@@ -39,7 +39,12 @@ import httpx
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from bench.turn_latency import (
+from bench.turn_latency import percentile
+from bot.auth.sessions import COOKIE_NAME
+from db.migrate import upgrade
+from db.models import SuitabilityRecord
+from db.session import session_scope
+from harness.advisor import (
     MODEL,
     ONBOARDING,
     PYTHON,
@@ -49,15 +54,10 @@ from bench.turn_latency import (
     child_processes,
     free_port,
     lock_store_env,
-    percentile,
     rasa_server_command,
     wait_rasa_ready,
     wait_ready,
 )
-from bot.auth.sessions import COOKIE_NAME
-from db.migrate import upgrade
-from db.models import SuitabilityRecord
-from db.session import session_scope
 
 #: Seconds one turn may take before the bench counts it as an error.
 TURN_TIMEOUT = 60

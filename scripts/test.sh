@@ -17,15 +17,15 @@ fi
 echo "== pytest (SQLite)"
 .venv/bin/python -m pytest "$@"
 
-# The database, lifecycle-store, web and hardening tests again on a real PostgreSQL server started
+# The database, demo-seeding, web and hardening tests again on a real PostgreSQL server started
 # here, unless one is given (the tests that start Rasa run once, on SQLite).
 echo "== pytest (PostgreSQL): database and web tests"
 if [ -z "${TEST_POSTGRESQL_URL:-}" ]; then
   TEST_POSTGRESQL_URL=$(scripts/postgres.sh)
   trap 'scripts/postgres.sh stop' EXIT
 fi
-TEST_POSTGRESQL_URL="$TEST_POSTGRESQL_URL" .venv/bin/python -m pytest tests/db \
-  tests/lifecycle/test_store.py tests/bot tests/hardening -m "not browser and not slow"
+TEST_POSTGRESQL_URL="$TEST_POSTGRESQL_URL" .venv/bin/python -m pytest \
+  tests/db tests/demo tests/bot tests/hardening -m "not browser and not slow"
 
 if [ -d tests/rasa ]; then
   echo "== rasa test (stories)"

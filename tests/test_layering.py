@@ -15,6 +15,8 @@ The rules:
   ``engine.lifecycle`` and appends the scores, and it lives with the queries it is made of.
 - ``actions`` and ``bot`` may import ``engine`` and ``db``, but not each other (nor ``demo``).
 - ``demo`` may import all of them.
+- ``harness`` (the servers started for tests and benchmarks) may import all of them; nothing of the
+  product imports it.
 
 And every query lives in ``db``: no module of ``actions`` or ``bot`` builds one. It may not import
 SQLAlchemy's statement builders (``select``, ``insert``, ``update``, ``delete``, ``text``) nor
@@ -29,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The project's own top-level packages: an import of anything else is a third-party import.
-OURS = {"actions", "bench", "bot", "db", "demo", "engine", "rasa_components", "scripts", "tests"}
+OURS = {"actions", "bench", "bot", "db", "demo", "engine", "harness", "rasa_components", "scripts",
+        "tests"}
 #: Which of our packages each layered package may import at run time.
 ALLOWED = {
     "engine": {"engine"},
@@ -38,6 +41,7 @@ ALLOWED = {
     "actions": {"actions", "db", "engine"},
     "bot": {"bot", "db", "engine"},
     "demo": {"demo", "actions", "bot", "db", "engine"},
+    "harness": {"harness", "actions", "bot", "db", "demo", "engine"},
 }
 #: Packages a layered package may import only for type annotations (under ``if TYPE_CHECKING:``).
 TYPE_ONLY = {"db": {"engine"}}

@@ -1,7 +1,7 @@
 """How the advisor answers the field set: messages written apart from its training data.
 
 Each message of tests/field/en.yml is sent through the real Rasa server and action server (the
-harness of :mod:`bench.turn_latency`) in a fresh conversation that is first put into the message's
+harness of :mod:`harness.advisor`) in a fresh conversation that is first put into the message's
 context, and the reply is judged from Rasa's tracker by what the bot did: the actions that ran
 after the message, the slots they set and the responses they sent (``utter_action`` of each bot
 event). What fits each kind of expectation is in :func:`bench.field_set.judge.fits`; the file and

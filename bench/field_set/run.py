@@ -30,7 +30,7 @@ from bench.field_set.schema import (
     load,
     load_domain,
 )
-from bench.turn_latency import MODEL, Advisor, running_advisor
+from harness.advisor import MODEL, Advisor, running_advisor
 
 OUT = ROOT / "artifacts" / "field-set.json"
 

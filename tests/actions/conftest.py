@@ -4,23 +4,12 @@ files that a test may change."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-from locale_files import LocaleFolder
+from support.locale_files import LocaleFolder
 
 from actions import records
 from db.migrate import upgrade
 from db.session import make_engine
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def domain() -> dict:
-    """The domain, as Rasa sends it to the action server."""
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture

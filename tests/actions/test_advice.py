@@ -4,7 +4,7 @@ import re
 
 import pytest
 from action_harness import SENDER, responses, rows, run, tracker
-from domain_responses import matches_response, response_pattern, response_texts
+from support.responses import matches_response, response_pattern, response_texts
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf
 from actions.conversation import Explain

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 from action_harness import SENDER, rows, run, tracker
-from domain_responses import matches_reply, response_names, response_variations
+from support.responses import matches_reply, response_names, response_variations
 from test_review import said
 
 from actions.conversation import Greet, Handoff, RecordRating
@@ -274,7 +274,7 @@ def advisor(tmp_path_factory):
     """The Rasa server and the action server, with the model trained on the current data."""
     import subprocess
 
-    from bench.turn_latency import MODEL, ROOT, running_advisor
+    from harness.advisor import MODEL, ROOT, running_advisor
 
     subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
     assert MODEL.exists(), "no trained model: run scripts/train_model.sh"

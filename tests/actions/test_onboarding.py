@@ -2,7 +2,7 @@
 
 import pytest
 from action_harness import responses, run, tracker
-from domain_responses import response_pattern, response_texts
+from support.responses import response_pattern, response_texts
 
 from actions.conversation import Explain
 from actions.onboarding import AskHorizon, AskRiskQuestion, ValidateOnboardingForm

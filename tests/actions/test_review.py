@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 from action_harness import responses, rows, run, tracker
-from domain_responses import response_variations
+from support.responses import response_variations
 
 from actions.conversation import Greet, Handoff
 from actions.review import PortfolioReview

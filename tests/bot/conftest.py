@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from fastapi.testclient import TestClient
+from support.databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 
 from bot.app import create_app
 from bot.settings import Settings

@@ -4,7 +4,7 @@ scripts/test.sh (TEST_POSTGRESQL_URL set), an SQLite file otherwise."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from databases import POSTGRESQL_URL
+from support.databases import POSTGRESQL_URL
 
 from db.session import make_engine
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from db.migrate import include_object, upgrade
+from db.migrate import alembic_config, include_object, upgrade
 from db.models import Base
 from db.session import make_engine
 
@@ -84,3 +85,9 @@ def test_the_comparison_finds_an_index_the_database_lacks(database_url):
     engine.dispose()
     found = differences(database_url)
     assert [(d[0], d[1].name) for d in found] == [("add_index", "ix_holdings_client_as_of")]
+
+
+def test_migrations_have_a_single_head():
+    # Two heads would make `alembic upgrade head` refuse to run on a deployed database.
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1, f"several migration heads: {heads}"

@@ -2,7 +2,7 @@
 
 The Rasa model is trained first by scripts/train_model.sh, which reuses the model when config.yml,
 the domain and data/ are unchanged. Every reply is compared with the whole text of the response it
-should be, as the locale files word it (tests/domain_responses.py), so a reply that merely shares
+should be, as the locale files word it (tests/support/responses.py), so a reply that merely shares
 words with the right one fails.
 """
 
@@ -12,7 +12,8 @@ import subprocess
 
 import httpx
 import pytest
-from domain_responses import (
+from sqlalchemy import create_engine, inspect, select
+from support.responses import (
     matches_reply,
     matches_response,
     reply_text,
@@ -20,12 +21,11 @@ from domain_responses import (
     response_pattern,
     response_texts,
 )
-from sqlalchemy import create_engine, inspect, select
 
-from bench.turn_latency import MODEL, ONBOARDING, ROOT, running_advisor
 from db.models import HandoffRequest, SuitabilityRecord
 from db.session import session_scope
 from engine.explanation import format_value
+from harness.advisor import MODEL, ONBOARDING, ROOT, running_advisor
 
 pytestmark = pytest.mark.slow
 

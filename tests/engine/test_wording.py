@@ -4,7 +4,7 @@ lacks, and the check that a translation keeps every name, placeholder and button
 from __future__ import annotations
 
 import pytest
-from locale_files import LocaleFolder
+from support.locale_files import LocaleFolder
 
 from engine import InvestorProfile, recommend, wording
 from engine.lifecycle.offers import offer_text

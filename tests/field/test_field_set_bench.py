@@ -13,7 +13,7 @@ import pytest
 from bench.field_set.judge import Reply, dead_end, fits
 from bench.field_set.run import drive, replay_one
 from bench.field_set.schema import Message, form_slots, load, load_domain
-from bench.turn_latency import running_advisor
+from harness.advisor import running_advisor
 
 
 def user(text: str = "a message") -> dict:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from fastapi.testclient import TestClient
+from support.databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 from visitors import closed_port, sign_in
 
 from bot.app import create_app

@@ -15,10 +15,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from databases import POSTGRESQL_URL
 from route_matrix import CONVERSATION, MATRIX, app_routes
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from support.databases import POSTGRESQL_URL
 from visitors import csrf_token, sign_in
 
 from bot.auth.sessions import COOKIE_NAME

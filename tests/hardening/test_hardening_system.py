@@ -14,13 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from corpus import ACCEPTED, FORMULA_STARTS, REFUSED, assert_escaped
-from domain_responses import matches_response, response_names
 from sqlalchemy import create_engine, select, text
-from system import conversation_id, running_system, say, texts
+from support.responses import matches_response, response_names
 
 from bot.chat.routes import UNAVAILABLE
 from db.review import UndeliveredMessage
 from db.session import session_scope
+from harness.system import conversation_id, running_system, say, texts
 
 ONBOARDING_START = ["hello", "yes, let's start", "thirty-five", "for my retirement"]
 

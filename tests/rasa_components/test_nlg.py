@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from domain_responses import matches_response, response_texts, response_variations
-from locale_files import LocaleFolder
+from support.locale_files import LocaleFolder
+from support.responses import matches_response, response_texts, response_variations
 
 pytestmark = pytest.mark.slow
 

@@ -18,10 +18,10 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from bench.turn_latency import ROOT
 from bot.app import create_app
 from bot.settings import Settings
 from db.migrate import upgrade
+from harness.advisor import ROOT
 
 #: Redis database number the tests use (emptied first), apart from a development server's 0.
 TEST_REDIS_DB = 7

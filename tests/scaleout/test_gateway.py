@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bench.turn_latency import free_port as closed_port
 from bot.chat.routes import UNAVAILABLE
 from bot.settings import Settings
+from harness.advisor import free_port as closed_port
 
 
 def say(client, text):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from bench.turn_latency import free_port as closed_port
 from bot.auth.sessions import COOKIE_NAME
 from bot.chat.rate_limit import RedisWindowLimiter
+from harness.advisor import free_port as closed_port
 
 
 def test_two_workers_share_one_sessions_limit(web_app, rasa_stand_ins, redis_url):

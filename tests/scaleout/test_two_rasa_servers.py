@@ -28,8 +28,8 @@ from bench.load import (
     postgresql_database,
     running_system,
 )
-from bench.turn_latency import MODEL, ONBOARDING, ROOT, TOKEN
 from bot.chat import rasa_gateway
+from harness.advisor import MODEL, ONBOARDING, ROOT, TOKEN
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.turn_latency import MODEL, ROOT, free_port
 from db.migrate import upgrade
+from harness.advisor import MODEL, ROOT, free_port
 
 SERVE = ROOT / "scripts" / "serve.sh"
 TOKEN = "serve-test-token"

@@ -1,1 +1,1 @@
-"""Helpers shared by several test folders (importable as `support`, as domain_responses is)."""
+"""Helpers shared by several test folders (importable as `support`: pytest puts tests/ on the path)."""

@@ -3,8 +3,8 @@ PostgreSQL database when TEST_POSTGRESQL_URL is set."""
 
 import pandas as pd
 import pytest
-from databases import empty_database
 from sqlalchemy import insert
+from support.databases import empty_database
 
 from db.lifecycle_store import latest_scores, main, refresh
 from db.migrate import upgrade

@@ -18,7 +18,7 @@ import yaml
 
 from engine import wording
 
-REPOSITORY = Path(__file__).resolve().parents[1] / "locales"
+REPOSITORY = Path(__file__).resolve().parents[2] / "locales"
 #: The file of a language that :meth:`LocaleFolder.write` adds names to.
 ADDED = "added.yml"
 

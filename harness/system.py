@@ -24,13 +24,13 @@ import httpx
 import uvicorn
 from sqlalchemy import text
 
-from bench.turn_latency import MODEL, PYTHON, RASA, ROOT, free_port
 from bot.app import create_app
 from bot.auth.sessions import COOKIE_NAME
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
 from demo.accounts import seed_accounts
+from harness.advisor import MODEL, PYTHON, RASA, ROOT, free_port
 
 TOKEN = "hardening-test-token"
 #: Seconds to wait for Rasa to load its model (TensorFlow start-up is slow on a busy machine).

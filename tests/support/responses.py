@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-LOCALE = Path(__file__).resolve().parents[1] / "locales" / "en"
+LOCALE = Path(__file__).resolve().parents[2] / "locales" / "en"
 
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}\n]+)\}")
 _WILDCARD = r"(?:(?!\n\n).)+?"

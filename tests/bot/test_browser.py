@@ -1,7 +1,7 @@
 """The whole product in real headless Chromium (Debian's package, driven by Playwright).
 
 One module-scoped system: the action server and the Rasa server with the trained model
-(``bench.turn_latency.running_advisor``), a fresh SQLite database seeded as ``make run`` seeds it
+(``harness.advisor.running_advisor``), a fresh SQLite database seeded as ``make run`` seeds it
 (a scored synthetic client base and the demo accounts), and the web app under uvicorn on a local
 port pointing at both. The journeys: a prospect onboards by typing and clicking and sees the
 charts; each demo client signs in and is greeted for its lifecycle stage; a member of staff
@@ -31,9 +31,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from domain_responses import matches_response, response_name
+from support.responses import matches_response, response_name
 
-from bench.turn_latency import MODEL, ROOT, running_advisor
 from bot.app import create_app
 from bot.auth.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
 from bot.chat.routes import UNAVAILABLE
@@ -41,6 +40,7 @@ from bot.settings import Settings
 from db.session import make_engine, session_scope
 from demo.accounts import seed_accounts
 from demo.client_base import seed_client_base
+from harness.advisor import MODEL, ROOT, running_advisor
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "browser"

@@ -1,11 +1,12 @@
 """The helper that checks bot replies against the locale files' responses
-(tests/domain_responses.py): it must tell the right reply from a wrong one that shares words with
+(tests/support/responses.py): it must tell the right reply from a wrong one that shares words with
 it."""
 
-import domain_responses
 import pytest
 import yaml
-from domain_responses import (
+
+from support import responses
+from support.responses import (
     matches_reply,
     matches_response,
     reply_text,
@@ -17,7 +18,7 @@ from domain_responses import (
 
 
 def test_responses_are_read_from_every_english_locale_file(domain):
-    for path in domain_responses.LOCALE.glob("*.yml"):
+    for path in responses.LOCALE.glob("*.yml"):
         for name, variations in yaml.safe_load(path.read_text())["responses"].items():
             assert response_texts(name) == [v["text"] for v in variations], name
     # Every response the domain declares has its text there.
@@ -99,13 +100,13 @@ def test_literal_braces_and_merged_files(tmp_path, monkeypatch):
         'responses:\n  utter_json:\n    - text: "Send {{\\"a\\": {value}}}"\n', encoding="utf-8")
     (tmp_path / "b.yml").write_text(
         'responses:\n  utter_other:\n    - text: "Other"\n    - image: "x.png"\n', encoding="utf-8")
-    monkeypatch.setattr(domain_responses, "LOCALE", tmp_path)
-    domain_responses._variations.cache_clear()
-    domain_responses._responses.cache_clear()
+    monkeypatch.setattr(responses, "LOCALE", tmp_path)
+    responses._variations.cache_clear()
+    responses._responses.cache_clear()
     try:
         assert response_texts("utter_other") == ["Other"]
         assert matches_response('Send {"a": 5}', "utter_json", value=5)
         assert not matches_response('Send {{"a": 5}}', "utter_json")
     finally:
-        domain_responses._variations.cache_clear()
-        domain_responses._responses.cache_clear()
+        responses._variations.cache_clear()
+        responses._responses.cache_clear()

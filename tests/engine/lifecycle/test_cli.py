@@ -9,7 +9,7 @@ import pytest
 
 from engine.lifecycle.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
