@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 import yaml
-from support.held_out import NEAR_COPY, copies, listing, rasa_examples
+from support.held_out import fail_on_copies, fail_on_near_copies, rasa_examples
 
 from bench.field_set.schema import FIELD_SET, form_slots, load, load_domain
 from bench.nlu_quality import ROOT
@@ -39,21 +39,11 @@ def pairs(field_set):
 
 
 def test_no_field_message_is_a_training_example(pairs):
-    field, training = pairs
-    same = copies(field, training, threshold=1.0)
-    if same:
-        pytest.fail(f"{len({pair[1] for pair in same})} field messages equal a training example "
-                    f"once normalised (lower case, numbers as one token, no punctuation):\n"
-                    f"{listing(same)}")
+    fail_on_copies(*pairs, "field messages")
 
 
 def test_no_field_message_is_a_near_copy_of_a_training_example(pairs):
-    field, training = pairs
-    same = {pair[1] for pair in copies(field, training, threshold=1.0)}  # reported above
-    near = [pair for pair in copies(field, training) if pair[1] not in same]
-    if near:
-        pytest.fail(f"{len({pair[1] for pair in near})} field messages are near copies of "
-                    f"training examples (word similarity >= {NEAR_COPY}):\n{listing(near)}")
+    fail_on_near_copies(*pairs, "field messages")
 
 
 def test_every_message_has_a_known_topic_context_and_expectation(field_set):

@@ -11,7 +11,7 @@ the training examples "I'm 42" and "actually I'm 50".
 from __future__ import annotations
 
 import pytest
-from support.held_out import NEAR_COPY, copies, listing, rasa_examples
+from support.held_out import NEAR_COPY, copies, fail_on_copies, fail_on_near_copies, rasa_examples
 
 from bench.nlu_quality import HELD_OUT, ROOT
 
@@ -43,19 +43,28 @@ def test_the_measure_catches_copies_and_near_copies_but_not_shared_topics():
     }
 
 
+def test_the_checks_fail_naming_each_copy_once():
+    training = [("I'm 42", "inform"), ("stop the questionnaire", "stop")]
+    held_out = [("I'M 27!", "inform"), ("stop the questionnaire please", "stop"),
+                ("I'm done answering", "stop")]
+    with pytest.raises(pytest.fail.Exception) as copy:
+        fail_on_copies(held_out, training, "phrasings")
+    assert str(copy.value).splitlines() == [
+        "1 phrasings equal a training example once normalised (lower case, numbers as one "
+        "token, no punctuation):",
+        "  1.00  \"I'M 27!\" (inform)  ~  \"I'm 42\" (inform)"]
+    with pytest.raises(pytest.fail.Exception) as near:
+        fail_on_near_copies(held_out, training, "phrasings")
+    assert str(near.value).splitlines() == [
+        f"1 phrasings are near copies of training examples (word similarity >= {NEAR_COPY}):",
+        "  0.86  'stop the questionnaire please' (stop)  ~  'stop the questionnaire' (stop)"]
+    fail_on_copies(held_out[1:], training, "phrasings")
+    fail_on_near_copies(held_out[2:], training, "phrasings")
+
+
 def test_no_held_out_phrasing_is_a_training_example(examples):
-    held_out, training = examples
-    same = copies(held_out, training, threshold=1.0)
-    if same:
-        pytest.fail(f"{len({pair[1] for pair in same})} held-out phrasings equal a training "
-                    f"example once normalised (lower case, numbers as one token, no "
-                    f"punctuation):\n{listing(same)}")
+    fail_on_copies(*examples, "held-out phrasings")
 
 
 def test_no_held_out_phrasing_is_a_near_copy_of_a_training_example(examples):
-    held_out, training = examples
-    same = {pair[1] for pair in copies(held_out, training, threshold=1.0)}  # reported above
-    near = [pair for pair in copies(held_out, training) if pair[1] not in same]
-    if near:
-        pytest.fail(f"{len({pair[1] for pair in near})} held-out phrasings are near copies of "
-                    f"training examples (word similarity >= {NEAR_COPY}):\n{listing(near)}")
+    fail_on_near_copies(*examples, "held-out phrasings")

@@ -93,3 +93,23 @@ def listing(pairs) -> str:
         also = f"  (+{len(more)} more)" if more else ""
         lines.append(f"  {ratio:.2f}  {text!r} ({intent})  ~  {other!r} ({other_intent}){also}")
     return "\n".join(lines)
+
+
+def fail_on_copies(held_out, training, what: str) -> None:
+    """Fails naming every one of ``what`` (e.g. "held-out phrasings") that equals a training
+    example once normalised."""
+    same = copies(held_out, training, threshold=1.0)
+    if same:
+        pytest.fail(f"{len({pair[1] for pair in same})} {what} equal a training example once "
+                    f"normalised (lower case, numbers as one token, no punctuation):\n"
+                    f"{listing(same)}")
+
+
+def fail_on_near_copies(held_out, training, what: str) -> None:
+    """Fails naming every one of ``what`` that is a near copy of a training example without
+    equalling one (:func:`fail_on_copies` reports those)."""
+    same = {pair[1] for pair in copies(held_out, training, threshold=1.0)}
+    near = [pair for pair in copies(held_out, training) if pair[1] not in same]
+    if near:
+        pytest.fail(f"{len({pair[1] for pair in near})} {what} are near copies of training "
+                    f"examples (word similarity >= {NEAR_COPY}):\n{listing(near)}")
