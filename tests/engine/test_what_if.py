@@ -3,19 +3,10 @@
 import pytest
 from pydantic import ValidationError
 
+from engine import what_if
 from engine.profile import InvestorProfile
 from engine.questionnaire import middle_answers, questionnaire
-from engine.what_if import (
-    AT_HIGHEST_RISK,
-    AT_LOWEST_RISK,
-    NOT_RETIREMENT,
-    OUT_OF_RANGE,
-    WhatIfRefused,
-    monthly_contribution,
-    retire_at,
-    shift_risk,
-    with_changes,
-)
+from engine.what_if import WhatIfRefused, monthly_contribution, retire_at, shift_risk, with_changes
 
 FORM = questionnaire()
 HIGHEST = {q.id: max(q.options, key=lambda o: o.score).id for q in FORM.questions}
@@ -52,8 +43,8 @@ def test_an_answer_at_the_end_of_its_question_stays_while_the_others_move():
     assert bolder.risk_answers["experience"] == "extensive"
 
 
-@pytest.mark.parametrize(("answers", "step", "code"), [(HIGHEST, +1, AT_HIGHEST_RISK),
-                                                       (LOWEST, -1, AT_LOWEST_RISK)])
+@pytest.mark.parametrize(("answers", "step", "code"), [(HIGHEST, +1, what_if.AT_HIGHEST_RISK),
+                                                       (LOWEST, -1, what_if.AT_LOWEST_RISK)])
 def test_no_shift_past_the_ends_of_the_scale(answers, step, code):
     with pytest.raises(WhatIfRefused) as refused:
         shift_risk(profile(risk_answers=answers), step)
@@ -87,7 +78,7 @@ def test_retiring_at_an_age_sets_the_years_until_then():
 def test_a_retirement_age_outside_the_valid_range_is_refused(age):
     with pytest.raises(WhatIfRefused) as refused:
         retire_at(profile(age=35), age)
-    assert refused.value.code == OUT_OF_RANGE
+    assert refused.value.code == what_if.OUT_OF_RANGE
 
 
 def test_a_retirement_age_further_than_the_longest_horizon_is_refused():
@@ -95,14 +86,14 @@ def test_a_retirement_age_further_than_the_longest_horizon_is_refused():
     # could not be built.
     with pytest.raises(WhatIfRefused) as refused:
         retire_at(profile(age=18, horizon_years=40), 79)
-    assert refused.value.code == OUT_OF_RANGE
+    assert refused.value.code == what_if.OUT_OF_RANGE
     assert retire_at(profile(age=18, horizon_years=40), 78).horizon_years == 60.0
 
 
 def test_a_retirement_age_applies_only_to_a_retirement_goal():
     with pytest.raises(WhatIfRefused) as refused:
         retire_at(profile(goal="education", horizon_years=10), 60)
-    assert refused.value.code == NOT_RETIREMENT
+    assert refused.value.code == what_if.NOT_RETIREMENT
 
 
 def test_a_monthly_contribution_replaces_the_current_one():
@@ -114,7 +105,7 @@ def test_a_monthly_contribution_replaces_the_current_one():
 def test_a_monthly_contribution_outside_the_valid_range_is_refused(amount):
     with pytest.raises(WhatIfRefused) as refused:
         monthly_contribution(profile(), amount)
-    assert refused.value.code == OUT_OF_RANGE
+    assert refused.value.code == what_if.OUT_OF_RANGE
 
 
 def test_changes_are_validated_as_a_new_profile():
