@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from bot.auth.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
@@ -88,13 +89,9 @@ def test_every_lifecycle_stage_gets_a_demo_client_scored_by_the_classifier(db_en
 
 def test_seeding_is_refused_in_production(db_engine, monkeypatch):
     monkeypatch.setenv("ENVIRONMENT", "production")
-    with session_scope(db_engine) as session:
-        try:
-            seed_accounts(session)
-        except RuntimeError as exc:
-            assert "production" in str(exc)
-        else:
-            raise AssertionError("seeding ran in production")
+    with session_scope(db_engine) as session, pytest.raises(RuntimeError) as refused:
+        seed_accounts(session)
+    assert str(refused.value) == "demo accounts are not created when ENVIRONMENT=production"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_clear_refusal(make_client, seeded):
