@@ -1,17 +1,50 @@
 """Running actions as the action server does: a tracker state as Rasa sends it, the messages and
-slots an action returns."""
+slots an action returns; and the signed-in client the lifecycle actions read."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from support.responses import response_variations
 
+from db.models import Client, Holding, LifecycleScore, OfferRecord, SuitabilityRecord
 from db.session import session_scope
 
 SENDER = "conversation-under-test"
+CLIENT = 7
+#: The metadata the web gateway sends with a signed-in client's messages.
+SIGNED_IN = {"client_id": CLIENT}
+
+
+def add_client(engine, *, aum=200_000.0, segment="retail", do_not_contact=False, stage=None,
+               churn_risk=0.4, next_best_action=None, holdings=None, target=None, offered=()):
+    """Client 7, Ada; with a lifecycle score when ``stage`` is given and ``churn_risk`` is not
+    None, a holdings snapshot (asset class: market value), a target (a suitability record with
+    these weights) and the offers made to her in an earlier conversation."""
+    with session_scope(engine) as session:
+        session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2020, 1, 1), aum=aum,
+                           segment=segment, products="", do_not_contact=do_not_contact))
+        session.flush()
+        if stage and churn_risk is not None:
+            session.add(LifecycleScore(client_id=CLIENT, as_of=datetime(2026, 11, 1), stage=stage,
+                                       churn_risk=churn_risk, expected_value=1.0, reasons="",
+                                       next_best_action=next_best_action, model_version="t"))
+        for asset_class, value in (holdings or {}).items():
+            session.add(Holding(client_id=CLIENT, asset_class=asset_class, market_value=value,
+                                as_of=datetime(2026, 11, 20)))
+        if target:
+            session.add(SuitabilityRecord(
+                conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
+                willingness=5.0, capacity=5.0, flags=[], weights=target, groups={},
+                expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
+                engine_version="t", assumptions_version="t", questionnaire_version="t"))
+        for offer in offered:
+            session.add(OfferRecord(conversation_id="earlier", client_id=CLIENT, offer=offer))
 
 
 def rows(engine, model) -> list:
@@ -56,3 +89,16 @@ def run(action, tracker_: Tracker, domain: dict) -> tuple[list[dict], dict[str, 
 
 def responses(messages: list[dict]) -> list[str]:
     return [m.get("response") for m in messages]
+
+
+def said(messages: list[dict], domain: dict) -> list[str]:
+    """The responses sent, after checking each is declared and gets every value its text names."""
+    for message in messages:
+        name = message.get("response")
+        if name is None:
+            continue
+        assert name in domain["responses"], name
+        for variant in response_variations(name):
+            for field in re.findall(r"(?<!\{)\{(\w+)\}", variant.get("text", "")):
+                assert message.get(field) not in (None, ""), f"{name} lacks {field}"
+    return responses(messages)

@@ -1,24 +1,10 @@
 """Greeting by lifecycle stage, explanations, handoff requests and the satisfaction rating."""
 
-from datetime import datetime
-
 import pytest
-from action_harness import SENDER, responses, rows, run, tracker
+from action_harness import SENDER, add_client, responses, rows, run, tracker
 
 from actions.conversation import Explain, Greet, Handoff, RecordRating, ValidateSatisfactionForm
-from db.models import Client, HandoffRequest, LifecycleScore, OfferRecord, SurveyAnswer
-from db.session import session_scope
-
-
-def add_client(engine, stage=None, next_best_action=None):
-    with session_scope(engine) as session:
-        session.add(Client(id=7, name="Ada", created_at=datetime(2024, 1, 1), aum=10_000.0,
-                           segment="retail", products="", do_not_contact=False))
-        if stage:
-            session.flush()
-            session.add(LifecycleScore(client_id=7, as_of=datetime(2026, 11, 1), stage=stage,
-                                       churn_risk=0.4, expected_value=1.0, reasons="",
-                                       next_best_action=next_best_action, model_version="t"))
+from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 
 
 def test_a_prospect_is_offered_onboarding(domain, database):

@@ -3,12 +3,11 @@ questions of the stage greetings for declining and new clients."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
+import action_harness
 import pytest
-from action_harness import SENDER, rows, run, tracker
+from action_harness import CLIENT, SENDER, SIGNED_IN, rows, run, said, tracker
 from support.responses import matches_reply, response_names, response_variations
-from test_review import said
+from support.retention import BEST_OFFERS
 
 from actions.conversation import Greet, Handoff, RecordRating
 from actions.leaving import (
@@ -19,33 +18,13 @@ from actions.leaving import (
     ValidateExitSurveyForm,
     ValidateLeavingForm,
 )
-from db.models import (
-    Client,
-    HandoffRequest,
-    Holding,
-    LifecycleScore,
-    OfferRecord,
-    SuitabilityRecord,
-    SurveyAnswer,
-)
+from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import make_engine, session_scope
 
-CLIENT = 7
-SIGNED_IN = {"client_id": CLIENT}
 
-
-def add_client(engine, *, aum=200_000.0, segment="retail", churn_risk=0.4, stage="decline",
-               next_best_action=None, do_not_contact=False, offered=()):
-    with session_scope(engine) as session:
-        session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2020, 1, 1), aum=aum,
-                           segment=segment, products="", do_not_contact=do_not_contact))
-        session.flush()
-        if churn_risk is not None:
-            session.add(LifecycleScore(client_id=CLIENT, as_of=datetime(2026, 11, 1), stage=stage,
-                                       churn_risk=churn_risk, expected_value=1.0, reasons="",
-                                       next_best_action=next_best_action, model_version="t"))
-        for offer in offered:
-            session.add(OfferRecord(conversation_id="earlier", client_id=CLIENT, offer=offer))
+def add_client(engine, *, stage="decline", **client):
+    """Client 7, scored as declining unless ``stage`` says otherwise."""
+    action_harness.add_client(engine, stage=stage, **client)
 
 
 def reason_state(text, choice=None):
@@ -140,23 +119,16 @@ def offer_for(domain, reason, **slots):
     return run(RetentionOffer(), state, domain)
 
 
-@pytest.mark.parametrize(("client", "reason", "offer"), [
-    ({}, "fees", "fee_waiver"),
-    ({}, "need_money", "advisor_callback"),
-    ({}, "other: my partner manages our savings now", "fee_waiver"),
-    ({"segment": "high_net_worth", "aum": 1_000_000.0}, "service", "premium_extension"),
-    ({"offered": ("fee_waiver",)}, "moving", "advisor_callback"),  # the waiver is in cooldown
-    ({"churn_risk": None}, "fees", "fee_waiver"),  # never scored
-])
+@BEST_OFFERS
 def test_the_offer_fits_the_reason_and_the_client_and_is_recorded(domain, database, client,
-                                                                  reason, offer):
+                                                                  reason, best):
     add_client(database, **client)
     messages, slots = offer_for(domain, reason)
     heard = "utter_leaving_heard_" + ("other" if reason.startswith("other") else reason)
-    assert said(messages, domain) == [heard, f"utter_retention_offer_{offer}"]
-    assert (slots["retention_offer"], slots["retention_outcome"]) == (offer, "offered")
+    assert said(messages, domain) == [heard, f"utter_retention_offer_{best}"]
+    assert (slots["retention_offer"], slots["retention_outcome"]) == (best, "offered")
     made = [r for r in rows(database, OfferRecord) if r.conversation_id == SENDER]
-    assert [(r.offer, r.answer, r.client_id) for r in made] == [(offer, None, CLIENT)]
+    assert [(r.offer, r.answer, r.client_id) for r in made] == [(best, None, CLIENT)]
     assert slots["offer_record_id"] == made[0].id
     [answer] = rows(database, SurveyAnswer)
     assert (answer.survey, answer.question, answer.answer) == ("exit", "reason", reason)
@@ -285,17 +257,9 @@ def advisor(tmp_path_factory):
 @pytest.mark.slow
 def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     engine = make_engine(advisor.database_url)
-    add_client(engine, stage="growth")
-    with session_scope(engine) as session:
-        held = (("us_equity", 140_000.0), ("aggregate_bonds", 60_000.0))
-        session.add_all([Holding(client_id=CLIENT, asset_class=name, market_value=value,
-                                 as_of=datetime(2026, 11, 20)) for name, value in held])
-        session.add(SuitabilityRecord(
-            conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
-            willingness=5.0, capacity=5.0, flags=[],
-            weights={"us_equity": 0.5, "aggregate_bonds": 0.5},
-            groups={}, expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
-            engine_version="t", assumptions_version="t", questionnaire_version="t"))
+    add_client(engine, stage="growth",
+               holdings={"us_equity": 140_000.0, "aggregate_bonds": 60_000.0},
+               target={"us_equity": 0.5, "aggregate_bonds": 0.5})
     sender = "live-leaving"
 
     def say(text):

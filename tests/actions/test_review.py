@@ -2,66 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 import pytest
-from action_harness import responses, rows, run, tracker
+from action_harness import CLIENT, SIGNED_IN, add_client, rows, run, said, tracker
 from support.responses import response_variations
 
 from actions.conversation import Greet, Handoff
 from actions.review import PortfolioReview
-from db.models import (
-    Client,
-    HandoffRequest,
-    Holding,
-    LifecycleScore,
-    OfferRecord,
-    SuitabilityRecord,
-)
-from db.session import session_scope
-
-CLIENT = 7
-SIGNED_IN = {"client_id": CLIENT}
-
-
-def said(messages: list[dict], domain: dict) -> list[str]:
-    """The responses sent, after checking each is declared and gets every value its text names."""
-    for message in messages:
-        name = message.get("response")
-        if name is None:
-            continue
-        assert name in domain["responses"], name
-        for variant in response_variations(name):
-            for field in re.findall(r"(?<!\{)\{(\w+)\}", variant.get("text", "")):
-                assert message.get(field) not in (None, ""), f"{name} lacks {field}"
-    return responses(messages)
+from db.models import HandoffRequest, OfferRecord
 
 
 def payload(messages: list[dict]) -> dict | None:
     found = [m["custom"] for m in messages if m.get("custom")]
     return found[0] if found else None
-
-
-def add_client(engine, *, holdings=None, target=None, stage=None, next_best_action=None):
-    """Client 7, with a holdings snapshot, a target (suitability record) and a lifecycle score."""
-    with session_scope(engine) as session:
-        session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2024, 1, 1), aum=10_000.0,
-                           segment="retail", products="", do_not_contact=False))
-        session.flush()
-        for asset_class, value in (holdings or {}).items():
-            session.add(Holding(client_id=CLIENT, asset_class=asset_class, market_value=value,
-                                as_of=datetime(2026, 11, 20)))
-        if target:
-            session.add(SuitabilityRecord(
-                conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
-                willingness=5.0, capacity=5.0, flags=[], weights=target, groups={},
-                expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
-                engine_version="t", assumptions_version="t", questionnaire_version="t"))
-        if stage:
-            session.add(LifecycleScore(client_id=CLIENT, as_of=datetime(2026, 11, 1), stage=stage,
-                                       churn_risk=0.4, expected_value=1.0, reasons="",
-                                       next_best_action=next_best_action, model_version="t"))
 
 
 HALF_AND_HALF = {"us_equity": 0.5, "aggregate_bonds": 0.5}

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 import yaml
+from support.retention import BEST_OFFERS
 
 from engine.lifecycle.leaving import (
     UNSCORED_CHURN_RISK,
@@ -54,19 +55,9 @@ def test_every_offer_for_a_reason_can_be_made_to_a_declining_client():
             assert "decline" in stages[offer_id], (reason, offer_id)
 
 
-@pytest.mark.parametrize(("client", "reason", "expected"), [
-    # Retail, 200,000: value 1,200 a year. Waiver 12% x 1,200 - 60 = 84 beats the call-back
-    # (8% x 1,200 - 35 = 61); the extended premium service is not for retail clients.
-    ({}, "fees", "fee_waiver"),
-    ({}, "need_money", "advisor_callback"),
-    ({}, "other: my partner manages our savings now", "fee_waiver"),
-    # High net worth, 1,000,000: value 6,000; premium 10% x 6,000 - 150 = 450 beats the call-back.
-    ({"segment": "high_net_worth", "aum": 1_000_000.0}, "service", "premium_extension"),
-    ({"offered": ("fee_waiver",)}, "moving", "advisor_callback"),  # the waiver is in cooldown
-    ({"churn_risk": None}, "fees", "fee_waiver"),  # never scored
-])
-def test_the_best_fitting_offer_is_made(client, reason, expected):
-    assert offer(reason, **client) == expected
+@BEST_OFFERS
+def test_the_best_fitting_offer_is_made(client, reason, best):
+    assert offer(reason, **client) == best
 
 
 def test_no_offer_to_a_client_who_may_not_be_contacted():
