@@ -10,7 +10,7 @@ filters show, say) can be imported without the churn model and the rest.
 
 from __future__ import annotations
 
-from importlib import import_module
+from engine.lazy import lazy_exports
 
 #: Public name -> module that defines it.
 _EXPORTS = {
@@ -21,16 +21,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine.lifecycle' has no attribute '{name}'")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
