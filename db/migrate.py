@@ -1,12 +1,11 @@
 """Bring a database to the newest schema with Alembic.
 
-Run as ``python -m db.migrate [--url URL]``. The Alembic configuration is built here rather than in
-an ``alembic.ini`` so that the web app, the action server and the tests all migrate the same way.
+``python -m db.prepare`` is its command line. The Alembic configuration is built here rather than
+in an ``alembic.ini`` so that the web app, the action server and the tests all migrate the same way.
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from alembic import command
@@ -38,14 +37,3 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(url: str | None = None, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m db.migrate", description=__doc__)
-    parser.add_argument("--url", help="database URL (default: $DATABASE_URL or var/advisor.db)")
-    args = parser.parse_args(argv)
-    upgrade(args.url)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
