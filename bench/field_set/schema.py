@@ -16,15 +16,7 @@ import yaml
 from bench.field_set.judge import BOUNDARY_RESPONSES, FLOW_JUDGES, ONBOARDING
 from engine.lifecycle.feedback import RATING_SCALE
 from engine.lifecycle.leaving import leaving_reasons
-from engine.profile import (
-    AGE_RANGE,
-    HORIZON_RANGE,
-    INITIAL_AMOUNT_RANGE,
-    MONTHLY_CONTRIBUTION_RANGE,
-    TARGET_AMOUNT_RANGE,
-    Goal,
-    IncomeStability,
-)
+from engine.profile import INPUT_RANGES, Goal, IncomeStability
 from engine.questionnaire import questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,9 +97,8 @@ def choices(slot: str) -> set[str] | None:
     return None
 
 
-RANGES = {"age": AGE_RANGE, "horizon_years": HORIZON_RANGE, "initial_amount": INITIAL_AMOUNT_RANGE,
-          "monthly_contribution": MONTHLY_CONTRIBUTION_RANGE, "target_amount": TARGET_AMOUNT_RANGE,
-          "rating": RATING_SCALE}
+#: The valid numbers of each numeric slot: the engine's profile inputs and the satisfaction rating.
+RANGES = {**INPUT_RANGES, "rating": RATING_SCALE}
 
 
 def value_problem(slot: str, value: Any) -> str | None:
