@@ -8,6 +8,7 @@ written as a suitability record, with the disclosures as shown, before it is sen
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -132,17 +133,28 @@ def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
             SlotSet("answers_inconsistent", False)]
 
 
-class Recommend(Action):
-    """Recommend from the form's answers, or first ask the client to confirm flagged answers."""
-
-    def name(self) -> str:
-        return "action_recommend"
+class NeedsProfile(Action, abc.ABC):
+    """An action on the client's answers: without a complete profile it asks the client to start."""
 
     async def run(self, dispatcher, tracker, domain):
         profile = profile_from(tracker)
         if profile is None:
             dispatcher.utter_message(response="utter_what_if_needs_profile")
             return []
+        return self.run_with(profile, dispatcher, tracker)
+
+    @abc.abstractmethod
+    def run_with(self, profile: InvestorProfile, dispatcher, tracker) -> list:
+        """What the action does with the client's complete profile; returns its events."""
+
+
+class Recommend(NeedsProfile):
+    """Recommend from the form's answers, or first ask the client to confirm flagged answers."""
+
+    def name(self) -> str:
+        return "action_recommend"
+
+    def run_with(self, profile: InvestorProfile, dispatcher, tracker) -> list:
         if not tracker.get_slot("answers_confirmed"):
             flags = [f for f in assess(profile).flags if f.severity == "inconsistent"]
             if flags:
@@ -177,17 +189,13 @@ WHAT_IF_REFUSALS = {
 }
 
 
-class WhatIf(Action):
+class WhatIf(NeedsProfile):
     """A fresh recommendation with one change: more or less risk, a retirement age, a monthly sum."""
 
     def name(self) -> str:
         return "action_what_if"
 
-    async def run(self, dispatcher, tracker, domain):
-        profile = profile_from(tracker)
-        if profile is None:
-            dispatcher.utter_message(response="utter_what_if_needs_profile")
-            return []
+    def run_with(self, profile: InvestorProfile, dispatcher, tracker) -> list:
         intent = tracker.latest_message.get("intent", {}).get("name")
         text = tracker.latest_message.get("text") or ""
         new_profile, changed = profile, None  # the profile field the what-if changes

@@ -15,6 +15,7 @@ language, so a conversation in another language matches its own words.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -90,6 +91,27 @@ def answers(slot: str):
     return wrap
 
 
+def amount_validator(slot: str, parse: Callable[[str], float | None], valid: Range,
+                     response: str):
+    """The validator of an amount slot: read with ``parse``, re-asked with ``response`` when
+    unreadable, refused above ``valid``'s cap."""
+
+    @answers(slot)
+    def validate(self, value, dispatcher, tracker, domain) -> Result:
+        amount = parse(str(value))
+        if amount is None:
+            return self._reject(slot, dispatcher, tracker, response)
+        # Only the cap is checked: the parsers read no negative amounts, and 0 is the chat's
+        # "no target".
+        if amount > valid.high:
+            return self._reject(slot, dispatcher, tracker, "utter_amount_out_of_range",
+                                max=f"{valid.high:,.0f}")
+        return self._accept(slot, float(amount))
+
+    validate.__name__ = validate.__qualname__ = f"validate_{slot}"
+    return validate
+
+
 class ValidateOnboardingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_onboarding_form"
@@ -161,31 +183,12 @@ class ValidateOnboardingForm(FormValidationAction):
                                 min=HORIZON_RANGE.low, max=HORIZON_RANGE.high)
         return self._accept("horizon_years", round(float(years), 2))
 
-    def _amount(self, slot, value, dispatcher, tracker, parse, valid: Range, response) -> Result:
-        amount = parse(str(value))
-        if amount is None:
-            return self._reject(slot, dispatcher, tracker, response)
-        # Only the cap is checked: the parsers read no negative amounts, and 0 is the chat's
-        # "no target".
-        if amount > valid.high:
-            return self._reject(slot, dispatcher, tracker, "utter_amount_out_of_range",
-                                max=f"{valid.high:,.0f}")
-        return self._accept(slot, float(amount))
-
-    @answers("initial_amount")
-    def validate_initial_amount(self, value, dispatcher, tracker, domain) -> Result:
-        return self._amount("initial_amount", value, dispatcher, tracker, parse_amount,
-                            INITIAL_AMOUNT_RANGE, "utter_invalid_amount")
-
-    @answers("monthly_contribution")
-    def validate_monthly_contribution(self, value, dispatcher, tracker, domain) -> Result:
-        return self._amount("monthly_contribution", value, dispatcher, tracker, parse_monthly,
-                            MONTHLY_CONTRIBUTION_RANGE, "utter_invalid_amount")
-
-    @answers("target_amount")
-    def validate_target_amount(self, value, dispatcher, tracker, domain) -> Result:
-        return self._amount("target_amount", value, dispatcher, tracker, parse_amount,
-                            TARGET_AMOUNT_RANGE, "utter_invalid_target")
+    validate_initial_amount = amount_validator("initial_amount", parse_amount, INITIAL_AMOUNT_RANGE,
+                                               "utter_invalid_amount")
+    validate_monthly_contribution = amount_validator(
+        "monthly_contribution", parse_monthly, MONTHLY_CONTRIBUTION_RANGE, "utter_invalid_amount")
+    validate_target_amount = amount_validator("target_amount", parse_amount, TARGET_AMOUNT_RANGE,
+                                              "utter_invalid_target")
 
     @answers("income_stability")
     def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
