@@ -12,6 +12,7 @@ while any demo account still has its demo password (``bot.auth.demo_passwords.re
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from bot.auth.passwords import hash_password
 from db.accounts import ClientAccount, StaffUser
 from db.clients import Client, latest_stages
 from db.clock import utcnow
+from db.session import make_engine, session_scope
 
 #: Ids for demo clients created when the CRM table is still empty, far above generated ids.
 DEMO_CLIENT_IDS = (900_001, 900_002, 900_003)
@@ -111,3 +113,13 @@ def seed_accounts(session: Session) -> list[DemoCredential]:
         print(f"  {c.kind:<6} {c.username:<17} password {c.password:<17} {c.detail}")
     return credentials
 
+
+def add_demo_accounts(url: str) -> None:
+    """Add the demo accounts to the migrated database at ``url``, without printing them: the
+    starting point of tests and benchmarks that sign in."""
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session, contextlib.redirect_stdout(None):
+            seed_accounts(session)
+    finally:
+        engine.dispose()

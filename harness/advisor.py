@@ -76,27 +76,49 @@ class Advisor:
         return response.json()
 
 
-def wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Wait until ``url`` answers 200, failing early if ``process`` exits (its log says why)."""
+def wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float,
+               name: str | None = None) -> None:
+    """Wait until ``url`` answers 200, failing early if ``process`` (the server ``name``, by
+    default named by its URL) exits; its log says why."""
+    name = name or url
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}; see {log}")
+            raise RuntimeError(f"{name} exited with {process.returncode}; see {log}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(url, timeout=2).status_code == 200:
                 return
         time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s; see {log}")
+    raise TimeoutError(f"{name} did not answer {url} within {timeout:.0f} s; see {log}")
 
 
 def action_server_command(port: int) -> list[str]:
     return [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
 
 
-def rasa_server_command(port: int, rasa: Path = RASA) -> list[str]:
+def rasa_server_command(port: int, rasa: Path = RASA, token: str = TOKEN) -> list[str]:
     return [str(rasa), "run", "--model", str(MODEL), "--enable-api", "-i", "127.0.0.1",
-            "-p", str(port), "--auth-token", TOKEN, "--endpoints", "endpoints.yml",
+            "-p", str(port), "--auth-token", token, "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml"]
+
+
+def server_env(database_url: str, action_port: int) -> dict[str, str]:
+    """The environment both servers run in: one database for the tracker store and the records,
+    the action server on ``action_port``, everything on 127.0.0.1, no telemetry."""
+    return {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
+            "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+
+
+def fresh_database(stack: contextlib.ExitStack, folder: Path | None) -> tuple[Path, str]:
+    """``folder`` (a temporary one, removed with ``stack``, when None) and the URL of a migrated
+    SQLite database in it; fails first when the trained model is missing."""
+    if not MODEL.exists():
+        raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
+    folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    database_url = f"sqlite:///{folder / 'advisor.db'}"
+    upgrade(database_url)
+    return folder, database_url
 
 
 def lock_store_env(redis_url: str | None = None) -> dict[str, str]:
@@ -148,18 +170,10 @@ def running_advisor(workdir: Path | None = None, rasa: Path = RASA) -> Iterator[
 
     ``rasa`` is the command line that starts the Rasa server (the product's by default).
     """
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
     with contextlib.ExitStack() as stack:
-        folder = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        database_url = f"sqlite:///{folder / 'advisor.db'}"
-        upgrade(database_url)
+        folder, database_url = fresh_database(stack, workdir)
         action_port, rasa_port = free_port(), free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
-               "SANIC_HOST": "127.0.0.1",
-               "RASA_TELEMETRY_ENABLED": "false",
-               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-               **lock_store_env()}
+        env = {**server_env(database_url, action_port), **lock_store_env()}
         start = stack.enter_context(child_processes())
         actions = start(action_server_command(action_port), env, folder / "actions.log")
         server = start(rasa_server_command(rasa_port, rasa), env, folder / "rasa.log")

@@ -13,7 +13,6 @@ import hashlib
 import os
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -27,10 +26,17 @@ from sqlalchemy import text
 from bot.app import create_app
 from bot.auth.sessions import COOKIE_NAME
 from bot.settings import Settings
-from db.migrate import upgrade
-from db.session import make_engine, session_scope
-from demo.accounts import seed_accounts
-from harness.advisor import MODEL, PYTHON, RASA, ROOT, free_port
+from db.session import make_engine
+from demo.accounts import add_demo_accounts
+from harness.advisor import (
+    ROOT,
+    action_server_command,
+    free_port,
+    fresh_database,
+    rasa_server_command,
+    server_env,
+    wait_ready,
+)
 
 TOKEN = "hardening-test-token"
 #: Seconds to wait for Rasa to load its model (TensorFlow start-up is slow on a busy machine).
@@ -60,21 +66,10 @@ class Service:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=out,
                                             stderr=subprocess.STDOUT, start_new_session=True)
         for url in self.ready_urls:
-            self._wait(url)
+            wait_ready(url, self.process, self.log.parent, self.ready_seconds, self.name)
         if self.process.poll() is not None:  # another process answered on our port
             raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
 
-    def _wait(self, url: str) -> None:
-        deadline = time.monotonic() + self.ready_seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; "
-                                   f"see {self.log.parent}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} did not answer {url} within {self.ready_seconds:.0f} s")
 
     def _signal_group(self, signum: int) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -169,32 +164,18 @@ def _web_app(database_url: str, rasa_url: str) -> tuple[uvicorn.Server, threadin
 @contextlib.contextmanager
 def running_system(folder: Path | None = None) -> Iterator[System]:
     """Start the action server, the Rasa server and the web app on 127.0.0.1."""
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
     with contextlib.ExitStack() as stack:
-        folder = folder or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        database_url = f"sqlite:///{folder / 'advisor.db'}"
-        upgrade(database_url)
-        engine = make_engine(database_url)
-        with session_scope(engine) as session, contextlib.redirect_stdout(None):
-            seed_accounts(session)
-        engine.dispose()
+        folder, database_url = fresh_database(stack, folder)
+        add_demo_accounts(database_url)
         action_port, rasa_port = free_port(), free_port()
         rasa_url = f"http://127.0.0.1:{rasa_port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_STORE_URL": database_url,
-               "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false",
-               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
-        actions = Service(
-            "the action server",
-            [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            env, folder / "actions.log", [f"http://127.0.0.1:{action_port}/health"], 90)
+        env = server_env(database_url, action_port)
+        actions = Service("the action server", action_server_command(action_port), env,
+                          folder / "actions.log", [f"http://127.0.0.1:{action_port}/health"], 90)
         # "/" answers before the model is loaded; /status needs the model.
         rasa = Service(
-            "the Rasa server",
-            [str(RASA), "run", "--model", str(MODEL), "--enable-api", "--interface", "127.0.0.1",
-             "--port", str(rasa_port), "--auth-token", TOKEN, "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml"],
-            env, folder / "rasa.log", [f"{rasa_url}/", f"{rasa_url}/status?token={TOKEN}"],
+            "the Rasa server", rasa_server_command(rasa_port, token=TOKEN), env,
+            folder / "rasa.log", [f"{rasa_url}/", f"{rasa_url}/status?token={TOKEN}"],
             RASA_START_SECONDS)
         stack.callback(actions.stop)
         stack.callback(rasa.stop)
