@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.lifecycle.io import SEGMENTS
 from engine.lifecycle.stages import STAGES
-from engine.wording import texts
+from engine.wording import DEFAULT_LANGUAGE, locales, texts
 
 OFFERS_FILE = Path(__file__).resolve().parent / "offers.yml"
 #: The leaving reason that stands for any reason not listed in the catalog's ``leaving_reasons``.
@@ -74,8 +74,13 @@ def load_catalog(path: str | Path = OFFERS_FILE) -> Catalog:
 
 
 def offer_phrase(offer_id: str) -> str:
-    """Name of the phrase of the locale files that words the offer ``offer_id``."""
-    return f"offer_{offer_id}"
+    """Name of the text of the locale files that words the offer ``offer_id``.
+
+    A retention offer the chat makes with buttons (``utter_retention_offer_<id>``, a chat response)
+    is worded there alone; every other offer by the phrase ``offer_<id>``. One text per offer, so
+    the chat and :func:`offer_text` cannot drift apart."""
+    retention = f"utter_retention_offer_{offer_id}"
+    return retention if retention in locales()[DEFAULT_LANGUAGE] else f"offer_{offer_id}"
 
 
 def offer_text(offer_id: str, language: str = "en", catalog: Catalog | None = None) -> str:
