@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from route_matrix import CONVERSATION, MATRIX, app_routes
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from support.databases import POSTGRESQL_URL
 from visitors import csrf_token, sign_in
 
@@ -117,24 +117,42 @@ def exclusive_lock(database_url: str, table: str) -> Iterator[list[int]]:
             blocker.execute("ROLLBACK")
             blocker.close()
         return
+
+    def collect(admin: Connection, pids: list[int]) -> bool:
+        waiting.extend(pids)
+        return False
+
+    with postgresql_lock(database_url, f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", collect):
+        yield waiting
+
+
+@contextlib.contextmanager
+def postgresql_lock(database_url: str, lock: str,
+                    on_waiting: Callable[[Connection, list[int]], bool]) -> Iterator[None]:
+    """Another connection takes ``lock`` (a LOCK TABLE statement) and holds it for the block;
+    meanwhile a watcher passes the backends of this database seen waiting on a lock, every 50 ms,
+    to ``on_waiting(connection, pids)``, until the block ends or it returns True."""
     engine = create_engine(database_url)
     blocker = engine.connect()
-    blocker.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+    blocker.execute(text(lock))
     stop = threading.Event()
 
     def watch() -> None:
         with engine.connect() as admin:
             while not stop.is_set():
-                waiting.extend(admin.execute(text(
+                waiting = admin.execute(text(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock'")).scalars())
-                admin.rollback()
+                    " AND wait_event_type = 'Lock'")).scalars().all()
+                done = on_waiting(admin, waiting)
+                admin.commit()
+                if done:
+                    return
                 stop.wait(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        yield waiting
+        yield
     finally:
         stop.set()
         watcher.join(timeout=30)
@@ -197,35 +215,18 @@ def postgresql_connection_lost(database_url: str) -> Iterator[None]:
     """The app's connection is cut while it writes, as when the server restarts or an
     administrator ends it: the table is locked so the app's write waits, and the waiting backend
     is then terminated (well within the app's lock wait)."""
-    engine = create_engine(database_url)
-    blocker = engine.connect()
-    blocker.execute(text("LOCK TABLE review_events IN EXCLUSIVE MODE"))  # reads still pass
-    stop = threading.Event()
     terminated: list[int] = []
 
-    def terminate_the_waiting_writer() -> None:
-        with engine.connect() as admin:
-            while not stop.is_set() and not terminated:
-                # Chosen first, ended after: only backends of this test's database waiting on a lock.
-                waiting = admin.execute(text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock'")).scalars().all()
-                for pid in waiting:
-                    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                    terminated.append(pid)
-                admin.commit()
-                stop.wait(0.05)
+    def terminate(admin: Connection, waiting: list[int]) -> bool:
+        # Chosen first, ended after: only backends of this test's database waiting on a lock.
+        for pid in waiting:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            terminated.append(pid)
+        return bool(terminated)
 
-    watcher = threading.Thread(target=terminate_the_waiting_writer, daemon=True)
-    watcher.start()
-    try:
+    # EXCLUSIVE: reads still pass.
+    with postgresql_lock(database_url, "LOCK TABLE review_events IN EXCLUSIVE MODE", terminate):
         yield
-    finally:
-        stop.set()
-        watcher.join(timeout=30)
-        blocker.rollback()
-        blocker.close()
-        engine.dispose()
     assert terminated, "the app's write never waited on the locked table"
 
 
