@@ -1,8 +1,9 @@
-"""Settings shared by every test."""
+"""Settings and fixtures shared by every test folder."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 import yaml
 from hypothesis import settings
 from support.databases import empty_database
+
+from harness.advisor import MODEL, running_advisor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,3 +36,20 @@ def database_url(tmp_path) -> Iterator[str]:
 def domain() -> dict:
     """The domain, as Rasa sends it to the action server."""
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """models/advisor.tar.gz for the current config.yml, domain and data/: scripts/train_model.sh
+    trains only when one of them changed since the last training."""
+    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
+    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+    return MODEL
+
+
+@pytest.fixture(scope="module")
+def advisor(trained_model, tmp_path_factory):
+    """The Rasa server and the action server on the trained model, with a fresh database; one
+    pair for each test module that asks, as they take 30-60 s to start."""
+    with running_advisor(tmp_path_factory.mktemp("advisor")) as running:
+        yield running

@@ -241,19 +241,6 @@ def test_a_new_clients_first_weeks_rating_is_kept_as_first_experience(domain, da
     assert stored == [("first_experience", "rating", "5"), ("satisfaction", "rating", "4")]
 
 
-@pytest.fixture(scope="module")
-def advisor(tmp_path_factory):
-    """The Rasa server and the action server, with the model trained on the current data."""
-    import subprocess
-
-    from harness.advisor import MODEL, ROOT, running_advisor
-
-    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
-    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
-    with running_advisor(tmp_path_factory.mktemp("leaving")) as running:
-        yield running
-
-
 @pytest.mark.slow
 def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     engine = make_engine(advisor.database_url)

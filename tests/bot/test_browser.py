@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -40,7 +39,7 @@ from bot.settings import Settings
 from db.session import make_engine, session_scope
 from demo.accounts import seed_accounts
 from demo.client_base import seed_client_base
-from harness.advisor import MODEL, ROOT, running_advisor
+from harness.advisor import ROOT, running_advisor
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -88,10 +87,7 @@ class System:
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory) -> Iterator[System]:
-    # Trains only when config.yml, the domain or data/ changed since the last training.
-    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
-    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+def system(tmp_path_factory, trained_model) -> Iterator[System]:
     with running_advisor(tmp_path_factory.mktemp("browser")) as advisor:
         engine = make_engine(advisor.database_url)
         seed_client_base(engine, n_clients=300)  # every stage, scored by the classifier

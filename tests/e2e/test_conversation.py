@@ -8,8 +8,6 @@ words with the right one fails.
 
 from __future__ import annotations
 
-import subprocess
-
 import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, select
@@ -25,18 +23,9 @@ from support.responses import (
 from db.models import HandoffRequest, SuitabilityRecord
 from db.session import session_scope
 from engine.explanation import format_value
-from harness.advisor import MODEL, ONBOARDING, ROOT, running_advisor
+from harness.advisor import ONBOARDING
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def advisor(tmp_path_factory):
-    # Trains only when config.yml, the domain or data/ changed since the last training.
-    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
-    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
-    with running_advisor(tmp_path_factory.mktemp("e2e")) as running:
-        yield running
 
 
 def texts(messages: list[dict]) -> list[str]:

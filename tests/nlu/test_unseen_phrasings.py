@@ -8,12 +8,11 @@ config.yml, the domain and data/ are unchanged.
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 import yaml
 
-from bench.nlu_quality import HELD_OUT, MODEL, ROOT, held_out
+from bench.nlu_quality import HELD_OUT, ROOT, held_out
 
 pytestmark = pytest.mark.slow
 
@@ -39,9 +38,7 @@ def _examples(path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory):
-    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
-    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+def scores(tmp_path_factory, trained_model):
     return held_out(out=tmp_path_factory.mktemp("nlu-held-out"))
 
 

@@ -10,7 +10,6 @@ import asyncio
 import json
 import random
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -29,16 +28,13 @@ from bench.load import (
     running_system,
 )
 from bot.chat import rasa_gateway
-from harness.advisor import MODEL, ONBOARDING, ROOT, TOKEN
+from harness.advisor import ONBOARDING, ROOT, TOKEN
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def system(request, redis_url):
-    # Trains only when config.yml, the domain or data/ changed since the last training.
-    subprocess.run([str(ROOT / "scripts" / "train_model.sh")], cwd=ROOT, check=False)
-    assert MODEL.exists(), "no trained model: run scripts/train_model.sh"
+def system(request, redis_url, trained_model):
     # The servers' logs stay under var/ when a test fails, and go when every test passed.
     (ROOT / "var").mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="scaleout-", dir=ROOT / "var"))
