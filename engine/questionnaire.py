@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -16,6 +17,19 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from engine.wording import Texts, texts
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "data" / "risk_questions.yml"
+
+
+Identified = TypeVar("Identified", bound="Option | Question")
+
+
+def _by_id(items: list[Identified], wanted: str, problem: str) -> Identified:
+    """The item of ``items`` whose id is ``wanted``; a ValueError saying ``problem`` and the valid
+    ids when there is none."""
+    for item in items:
+        if item.id == wanted:
+            return item
+    valid = ", ".join(item.id for item in items)
+    raise ValueError(f"{problem} (valid: {valid})")
 
 
 class Option(BaseModel):
@@ -39,11 +53,7 @@ class Question(BaseModel):
         return self
 
     def option(self, option_id: str) -> Option:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        valid = ", ".join(o.id for o in self.options)
-        raise ValueError(f"'{option_id}' is not an option of question '{self.id}' (valid: {valid})")
+        return _by_id(self.options, option_id, f"'{option_id}' is not an option of question '{self.id}'")
 
     @property
     def max_score(self) -> int:
@@ -61,11 +71,7 @@ class Questionnaire(BaseModel):
     questions: list[Question]
 
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        valid = ", ".join(q.id for q in self.questions)
-        raise ValueError(f"unknown risk question '{question_id}' (valid: {valid})")
+        return _by_id(self.questions, question_id, f"unknown risk question '{question_id}'")
 
     @property
     def ids(self) -> list[str]:
