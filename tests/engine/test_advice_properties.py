@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from engine import InvestorProfile, recommend
 from engine.policy import MAX_OUTLOOK_TILT, SPREAD_GOALS
-from engine.profile import Goal
+from engine.profile import AGE_RANGE, HORIZON_RANGE, Goal
 from engine.questionnaire import questionnaire
 from engine.risk import assess, willingness
 
@@ -33,9 +33,9 @@ answers = st.fixed_dictionaries(
 )
 profiles = st.fixed_dictionaries(
     {
-        "age": st.integers(18, 100),
+        "age": st.integers(int(AGE_RANGE.low), int(AGE_RANGE.high)),
         "goal": st.sampled_from(list(Goal)),
-        "horizon_years": st.one_of(st.none(), st.floats(0, 60)),
+        "horizon_years": st.one_of(st.none(), st.floats(HORIZON_RANGE.low, HORIZON_RANGE.high)),
         "initial_amount": st.floats(0, 1e6),
         "monthly_contribution": st.floats(0, 1e4),
         "risk_answers": answers,
