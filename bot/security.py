@@ -11,7 +11,9 @@ from __future__ import annotations
 import hmac
 
 from fastapi import HTTPException, status
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
+
+from bot.response_headers import Headers, ResponseHeadersMiddleware
 
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -35,34 +37,21 @@ BASE_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(ResponseHeadersMiddleware):
     """Adds the security headers (HSTS too in production, where the site is served over HTTPS)."""
 
     def __init__(self, app: ASGIApp, *, production: bool):
-        self.app = app
+        super().__init__(app)
         self.production = production
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def headers(self, scope: Scope, headers: Headers) -> Headers:
+        kept = [(name, value) for name, value in headers
+                if name.decode().lower() not in BASE_HEADERS]
         csp = DOCS_CSP if scope["path"] in DOCS_PATHS else STRICT_CSP
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.decode().lower() not in BASE_HEADERS
-                ]
-                extra = {**BASE_HEADERS, "content-security-policy": csp}
-                if self.production:
-                    extra["strict-transport-security"] = HSTS
-                headers += [(k.encode(), v.encode()) for k, v in extra.items()]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        extra = {**BASE_HEADERS, "content-security-policy": csp}
+        if self.production:
+            extra["strict-transport-security"] = HSTS
+        return kept + [(k.encode(), v.encode()) for k, v in extra.items()]
 
 
 def check_csrf(expected: str, submitted: str | None) -> None:

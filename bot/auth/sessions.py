@@ -15,8 +15,9 @@ from datetime import timedelta
 from fastapi import Request
 from itsdangerous import BadSignature, Signer
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
+from bot.response_headers import Headers, ResponseHeadersMiddleware
 from bot.settings import Settings
 from db.accounts import WebSession, delete_expired_sessions, web_session
 from db.clock import utcnow
@@ -102,30 +103,19 @@ def purge_expired(db: Session) -> int:
     return delete_expired_sessions(db, utcnow())
 
 
-class SessionCookieMiddleware:
+class SessionCookieMiddleware(ResponseHeadersMiddleware):
     """Sets the session cookie that a request handler asked for, whatever response it returned."""
 
     def __init__(self, app: ASGIApp, *, secure: bool):
-        self.app = app
+        super().__init__(app)
         self.secure = secure
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                value = scope.get("state", {}).get(_STATE_KEY)
-                if value:
-                    attributes = ["Path=/", "HttpOnly", "SameSite=Lax"]
-                    if self.secure:
-                        attributes.append("Secure")
-                    cookie = "; ".join([f"{COOKIE_NAME}={value}", *attributes])
-                    message["headers"] = [
-                        *message.get("headers", []),
-                        (b"set-cookie", cookie.encode()),
-                    ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie)
+    def headers(self, scope: Scope, headers: Headers) -> Headers:
+        value = scope.get("state", {}).get(_STATE_KEY)
+        if not value:
+            return headers
+        attributes = ["Path=/", "HttpOnly", "SameSite=Lax"]
+        if self.secure:
+            attributes.append("Secure")
+        cookie = "; ".join([f"{COOKIE_NAME}={value}", *attributes])
+        return [*headers, (b"set-cookie", cookie.encode())]

@@ -93,20 +93,14 @@ class RasaServers:
             start = next(self._turn) % len(self.urls)
         return self.urls[start:] + self.urls[:start]
 
-    def send(
-        self,
-        conversation_id: str,
-        text: str,
-        metadata: dict[str, Any],
-        *,
-        timeout: float,
-        client: httpx.Client | None = None,
-    ) -> list[dict[str, Any]]:
-        """:func:`send` to the next server; on a refused connection, to the one after it."""
+    def send(self, conversation_id: str, text: str, metadata: dict[str, Any],
+             **options: Any) -> list[dict[str, Any]]:
+        """:func:`send` (``options``: its ``timeout`` and ``client``) to the next server; on a
+        refused connection, to the one after it."""
         failure: RasaUnavailable | None = None
         for url in self.order():
             try:
-                return send(url, conversation_id, text, metadata, timeout=timeout, client=client)
+                return send(url, conversation_id, text, metadata, **options)
             except RasaUnavailable as exc:
                 if not exc.unreached:
                     raise
