@@ -90,20 +90,27 @@ def _role(value: str) -> StaffRole:
         raise Refused(f"Unknown role {value.strip()!r}: choose {choices}.") from None
 
 
-def _account(db: DB, username: str) -> StaffUser:
+def _account(username: str, db: DB, session: CurrentSession, admin: Admin,
+             csrf_token: CsrfToken = "") -> StaffUser:
+    """The account an admin's form acts on (``username`` in the path), once the form's CSRF token
+    has been checked."""
+    check_csrf(session.csrf_token, csrf_token)
     user = staff_user_named(db, username)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No staff account with this user name.")
     return user
 
 
+Account = Annotated[StaffUser, Depends(_account)]
+
+
 def _keeps_an_admin(db: DB, losing: StaffUser) -> None:
-    """Refuse a change that would leave no active admin.
+    """Refuse a change that takes ``losing`` away as an admin when it would leave no active admin.
 
     The active admins' rows are locked (PostgreSQL), so two admins demoting each other at the
     same time cannot both succeed.
     """
-    if active_admin_ids(db) <= {losing.id}:
+    if losing.role == StaffRole.admin.value and active_admin_ids(db) <= {losing.id}:
         raise Refused(f"{losing.username} is the last active admin; make another admin first.")
 
 
@@ -165,16 +172,13 @@ def create_account(request: Request, db: DB, session: CurrentSession, admin: Adm
 
 
 @router.post("/{username}/role", response_class=HTMLResponse)
-def change_role(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
-                role: FormText, csrf_token: CsrfToken = ""):
-    check_csrf(session.csrf_token, csrf_token)
-    user = _account(db, username)
+def change_role(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account,
+                role: FormText):
     try:
         new_role = _role(role)
         if new_role.value == user.role:
             raise Refused(f"{user.username} already has the role {new_role.value}.")
-        if user.role == StaffRole.admin.value:
-            _keeps_an_admin(db, user)
+        _keeps_an_admin(db, user)
     except Refused as refusal:
         return _page(request, db, session, admin, str(refusal))
     _record(db, admin, user, StaffAuditAction.role_changed, f"{user.role} -> {new_role.value}")
@@ -183,17 +187,13 @@ def change_role(request: Request, username: str, db: DB, session: CurrentSession
 
 
 @router.post("/{username}/deactivate", response_class=HTMLResponse)
-def deactivate(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
-               csrf_token: CsrfToken = ""):
-    check_csrf(session.csrf_token, csrf_token)
-    user = _account(db, username)
+def deactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account):
     try:
         if user.id == admin.id:
             raise Refused("You cannot deactivate your own account.")
         if not user.active:
             raise Refused(f"{user.username} is already inactive.")
-        if user.role == StaffRole.admin.value:
-            _keeps_an_admin(db, user)
+        _keeps_an_admin(db, user)
     except Refused as refusal:
         return _page(request, db, session, admin, str(refusal))
     user.active = False
@@ -203,10 +203,7 @@ def deactivate(request: Request, username: str, db: DB, session: CurrentSession,
 
 
 @router.post("/{username}/reactivate", response_class=HTMLResponse)
-def reactivate(request: Request, username: str, db: DB, session: CurrentSession, admin: Admin,
-               csrf_token: CsrfToken = ""):
-    check_csrf(session.csrf_token, csrf_token)
-    user = _account(db, username)
+def reactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account):
     if user.active:
         return _page(request, db, session, admin, f"{user.username} is already active.")
     user.active = True
@@ -215,10 +212,8 @@ def reactivate(request: Request, username: str, db: DB, session: CurrentSession,
 
 
 @router.post("/{username}/password", response_class=HTMLResponse)
-def reset_password(request: Request, username: str, db: DB, session: CurrentSession,
-                   admin: Admin, password: FormText, csrf_token: CsrfToken = ""):
-    check_csrf(session.csrf_token, csrf_token)
-    user = _account(db, username)
+def reset_password(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account,
+                   password: FormText):
     if problem := password_problem(user.username, password):
         return _page(request, db, session, admin, problem)
     user.password_hash = hash_password(password)
