@@ -16,7 +16,7 @@ from __future__ import annotations
 from engine.lazy import lazy_exports
 
 #: Public name -> module that defines it.
-_EXPORTS = {
+__getattr__, __dir__, __all__ = lazy_exports(globals(), {
     "InvestorProfile": "engine.profile",
     "Goal": "engine.profile",
     "IncomeStability": "engine.profile",
@@ -41,7 +41,4 @@ _EXPORTS = {
     "rebalance": "engine.rebalancing",
     "drift": "engine.rebalancing",
     "RebalancePlan": "engine.rebalancing",
-}
-
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
+})

@@ -9,9 +9,10 @@ from typing import Any
 
 
 def lazy_exports(namespace: dict[str, Any], exports: dict[str, str]) -> tuple[
-        Callable[[str], Any], Callable[[], list[str]]]:
-    """The ``__getattr__`` and ``__dir__`` of the package whose ``globals()`` is ``namespace``:
-    each public name of ``exports`` (name -> module that defines it) is imported when first read."""
+        Callable[[str], Any], Callable[[], list[str]], list[str]]:
+    """The ``__getattr__``, ``__dir__`` and ``__all__`` of the package whose ``globals()`` is
+    ``namespace``: each public name of ``exports`` (name -> module that defines it) is imported when
+    first read."""
     package = namespace["__name__"]
 
     def __getattr__(name: str) -> Any:
@@ -25,4 +26,4 @@ def lazy_exports(namespace: dict[str, Any], exports: dict[str, str]) -> tuple[
     def __dir__() -> list[str]:
         return sorted(set(namespace) | set(exports))
 
-    return __getattr__, __dir__
+    return __getattr__, __dir__, sorted(exports)

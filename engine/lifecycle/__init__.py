@@ -13,12 +13,9 @@ from __future__ import annotations
 from engine.lazy import lazy_exports
 
 #: Public name -> module that defines it.
-_EXPORTS = {
+__getattr__, __dir__, __all__ = lazy_exports(globals(), {
     "LifecycleInputError": "engine.lifecycle.io",
     "load_catalog": "engine.lifecycle.offers",
     "offer_text": "engine.lifecycle.offers",
     "score": "engine.lifecycle.scoring",
-}
-
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
+})
