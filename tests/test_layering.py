@@ -206,6 +206,13 @@ def test_every_layered_package_is_checked():
         assert any((ROOT / layer).rglob("*.py")), f"{layer}/ has no modules to check"
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """Made-up modules for a check to read: {relative path: source}."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
 def test_the_check_names_file_line_and_import(tmp_path):
     files = {
         "engine/cli.py": "import os\nfrom db.session import make_engine\n",
@@ -220,9 +227,7 @@ def test_the_check_names_file_line_and_import(tmp_path):
         "rasa_components/x.py": "from engine.numbers import parse_number\n",
         "demo/seed.py": "import actions, bot, db, engine\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_tree(tmp_path, files)
     found = {(v.path, v.line, v.statement) for v in violations(tmp_path)}
     assert found == {
         ("engine/cli.py", 2, "from db.session import make_engine"),
@@ -258,9 +263,7 @@ def test_the_query_check_names_file_line_and_builder(tmp_path):
                             "def f(db: Session):\n    return staff_user_named(db, 'x')\n"),
         "db/accounts.py": "from sqlalchemy import select\n",  # db/ is where queries belong
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+    write_tree(tmp_path, files)
     found = {(v.path, v.line, v.statement) for v in queries_outside_db(tmp_path)}
     assert found == {
         ("bot/pages.py", 2, "from sqlalchemy import select"),

@@ -24,6 +24,7 @@ from db.clock import utcnow
 from db.conversation_list import Filters, Summary, count, summaries
 from db.review import ReviewAction, ReviewEvent
 from engine.lifecycle import stages as lifecycle_stages
+from engine.lifecycle.feedback import RATING_SCALE
 
 router = APIRouter(prefix="/staff", tags=["staff"], include_in_schema=False)
 PAGE_SIZE = 25
@@ -62,8 +63,8 @@ def _parsed(name: str, value: str, parse):
 
 def _rating(value: str) -> float:
     rating = float(value)
-    if not 0 <= rating <= 10:
-        raise ValueError("a rating is 0 to 10")
+    if not RATING_SCALE.contains(rating):
+        raise ValueError(f"a rating is {RATING_SCALE.low:g} to {RATING_SCALE.high:g}")
     return rating
 
 
@@ -146,7 +147,7 @@ def conversation_list(request: Request, db: DB, session: CurrentSession, staff: 
     return render(request, "staff/list.html", {
         "session": session, "staff": staff, "items": shown, "total": total, "page": page,
         "pages": pages, "filters": filters, "stages": STAGES, "params": request.query_params,
-        "base_query": base, "query": query})
+        "base_query": base, "query": query, "rating_scale": RATING_SCALE})
 
 
 @router.get("/export.{fmt}")

@@ -144,12 +144,17 @@ def test_kkt_on_sp500(sp500, objective, kwargs):
     check_objective(*sp500, objective, **kwargs)
 
 
-@pytest.mark.parametrize(("objective", "kwargs"), [
+#: Each objective on the engine's asset classes within the policy's bounds, with a target that
+#: the policy's bounds can reach.
+ASSET_CLASS_OBJECTIVES = [
     ("min_volatility", {}),
     ("max_sharpe", {"risk_free_rate": 0.035}),
     ("target_return", {"target": 0.06}),
     ("target_volatility", {"target": 0.10}),
-])
+]
+
+
+@pytest.mark.parametrize(("objective", "kwargs"), ASSET_CLASS_OBJECTIVES)
 def test_kkt_with_policy_bounds(classes, policy, objective, kwargs):
     w = check_objective(*classes, objective, **policy, **kwargs)
     labels = list(classes[0].index)
@@ -373,12 +378,7 @@ def test_agrees_with_pypfopt_on_sp500_with_bounds_and_groups(sp500, objective, k
     assert ours[["AAPL", "AMD", "MSFT"]].sum() == pytest.approx(0.20, abs=1e-12)
 
 
-@pytest.mark.parametrize(("objective", "kwargs"), [
-    ("min_volatility", {}),
-    ("max_sharpe", {"risk_free_rate": 0.035}),
-    ("target_return", {"target": 0.06}),
-    ("target_volatility", {"target": 0.10}),
-])
+@pytest.mark.parametrize(("objective", "kwargs"), ASSET_CLASS_OBJECTIVES)
 def test_agrees_with_pypfopt_on_asset_classes_with_policy(classes, policy, objective, kwargs):
     assert_agrees_with_pypfopt(*classes, objective, **policy, **kwargs)
 

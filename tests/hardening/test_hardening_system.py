@@ -112,16 +112,21 @@ def onboarding(system):
     return browser, conversation
 
 
+def say_while_down(service, browser, text: str) -> None:
+    """Kill ``service``, send ``text`` (it must get the clear 503 and be kept), start it again."""
+    service.kill()
+    try:
+        down = say(browser, text)
+    finally:
+        service.start()
+    assert down.status_code == 503
+    assert down.json() == {"detail": UNAVAILABLE, "kept": True}
+
+
 @pytest.mark.slow
 def test_a_killed_action_server_gives_a_clear_message_and_the_form_resumes(system, onboarding):
     browser, conversation = onboarding
-    system.actions.kill()
-    try:
-        down = say(browser, "30 years")
-    finally:
-        system.actions.start()
-    assert down.status_code == 503
-    assert down.json() == {"detail": UNAVAILABLE, "kept": True}
+    say_while_down(system.actions, browser, "30 years")
     again = say(browser, "30 years")
     assert again.status_code == 200
     assert matches_response(texts(again), "utter_ask_initial_amount")
@@ -133,12 +138,7 @@ def test_a_killed_action_server_gives_a_clear_message_and_the_form_resumes(syste
 @pytest.mark.slow
 def test_a_restarted_rasa_server_resumes_from_the_tracker_store(system, onboarding):
     browser, conversation = onboarding
-    system.rasa.kill()
-    try:
-        down = say(browser, "$50k")
-        assert down.status_code == 503 and down.json() == {"detail": UNAVAILABLE, "kept": True}
-    finally:
-        system.rasa.start()
+    say_while_down(system.rasa, browser, "$50k")
     resumed = say(browser, "$50k")
     assert resumed.status_code == 200
     assert matches_response(texts(resumed), "utter_ask_monthly_contribution")
