@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from rasa_sdk import Tracker
 
+from engine.hedges import soften
 from engine.profile import Goal, IncomeStability
 from engine.questionnaire import Question
 
@@ -101,5 +102,5 @@ def match_income_stability(text: str) -> IncomeStability | None:
         return IncomeStability(lowered.strip())
     for stability, words in INCOME_WORDS:
         if any(_contains(lowered, w) for w in words):
-            return stability
+            return soften(list(IncomeStability), stability, text)
     return None

@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.advice import conversation_texts
 from actions.answers import chosen, match_goal, match_income_stability, match_option
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
-from engine.numbers import parse_age, parse_amount, parse_monthly, parse_years, stated_age
+from engine.numbers import parse_age, parse_amount, parse_horizon, parse_monthly, stated_age
 from engine.profile import (
     AGE_RANGE,
     HORIZON_RANGE,
@@ -173,11 +173,8 @@ class ValidateOnboardingForm(FormValidationAction):
     @answers("horizon_years")
     def validate_horizon_years(self, value, dispatcher, tracker, domain) -> Result:
         text = str(value)
-        years = parse_years(text)
-        age = tracker.get_slot("age")
-        # "at 60" or "when I'm 60" names an age, not a number of years.
-        if years is not None and age and years > age and (" at " in f" {text.lower()} "):
-            years = years - age
+        # "until I'm 60" or "when I hit 60" names an age to reach, not a number of years.
+        years = parse_horizon(text, tracker.get_slot("age"))
         if not HORIZON_RANGE.contains(years):
             return self._reject("horizon_years", dispatcher, tracker, "utter_invalid_horizon",
                                 min=HORIZON_RANGE.low, max=HORIZON_RANGE.high)
