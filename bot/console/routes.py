@@ -5,14 +5,17 @@ queue and overview. Server-rendered; every form carries the session's CSRF token
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.auth import sessions, sign_ins
 from bot.auth.dependencies import CurrentSession, signed_in_staff
+from bot.console.corrections import nlu_yaml, vocabulary
 from bot.console.export import csv_response, json_response
 from bot.console.overview import overview
 from bot.console.transcripts import as_dict, transcript
@@ -22,7 +25,13 @@ from bot.security import check_csrf
 from db.accounts import SignInRealm, StaffUser, staff_user_named
 from db.clock import utcnow
 from db.conversation_list import Filters, Summary, count, summaries
-from db.review import ReviewAction, ReviewEvent
+from db.review import (
+    ReviewAction,
+    ReviewEvent,
+    add_correction,
+    corrections,
+    user_message,
+)
 from engine.lifecycle import stages as lifecycle_stages
 from engine.lifecycle.feedback import RATING_SCALE
 
@@ -167,8 +176,58 @@ def conversation(request: Request, conversation_id: str, db: DB, session: Curren
     found = transcript(db, conversation_id)
     if not found.found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
+    corrected = defaultdict(list)
+    for c, name in corrections(db, conversation_id):
+        corrected[c.event_id].append((c, name))
     return render(request, "staff/transcript.html", {
-        "session": session, "staff": staff, "t": found, "actions": ReviewAction})
+        "session": session, "staff": staff, "t": found, "actions": ReviewAction,
+        "corrected": corrected, "vocabulary": vocabulary()})
+
+
+@router.post("/conversations/{conversation_id}/corrections")
+def correct(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
+            event_id: Annotated[int, Form()],
+            intent: Annotated[str, Form(max_length=100)] = "",
+            slot: Annotated[str, Form(max_length=100)] = "",
+            value: Annotated[str, Form(max_length=2000)] = "",
+            csrf_token: Annotated[str, Form(max_length=100)] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    intent, slot, value = intent.strip(), slot.strip(), value.strip()
+    known = vocabulary()
+    problems = []
+    if intent and intent not in known.intents:
+        problems.append(f"intent: {intent!r} is not an intent of the assistant's domain")
+    if slot and slot not in known.slots:
+        problems.append(f"slot: {slot!r} is not a slot that a message fills")
+    if slot and not value:
+        problems.append("value: a slot correction needs the value")
+    if value and not slot:
+        problems.append("slot: a value needs the slot it belongs to")
+    if not intent and not slot and not value:
+        problems.append("intent: pick the right intent, or a slot and its value")
+    if problems:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "; ".join(problems) + ".")
+    message = user_message(db, conversation_id, event_id)
+    if message is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            "No user message with this event id in this conversation.")
+    add_correction(db, message, conversation_id, staff.id, intent or None, slot or None,
+                   value or None)
+    return RedirectResponse(f"/staff/conversations/{quote(conversation_id, safe='')}#event-{event_id}",
+                            status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/corrections", response_class=HTMLResponse)
+def corrections_page(request: Request, db: DB, session: CurrentSession, staff: Staff):
+    return render(request, "staff/corrections.html",
+                  {"session": session, "staff": staff, "items": corrections(db)})
+
+
+@router.get("/corrections/export.yml")
+def export_corrections(db: DB, staff: Staff):
+    return Response(nlu_yaml([c for c, _ in corrections(db)]),
+                    media_type="application/yaml; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="nlu_corrections.yml"'})
 
 
 @router.post("/conversations/{conversation_id}/review")

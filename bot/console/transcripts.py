@@ -20,7 +20,13 @@ from db.conversations import (
     SurveyAnswer,
     conversation_records,
 )
-from db.review import ReviewEvent, review_state, review_trail, undelivered_messages
+from db.review import (
+    ReviewEvent,
+    review_state,
+    review_trail,
+    undelivered_messages,
+    user_messages,
+)
 from db.tracker_events import conversation_events, event_data, event_time
 
 #: Events shown in the transcript; the rest (session starts, form activations) are plumbing.
@@ -42,6 +48,7 @@ class Turn:
     value: object = None  # the slot value
     buttons: list[dict] = field(default_factory=list)
     allocation: dict | None = None
+    event_id: int | None = None  # a user message's row in Rasa's events table
 
     def as_dict(self) -> dict:
         return {"time": self.when.isoformat(timespec="seconds"), "kind": self.kind,
@@ -91,6 +98,10 @@ def _turn(kind: str, timestamp: float, intent: str | None, action: str | None, r
 def transcript(db: Session, conversation_id: str) -> Transcript:
     events = conversation_events(db, conversation_id, SHOWN)
     turns = [t for t in (_turn(*event) for event in events) if t is not None]
+    # Both read Rasa's user events in (timestamp, id) order, so the n-th user turn is the n-th message.
+    users = [t for t in turns if t.kind == "user"]
+    for turn, message in zip(users, user_messages(db, conversation_id), strict=False):
+        turn.event_id = message.event_id
     turns += [Turn(message.created_at, "undelivered", message.text, name=message.reason)
               for message in undelivered_messages(db, conversation_id)]
     turns.sort(key=lambda t: t.when)

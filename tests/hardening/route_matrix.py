@@ -89,6 +89,14 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("GET", f"/staff/conversations/{CONVERSATION}/export.json"), staff_only(SIGNIN)),
     ("GET", "/staff/handoffs"): (Probe("GET", "/staff/handoffs"), staff_only(SIGNIN)),
     ("GET", "/staff/overview"): (Probe("GET", "/staff/overview"), staff_only(SIGNIN)),
+    # The probed conversation holds no Rasa event (Rasa is down), so staff pass the sign-in and
+    # CSRF checks and then find no message to correct.
+    ("POST", "/staff/conversations/{conversation_id}/corrections"): (
+        Probe("POST", f"/staff/conversations/{CONVERSATION}/corrections",
+              form={"event_id": "1", "intent": "greet"}), staff_only(SIGNIN, 404)),
+    ("GET", "/staff/corrections"): (Probe("GET", "/staff/corrections"), staff_only(SIGNIN)),
+    ("GET", "/staff/corrections/export.yml"): (
+        Probe("GET", "/staff/corrections/export.yml"), staff_only(SIGNIN)),
     ("GET", "/staff/users"): (Probe("GET", "/staff/users"), admin_only()),
     ("POST", "/staff/users"): (
         Probe("POST", "/staff/users", form={"username": PROBED_STAFF, "role": "reviewer",
