@@ -5,7 +5,8 @@ One module-scoped system: the action server and the Rasa server with the trained
 (a scored synthetic client base and the demo accounts), and the web app under uvicorn on a local
 port pointing at both. The journeys: a prospect onboards by typing and clicking and sees the
 charts; each demo client signs in and is greeted for its lifecycle stage; a member of staff
-filters, opens the transcripts those conversations left, flags one and exports it. The bot's
+filters, opens the transcripts those conversations left, flags one and exports it, and corrects a
+message the bot misunderstood and downloads the correction as NLU data. The bot's
 texts are matched in full against the Rasa domain's responses, never copied here. Screenshots go
 to artifacts/browser/.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+import yaml
 from support.responses import matches_response, response_name
 
 from bot.app import create_app
@@ -349,6 +351,50 @@ def test_staff_filter_open_flag_and_export_the_conversations_just_held(
     assert re.search(rf"\b{offer}: made [1-9]", counted), counted
     assert re.search(rf"\b{offer}: accepted [1-9]", counted), counted
     page.screenshot(path=str(ARTIFACTS / "staff-overview.png"), full_page=True)
+    assert tab.violations == [] and tab.outside == []
+    tab.page.context.close()
+
+
+def test_staff_correct_a_misunderstood_message_and_download_it_as_nlu_data(system, browser):
+    said = "could somebody ring me back tomorrow afternoon"
+    chat = visit(browser, system.url)
+    type_message(chat.page, said)
+    chat.page.context.close()
+    tab = visit(browser, system.url)
+    page = tab.page
+    staff_sign_in(page, system.url)
+    page.goto(system.url + "/staff?q=" + said.replace(" ", "+"))
+    links = page.locator("a[href^='/staff/conversations/']")
+    assert links.count() == 1
+    links.first.click()
+    row = page.locator("tr.turn-user", has_text=said)
+    understood = row.locator("td").nth(3).inner_text().split(" (")[0]
+    assert understood  # what the bot read, shown before the correction
+    # Keyboard only: open the form, pick the intent by its label, save.
+    row.locator("summary").focus()
+    page.keyboard.press("Enter")
+    row.get_by_label("Right intent").focus()
+    row.get_by_label("Right intent").select_option("request_human")
+    row.get_by_label("Right intent").press("Tab")  # to the slot, then its value, then Save
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Save correction"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=reviewer corrected this to")
+    page.click("nav a:text-is('Corrections')")
+    page.wait_for_selector("h1:text('Corrections')")
+    first = page.locator("tbody tr").first
+    cells = first.locator("td").all_inner_texts()
+    assert cells[1] == "reviewer" and cells[3] == said
+    assert cells[4].split(" (")[0] == understood and cells[5] == "intent request_human"
+    assert "never writes to data/" in " ".join(page.inner_text("main").split())
+    page.screenshot(path=str(ARTIFACTS / "staff-corrections.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("a:text('Download as Rasa NLU training data')")
+    exported = yaml.safe_load(Path(download.value.path()).read_text())
+    assert exported["version"] == "3.1"
+    blocks = {b["intent"]: b["examples"].splitlines() for b in exported["nlu"]}
+    assert f"- {said}" in blocks["request_human"]
     assert tab.violations == [] and tab.outside == []
     tab.page.context.close()
 
