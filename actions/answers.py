@@ -103,4 +103,4 @@ def match_income_stability(text: str) -> IncomeStability | None:
     for stability, words in INCOME_WORDS:
         if any(_contains(lowered, w) for w in words):
             return soften(list(IncomeStability), stability, text)
-    return None
+    return soften(list(IncomeStability), None, text)

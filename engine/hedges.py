@@ -23,6 +23,16 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 
+# A reply that opens with a hedge and names no option ("kind of, bonuses vary") means the middle;
+# a negated one ("not very") leans to the far end, so it is not read without the option's word.
+_BARE_HEDGE = re.compile(
+    r"^\W*(?:(?:yeah|yes|well|it'?s|its|it is|i'?d say|i guess|i think)\W+)*"
+    r"(?:kind\s*of|kinda|sort\s*of|sorta|fairly|mostly|somewhat|more or less|reasonably|"
+    r"relatively|moderately|partly|usually|generally|in between|in the middle|half and half|"
+    r"semi|so-so|so so|-?ish)\b",
+    re.IGNORECASE,
+)
+
 
 def is_hedged(text: str) -> bool:
     """Whether ``text`` softens what it says ("-ish", "kind of", "fairly", "mostly", "not very")."""
@@ -32,12 +42,14 @@ def is_hedged(text: str) -> bool:
 def soften(scale: Sequence[T], picked: T | None, text: str) -> T | None:
     """The option a hedged answer means on the ordered ``scale``.
 
-    An end of the scale named with a hedge moves to the middle option; anything else (no hedge, a
-    middle option, nothing picked) stays as it is. ``scale`` needs an odd number of options so that
-    it has a middle.
+    An end of the scale named with a hedge moves to the middle option, and so does a reply that
+    opens with a hedge and names no option ("kind of"); anything else (no hedge, a middle option)
+    stays as it is. ``scale`` needs an odd number of options so that it has a middle.
     """
     if len(scale) % 2 == 0:
         raise ValueError(f"a scale needs an odd number of options to have a middle, got {len(scale)}")
+    if picked is None and isinstance(text, str) and _BARE_HEDGE.search(text):
+        return scale[len(scale) // 2]
     if picked is None or not is_hedged(text) or picked not in (scale[0], scale[-1]):
         return picked
     return scale[len(scale) // 2]

@@ -41,7 +41,10 @@ _MULTIPLIERS = {
     "b": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
 }
 _NOTHING = re.compile(
-    r"^\s*(none|nothing|zero|nil|no|nope|not? (any|anything|really)|n/?a|-)\b", re.IGNORECASE
+    r"^\s*(none|nothing|zero|nil|zilch|nada|zip|no(?!\s+(?:idea|clue|sure|one knows))|nope|not? (any|anything|really)|n/?a|-)\b"
+    r"|\b(can'?t|cannot|couldn'?t|won'?t|unable to)\s+(really\s+)?"
+    r"(add|afford|spare|save|put (in|away)|invest|contribute)\s+(anything|a thing|a penny|a cent)\b",
+    re.IGNORECASE,
 )
 # Thousands separators: comma, space, thin or no-break space, apostrophe ("40 000", "1'250'000");
 # a dot only for two or more groups ("1.250.000") or a single "000" group ("40.000"), since
@@ -85,7 +88,7 @@ _AGE_STATEMENT = re.compile(
 )
 #: "until I'm 60", "when I hit 60", "by 60", "at 60", "retire at age 60": an age to reach.
 _TARGET_AGE = re.compile(
-    r"\b(?:until|till|til|when|by|at|once|before)\s+"
+    r"\b(?:until|till|til|when|by the time|by|at|once|before)\s+"
     r"(?:(?:i'?m|i am|im|i hit|i turn|i reach|i get to|i'?ll be|i will be|i retire at|"
     r"age|the age of|aged|turning|reaching|hitting)\s+)*"
     r"(?:age\s+)?(?P<age>\d{1,3}(?:\.\d+)?)(?!\d|[,.'’]\d|\s*(?:-|to|and)?\s*\d)"
@@ -94,6 +97,7 @@ _TARGET_AGE = re.compile(
 )
 
 
+_BEFORE_TARGET = re.compile(r"\b(?:until|till|til|when|by the time|once|before)\s*$", re.I)
 #: Above this a number after "by" or "at" is a calendar year or an amount, not an age.
 _OLDEST = 120
 
@@ -298,11 +302,11 @@ def stated_age(text: str) -> int | None:
     """
     if not isinstance(text, str):
         return None
-    match = _AGE_STATEMENT.search(text)
-    if not match:
-        return None
-    candidate = match.group(1) or match.group(2)
-    return parse_age(candidate)
+    for match in _AGE_STATEMENT.finditer(text):
+        # "when I'm 60" is an age to reach, not the age the person is.
+        if not _BEFORE_TARGET.search(text[:match.start()]):
+            return parse_age(match.group(1) or match.group(2))
+    return None
 
 
 def parse_amount(text: str) -> float | None:
@@ -340,9 +344,17 @@ def parse_monthly(text: str) -> float | None:
 
 def parse_years(text: str) -> float | None:
     """A number of years ("10", "ten years", "in two and a half years"); "18 months" is 1.5."""
+    if not isinstance(text, str):
+        return None
+    # "a decade", "next year", "in a year" name a number of years without a figure.
+    text = re.sub(r"\b(?:a|one)\s+decade\b", "10 years", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:a|one)\s+year\s+and\s+a\s+half\b", "1.5 years", text, flags=re.I)
+    text = re.sub(r"\b(?:next|a|one)\s+year\b", "1 year", text, flags=re.IGNORECASE)
     value = parse_number(text)
     if value is None:
         return None
+    if re.search(r"\bdecades\b", text, re.IGNORECASE):
+        return value * 10
     if re.search(r"\bmonths?\b", text, re.IGNORECASE) and not re.search(
             r"\b(years?|yrs?)\b", text, re.IGNORECASE):
         return value / 12.0

@@ -34,7 +34,12 @@ def test_plain_answers_are_not_hedges(text):
      (IncomeStability.stable, "very stable", IncomeStability.stable),
      (IncomeStability.unstable, "freelance", IncomeStability.unstable),
      (IncomeStability.somewhat_stable, "fairly stable", IncomeStability.somewhat_stable),
-     (None, "kind of", None)],
+     (None, "kind of", IncomeStability.somewhat_stable),
+     (None, "it's sort of, there are bonuses on top", IncomeStability.somewhat_stable),
+     (None, "so-so", IncomeStability.somewhat_stable),
+     (None, "not very, the contract ends soon", None),
+     (None, "I usually don't know", None),
+     (None, "no idea", None)],
 )
 def test_a_hedged_end_moves_to_the_middle(picked, text, expected):
     assert soften(SCALE, picked, text) == expected

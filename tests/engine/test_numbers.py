@@ -132,14 +132,15 @@ def test_text_without_a_trustworthy_number_is_refused(text):
     assert parse_number(text) is None
 
 
-@pytest.mark.parametrize("text", ["a few hundred", "loads", "quite a bit"])
+@pytest.mark.parametrize("text", ["a few hundred", "loads", "quite a bit", "no idea", "no clue yet"])
 def test_amounts_without_a_figure_are_refused(text):
     assert parse_amount(text) is None
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("in two and a half years", 2.5), ("about 20ish years", 20), ("eighteen months", 1.5)],
+    [("in two and a half years", 2.5), ("roughly a decade", 10), ("two decades", 20),
+     ("next year", 1), ("in a year and a half", 1.5), ("a year", 1), ("about 20ish years", 20), ("eighteen months", 1.5)],
 )
 def test_years_in_words(text, expected):
     assert parse_years(text) == pytest.approx(expected)
@@ -151,7 +152,7 @@ def test_years_in_words(text, expected):
      ("retire at sixty five", 40, 25), ("when I turn 67.", 50, 17), ("at age 55", 35, 20),
      ("till 70 or so", 50, 20), ("in 10 years", 40, 10), ("at 10 years", 40, 10),
      ("ten years", None, 10), ("when I'm 30", 40, None), ("when i hit 60", None, None),
-     ("by 2040", 40, 2040)],
+     ("by 2040", 40, 2040), ("by the time I'm 55", 40, 15)],
 )
 def test_horizons_given_as_an_age_to_reach(text, age, expected):
     horizon = parse_horizon(text, age)
@@ -194,3 +195,20 @@ def test_digits_with_separators_and_suffixes_read_back(value, separator, prefix,
 @given(st.integers(min_value=1, max_value=999), st.sampled_from(["k", " k", " thousand", " grand"]))
 def test_thousands_written_with_a_multiplier_read_back(value, multiplier):
     assert parse_amount(f"{value}{multiplier}") == value * 1_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("when I'm 60", None), ("by the time I'm 55", None), ("until I'm 65, I'm 40 now", 40),
+     ("I'm 40, retiring at 60", 40)],
+)
+def test_an_age_to_reach_is_not_the_age_the_person_is(text, expected):
+    assert stated_age(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["zilch", "nada", "can't really add anything", "I cannot spare a penny",
+             "won't be able to... no, I can't save anything"],
+)
+def test_nothing_in_other_words_is_zero(text):
+    assert parse_monthly(text) == 0
