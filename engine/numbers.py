@@ -41,7 +41,7 @@ _MULTIPLIERS = {
     "b": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
 }
 _NOTHING = re.compile(
-    r"^\s*(none|nothing|zero|nil|zilch|nada|zip|no(?!\s+(?:idea|clue|sure|one knows))|nope|not? (any|anything|really)|n/?a|-)\b"
+    r"^\s*(none|nothing|zero|nil|zilch|nada|zip|no|nope|not? (any|anything|really)|n/?a|-)\b"
     r"|\b(can'?t|cannot|couldn'?t|won'?t|unable to)\s+(really\s+)?"
     r"(add|afford|spare|save|put (in|away)|invest|contribute)\s+(anything|a thing|a penny|a cent)\b",
     re.IGNORECASE,

@@ -132,7 +132,7 @@ def test_text_without_a_trustworthy_number_is_refused(text):
     assert parse_number(text) is None
 
 
-@pytest.mark.parametrize("text", ["a few hundred", "loads", "quite a bit", "no idea", "no clue yet"])
+@pytest.mark.parametrize("text", ["a few hundred", "loads", "quite a bit"])
 def test_amounts_without_a_figure_are_refused(text):
     assert parse_amount(text) is None
 
