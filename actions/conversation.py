@@ -131,7 +131,7 @@ class Handoff(Action):
             last_message=tracker.latest_message.get("text") or "",
         ))
         dispatcher.utter_message(response="utter_handoff", reference=reference)
-        return [SlotSet("last_offer", None)]
+        return []
 
 
 class ValidateSatisfactionForm(FormValidationAction):

@@ -274,7 +274,7 @@ class ResetOnboarding(Action):
     async def run(self, dispatcher, tracker, domain):
         return [SlotSet(slot, None) for slot in onboarding_slots()] + [
             SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
-            SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
+            SlotSet("answers_confirmed", False),
         ]
 
 
