@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
+from staff_session import csrf_token, sign_in
 
 from bot.console.corrections import vocabulary
 from db.session import make_engine
@@ -30,23 +31,6 @@ print(json.dumps([[m.get("intent"), m.get("text")] for m in data.intent_examples
 @pytest.fixture
 def database_url(review_database_url) -> str:
     return review_database_url
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, username="reviewer", password="review-demo-2026", path="/staff/signin"):
-    token = csrf_token(client.get(path).text)
-    return client.post(path, data={"username": username, "password": password,
-                                   "csrf_token": token}, follow_redirects=False)
-
-
-@pytest.fixture
-def staff(make_client):
-    client = make_client()
-    assert sign_in(client).status_code == 303
-    return client
 
 
 def user_event_ids(client, conversation: str) -> list[int]:

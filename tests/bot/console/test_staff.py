@@ -9,6 +9,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from staff_session import csrf_token, sign_in
 
 from db.session import make_engine
 from demo.accounts import DEMO_CLIENT_IDS
@@ -18,23 +19,6 @@ DEMO_CLIENT = DEMO_CLIENT_IDS[0]
 @pytest.fixture
 def database_url(review_database_url) -> str:
     return review_database_url
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, username="reviewer", password="review-demo-2026", path="/staff/signin"):
-    token = csrf_token(client.get(path).text)
-    return client.post(path, data={"username": username, "password": password,
-                                   "csrf_token": token}, follow_redirects=False)
-
-
-@pytest.fixture
-def staff(make_client):
-    client = make_client()
-    assert sign_in(client).status_code == 303
-    return client
 
 
 def listed(client, **params) -> list[str]:
