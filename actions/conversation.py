@@ -46,14 +46,17 @@ class Greet(Action):
         client = records.client(client_id) if client_id is not None else None
         if client is None:
             dispatcher.utter_message(response="utter_greet_prospect")
-            return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect")]
+            # The greeting offers a recommendation: a yes accepts it.
+            return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect"),
+                    SlotSet("last_offer", "onboarding")]
         score = records.latest_stage(client.id)
         stage = client_stage(score.stage if score is not None else None)
         dispatcher.utter_message(response="utter_greet_client", client_name=client.name)
         if stage in PORTFOLIO_STATUS_STAGES:
             portfolio_status(client.id, dispatcher)
+        # A client's stage offer is accepted by the stories of each stage, not by last_offer.
         events = [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
-                  SlotSet("lifecycle_stage", stage)]
+                  SlotSet("lifecycle_stage", stage), SlotSet("last_offer", None)]
         offer = greeting_offer(stage, score.next_best_action if score is not None else None)
         dispatcher.utter_message(response=f"utter_stage_{stage}")
         # A declining client also hears their next-best retention offer when it has words.
@@ -131,7 +134,7 @@ class Handoff(Action):
             last_message=tracker.latest_message.get("text") or "",
         ))
         dispatcher.utter_message(response="utter_handoff", reference=reference)
-        return []
+        return [SlotSet("last_offer", None)]
 
 
 class ValidateSatisfactionForm(FormValidationAction):

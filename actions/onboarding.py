@@ -15,17 +15,19 @@ language, so a conversation in another language matches its own words.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import conversation_texts
 from actions.answers import chosen, match_goal, match_income_stability, match_option
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
 from engine.numbers import parse_age, parse_amount, parse_horizon, parse_monthly, stated_age
+from engine.opening import read_opening
 from engine.profile import (
     AGE_RANGE,
     HORIZON_RANGE,
@@ -41,6 +43,16 @@ from engine.questionnaire import Question, option_titles, question_phrase, quest
 from engine.wording import render
 
 MAX_FAILED_ATTEMPTS = 3
+#: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
+DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
+                         "faq", "boundary", "complain", "close_account", "portfolio_review"})
+#: Off-topic chat is a digression only when the classifier is this sure of it; a less certain
+#: "out of scope" inside the form is more often an answer in words the form does not know yet.
+OFF_TOPIC = "out_of_scope"
+#: From this confidence a digression wins over an answer read from loose word matches.
+CLEAR_DIGRESSION = 0.7
+#: Opening facts the form takes before its first question, in the order they are confirmed.
+PREFILLED = ("age", "goal", "horizon_years", "initial_amount", "monthly_contribution")
 
 Result = dict[str, Any]
 
@@ -69,7 +81,78 @@ def _is_button_only(tracker: Tracker) -> bool:
 
 
 def _is_age_correction(tracker: Tracker) -> bool:
-    return tracker.get_slot("requested_slot") != "age" and stated_age(_text(tracker)) is not None
+    requested = tracker.get_slot("requested_slot")
+    return requested not in (None, "age") and stated_age(_text(tracker)) is not None
+
+
+def _intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
+    """The value ``text`` gives the open question ``slot`` (None if it gives none), and whether it
+    was read firmly (a button, a figure, an option's title or number) rather than from loose words.
+    """
+    choice = chosen(tracker)
+    if slot == "age":
+        age = stated_age(text)
+        return (age, True) if age is not None else (parse_age(text), True)
+    if slot == "goal":
+        goals = {g.value for g in Goal}
+        if choice in goals or text in goals:
+            return choice if choice in goals else text, True
+        goal = match_goal(text)
+        return (goal.value if goal else None), False
+    if slot == "horizon_years":
+        return parse_horizon(text, tracker.get_slot("age")), True
+    if slot in ("initial_amount", "target_amount"):
+        return parse_amount(text), True
+    if slot == "monthly_contribution":
+        return parse_monthly(text), True
+    if slot == "income_stability":
+        valid = {s.value for s in IncomeStability}
+        if choice in valid or text in valid:
+            return choice if choice in valid else text, True
+        stability = match_income_stability(text)
+        return (IncomeStability(stability).value if stability else None), False
+    if slot in risk_slots():
+        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+        titles = shown_titles(question, tracker)
+        firm = (choice if choice in titles else None) or _titled(titles, text)
+        if firm or text.strip() in titles:
+            return firm or text.strip(), True
+        number = text.strip().rstrip(".)")
+        if number.isdigit() and 1 <= int(number) <= len(titles):
+            return list(titles)[int(number) - 1], True
+        return match_option(question, text, titles), False
+    return None, False
+
+
+def is_digression(tracker: Tracker) -> bool:
+    """Whether the message leaves the open question for a moment rather than answer it.
+
+    The question gets the first look: a message read firmly as an answer (a button, a figure, an
+    option's title or number) is one, whatever its intent. One read only from loose words is a
+    digression when the classifier is clearly sure of a digression intent; one that gives no
+    answer is a digression when its intent is one. Off-topic chat the form cannot read is a
+    digression only when clear; otherwise it counts as a failed try at the question.
+    """
+    slot = tracker.get_slot("requested_slot")
+    text = _text(tracker)
+    intent, confidence = _intent(tracker)
+    if slot is None or _is_age_correction(tracker):
+        return False
+    if text.startswith("/"):  # a button: its intent says what it is
+        return chosen(tracker) is None and (intent in DIGRESSIONS or intent == OFF_TOPIC)
+    if intent != OFF_TOPIC and intent not in DIGRESSIONS:
+        return False
+    value, firm = read_answer(slot, text, tracker)
+    if intent == OFF_TOPIC:
+        return value is None and confidence >= CLEAR_DIGRESSION
+    if value is None:
+        return True
+    return not firm and confidence >= CLEAR_DIGRESSION
 
 
 def answers(slot: str):
@@ -136,17 +219,66 @@ class ValidateOnboardingForm(FormValidationAction):
             failures = 0
         return {slot: None, "failed_attempts": failures}
 
-    # -- corrections ----------------------------------------------------------------------------
+    # -- the open question's first look, and the facts of an opening message ---------------------
+
+    async def run(self, dispatcher, tracker, domain):
+        if is_digression(tracker):
+            # The rules answer the digression; the form then asks its question again.
+            return [ActionExecutionRejected(self.form_name())]
+        events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot("requested_slot") is None:
+            self._confirm_opening(dispatcher, tracker, events)
+        return events
+
+    @staticmethod
+    def _confirm_opening(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         events: list[dict]) -> None:
+        """Say back the facts taken from the opening message, so the client can correct them."""
+        taken = {e["name"]: e["value"] for e in events
+                 if e.get("event") == "slot" and e.get("name") in PREFILLED}
+        taken = {name: value for name, value in taken.items() if value is not None}
+        if not taken:
+            return
+        texts = conversation_texts(tracker)
+        facts = [render(f"opening_fact_{name}", {"value": taken[name]}, texts)
+                 for name in PREFILLED if name in taken]
+        joined = facts[0] if len(facts) == 1 else render(
+            "opening_facts", {"items": render("opening_fact_separator", {}, texts).join(facts[:-1]),
+                              "last": facts[-1]}, texts)
+        dispatcher.utter_message(response="utter_opening_understood", facts=joined)
+
+    @staticmethod
+    def _opening(tracker: Tracker) -> dict[str, Any]:
+        """The facts of the message that started the form (only while it has asked nothing)."""
+        if tracker.get_slot("requested_slot") is not None or _text(tracker).startswith("/"):
+            return {}
+        return read_opening(_text(tracker)).stated()
 
     async def extract_age(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> Result:
-        requested = tracker.get_slot("requested_slot")
-        if requested in (None, "age"):
-            age = stated_age(_text(tracker)) if requested is None else None
-        else:
-            age = stated_age(_text(tracker))
+        # A sentence that states an age corrects it whatever question is open.
+        age = stated_age(_text(tracker)) if tracker.get_slot("requested_slot") != "age" else None
         return {"age": age} if age is not None else {}
+
+    async def extract_goal(self, dispatcher, tracker, domain) -> Result:
+        if tracker.get_slot("requested_slot") is not None or _text(tracker).startswith("/"):
+            return {}
+        # "I want to invest" names no goal; a purpose does ("for a house", "to retire").
+        goal = match_goal(re.sub(r"\binvest\w*", " ", _text(tracker), flags=re.IGNORECASE))
+        return {"goal": goal.value} if goal else {}
+
+    async def extract_horizon_years(self, dispatcher, tracker, domain) -> Result:
+        years = self._opening(tracker).get("horizon_years")
+        return {"horizon_years": years} if years is not None else {}
+
+    async def extract_initial_amount(self, dispatcher, tracker, domain) -> Result:
+        amount = self._opening(tracker).get("initial_amount")
+        return {"initial_amount": amount} if amount is not None else {}
+
+    async def extract_monthly_contribution(self, dispatcher, tracker, domain) -> Result:
+        amount = self._opening(tracker).get("monthly_contribution")
+        return {"monthly_contribution": amount} if amount is not None else {}
 
     # -- validators -----------------------------------------------------------------------------
 
@@ -164,17 +296,15 @@ class ValidateOnboardingForm(FormValidationAction):
 
     @answers("goal")
     def validate_goal(self, value, dispatcher, tracker, domain) -> Result:
-        choice = chosen(tracker)
-        goal = Goal(choice) if choice in {g.value for g in Goal} else match_goal(str(value))
+        goal, _ = read_answer("goal", str(value), tracker)
         if goal is None:
             return self._reject("goal", dispatcher, tracker, "utter_invalid_goal")
-        return self._accept("goal", goal.value)
+        return self._accept("goal", goal)
 
     @answers("horizon_years")
     def validate_horizon_years(self, value, dispatcher, tracker, domain) -> Result:
-        text = str(value)
         # "until I'm 60" or "when I hit 60" names an age to reach, not a number of years.
-        years = parse_horizon(text, tracker.get_slot("age"))
+        years, _ = read_answer("horizon_years", str(value), tracker)
         if not HORIZON_RANGE.contains(years):
             return self._reject("horizon_years", dispatcher, tracker, "utter_invalid_horizon",
                                 min=HORIZON_RANGE.low, max=HORIZON_RANGE.high)
@@ -189,23 +319,19 @@ class ValidateOnboardingForm(FormValidationAction):
 
     @answers("income_stability")
     def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
-        choice = chosen(tracker)
-        valid = {s.value for s in IncomeStability}
-        stability = choice if choice in valid else match_income_stability(str(value))
+        stability, _ = read_answer("income_stability", str(value), tracker)
         if stability is None:
             return self._reject("income_stability", dispatcher, tracker,
                                 "utter_invalid_income_stability")
-        return self._accept("income_stability", IncomeStability(stability).value)
+        return self._accept("income_stability", stability)
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
         if value is None or _is_age_correction(tracker):
             return {slot: None}
-        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
-        titles = shown_titles(question, tracker)
-        choice = chosen(tracker)
-        option = choice if choice in titles else None
-        option = option or _titled(titles, str(value)) or match_option(question, str(value), titles)
+        option, _ = read_answer(slot, str(value), tracker)
         if option is None:
+            titles = shown_titles(questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX)),
+                                  tracker)
             # Numbered, as a number typed back is also an answer.
             lines = [render("option_line", {"number": number, "option": title},
                             conversation_texts(tracker))
@@ -274,7 +400,7 @@ class ResetOnboarding(Action):
     async def run(self, dispatcher, tracker, domain):
         return [SlotSet(slot, None) for slot in onboarding_slots()] + [
             SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
-            SlotSet("answers_confirmed", False),
+            SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
         ]
 
 

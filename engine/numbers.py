@@ -385,3 +385,19 @@ def parse_horizon(text: str, age: float | None) -> float | None:
     if age is None or reach <= float(age):
         return None
     return reach - float(age)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in a sentence: its value and where it stands in the (digit-written) text."""
+
+    value: float
+    start: int
+    end: int
+    percent: bool
+
+
+def figures_in(text: str) -> tuple[str, list[Figure]]:
+    """``text`` with number words written in digits, and every figure in it, ranges joined."""
+    written = _words_as_digits(text)
+    return written, [Figure(f.value, f.start, f.end, f.percent) for f in _figures(written)]

@@ -1,7 +1,10 @@
 """The onboarding form reads answers the way people type them and re-asks clearly."""
 
+import asyncio
+
 import pytest
-from action_harness import responses, run, tracker
+from action_harness import responses, run, said, tracker
+from rasa_sdk.executor import CollectingDispatcher
 from support.responses import response_pattern, response_texts
 
 from actions.conversation import Explain
@@ -194,3 +197,91 @@ def test_an_age_in_the_opening_message_is_kept(domain):
                     candidates={"age": None}, active_loop=FORM)
     _, slots = run(ValidateOnboardingForm(), state, domain)
     assert slots["age"] == 35
+
+
+# -- The open question gets the first look ---------------------------------------------------
+
+def events_of(domain, slot, text, intent, confidence=0.95, slots=None):
+    state = tracker(slots={"requested_slot": slot, "age": 40, **(slots or {})}, text=text,
+                    intent=intent, candidates={slot: text}, active_loop=FORM)
+    state.latest_message["intent"]["confidence"] = confidence
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateOnboardingForm().run(dispatcher, state, domain))
+    return events, dispatcher.messages
+
+
+def rejected(events) -> bool:
+    return any(e.get("event") == "action_execution_rejected" for e in events)
+
+
+def set_to(events, slot):
+    return next((e["value"] for e in events if e.get("event") == "slot" and e["name"] == slot),
+                None)
+
+
+@pytest.mark.parametrize(("slot", "text", "intent", "value"), [
+    # Whatever the classifier made of them, these answer the question asked.
+    ("income_stability", "pretty steady, I'm on a permanent salary", "out_of_scope", "stable"),
+    ("age", "42, why?", "explain", 42),
+    ("initial_amount", "about 5k, is that too little?", "faq", 5_000),
+    ("q_max_loss", "2", "stop", "loss_10"),
+    ("goal", "retirement", "request_human", "retirement"),
+])
+def test_an_answer_fills_the_question_whatever_the_intent(domain, slot, text, intent, value):
+    events, _ = events_of(domain, slot, text, intent)
+    assert not rejected(events)
+    assert set_to(events, slot) == value
+
+
+@pytest.mark.parametrize(("slot", "text", "intent"), [
+    ("age", "what do you need my age for", "explain"),
+    ("initial_amount", "what are your fees?", "faq"),
+    ("q_loss_reaction", "can I talk to someone", "request_human"),
+    ("goal", "stop", "stop"),
+    ("horizon_years", "what's the weather like in Paris", "out_of_scope"),
+])
+def test_a_clear_digression_that_answers_nothing_goes_to_the_rules(domain, slot, text, intent):
+    events, messages = events_of(domain, slot, text, intent)
+    assert rejected(events)
+    assert messages == []
+
+
+def test_unsure_off_topic_that_answers_nothing_is_a_failed_try_not_a_digression(domain):
+    events, messages = events_of(domain, "horizon_years", "hmm the weather", "out_of_scope",
+                                 confidence=0.5)
+    assert not rejected(events)
+    assert responses(messages) == ["utter_invalid_horizon"]
+    assert set_to(events, "failed_attempts") == 1
+
+
+def test_failed_tries_lead_to_a_person_on_the_third(domain):
+    events, messages = events_of(domain, "goal", "hmm dunno", "nlu_fallback", confidence=0.3,
+                                 slots={"failed_attempts": 2})
+    assert responses(messages) == ["utter_invalid_goal", "utter_offer_handoff"]
+
+
+# -- An opening message's facts prefill the form ---------------------------------------------
+
+def opening(domain, text):
+    state = tracker(slots={"requested_slot": None}, text=text, intent="start_onboarding",
+                    active_loop=FORM)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateOnboardingForm().run(dispatcher, state, domain))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return slots, dispatcher.messages
+
+
+def test_the_facts_of_an_opening_message_are_taken_and_said_back(domain):
+    slots, messages = opening(domain, "I'm 62 and want to buy a house in 3 years, I have 40k")
+    assert (slots["age"], slots["goal"], slots["horizon_years"], slots["initial_amount"]) == (
+        62, "major_purchase", 3, 40_000)
+    assert said(messages, domain) == ["utter_opening_understood"]
+    facts = messages[0]["facts"]
+    assert facts == ("you're 62, the money is for home or major purchase, you'll need it in "
+                     "about 3 years and you have 40,000 to start with")
+
+
+def test_wanting_to_invest_is_no_goal_and_an_opening_without_facts_says_nothing(domain):
+    slots, messages = opening(domain, "I want to start investing")
+    assert all(value is None for value in slots.values())
+    assert messages == []

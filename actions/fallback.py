@@ -1,0 +1,52 @@
+"""Not understanding, and the answer to a yes: each misunderstood turn offers a way forward.
+
+A first misunderstanding says so and offers what the advisor can do (buttons, and a recommendation
+to say yes to); a second in a row asks for other words with the same buttons, so that the same
+reply never comes twice running; the third in a row offers a person. ``last_offer`` remembers what
+a yes would accept (rules in data/rules.yml carry it out).
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action
+from rasa_sdk.events import SlotSet
+
+#: The intents of a turn the advisor could not help with.
+NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
+#: Misunderstood turns in a row after which a person is offered.
+OFFER_PERSON_AFTER = 3
+
+
+def misunderstood_in_a_row(events: list[dict]) -> int:
+    """How many of the latest user turns in a row the advisor could not help with."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in NOT_UNDERSTOOD:
+            break
+        count += 1
+    return count
+
+
+class Fallback(Action):
+    """Reply to a turn the advisor could not help with, never twice the same way in a row."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher, tracker, domain):
+        count = max(misunderstood_in_a_row(tracker.events), 1)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if count >= OFFER_PERSON_AFTER and (count - OFFER_PERSON_AFTER) % 2 == 0:
+            dispatcher.utter_message(response="utter_default_offer_person")
+            return [SlotSet("last_offer", "handoff")]
+        if count >= 2:
+            dispatcher.utter_message(response="utter_default_rephrase")
+            return [SlotSet("last_offer", "onboarding")]
+        if intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return [SlotSet("last_offer", "onboarding")]
+        dispatcher.utter_message(response="utter_default")
+        return [SlotSet("last_offer", "onboarding")]

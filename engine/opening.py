@@ -1,0 +1,99 @@
+"""The facts a first message states: "I'm 62 and need the money in 3 years", "I have 20k and can
+add 500 a month", "saving for a house, 10 years from now".
+
+A sentence can hold several figures, so each is read by what stands around it: an age is said as
+one ("I'm 62", "62 years old"), a horizon by a span of time ("in 3 years", "for a decade", "until
+I'm 60", "retire at 65"), a monthly amount by its period ("500 a month"), an amount to start with by
+money words (a currency sign, "k", "grand", "have", "saved", "invest"). A figure that none of these
+claims is left unread: the form asks for it rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.numbers import figures_in, parse_monthly, stated_age, target_age
+
+_YEARS_AFTER = re.compile(r"^\s*(?:more\s+)?(?P<unit>years?|yrs?|decades?)\b", re.IGNORECASE)
+_HORIZON_BEFORE = re.compile(
+    r"\b(?:in|within|for|next|over|another|about|around|roughly|maybe)\s+(?:the\s+next\s+|about\s+"
+    r"|around\s+|roughly\s+)?$", re.IGNORECASE)
+_HORIZON_AFTER = re.compile(r"^\s*(?:years?|yrs?|decades?)\s*(?:from now|time|'s time|away|"
+                            r"horizon|out|or so|left|to go)\b", re.IGNORECASE)
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:each|every|a|per|/)\s*(?:month|mo|week|wk|year|yr|annum|fortnight|day)\b"
+    r"|^\s*(?:monthly|weekly|yearly|annually|fortnightly|daily)\b"
+    r"|^\s*(?:k|grand|thousand)?\s*(?:each|every|a|per|/)\s*(?:month|mo|week|year|day)\b",
+    re.IGNORECASE)
+_MONEY_BEFORE = re.compile(
+    r"(?:[$€£]\s*$|\b(?:have|has|got|saved|savings?|save|invest|investing|put|putting|with|"
+    r"inherited|inheritance|bonus|lump sum|sum of|budget(?: is)?|spare|start with|"
+    r"starting with)\b[^.,;]{0,20}$)", re.IGNORECASE)
+_MONEY_MARK = re.compile(r"[$€£]|\d\s*(?:k|grand|thousand|million|m|bn)\b", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"^\s*(?:dollars|bucks|pounds|quid|euros?|usd|gbp|eur)\b", re.IGNORECASE)
+_RETIRE_AT = re.compile(r"\bretir\w*\s+(?:at|by)\s+(?:age\s+)?(?P<age>\d{2,3})\b", re.IGNORECASE)
+#: Below this a bare figure with a money word is more likely a count than an amount ("with 2 kids").
+_SMALLEST_AMOUNT = 50
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What an opening message says; None where it says nothing."""
+
+    age: int | None = None
+    horizon_years: float | None = None
+    initial_amount: float | None = None
+    monthly_contribution: float | None = None
+
+    def stated(self) -> dict[str, float]:
+        return {name: value for name, value in self.__dict__.items() if value is not None}
+
+
+def _years(written: str, start: int, end: int, value: float) -> float | None:
+    after = written[end:]
+    unit = _YEARS_AFTER.match(after)
+    if unit is None:
+        return None
+    if _HORIZON_BEFORE.search(written[:start]) or _HORIZON_AFTER.match(after):
+        return value * 10 if unit.group("unit").lower().startswith("decade") else value
+    return None
+
+
+def read_opening(text: str) -> Opening:
+    """The age, horizon and amounts ``text`` states, each only where the wording makes it clear."""
+    if not isinstance(text, str) or not text.strip():
+        return Opening()
+    written, figures = figures_in(text)
+    age = stated_age(text)
+    horizon = initial = monthly = None
+    claimed_age = age is not None
+    for figure in figures:
+        if figure.percent:
+            continue
+        before, after = written[:figure.start], written[figure.end:]
+        years = _years(written, figure.start, figure.end, figure.value)
+        if years is not None:
+            horizon = horizon if horizon is not None else years
+            continue
+        if _PERIOD_AFTER.match(after):
+            monthly = monthly if monthly is not None else parse_monthly(
+                written[figure.start:figure.end] + " " + after[:20])
+            continue
+        if claimed_age and figure.value == age and not _MONEY_MARK.search(
+                written[figure.start:figure.end]):
+            claimed_age = False  # the age itself, read once
+            continue
+        money = _MONEY_MARK.search(written[figure.start:figure.end]) or _CURRENCY_AFTER.match(
+            after) or (
+            _MONEY_BEFORE.search(before) and figure.value >= _SMALLEST_AMOUNT)
+        if money and initial is None:
+            initial = figure.value
+    if horizon is None and age is not None:
+        reach = target_age(text)
+        retire = _RETIRE_AT.search(written)
+        if reach is None and retire is not None:
+            reach = float(retire.group("age"))
+        if reach is not None and reach > age:
+            horizon = reach - age
+    return Opening(age, horizon, initial, monthly)

@@ -1,0 +1,76 @@
+"""Not understanding: buttons every time, never the same reply twice running, a person offered
+on the third misunderstood turn in a row, and what a yes then accepts."""
+
+import asyncio
+
+import pytest
+from action_harness import SENDER, said
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from support.responses import response_variations
+
+from actions.fallback import Fallback, misunderstood_in_a_row
+
+MENU = ["/start_onboarding", "/ask_topics", "/portfolio_review", "/request_human"]
+
+
+def user(intent: str, text: str = "blah") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def bot(name: str) -> dict:
+    return {"event": "bot", "metadata": {"utter_action": name}}
+
+
+def after(*events: dict) -> Tracker:
+    last = [e for e in events if e["event"] == "user"][-1]
+    return Tracker(sender_id=SENDER, slots={}, latest_message={**last["parse_data"], "text": last["text"]},
+                   events=list(events), paused=False, followup_action=None, active_loop={},
+                   latest_action_name="action_listen")
+
+
+def fallback(tracker: Tracker, domain: dict) -> tuple[list[str], dict]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(Fallback().run(dispatcher, tracker, domain))
+    return said(dispatcher.messages, domain), {e["name"]: e["value"] for e in events}
+
+
+def test_turns_in_a_row_count_back_to_the_last_understood_one():
+    events = [user("greet"), user("nlu_fallback"), user("inform"), user("out_of_scope"),
+              bot("utter_out_of_scope"), user("nlu_fallback")]
+    assert misunderstood_in_a_row(events) == 2
+    assert misunderstood_in_a_row([user("greet")]) == 0
+
+
+@pytest.mark.parametrize(("intents", "reply", "offer"), [
+    (["greet", "nlu_fallback"], "utter_default", "onboarding"),
+    (["greet", "out_of_scope"], "utter_out_of_scope", "onboarding"),
+    (["nlu_fallback", "nlu_fallback"], "utter_default_rephrase", "onboarding"),
+    (["out_of_scope", "nlu_fallback"], "utter_default_rephrase", "onboarding"),
+    (["nlu_fallback"] * 3, "utter_default_offer_person", "handoff"),
+    (["nlu_fallback"] * 4, "utter_default_rephrase", "onboarding"),
+    (["nlu_fallback"] * 5, "utter_default_offer_person", "handoff"),
+])
+def test_each_misunderstood_turn_in_a_row_gets_its_reply_and_offer(domain, intents, reply, offer):
+    replies, slots = fallback(after(*(user(i) for i in intents)), domain)
+    assert replies == [reply]
+    assert slots == {"last_offer": offer}
+
+
+@pytest.mark.parametrize("name", ["utter_default", "utter_out_of_scope", "utter_default_rephrase",
+                                  "utter_default_offer_person"])
+def test_every_fallback_reply_offers_what_the_advisor_can_do(name):
+    for variation in response_variations(name):
+        assert sorted(b["payload"] for b in variation["buttons"]) == sorted(MENU)
+
+
+def test_the_offer_of_a_person_comes_first_with_its_button():
+    [variation] = response_variations("utter_default_offer_person")
+    assert variation["buttons"][0]["payload"] == "/request_human"
+
+
+def test_the_topics_are_every_concept_action_explain_explains():
+    from actions.conversation import CONCEPTS
+    [variation] = response_variations("utter_topics")
+    assert [b["payload"] for b in variation["buttons"]] == [
+        f'/explain{{"concept": "{c}"}}' for c in CONCEPTS]
