@@ -5,6 +5,15 @@ the examples' text (no featurizer needed), takes the ``regex:`` blocks of the tr
 pattern features and sets ``intent`` and ``intent_ranking`` the way Rasa's own classifiers do, so
 the FallbackClassifier after it and the dialogue policies work unchanged.
 
+It also serves Rasa's retrieval intents (``intent: faq/fees`` in the data, answered by the
+``utter_faq/fees`` response) without a ResponseSelector: it learns one class per full key
+(``faq/fees``), then at prediction adds up the probabilities of a retrieval intent's keys into the
+intent itself (``faq``), so that ``faq`` competes with ``greet`` as one intent, and writes the
+``response_selector`` property in the shape Rasa's ResponseSelector writes, for Rasa's own
+retrieval action (``utter_faq``) to answer with the chosen key's response. Why not a
+ResponseSelector: it is DIET again, which scores lower than this model on this data, and a second
+model would read the same message twice.
+
 Options: ``C`` (inverse regularisation, default 100), ``word_ngrams`` ([1, 2]), ``char_ngrams``
 ([1, 5]), ``ranking_length`` (10) and ``random_state`` (42).
 
@@ -12,7 +21,9 @@ Type hints use ``typing`` names without ``from __future__ import annotations``: 
 validation reads them at run time and compares them with its own ``List``/``Dict`` hints.
 """
 
+import json
 import logging
+import zlib
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,13 +31,46 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_TEMPLATE_NAME_KEY,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    RESPONSE_IDENTIFIER_DELIMITER,
+    TEXT,
+)
+from rasa.shared.nlu.training_data import util as training_data_util
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_components.linear_intents import LinearIntentModel
 
 logger = logging.getLogger(__name__)
+
+#: Beside the intent model's files: the retrieval intents and the responses of their keys.
+_RETRIEVAL = "retrieval.json"
+
+
+def label(example: Message) -> Optional[str]:
+    """The class an example trains: its full key for a retrieval intent (``faq/fees``), else its
+    intent."""
+    return example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
+
+
+def response_id(intent_response_key: str) -> int:
+    """A number naming a key, as the ResponseSelector's ``id``; CRC-32 rather than ``hash()``
+    so that it is the same in every process."""
+    return zlib.crc32(intent_response_key.encode("utf-8"))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -43,11 +87,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return ["sklearn", "scipy", "numpy"]
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[LinearIntentModel] = None) -> None:
+                 model: Optional[LinearIntentModel] = None,
+                 retrieval_intents: Optional[List[str]] = None,
+                 responses: Optional[Dict[str, List[Dict[str, Any]]]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
+        #: The retrieval intents of the training data (``faq``), sorted.
+        self.retrieval_intents = sorted(retrieval_intents or [])
+        #: Response name (``utter_faq/fees``) -> its variations, as the training data gives them.
+        self.responses = dict(responses or {})
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -56,7 +106,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        if len({e.get(INTENT) for e in examples}) < 2:
+        if len({label(e) for e in examples}) < 2:
             logger.warning("Fewer than two intents in the training data: no intent classifier.")
             return self._resource
         # Several patterns under one name make one feature: any of them matching.
@@ -65,36 +115,102 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             grouped.setdefault(row["name"], []).append(row["pattern"])
         patterns = {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
         self.model = LinearIntentModel.fit(
-            [e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples], patterns,
+            [e.get(TEXT) for e in examples], [label(e) for e in examples], patterns,
             c=float(self.config["C"]), word_ngrams=tuple(self.config["word_ngrams"]),
             char_ngrams=tuple(self.config["char_ngrams"]),
             random_state=int(self.config["random_state"]),
         )
+        self.retrieval_intents = sorted(training_data.retrieval_intents)
+        keys = {e.get(INTENT_RESPONSE_KEY) for e in examples if e.get(INTENT_RESPONSE_KEY)}
+        self.responses = {}
+        for key in sorted(keys):
+            name = training_data_util.intent_response_key_to_template_key(key)
+            if name not in training_data.responses:
+                logger.warning(f"No response {name!r} for the examples of {key!r}: the domain "
+                               "should declare it.")
+            self.responses[name] = training_data.responses.get(name) or []
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(directory)
+            (directory / _RETRIEVAL).write_text(json.dumps(
+                {"retrieval_intents": self.retrieval_intents, "responses": self.responses},
+                ensure_ascii=False))
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+        retrieval: Dict[str, Any] = {}
         try:
             with model_storage.read_from(resource) as directory:
                 model = LinearIntentModel.load(directory)
+                if (directory / _RETRIEVAL).exists():
+                    retrieval = json.loads((directory / _RETRIEVAL).read_text())
         except (ValueError, FileNotFoundError):
             logger.warning("No trained intent classifier in the model: intents will be missing.")
             model = None
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, model,
+                   retrieval.get("retrieval_intents"), retrieval.get("responses"))
+
+    def _retrieval_intent(self, name: str) -> Optional[str]:
+        """The retrieval intent a class belongs to (``faq`` for ``faq/fees``), or None."""
+        base, delimiter, _ = name.partition(RESPONSE_IDENTIFIER_DELIMITER)
+        return base if delimiter and base in self.retrieval_intents else None
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
             return messages
+        length = max(int(self.config["ranking_length"]), 1)
         for message in messages:
-            text = message.get(TEXT) or ""
-            ranking = self.model.rank(text, max(int(self.config["ranking_length"]), 1))
-            intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
-            message.set(INTENT, intents[0], add_to_output=True)
-            message.set("intent_ranking", intents, add_to_output=True)
+            probabilities = self.model.probabilities([message.get(TEXT) or ""])[0]
+            by_class = dict(zip(self.model.classes, (float(p) for p in probabilities)))
+            intents: Dict[str, float] = {}
+            keys: Dict[str, Dict[str, float]] = {name: {} for name in self.retrieval_intents}
+            for name, probability in by_class.items():
+                base = self._retrieval_intent(name)
+                intents[base or name] = intents.get(base or name, 0.0) + probability
+                if base:
+                    keys[base][name] = probability
+            ranking = sorted(intents.items(), key=lambda item: -item[1])[:length]
+            ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                      for name, confidence in ranking]
+            message.set(INTENT, ranked[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
+            if self.retrieval_intents:
+                self._select_responses(message, keys, length)
         return messages
+
+    def _select_responses(self, message: Message, keys: Dict[str, Dict[str, float]],
+                          length: int) -> None:
+        """Set ``response_selector`` as Rasa's ResponseSelector does, one selector per retrieval
+        intent: its most likely key with that key's responses, and the ranking of its keys.
+
+        A key's confidence is its probability given its retrieval intent (the keys of one intent
+        sum to 1), as a ResponseSelector trained on that intent's examples would score it.
+        """
+        selector: Dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: self.retrieval_intents}
+        for intent in self.retrieval_intents:
+            total = sum(keys[intent].values())
+            if not keys[intent] or total <= 0.0:
+                continue
+            ranking = [
+                {"id": response_id(key), PREDICTED_CONFIDENCE_KEY: probability / total,
+                 INTENT_RESPONSE_KEY: key}
+                for key, probability in sorted(keys[intent].items(), key=lambda item: -item[1])
+            ][:length]
+            best = ranking[0][INTENT_RESPONSE_KEY]
+            name = training_data_util.intent_response_key_to_template_key(best)
+            selector[intent] = {
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    "id": ranking[0]["id"],
+                    RESPONSE_SELECTOR_RESPONSES_KEY: self.responses.get(name) or [],
+                    PREDICTED_CONFIDENCE_KEY: ranking[0][PREDICTED_CONFIDENCE_KEY],
+                    INTENT_RESPONSE_KEY: best,
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: name,
+                    RESPONSE_SELECTOR_TEMPLATE_NAME_KEY: name,
+                },
+                RESPONSE_SELECTOR_RANKING_KEY: ranking,
+            }
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 ONBOARDING = "onboarding_form"
 #: Replies that say the bot cannot help with a message.
 FALLBACKS = ("utter_default", "utter_out_of_scope")
-#: Responses that hold each boundary (a dedicated utter_boundary_<kind> fits too).
+#: Responses that hold each boundary (a dedicated utter_boundary_<kind>, or the retrieval
+#: response utter_boundary/<kind>, fits too).
 BOUNDARY_RESPONSES = {"returns_promise": ("utter_no_returns_promise",),
                       "single_security": ("utter_individual_security",),
                       "tax_legal": ()}
@@ -167,9 +168,10 @@ def fits(message: Message, reply: Reply) -> tuple[bool, str]:
         got = (reply.user.get("parse_data") or {}).get("intent", {}).get("name")
         return got == value, f"intent {got}"
     if message.kind == "faq":
-        ok = f"utter_faq_{value}" in reply.responses
+        ok = bool({f"utter_faq_{value}", f"utter_faq/{value}"} & set(reply.responses))
     elif message.kind == "boundary":
-        ok = bool({f"utter_boundary_{value}", *BOUNDARY_RESPONSES[value]} & set(reply.responses))
+        ok = bool({f"utter_boundary_{value}", f"utter_boundary/{value}",
+                   *BOUNDARY_RESPONSES[value]} & set(reply.responses))
     else:
         name, _, argument = value.partition(":")
         ok = FLOW_JUDGES[name](reply, argument)

@@ -75,6 +75,25 @@ def test_a_question_mid_form_fits_only_when_the_form_asks_its_question_again():
         == (False, "replied ['utter_out_of_scope', 'utter_ask_age']")
 
 
+def test_faq_and_boundary_answers_fit_by_their_retrieval_response_of_the_same_key_only():
+    fees = message({"faq": "fees"})
+    assert fits(fees, reply("start", [], [bot("utter_faq/fees")])) == (True, "")
+    assert fits(fees, reply("start", [], [bot("utter_faq_fees")])) == (True, "")
+    assert fits(fees, reply("start", [], [bot("utter_faq/minimum_amount")])) == (
+        False, "replied ['utter_faq/minimum_amount']")
+    promise = message({"boundary": "returns_promise"})
+    assert fits(promise, reply("start", [], [bot("utter_boundary/returns_promise")]))[0]
+    assert fits(promise, reply("start", [], [bot("utter_no_returns_promise")]))[0]
+    tax = message({"boundary": "tax_legal"})
+    assert fits(tax, reply("start", [], [bot("utter_boundary/tax_legal")]))[0]
+    assert not fits(tax, reply("start", [], [bot("utter_boundary/returns_promise")]))[0]
+    assert not fits(tax, reply("start", [], [bot("utter_faq/tax_wrappers")]))[0]
+    mid_form = message({"faq": "inflation"}, "asked: age")
+    answered = [bot("utter_faq/inflation"), action("onboarding_form"), bot("utter_ask_age")]
+    assert fits(mid_form, reply("asked: age", ASKING_AGE, answered, "onboarding_form", "age"))[0]
+    assert not fits(mid_form, reply("asked: age", ASKING_AGE, answered[:1]))[0]
+
+
 def test_a_what_if_fits_only_with_the_change_it_asked_for():
     more = message({"flow": "what_if:more_risk"}, "recommended")
     monthly = [bot("utter_what_if_applied"), slot("monthly_contribution", 800.0)]
