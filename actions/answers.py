@@ -1,47 +1,75 @@
 """Reading the answers typed or clicked during onboarding: goals, risk options, income stability.
 
-Buttons send the option id as the ``choice`` entity; typed answers are matched against the words of
-each option, and an answer that matches two options equally well is not guessed.
+Buttons send the option id as the ``choice`` entity. A typed answer is read with the words clients
+use for each choice, from the ``answers:`` section of ``locales/<language>/answers.yml`` (how a cue
+is written is said there):
+
+* cue phrases per option: the longest cue found wins over shorter ones inside it; a cue after a
+  negation ("I would never sell") speaks against its option; after a contrast ("..., but I'd
+  hold") the words that follow decide;
+* positions: "the first one", "option 3", "b", "the last", "the middle one";
+* figures where an option means a number: the acceptable fall of ``max_loss`` ("15 %", "a fifth",
+  "more than 30 %"), the range of ``outcome_range`` (an amount it reaches, a fall or a gain), the
+  amounts and chances of ``gamble_choice`` ("8k", "the 50 % one"), years of ``experience``;
+* hedges keep the answer ("probably hold"); on the income scale a hedged end is its middle
+  (engine/hedges.py); "not sure" is no answer unless an option lists it ("no idea" is no
+  experience); a question back ("what does calculated mean?") is no answer.
+
+Two options found as often, or none, give None: the chat asks again with buttons rather than guess.
+A language whose folder has no answers.yml is read by the words of the option titles alone.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from rasa_sdk import Tracker
 
 from engine.hedges import soften
+from engine.numbers import figures_in, words_to_number
 from engine.profile import Goal, IncomeStability
-from engine.questionnaire import Question
+from engine.questionnaire import Question, option_titles, questionnaire
+from engine.wording import DEFAULT_LANGUAGE, answer_words, locales, texts
 
-#: Words that point to a goal when typed ("saving for a house", "my kids' college").
-GOAL_WORDS = {
-    Goal.retirement: ("retire", "retirement", "pension", "old age"),
-    Goal.major_purchase: ("home", "house", "flat", "apartment", "car", "purchase", "wedding",
-                          "property", "deposit", "buy"),
-    Goal.education: ("education", "college", "university", "school", "tuition", "kids", "children",
-                     "study", "studies"),
-    Goal.wealth_building: ("wealth", "grow", "growth", "build", "long term", "long-term",
-                           "general", "invest"),
-    Goal.income: ("income", "dividend", "regular", "living", "payout"),
-    Goal.capital_preservation: ("safe", "preserve", "preservation", "protect", "capital",
-                                "security", "keep"),
-}
-#: Words for income stability, checked in this order ("somewhat stable" before "stable").
-INCOME_WORDS = (
-    (IncomeStability.somewhat_stable, ("somewhat", "fairly", "mostly", "partly", "moderately")),
-    (IncomeStability.unstable, ("unstable", "irregular", "uncertain", "variable", "freelance",
-                                "self-employed", "self employed", "commission", "no income",
-                                "unemployed", "not stable", "seasonal")),
-    (IncomeStability.stable, ("stable", "steady", "secure", "salary", "salaried", "fixed",
-                              "regular", "permanent", "pension")),
-)
-_STOPWORDS = frozenset((
-    "a", "an", "the", "i", "i'd", "id", "my", "me", "of", "to", "and", "or", "for", "in", "on",
-    "it", "is", "be", "would", "about", "with", "this", "that", "do", "did", "you", "your", "what",
-    "which",
-))
+#: The acceptable fall each ``max_loss`` option stands for, as the top of its band (a fraction of
+#: the money). Between two "about" options a fall belongs to the nearer one, and the midpoint to
+#: the lower (the cautious reading): 15 % is about 10 %, 16 % about 20 %.
+LOSS_BANDS = {"max_loss": (("loss_5", 0.075), ("loss_10", 0.15), ("loss_20", 0.25),
+                           ("loss_30", 0.30), ("loss_over_30", math.inf))}
+#: The sum invested in the ``outcome_range`` question ("For $10,000 invested for one year"), from
+#: which its titles' amounts are falls and gains.
+OUTCOME_INVESTED = {"outcome_range": 10_000.0}
+#: Years of investing that each ``experience`` option stands for, as the top of its band: none is
+#: no years; "several market falls" takes five years or more.
+EXPERIENCE_YEARS = {"experience": (("none", 0.0), ("some", 4.999), ("extensive", math.inf))}
+#: Goals that name what the money is for; when one is named with a way of investing ("grow it for
+#: my retirement", "safe money for the kids' college") the purpose is the answer.
+PURPOSES = (Goal.retirement, Goal.major_purchase, Goal.education)
+
+GAP, WHOLE, UNSURE = "...", "=", ""
+#: Words a "..." in a cue may stand for; a negation within as many words before a cue turns it.
+MAX_GAP = 3
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS = rf"(?:(?![{_CJK}])[^\W\d_])+"
+# Characters of scripts written without spaces are words of their own, so a cue matches in them.
+_TOKEN = re.compile(rf"[{_CJK}]|\d+(?:[.,]\d+)*|{_LETTERS}(?:'{_LETTERS})*\*?|[%$€£#/+=\-]"
+                    r"|[.,;:!?()…]")
+_BREAKS = frozenset(".,;:!?()…")
+#: Keys of an answers section other than the choices, each a list of phrases unless said here.
+GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "unsure", "asking",
+           "interrogatives", "fillers", "option_nouns", "option_markers", "ordinals", "last",
+           "second_last", "letters", "middle", "fractions", "fraction_articles", "ratio_words",
+           "more_than", "less_than", "at_most", "loss_words", "gain_words", "year_words",
+           "decade_words", "range_joins", "stopwords")
+_MAPPINGS = {"contractions", "contraction_endings", "fractions"}
 
 
 def chosen(tracker: Tracker) -> str | None:
@@ -52,55 +80,619 @@ def chosen(tracker: Tracker) -> str | None:
     return None
 
 
-def _tokens(text: str) -> set[str]:
-    words = re.findall(r"[a-z0-9%,.]+", text.lower().replace("_", " "))
-    return {w.strip(",.") for w in words if w.strip(",.") and w not in _STOPWORDS}
+@dataclass(frozen=True)
+class _Cue:
+    option: str
+    words: tuple[str, ...]
+    whole: bool
+    negative: bool
 
 
-def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
+@dataclass(frozen=True)
+class _Hit:
+    option: str
+    start: int
+    end: int
+    strength: int
+    negated: bool = False
 
 
-def match_goal(text: str) -> Goal | None:
-    """The goal a typed answer names, or None if it names none or several."""
-    lowered = text.lower()
-    for goal in Goal:
-        if _contains(lowered, goal.value.replace("_", " ")):
-            return goal
-    found = {goal for goal, words in GOAL_WORDS.items() if any(_contains(lowered, w) for w in words)}
-    return found.pop() if len(found) == 1 else None
+Phrases = tuple[tuple[str, ...], ...]
 
 
-def match_option(question: Question, text: str, titles: Mapping[str, str]) -> str | None:
-    """The id of the option of ``question`` that a typed answer describes best.
+class Vocabulary:
+    """One language's answer words, compiled for reading."""
 
-    An option's id, its number in the list ("2") or most shared words with its title (``titles``:
-    option id -> the title the client was shown) win; a tie returns None so that the chat asks
-    again rather than guess.
-    """
-    lowered = text.strip().lower()
-    ids = [o.id for o in question.options]
-    if lowered in ids:
-        return lowered
-    if lowered.isdigit() and 1 <= int(lowered) <= len(ids):
-        return ids[int(lowered) - 1]
-    words = _tokens(text)
-    scores = []
-    for option in question.options:
-        option_words = _tokens(titles[option.id]) | _tokens(option.id)
-        scores.append(len(words & option_words))
-    best = max(scores)
-    if best == 0 or scores.count(best) > 1:
+    def __init__(self, words: Mapping[str, Any]):
+        self.words = words
+        self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
+                       for k, v in (words.get("contractions") or {}).items()]
+        self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
+                         for k, v in (words.get("contraction_endings") or {}).items()]
+        self.ordinals = [self.phrases_of(words, None, group) for group in words.get("ordinals") or []]
+        self.fractions = {self.tokens(self.normalise(k))[0]: float(v)
+                          for k, v in (words.get("fractions") or {}).items()}
+
+    @cached_property
+    def cue_topics(self) -> dict[str, tuple[_Cue, ...]]:
+        """Topic ("goal", "income_stability" or a question id) -> its cues, the unsure ones too."""
+        topics = {"goal": self.words.get("goal") or {},
+                  "income_stability": self.words.get("income_stability") or {},
+                  **(self.words.get("risk_questions") or {})}
+        unsure = [_Cue(UNSURE, p, False, False) for p in self.phrase("unsure")]
+        return {topic: tuple(self._cues(options)) + tuple(unsure)
+                for topic, options in topics.items()}
+
+    def _cues(self, options: Mapping[str, Sequence[str]]):
+        negations = set(self.phrase("negations"))
+        for option, cues in options.items():
+            for cue in cues or []:
+                cue = str(cue)
+                whole = cue.lstrip().startswith(WHOLE)
+                parts = [self.tokens(self.normalise(p)) for p in cue.lstrip(" " + WHOLE).split(GAP)]
+                words = tuple(w for i, part in enumerate(parts)
+                              for w in ([GAP] if i else []) + part)
+                if not any(w != GAP for w in words):
+                    continue
+                negative = any(words[i:i + len(n)] == n for n in negations
+                               for i in range(len(words)))
+                yield _Cue(str(option), words, whole, negative)
+
+    # -- text ------------------------------------------------------------------------------------
+
+    def normalise(self, text: str) -> str:
+        """Lower case, one kind of apostrophe, contractions written out ("wouldn't" -> "would
+        not"), words joined by a hyphen apart ("self-employed"), possessives bare ("kids'")."""
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = re.sub(r"[’‘`´]", "'", text)
+        text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)
+        for pattern, full in self._whole:
+            text = pattern.sub(full, text)
+        for pattern, full in self._endings:
+            text = pattern.sub(full, text)
+        text = re.sub(r"(?<=\w)'s\b|(?<=s)'(?!\w)", "", text)
+        return text
+
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        return _TOKEN.findall(text)
+
+    def phrases_of(self, words: Mapping[str, Any] | None, key: str | None,
+                   items: Sequence[str] | None = None) -> Phrases:
+        raw = items if key is None else (words or {}).get(key) or []
+        return tuple(t for t in (tuple(self.tokens(self.normalise(str(p)))) for p in raw) if t)
+
+    def phrase(self, key: str) -> Phrases:
+        cache = self.__dict__.setdefault("_phrases", {})
+        if key not in cache:
+            # The longest first, so that "not more than" is found before "more than".
+            cache[key] = tuple(sorted(self.phrases_of(self.words, key), key=len, reverse=True))
+        return cache[key]
+
+    def words_set(self, key: str) -> frozenset[str]:
+        return frozenset(" ".join(p) for p in self.phrase(key))
+
+
+_compiled: dict[int, tuple[Mapping, Vocabulary]] = {}
+
+
+def vocabulary(language: str | None = None) -> Vocabulary:
+    """The compiled answer words of ``language`` (recompiled when its files change)."""
+    words = answer_words(language)
+    kept = _compiled.get(id(words))
+    if kept is None or kept[0] is not words:
+        if len(_compiled) > 8:
+            _compiled.clear()
+        kept = _compiled[id(words)] = (words, Vocabulary(words))
+    return kept[1]
+
+
+# -- finding the evidence -----------------------------------------------------------------------
+
+def _ends_with(tokens: Sequence[str], end: int, phrases: Phrases) -> tuple[str, ...] | None:
+    """The phrase of ``phrases`` that ends just before ``end``, if any."""
+    return next((p for p in phrases if end >= len(p) and tuple(tokens[end - len(p):end]) == p),
+                None)
+
+
+def _starts_with(tokens: Sequence[str], start: int, phrases: Phrases) -> tuple[str, ...] | None:
+    return next((p for p in phrases if tuple(tokens[start:start + len(p)]) == p), None)
+
+
+def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int = MAX_GAP,
+             unsure: frozenset[int] = frozenset()) -> bool:
+    """Whether a negation stands at most ``reach`` words before ``start``, in the same clause
+    (the "not" of "not sure" negates nothing after it)."""
+    contrasts = vocab.words_set("contrasts")
+    for end in range(start, max(0, start - reach - 1), -1):
+        if _ends_with(tokens, end, vocab.phrase("negations")) and end - 1 not in unsure:
+            return True
+        if end and (tokens[end - 1] in _BREAKS or tokens[end - 1] in contrasts):
+            return False
+    return False
+
+
+def _same(word: str, token: str) -> bool:
+    return token.startswith(word[:-1]) if word.endswith("*") else token == word
+
+
+def _match(words: Sequence[str], tokens: Sequence[str], at: int, vocab: Vocabulary) -> int | None:
+    """Where ``words`` (a cue) ends when it starts at ``tokens[at]``, or None."""
+    if not words:
+        return at
+    if words[0] == GAP:
+        blocked = vocab.words_set("negations") | vocab.words_set("contrasts") | _BREAKS
+        for skip in range(MAX_GAP + 1):
+            if skip and (at + skip > len(tokens) or tokens[at + skip - 1] in blocked):
+                return None
+            end = _match(words[1:], tokens, at + skip, vocab)
+            if end is not None:
+                return end
         return None
-    return ids[scores.index(best)]
+    if at < len(tokens) and _same(words[0], tokens[at]):
+        return _match(words[1:], tokens, at + 1, vocab)
+    return None
 
 
-def match_income_stability(text: str) -> IncomeStability | None:
-    """Income stability from a typed answer ("it's irregular", "steady salary")."""
-    lowered = text.lower()
-    if lowered.strip() in {s.value for s in IncomeStability}:
-        return IncomeStability(lowered.strip())
-    for stability, words in INCOME_WORDS:
-        if any(_contains(lowered, w) for w in words):
-            return soften(list(IncomeStability), stability, text)
-    return soften(list(IncomeStability), None, text)
+def _cue_hits(tokens: list[str], cues: Sequence[_Cue], vocab: Vocabulary) -> list[_Hit]:
+    found = []
+    for cue in cues:
+        if cue.whole:
+            continue
+        strength = sum(w != GAP for w in cue.words)
+        for at in range(len(tokens)):
+            end = _match(cue.words, tokens, at, vocab)
+            if end is not None:
+                found.append((cue, _Hit(cue.option, at, end, strength)))
+    # The longest cue wins over the shorter ones it covers; two options' cues as long over the
+    # same words both stand (the answer is then a tie, not a guess); an unsure phrase gives way.
+    found.sort(key=lambda f: (-f[1].strength, f[1].option == UNSURE, f[1].start))
+    kept: list[tuple[_Cue, _Hit]] = []
+    for cue, hit in found:
+        clash = [k for _, k in kept if k.start < hit.end and hit.start < k.end]
+        if clash and not (hit.option != UNSURE and all(
+                k.strength == hit.strength and k.option not in (hit.option, UNSURE)
+                for k in clash)):
+            continue
+        kept.append((cue, hit))
+    unsure = frozenset(i for _, h in kept if h.option == UNSURE for i in range(h.start, h.end))
+    return [_Hit(h.option, h.start, h.end, h.strength,
+                 not c.negative and _negated(tokens, h.start, vocab, unsure=unsure))
+            for c, h in kept if h.option != UNSURE]
+
+
+def _place(tokens: Sequence[str], options: Sequence[str], vocab: Vocabulary) -> int | None:
+    """The index of the option a whole short answer names by its place ("2", "b", "the last
+    one", "option 3", "second to last"), or None."""
+    nouns = vocab.phrase("option_nouns")
+    while tokens and _ends_with(tokens, len(tokens), nouns) and len(tokens) > 1:
+        tokens = tokens[:len(tokens) - len(_ends_with(tokens, len(tokens), nouns))]
+    marker = _starts_with(tokens, 0, vocab.phrase("option_markers"))
+    if marker and len(tokens) > len(marker):
+        tokens = tokens[len(marker):]
+    return _index(tuple(tokens), options, vocab)
+
+
+def _index(tokens: tuple[str, ...], options: Sequence[str], vocab: Vocabulary) -> int | None:
+    n = len(options)
+    index = None
+    if len(tokens) == 1 and tokens[0].isdigit():
+        index = int(tokens[0]) - 1
+    elif len(tokens) == 1 and " ".join(tokens) in vocab.words_set("letters"):
+        index = [" ".join(p) for p in vocab.phrase("letters")].index(tokens[0])
+    elif any(tokens == p for p in vocab.phrase("last")):
+        index = n - 1
+    elif any(tokens == p for p in vocab.phrase("second_last")):
+        index = n - 2
+    elif (value := words_to_number(" ".join(tokens))) is not None and value == int(value):
+        index = int(value) - 1
+    else:
+        index = next((i for i, group in enumerate(vocab.ordinals) if tokens in group), None)
+    return index if index is not None and 0 <= index < n else None
+
+
+def _place_hits(tokens: list[str], options: Sequence[str], middle: str | None,
+                vocab: Vocabulary) -> list[_Hit]:
+    """Places named inside a longer answer: "the second option", "option 3", "the middle one"."""
+    hits = []
+    places = [p for group in vocab.ordinals for p in group] + list(vocab.phrase("last"))
+    for at in range(len(tokens)):
+        for place in places:
+            noun = _starts_with(tokens, at + len(place), vocab.phrase("option_nouns"))
+            if noun and tuple(tokens[at:at + len(place)]) == place:
+                index = _index(place, options, vocab)
+                if index is not None:
+                    hits.append(_Hit(options[index], at, at + len(place) + len(noun), 2))
+        marker = _starts_with(tokens, at, vocab.phrase("option_markers"))
+        if marker and at + len(marker) < len(tokens):
+            index = _index((tokens[at + len(marker)],), options, vocab)
+            if index is not None:
+                hits.append(_Hit(options[index], at, at + len(marker) + 1, 2))
+        second_last = _starts_with(tokens, at, vocab.phrase("second_last"))
+        if second_last and len(options) > 1:
+            hits.append(_Hit(options[-2], at, at + len(second_last), 2))
+        between = _starts_with(tokens, at, vocab.phrase("middle"))
+        if between and middle is not None:
+            hits.append(_Hit(middle, at, at + len(between), 2))
+    return [_Hit(h.option, h.start, h.end, h.strength, _negated(tokens, h.start, vocab))
+            for h in hits]
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    percent: bool
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> list[_Figure]:
+    """The figures of an answer, with fractions ("a fifth") and odds ("1 in 4") as percentages,
+    each with the words of its clause before and after it."""
+    out: list[str] = []
+    articles = vocab.phrase("fraction_articles")
+    ordinals = {w for group in vocab.ordinals for p in group for w in p}
+    for token in tokens:
+        article = _ends_with(out, len(out), articles)
+        # "a third" is a share, "the third" a place.
+        if token in vocab.fractions and (article or token not in ordinals):
+            if article:
+                del out[len(out) - len(article):]
+            out += [f"{vocab.fractions[token] * 100:g}", "%"]
+        else:
+            out.append(token)
+    written, _ = figures_in(" ".join(out))
+    ratio = "|".join(re.escape(" ".join(p)) for p in vocab.phrase("ratio_words")) or "(?!)"
+    written = re.sub(rf"\b(\d+(?:\.\d+)?) (?:{ratio}) (\d+(?:\.\d+)?)\b",
+                     lambda m: f"{100 * float(m[1]) / float(m[2]):g} %" if float(m[2]) else m[0],
+                     written)
+    if not keep_ranges:
+        # "between 9,300 and 11,200" names both ends, not their middle.
+        joins = "|".join(re.escape(" ".join(p)) for p in vocab.phrase("range_joins")) or "(?!)"
+        written = re.sub(rf"(\d(?: %)?) (?:{joins}) (?=[$€£]? ?\d)", r"\1 ; ", written)
+    written, figures = figures_in(written)
+    found = []
+    for figure in figures:
+        before = _clause(written[:figure.start].split(), backwards=True)
+        after = _clause(written[figure.end:].split(), backwards=False)
+        found.append(_Figure(figure.value, figure.percent, before, after))
+    return found
+
+
+def _clause(words: list[str], backwards: bool) -> tuple[str, ...]:
+    words = words[::-1] if backwards else words
+    clause = []
+    for word in words:
+        if word in _BREAKS:
+            break
+        clause.append(word)
+    return tuple(clause[::-1] if backwards else clause)
+
+
+def _negated_figure(figure: _Figure, vocab: Vocabulary) -> bool:
+    before = list(figure.before)
+    qualifier = _ends_with(before, len(before), vocab.phrase("at_most") + vocab.phrase("more_than")
+                           + vocab.phrase("less_than"))
+    end = len(before) - len(qualifier or ())
+    return _negated(before, end, vocab, reach=2)
+
+
+def _years(figure: _Figure, vocab: Vocabulary) -> float | None:
+    after = [w for w in figure.after[:3] if w not in ("+", "plus")]
+    if after and _starts_with(after, 0, vocab.phrase("decade_words")):
+        return figure.value * 10
+    if after and _starts_with(after, 0, vocab.phrase("year_words")):
+        return figure.value
+    return None
+
+
+def _band(value: float, bands: Sequence[tuple[str, float]]) -> str:
+    return next(option for option, top in bands if value <= top + 1e-12)
+
+
+def _loss_hits(question_id: str, figures: list[_Figure], vocab: Vocabulary) -> list[_Hit]:
+    """A fall typed as a figure, for a question whose options are bands of falls."""
+    hits = []
+    for figure in figures:
+        if figure.value > 100 or _years(figure, vocab) is not None:
+            continue  # an amount or a number of years says nothing of the share lost
+        value = figure.value / 100
+        before = list(figure.before)
+        if _ends_with(before, len(before), vocab.phrase("at_most")):
+            pass
+        elif _ends_with(before, len(before), vocab.phrase("more_than")):
+            value += 0.001
+        elif _ends_with(before, len(before), vocab.phrase("less_than")):
+            value -= 0.001
+        option = _band(max(value, 0.0), LOSS_BANDS[question_id])
+        hits.append(_Hit(option, 0, 0, 2, _negated_figure(figure, vocab)))
+    return hits
+
+
+def _title_figures(titles: Mapping[str, str], vocab: Vocabulary) -> dict[str, list[float]]:
+    return {option: [f.value for f in _figures(vocab.tokens(vocab.normalise(title)), vocab,
+                                               keep_ranges=False)]
+            for option, title in titles.items()}
+
+
+def _title_figure_hits(figures: list[_Figure], titles: Mapping[str, str],
+                       vocab: Vocabulary) -> tuple[list[_Hit], list[_Figure]]:
+    """Figures that one option's title holds ("8k" is the $8,000 chance), and the others."""
+    owners = _title_figures(titles, vocab)
+    hits, rest = [], []
+    for figure in figures:
+        own = [o for o, values in owners.items() if any(abs(v - figure.value) < 1e-6
+                                                        for v in values)]
+        if len(own) == 1:
+            hits.append(_Hit(own[0], 0, 0, 2, _negated_figure(figure, vocab)))
+        else:
+            rest.append(figure)
+    return hits, rest
+
+
+def _near(figure: _Figure, phrases: Phrases) -> bool:
+    words = list(figure.before[-4:]) + ["|"] + list(figure.after[:3])
+    return any(_starts_with(words, i, phrases) for i in range(len(words)))
+
+
+def _range_hits(question_id: str, figures: list[_Figure], titles: Mapping[str, str],
+                vocab: Vocabulary) -> list[_Hit]:
+    """Falls and gains typed for a question whose options are ranges of outcomes: the fall
+    decides (the widest range whose fall is within the one accepted), else the nearest gain."""
+    base = OUTCOME_INVESTED[question_id]
+    ends = {o: sorted(v) for o, v in _title_figures(titles, vocab).items() if len(v) == 2}
+    if not ends:
+        return []
+    falls, gains = [], []
+    for figure in figures:
+        loss, gain = _near(figure, vocab.phrase("loss_words")), _near(figure, vocab.phrase("gain_words"))
+        value = figure.value / 100 * base if figure.percent else figure.value
+        if figure.percent or value < base / 2:
+            (gains if gain and not loss else falls).append((value, figure))
+        elif value < base:
+            falls.append((base - value, figure))
+        elif value <= 2 * base:
+            gains.append((value - base, figure))
+    by_fall = sorted(ends, key=lambda o: base - ends[o][0])
+    hits = []
+    for amount, figure in falls:
+        within = [o for o in by_fall if base - ends[o][0] <= amount * (1 + 1e-9)]
+        hits.append(_Hit(within[-1] if within else by_fall[0], 0, 0, 2,
+                         _negated_figure(figure, vocab)))
+    if hits:
+        return hits
+    for amount, figure in gains:
+        nearest = min(ends, key=lambda o: (abs(ends[o][1] - base - amount), ends[o][1]))
+        hits.append(_Hit(nearest, 0, 0, 2, _negated_figure(figure, vocab)))
+    return hits
+
+
+def _figure_hits(topic: str, tokens: list[str], titles: Mapping[str, str],
+                 vocab: Vocabulary) -> list[_Hit]:
+    if topic in LOSS_BANDS:
+        return _loss_hits(topic, _figures(tokens, vocab, keep_ranges=True), vocab)
+    figures = _figures(tokens, vocab, keep_ranges=False)
+    if topic in EXPERIENCE_YEARS:
+        return [_Hit(_band(years, EXPERIENCE_YEARS[topic]), 0, 0, 2, _negated_figure(f, vocab))
+                for f in figures if (years := _years(f, vocab)) is not None]
+    hits, rest = _title_figure_hits(figures, titles, vocab)
+    if topic in OUTCOME_INVESTED:
+        hits += _range_hits(topic, rest, titles, vocab)
+    return hits
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def _asks(tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether the answer asks something back ("what does calculated mean?")."""
+    if _starts_with(tokens, 0, vocab.phrase("asking")):
+        return True
+    interrogatives = vocab.words_set("interrogatives")
+    starts = [0] + [i + 1 for i, t in enumerate(tokens) if t in _BREAKS]
+    return any(s < len(tokens) and tokens[s] in interrogatives and "?" in tokens[s:]
+               and next(t for t in tokens[s:] if t in _BREAKS) == "?" for s in starts)
+
+
+def _strip_fillers(words: list[str], vocab: Vocabulary) -> list[str]:
+    fillers = vocab.phrase("fillers")
+    changed = True
+    while changed and words:
+        changed = False
+        head = _starts_with(words, 0, fillers)
+        if head and len(head) < len(words):
+            words, changed = words[len(head):], True
+        tail = _ends_with(words, len(words), fillers)
+        if tail and len(tail) < len(words):
+            words, changed = words[:len(words) - len(tail)], True
+    return words
+
+
+def _evidence(tokens: list[str], topic: str, options: Sequence[str], titles: Mapping[str, str],
+              middle: str | None, vocab: Vocabulary) -> list[_Hit]:
+    cues = vocab.cue_topics.get(topic, ())
+    title_cues = [_Cue(o, tuple(vocab.tokens(vocab.normalise(t))), False, False)
+                  for o, t in titles.items()]
+    return (_cue_hits(tokens, [*cues, *title_cues], vocab)
+            + _place_hits(tokens, options, middle, vocab)
+            + _figure_hits(topic, tokens, titles, vocab))
+
+
+def _decide(hits: list[_Hit], prefer: Sequence[str] = ()) -> str | None:
+    """The one option the evidence is for; a tie or none is None."""
+    score = Counter()
+    for hit in hits:
+        score[hit.option] += -1 if hit.negated else 1
+    ahead = {o: s for o, s in score.items() if s > 0}
+    if set(ahead) & set(prefer):
+        ahead = {o: s for o, s in ahead.items() if o in prefer}
+    if not ahead:
+        return None
+    best = max(ahead.values())
+    winners = [o for o, s in ahead.items() if s == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    option: str | None
+    #: The answer with the winning option's words blanked, for finding a hedge elsewhere in it.
+    rest: str
+    #: The answer without fillers at its ends.
+    core: str
+
+
+def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
+          titles: Mapping[str, str] | None = None, middle: str | None = None,
+          prefer: Sequence[str] = ()) -> _Reading:
+    nothing = _Reading(None, "", "")
+    if not isinstance(text, str):
+        return nothing
+    tokens = vocab.tokens(vocab.normalise(text.replace("*", " ")))
+    content = [t for t in tokens if t not in _BREAKS]
+    if not content or _asks(tokens, vocab):
+        return nothing
+    titles = dict(titles or {o: o.replace("_", " ") for o in options})
+    core = _strip_fillers(content, vocab)
+    reading = _Reading(None, " ".join(tokens), " ".join(core))
+    for option in options:
+        typed_back = [option.replace("_", " ")] + ([titles[option]] if option in titles else [])
+        if any(content == [t for t in vocab.tokens(vocab.normalise(name)) if t not in _BREAKS]
+               for name in typed_back):
+            return _Reading(option, "", reading.core)
+    for cue in vocab.cue_topics.get(topic, ()):
+        if cue.whole and cue.option and list(cue.words) in (core, content):
+            return _Reading(cue.option, "", reading.core)
+    index = _place(core, options, vocab)
+    if index is not None:
+        # A bare figure may be a place or, where options are figures, a figure ("5" at max_loss).
+        figure = _decide(_figure_hits(topic, core, titles, vocab)) if len(core) == 1 else None
+        if figure is not None and figure != options[index]:
+            return reading
+        return _Reading(options[index], "", reading.core)
+    # After a contrast the words that follow decide, when they say something.
+    contrast = max((i for i in range(len(tokens))
+                    if _starts_with(tokens, i, vocab.phrase("contrasts"))), default=None)
+    hits: list[_Hit] = []
+    offset = 0
+    if contrast is not None:
+        offset = contrast + len(_starts_with(tokens, contrast, vocab.phrase("contrasts")))
+        hits = _evidence(tokens[offset:], topic, options, titles, middle, vocab)
+        if not any(not h.negated for h in hits):
+            hits, offset = [], 0
+    if not hits:
+        hits = _evidence(tokens, topic, options, titles, middle, vocab)
+    option = _decide(hits, prefer)
+    if option is not None:
+        rest = list(tokens)
+        for hit in hits:
+            if hit.option == option:
+                rest[offset + hit.start:offset + hit.end] = [""] * (hit.end - hit.start)
+        return _Reading(option, " ".join(t for t in rest if t), reading.core)
+    if not hits and not set(content) & vocab.words_set("negations"):
+        return _Reading(_by_title_words(content, titles, vocab), reading.rest, reading.core)
+    return reading
+
+
+def _by_title_words(content: list[str], titles: Mapping[str, str], vocab: Vocabulary) -> str | None:
+    """The option whose title shares the most words with the answer (a language with no answer
+    words is read so), or None on a tie."""
+    stop = vocab.words_set("stopwords")
+    words = set(content) - stop
+    scores = {o: len(words & (set(vocab.tokens(vocab.normalise(t))) - stop - _BREAKS))
+              for o, t in titles.items()}
+    best = max(scores.values(), default=0)
+    winners = [o for o, s in scores.items() if s == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+# -- the choices --------------------------------------------------------------------------------
+
+def match_goal(text: str, language: str | None = None) -> Goal | None:
+    """The goal a typed answer names, or None if it names none or several."""
+    options = [g.value for g in Goal]
+    reading = _read(text, "goal", options, vocabulary(language), prefer=[g.value for g in PURPOSES])
+    return Goal(reading.option) if reading.option else None
+
+
+def match_income_stability(text: str, language: str | None = None) -> IncomeStability | None:
+    """Income stability from a typed answer ("it's irregular", "steady salary", "kind of")."""
+    scale = list(IncomeStability)
+    reading = _read(text, "income_stability", [s.value for s in scale], vocabulary(language),
+                    middle=IncomeStability.somewhat_stable.value)
+    if reading.option is None:
+        # A reply that is only a hedge ("kind of", "I'd say fairly") means the middle.
+        return soften(scale, None, reading.core)
+    return soften(scale, IncomeStability(reading.option), reading.rest)
+
+
+def match_option(question: Question, text: str, titles: Mapping[str, str],
+                 language: str | None = None) -> str | None:
+    """The id of the option of ``question`` that a typed answer describes, or None.
+
+    ``titles``: option id -> the title the client was shown. ``language``: the conversation's;
+    by default the language whose titles these are.
+    """
+    language = language or _language_of(question, titles)
+    return _read(text, question.id, [o.id for o in question.options], vocabulary(language),
+                 titles=titles, middle=question.middle).option
+
+
+def _language_of(question: Question, titles: Mapping[str, str]) -> str:
+    shown = dict(titles)
+    for language in (DEFAULT_LANGUAGE, *sorted(locales())):
+        if option_titles(question, texts(language)) == shown:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+# -- checking a language's words ----------------------------------------------------------------
+
+def vocabulary_problems(language: str, directory: Path | None = None) -> list[str]:
+    """What the ``answers:`` words of ``language``'s folder lack or get wrong, one sentence each:
+    every goal, income stability and option of every risk question needs words, and no id may be
+    unknown."""
+    folder = f"locales/{language}/"
+    if language not in locales(directory):
+        return [f"{folder} does not exist"]
+    words = answer_words(language, directory)
+    if not words:
+        return [f"{folder} has no 'answers:' section (answers.yml)"]
+    problems = [f"{folder}answers.yml: no {key}" for key in GRAMMAR if key not in words]
+    expected = {"goal": [g.value for g in Goal],
+                "income_stability": [s.value for s in IncomeStability],
+                **{f"risk_questions.{q.id}": [o.id for o in q.options]
+                   for q in questionnaire().questions}}
+    given = {"goal": words.get("goal"), "income_stability": words.get("income_stability"),
+             **{f"risk_questions.{q}": v for q, v in (words.get("risk_questions") or {}).items()}}
+    problems += [f"{folder}answers.yml: {topic} is not a question of the questionnaire"
+                 for topic in sorted(set(given) - set(expected))]
+    for topic, ids in expected.items():
+        options = given.get(topic)
+        if not isinstance(options, Mapping):
+            problems.append(f"{folder}answers.yml: no words for {topic}")
+            continue
+        problems += [f"{folder}answers.yml: {topic}.{o} is not an option of {topic}"
+                     for o in options if o not in ids]
+        problems += [f"{folder}answers.yml: {topic}.{o} has no words"
+                     for o in ids if not (isinstance(options.get(o), list) and options[o]
+                                          and all(isinstance(c, str) for c in options[o]))]
+        seen: dict[str, str] = {}
+        for option in ids:
+            for cue in options.get(option) or []:
+                key = " ".join(str(cue).split())
+                if key in seen and seen[key] != option:
+                    problems.append(f"{folder}answers.yml: {topic}: {cue!r} is under both "
+                                    f"{seen[key]} and {option}")
+                seen.setdefault(key, option)
+                if str(cue).strip().startswith(GAP) or str(cue).strip().endswith(GAP):
+                    problems.append(f"{folder}answers.yml: {topic}.{option}: {cue!r} may not "
+                                    f"start or end with {GAP}")
+    for key in GRAMMAR:
+        value = words.get(key)
+        if key in words and (not isinstance(value, Mapping) if key in _MAPPINGS
+                             else not isinstance(value, list)):
+            kind = "a mapping" if key in _MAPPINGS else "a list"
+            problems.append(f"{folder}answers.yml: {key} must be {kind}")
+    return problems

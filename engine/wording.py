@@ -126,6 +126,42 @@ def texts(language: str | None = None, directory: Path | None = None) -> Texts:
     return text
 
 
+# -- the words clients answer with -------------------------------------------------------------
+
+#: Top-level key, beside ``responses:``, of the words clients type for each choice (goals, income
+#: stability, the risk questions' options), which ``actions/answers.py`` reads.
+ANSWERS_KEY = "answers"
+
+
+def answer_words(language: str | None = None, directory: Path | None = None) -> dict[str, Any]:
+    """The ``answers:`` sections of the folder that serves ``language``, merged; empty when that
+    folder has none: another language's words would misread its clients' answers."""
+    folder = (directory or locales_dir()).resolve() / served_language(language, locales(directory))
+    # Keyed by each file's size and time of change, so that a changed file is read again.
+    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                  for p in sorted(folder.glob("*.yml")))
+    return _answer_words(folder, files)
+
+
+@lru_cache(maxsize=8)
+def _answer_words(folder: Path, files: tuple) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, *_ in files:
+        data = yaml.safe_load((folder / name).read_text(encoding="utf-8")) or {}
+        section = data.get(ANSWERS_KEY) if isinstance(data, dict) else None
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise ValueError(f"{folder / name}: expected '{ANSWERS_KEY}:', a mapping of kinds of "
+                             "words")
+        for key, words in section.items():
+            if key in found:
+                raise ValueError(f"{folder / name}: {ANSWERS_KEY}.{key} is also in {origin[key]}")
+            found[key], origin[key] = words, name
+    return found
+
+
 # -- translations ------------------------------------------------------------------------------
 
 def placeholders(template: str) -> set[tuple[str, str]]:
