@@ -95,6 +95,8 @@ class _Hit:
     end: int
     strength: int
     negated: bool = False
+    #: A figure ("8k") rather than words; one option's words and figures are one mention of it.
+    figure: bool = False
 
 
 Phrases = tuple[tuple[str, ...], ...]
@@ -334,7 +336,17 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
     out: list[str] = []
     articles = vocab.phrase("fraction_articles")
     ordinals = {w for group in vocab.ordinals for p in group for w in p}
-    for token in tokens:
+    pronouns = {w for p in vocab.phrase("option_nouns") for w in p
+                if words_to_number(w) is not None}
+    counted = ({w for p in vocab.phrase("ratio_words") + vocab.phrase("year_words")
+                + vocab.phrase("decade_words") for w in p} | set(vocab.fractions) | {"%"})
+    for at, token in enumerate(tokens):
+        following = tokens[at + 1] if at + 1 < len(tokens) else ""
+        # "the wider one" names an option; "one in four", "one thousand", "one year" are figures.
+        if token in pronouns and following not in counted and (not following or words_to_number(
+                f"{token} {following}") is None):
+            out.append(";")
+            continue
         article = _ends_with(out, len(out), articles)
         # "a third" is a share, "the third" a place.
         if token in vocab.fractions and (article or token not in ordinals):
@@ -407,7 +419,7 @@ def _loss_hits(question_id: str, figures: list[_Figure], vocab: Vocabulary) -> l
         elif _ends_with(before, len(before), vocab.phrase("less_than")):
             value -= 0.001
         option = _band(max(value, 0.0), LOSS_BANDS[question_id])
-        hits.append(_Hit(option, 0, 0, 2, _negated_figure(figure, vocab)))
+        hits.append(_Hit(option, 0, 0, 2, _negated_figure(figure, vocab), True))
     return hits
 
 
@@ -426,7 +438,7 @@ def _title_figure_hits(figures: list[_Figure], titles: Mapping[str, str],
         own = [o for o, values in owners.items() if any(abs(v - figure.value) < 1e-6
                                                         for v in values)]
         if len(own) == 1:
-            hits.append(_Hit(own[0], 0, 0, 2, _negated_figure(figure, vocab)))
+            hits.append(_Hit(own[0], 0, 0, 2, _negated_figure(figure, vocab), True))
         else:
             rest.append(figure)
     return hits, rest
@@ -460,12 +472,12 @@ def _range_hits(question_id: str, figures: list[_Figure], titles: Mapping[str, s
     for amount, figure in falls:
         within = [o for o in by_fall if base - ends[o][0] <= amount * (1 + 1e-9)]
         hits.append(_Hit(within[-1] if within else by_fall[0], 0, 0, 2,
-                         _negated_figure(figure, vocab)))
+                         _negated_figure(figure, vocab), True))
     if hits:
         return hits
     for amount, figure in gains:
         nearest = min(ends, key=lambda o: (abs(ends[o][1] - base - amount), ends[o][1]))
-        hits.append(_Hit(nearest, 0, 0, 2, _negated_figure(figure, vocab)))
+        hits.append(_Hit(nearest, 0, 0, 2, _negated_figure(figure, vocab), True))
     return hits
 
 
@@ -475,7 +487,7 @@ def _figure_hits(topic: str, tokens: list[str], titles: Mapping[str, str],
         return _loss_hits(topic, _figures(tokens, vocab, keep_ranges=True), vocab)
     figures = _figures(tokens, vocab, keep_ranges=False)
     if topic in EXPERIENCE_YEARS:
-        return [_Hit(_band(years, EXPERIENCE_YEARS[topic]), 0, 0, 2, _negated_figure(f, vocab))
+        return [_Hit(_band(years, EXPERIENCE_YEARS[topic]), 0, 0, 2, _negated_figure(f, vocab), True)
                 for f in figures if (years := _years(f, vocab)) is not None]
     hits, rest = _title_figure_hits(figures, titles, vocab)
     if topic in OUTCOME_INVESTED:
@@ -521,9 +533,12 @@ def _evidence(tokens: list[str], topic: str, options: Sequence[str], titles: Map
 
 def _decide(hits: list[_Hit], prefer: Sequence[str] = ()) -> str | None:
     """The one option the evidence is for; a tie or none is None."""
-    score = Counter()
+    words, figures = Counter(), Counter()
     for hit in hits:
-        score[hit.option] += -1 if hit.negated else 1
+        (figures if hit.figure else words)[hit.option] += -1 if hit.negated else 1
+    # "The sure 1000" names one option once, by words and by a figure.
+    score = {o: max(words[o], figures[o]) if min(words[o], figures[o]) >= 0
+             else words[o] + figures[o] for o in set(words) | set(figures)}
     ahead = {o: s for o, s in score.items() if s > 0}
     if set(ahead) & set(prefer):
         ahead = {o: s for o, s in ahead.items() if o in prefer}
