@@ -27,6 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,10 @@ EXPERIENCE_YEARS = {"experience": (("none", 0.0), ("some", 4.999), ("extensive",
 #: Goals that name what the money is for; when one is named with a way of investing ("grow it for
 #: my retirement", "safe money for the kids' college") the purpose is the answer.
 PURPOSES = (Goal.retirement, Goal.major_purchase, Goal.education)
+#: The option that means "some of each" of the options on either side of it: an answer that names
+#: options on both sides ("growth, but I can't lose much"; "salary plus irregular bonuses") is it.
+BLENDS = {"return_priority": "balanced_growth", "risk_self_view": "calculated",
+          "income_stability": IncomeStability.somewhat_stable.value}
 
 GAP, WHOLE, UNSURE = "...", "=", ""
 #: Words a "..." in a cue may stand for; a negation within as many words before a cue turns it.
@@ -64,7 +69,8 @@ _TOKEN = re.compile(rf"[{_CJK}]|\d+(?:[.,]\d+)*|{_LETTERS}(?:'{_LETTERS})*\*?|[%
                     r"|[.,;:!?()…]")
 _BREAKS = frozenset(".,;:!?()…")
 #: Keys of an answers section other than the choices, each a list of phrases unless said here.
-GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "unsure", "asking",
+GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "corrections", "weak",
+           "since_words", "unsure", "asking",
            "interrogatives", "fillers", "option_nouns", "option_markers", "ordinals", "last",
            "second_last", "letters", "middle", "fractions", "fraction_articles", "ratio_words",
            "more_than", "less_than", "at_most", "loss_words", "gain_words", "year_words",
@@ -97,6 +103,8 @@ class _Hit:
     negated: bool = False
     #: A figure ("8k") rather than words; one option's words and figures are one mention of it.
     figure: bool = False
+    #: Said with "maybe" or "might": it counts less than an option said plainly.
+    weak: bool = False
 
 
 Phrases = tuple[tuple[str, ...], ...]
@@ -214,6 +222,13 @@ def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int = 
     return False
 
 
+def _weak(tokens: Sequence[str], start: int, vocab: Vocabulary) -> bool:
+    """Whether "maybe", "might" or the like stands at most two words before ``start``."""
+    return any(_ends_with(tokens, end, vocab.phrase("weak"))
+               for end in range(start, max(0, start - 3), -1)
+               if not any(t in _BREAKS for t in tokens[end:start]))
+
+
 def _same(word: str, token: str) -> bool:
     return token.startswith(word[:-1]) if word.endswith("*") else token == word
 
@@ -259,7 +274,8 @@ def _cue_hits(tokens: list[str], cues: Sequence[_Cue], vocab: Vocabulary) -> lis
         kept.append((cue, hit))
     unsure = frozenset(i for _, h in kept if h.option == UNSURE for i in range(h.start, h.end))
     return [_Hit(h.option, h.start, h.end, h.strength,
-                 not c.negative and _negated(tokens, h.start, vocab, unsure=unsure))
+                 not c.negative and _negated(tokens, h.start, vocab, unsure=unsure),
+                 weak=_weak(tokens, h.start, vocab))
             for c, h in kept if h.option != UNSURE]
 
 
@@ -316,8 +332,8 @@ def _place_hits(tokens: list[str], options: Sequence[str], middle: str | None,
         between = _starts_with(tokens, at, vocab.phrase("middle"))
         if between and middle is not None:
             hits.append(_Hit(middle, at, at + len(between), 2))
-    return [_Hit(h.option, h.start, h.end, h.strength, _negated(tokens, h.start, vocab))
-            for h in hits]
+    return [_Hit(h.option, h.start, h.end, h.strength, _negated(tokens, h.start, vocab),
+                 weak=_weak(tokens, h.start, vocab)) for h in hits]
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -383,15 +399,38 @@ def _clause(words: list[str], backwards: bool) -> tuple[str, ...]:
     return tuple(clause[::-1] if backwards else clause)
 
 
-def _negated_figure(figure: _Figure, vocab: Vocabulary) -> bool:
+def _qualified(figure: _Figure, vocab: Vocabulary) -> tuple[str | None, bool]:
+    """The bound a figure is ("at_most", "more_than", "less_than" or None) and whether it is
+    negated; "can't lose more than 10 %" is at most 10 %, "not less than 10 %" more than it."""
     before = list(figure.before)
-    qualifier = _ends_with(before, len(before), vocab.phrase("at_most") + vocab.phrase("more_than")
-                           + vocab.phrase("less_than"))
-    end = len(before) - len(qualifier or ())
-    return _negated(before, end, vocab, reach=2)
+    kind, qualifier = None, None
+    for name in ("at_most", "more_than", "less_than"):
+        qualifier = _ends_with(before, len(before), vocab.phrase(name))
+        if qualifier:
+            kind = name
+            break
+    negated = _negated(before, len(before) - len(qualifier or ()), vocab, reach=2)
+    if negated and kind == "more_than":
+        return "at_most", False
+    if negated and kind == "less_than":
+        return "more_than", False
+    return kind, negated
+
+
+def _negated_figure(figure: _Figure, vocab: Vocabulary) -> bool:
+    return _qualified(figure, vocab)[1]
+
+
+def _weak_figure(figure: _Figure, vocab: Vocabulary) -> bool:
+    return _weak(list(figure.before), len(figure.before), vocab)
 
 
 def _years(figure: _Figure, vocab: Vocabulary) -> float | None:
+    """The years a figure counts: "10 years", "2 decades", "since 2015"."""
+    this_year = date.today().year
+    if (_ends_with(list(figure.before), len(figure.before), vocab.phrase("since_words"))
+            and 1900 < figure.value <= this_year and figure.value == int(figure.value)):
+        return this_year - figure.value
     after = [w for w in figure.after[:3] if w not in ("+", "plus")]
     if after and _starts_with(after, 0, vocab.phrase("decade_words")):
         return figure.value * 10
@@ -411,15 +450,10 @@ def _loss_hits(question_id: str, figures: list[_Figure], vocab: Vocabulary) -> l
         if figure.value > 100 or _years(figure, vocab) is not None:
             continue  # an amount or a number of years says nothing of the share lost
         value = figure.value / 100
-        before = list(figure.before)
-        if _ends_with(before, len(before), vocab.phrase("at_most")):
-            pass
-        elif _ends_with(before, len(before), vocab.phrase("more_than")):
-            value += 0.001
-        elif _ends_with(before, len(before), vocab.phrase("less_than")):
-            value -= 0.001
+        kind, negated = _qualified(figure, vocab)
+        value += {"more_than": 0.001, "less_than": -0.001}.get(kind, 0.0)
         option = _band(max(value, 0.0), LOSS_BANDS[question_id])
-        hits.append(_Hit(option, 0, 0, 2, _negated_figure(figure, vocab), True))
+        hits.append(_Hit(option, 0, 0, 2, negated, True, _weak_figure(figure, vocab)))
     return hits
 
 
@@ -472,7 +506,7 @@ def _range_hits(question_id: str, figures: list[_Figure], titles: Mapping[str, s
     for amount, figure in falls:
         within = [o for o in by_fall if base - ends[o][0] <= amount * (1 + 1e-9)]
         hits.append(_Hit(within[-1] if within else by_fall[0], 0, 0, 2,
-                         _negated_figure(figure, vocab), True))
+                         _negated_figure(figure, vocab), True, _weak_figure(figure, vocab)))
     if hits:
         return hits
     for amount, figure in gains:
@@ -507,17 +541,18 @@ def _asks(tokens: list[str], vocab: Vocabulary) -> bool:
                and next(t for t in tokens[s:] if t in _BREAKS) == "?" for s in starts)
 
 
-def _strip_fillers(words: list[str], vocab: Vocabulary) -> list[str]:
+def _strip_fillers(words: list[str], vocab: Vocabulary, head: bool = True,
+                   tail: bool = True) -> list[str]:
     fillers = vocab.phrase("fillers")
     changed = True
     while changed and words:
         changed = False
-        head = _starts_with(words, 0, fillers)
-        if head and len(head) < len(words):
-            words, changed = words[len(head):], True
-        tail = _ends_with(words, len(words), fillers)
-        if tail and len(tail) < len(words):
-            words, changed = words[:len(words) - len(tail)], True
+        first = _starts_with(words, 0, fillers) if head else None
+        if first and len(first) < len(words):
+            words, changed = words[len(first):], True
+        last = _ends_with(words, len(words), fillers) if tail else None
+        if last and len(last) < len(words):
+            words, changed = words[:len(words) - len(last)], True
     return words
 
 
@@ -534,8 +569,13 @@ def _evidence(tokens: list[str], topic: str, options: Sequence[str], titles: Map
 def _decide(hits: list[_Hit], prefer: Sequence[str] = ()) -> str | None:
     """The one option the evidence is for; a tie or none is None."""
     words, figures = Counter(), Counter()
-    for hit in hits:
-        (figures if hit.figure else words)[hit.option] += -1 if hit.negated else 1
+    for hit in _mentions(hits):
+        (figures if hit.figure else words)[hit.option] += -1 if hit.negated else (
+            0.5 if hit.weak else 1)
+    # A figure is more precise than words: figures that all point to one option decide.
+    counted = {o for o, n in figures.items() if n > 0}
+    if len(counted) == 1 and words[next(iter(counted))] >= 0:
+        return next(iter(counted))
     # "The sure 1000" names one option once, by words and by a figure.
     score = {o: max(words[o], figures[o]) if min(words[o], figures[o]) >= 0
              else words[o] + figures[o] for o in set(words) | set(figures)}
@@ -576,8 +616,10 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
         if any(content == [t for t in vocab.tokens(vocab.normalise(name)) if t not in _BREAKS]
                for name in typed_back):
             return _Reading(option, "", reading.core)
+    shapes = (content, core, _strip_fillers(content, vocab, head=False),
+              _strip_fillers(content, vocab, tail=False))
     for cue in vocab.cue_topics.get(topic, ()):
-        if cue.whole and cue.option and list(cue.words) in (core, content):
+        if cue.whole and cue.option and list(cue.words) in shapes:
             return _Reading(cue.option, "", reading.core)
     index = _place(core, options, vocab)
     if index is not None:
@@ -586,18 +628,23 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
         if figure is not None and figure != options[index]:
             return reading
         return _Reading(options[index], "", reading.core)
-    # After a contrast the words that follow decide, when they say something.
-    contrast = max((i for i in range(len(tokens))
-                    if _starts_with(tokens, i, vocab.phrase("contrasts"))), default=None)
-    hits: list[_Hit] = []
+    hits = _evidence(tokens, topic, options, titles, middle, vocab)
     offset = 0
-    if contrast is not None:
-        offset = contrast + len(_starts_with(tokens, contrast, vocab.phrase("contrasts")))
-        hits = _evidence(tokens[offset:], topic, options, titles, middle, vocab)
-        if not any(not h.negated for h in hits):
-            hits, offset = [], 0
-    if not hits:
-        hits = _evidence(tokens, topic, options, titles, middle, vocab)
+    # After a correction ("actually", "scratch that") the words that follow are the answer; after
+    # a contrast ("but") too, unless the answer names both sides of a blend ("growth, but safe").
+    blend = _blend(topic, options, hits)
+    for key in ("corrections", "contrasts"):
+        if blend is not None and key == "contrasts":
+            return _Reading(blend, "", reading.core)
+        at = max((i for i in range(len(tokens)) if _starts_with(tokens, i, vocab.phrase(key))),
+                 default=None)
+        if at is None:
+            continue
+        after = at + len(_starts_with(tokens, at, vocab.phrase(key)))
+        said = _evidence(tokens[after:], topic, options, titles, middle, vocab)
+        if any(not h.negated for h in said):
+            hits, offset = said, after
+            break
     option = _decide(hits, prefer)
     if option is not None:
         rest = list(tokens)
@@ -608,6 +655,32 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
     if not hits and not set(content) & vocab.words_set("negations"):
         return _Reading(_by_title_words(content, titles, vocab), reading.rest, reading.core)
     return reading
+
+
+def _mentions(hits: list[_Hit]) -> list[_Hit]:
+    """Hits of one option close together ("protecting what I have") as one mention."""
+    merged: list[_Hit] = [h for h in hits if h.figure]
+    for hit in sorted((h for h in hits if not h.figure), key=lambda h: (h.option, h.start)):
+        last = merged[-1] if merged else None
+        if (last is not None and not last.figure and last.option == hit.option
+                and last.negated == hit.negated and hit.start - last.end <= 2):
+            merged[-1] = _Hit(last.option, last.start, max(last.end, hit.end), last.strength,
+                              last.negated, weak=last.weak and hit.weak)
+        else:
+            merged.append(hit)
+    return merged
+
+
+def _blend(topic: str, options: Sequence[str], hits: list[_Hit]) -> str | None:
+    """The blend option, when the answer names options on both sides of it, or it and one other
+    ("safety and some growth")."""
+    blend = BLENDS.get(topic)
+    if blend not in options:
+        return None
+    middle = options.index(blend)
+    named = {options.index(h.option) for h in hits if not h.negated}
+    both_sides = min(named, default=middle) < middle < max(named, default=middle)
+    return blend if both_sides or (middle in named and len(named) == 2) else None
 
 
 def _by_title_words(content: list[str], titles: Mapping[str, str], vocab: Vocabulary) -> str | None:

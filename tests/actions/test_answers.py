@@ -154,11 +154,41 @@ def test_negations_and_contrasts(question_id, text, option):
 @pytest.mark.parametrize(("question_id", "text"), [
     ("loss_reaction", "not buy more"),
     ("gamble_choice", "not the sure thing"),
-    ("risk_self_view", "not cautious, not reckless either"),
     ("max_loss", "not 30%"),
 ])
 def test_a_negation_alone_is_no_answer(question_id, text):
     assert read(question_id, text) is None
+
+
+@pytest.mark.parametrize(("question_id", "text", "option"), [
+    ("return_priority", "growth, but I can't afford to lose much", "balanced_growth"),
+    ("return_priority", "safety and some growth", "balanced_growth"),
+    ("risk_self_view", "not cautious, not reckless either", "calculated"),
+    ("risk_self_view", "careful, but I take risks now and then", "calculated"),
+])
+def test_an_answer_that_names_both_sides_of_a_blend_is_the_blend(question_id, text, option):
+    assert read(question_id, text) == option
+
+
+def test_a_correction_is_the_answer_even_across_a_blend():
+    assert read("risk_self_view", "cautious... actually no, a real risk taker") == "risk_taker"
+    assert match_income_stability("steady salary but irregular bonuses") == (
+        IncomeStability.somewhat_stable)
+    assert match_income_stability("irregular, actually no, it's a fixed salary") == (
+        IncomeStability.stable)
+
+
+@pytest.mark.parametrize(("question_id", "text", "option"), [
+    ("loss_reaction", "hold, maybe buy a little more", "hold"),
+    ("loss_reaction", "I might sell some but I'd mostly hold", "hold"),
+    ("max_loss", "I can't stomach more than 10%", "loss_10"),
+    ("outcome_range", "I can't lose more than 1,500", "wide"),
+    ("experience", "I've been investing since 2010", "extensive"),
+    ("experience", "a lot, well, 3 years", "some"),
+])
+def test_hedged_mentions_count_less_and_figures_are_more_precise_than_words(question_id, text,
+                                                                            option):
+    assert read(question_id, text) == option
 
 
 @pytest.mark.parametrize(("question_id", "text", "position"), [
@@ -190,7 +220,7 @@ def test_a_bare_figure_that_is_both_a_place_and_a_share_is_not_guessed():
 @pytest.mark.parametrize(("question_id", "text"), [
     ("loss_reaction", "sell everything or buy more, can't decide"),
     ("gamble_choice", "either the sure 1000 or the 8k"),
-    ("return_priority", "income and maximum growth"),
+    ("return_priority", "income or protecting what I have"),
     ("outcome_range", "the narrowest or the widest"),
 ])
 def test_two_options_named_as_strongly_are_a_tie(question_id, text):
@@ -245,7 +275,8 @@ GOALS = {
     Goal.education: ["my kids' college", "university fees", "education", "for my daughter's tuition",
                      "going back to school", "my son's studies"],
     Goal.wealth_building: ["build wealth", "grow my money", "no specific goal, just to grow it",
-                           "make my money work for me", "long-term investing", "get rich slowly"],
+                           "make my money work for me", "long-term investing", "get rich slowly",
+                           "for the future"],
     Goal.income: ["regular income", "dividends", "something to live off", "passive income",
                   "extra cash every month"],
     Goal.capital_preservation: ["keep it safe", "protect my savings", "I don't want to lose it",
@@ -259,7 +290,7 @@ def test_goals_in_own_words(text, goal):
     assert match_goal(text) == goal
 
 
-@pytest.mark.parametrize("text", ["not sure yet", "hmm", "retirement or a house", "the future",
+@pytest.mark.parametrize("text", ["not sure yet", "hmm", "retirement or a house", "the kids or my pension",
                                   "what are the options?"])
 def test_no_goal_or_two_purposes_is_no_answer(text):
     assert match_goal(text) is None
@@ -297,7 +328,7 @@ def test_income_stability_in_own_words(text, stability):
     assert match_income_stability(text) == stability
 
 
-@pytest.mark.parametrize("text", ["banana", "not sure", "stable or irregular, hard to tell"])
+@pytest.mark.parametrize("text", ["banana", "not sure", "hard to tell", "it's a secret"])
 def test_unclear_income_answers_are_no_answer(text):
     assert match_income_stability(text) is None
 
