@@ -12,9 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.locale_files import LocaleFolder
 
+from actions.answers import vocabulary_problems
 from engine.lifecycle.offers import load_catalog, offer_phrase
-from engine.wording import DEFAULT_LANGUAGE, locales, placeholders, translation_problems
+from engine.wording import (
+    DEFAULT_LANGUAGE,
+    answer_words,
+    locales,
+    placeholders,
+    translation_problems,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -68,3 +76,69 @@ def test_rasa_words_the_responses_with_the_locale_generator_and_a_language_slot(
     slot = DOMAIN["slots"]["language"]
     assert (slot["type"], slot["initial_value"], slot["influence_conversation"]) == (
         "text", DEFAULT_LANGUAGE, False)
+
+
+# -- the words clients answer with (answers: in locales/<language>/answers.yml) ---------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_answer_words_for_every_choice_and_no_unknown_id(language):
+    assert vocabulary_problems(language) == []
+
+
+@pytest.fixture
+def answer_folder(tmp_path, monkeypatch):
+    """A copy of the locale files with a language "xx" whose answers.yml a test may change."""
+    folder = LocaleFolder.copy_of_repository(tmp_path)
+    monkeypatch.setenv("LOCALES_DIR", str(folder.path))
+    folder.copy_language("en", "xx")
+    path = folder.path / "xx" / "answers.yml"
+    return path, yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _save(path, data):
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_answer_words_that_lack_an_option_or_name_an_unknown_one_are_reported(answer_folder):
+    path, data = answer_folder
+    words = data["answers"]
+    del words["risk_questions"]["max_loss"]["loss_20"]
+    words["risk_questions"]["max_loss"]["loss_50"] = ["half"]
+    words["risk_questions"]["mood"] = {"happy": ["great"]}
+    words["goal"]["yacht"] = ["boat"]
+    del words["income_stability"]
+    words["goal"]["income"].append("house")  # also a word of major_purchase
+    del words["negations"]
+    _save(path, data)
+    assert sorted(vocabulary_problems("xx")) == sorted([
+        "locales/xx/answers.yml: no negations",
+        "locales/xx/answers.yml: risk_questions.mood is not a question of the questionnaire",
+        "locales/xx/answers.yml: goal.yacht is not an option of goal",
+        "locales/xx/answers.yml: goal: 'house' is under both major_purchase and income",
+        "locales/xx/answers.yml: no words for income_stability",
+        "locales/xx/answers.yml: risk_questions.max_loss.loss_50 is not an option of "
+        "risk_questions.max_loss",
+        "locales/xx/answers.yml: risk_questions.max_loss.loss_20 has no words",
+    ])
+
+
+def test_a_language_without_answer_words_is_reported_and_borrows_none(answer_folder):
+    path, _ = answer_folder
+    path.unlink()
+    assert vocabulary_problems("xx") == ["locales/xx/ has no 'answers:' section (answers.yml)"]
+    assert answer_words("xx") == {}
+    # A language with no folder at all is served, words included, by the default language.
+    assert answer_words("fr") == answer_words(DEFAULT_LANGUAGE) != {}
+
+
+def test_answer_words_are_read_beside_the_responses_and_once_per_name(answer_folder):
+    path, data = answer_folder
+    assert data["responses"] == {}  # no sentence of the chat lives there
+    assert set(locales()["xx"]) == set(locales()[DEFAULT_LANGUAGE])
+    (path.parent / "more.yml").write_text(
+        "responses: {}\nanswers:\n  negations: [nope]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"answers.negations is also in answers.yml"):
+        answer_words("xx")
+    (path.parent / "more.yml").write_text("responses: {}\nanswers: [nope]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"more.yml: expected 'answers:', a mapping"):
+        answer_words("xx")
