@@ -162,7 +162,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         length = max(int(self.config["ranking_length"]), 1)
         for message in messages:
             probabilities = self.model.probabilities([message.get(TEXT) or ""])[0]
-            by_class = dict(zip(self.model.classes, (float(p) for p in probabilities)))
+            by_class = dict(zip(self.model.classes, (float(p) for p in probabilities), strict=True))
             intents: Dict[str, float] = {}
             keys: Dict[str, Dict[str, float]] = {name: {} for name in self.retrieval_intents}
             for name, probability in by_class.items():

@@ -72,7 +72,7 @@ def main() -> None:
             parse = {"text": text, **{k: message.get(k) for k in PROPERTIES if message.get(k)}}
             probabilities = classifier.model.probabilities([text])[0]
             parse["probabilities"] = dict(zip(classifier.model.classes,
-                                              (float(p) for p in probabilities)))
+                                              (float(p) for p in probabilities), strict=True))
             parse["retrieved"] = asyncio.run(
                 retrieved(parse, training_data, sorted(training_data.retrieval_intents)))
             parsed.append(parse)

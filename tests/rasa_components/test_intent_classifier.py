@@ -153,7 +153,7 @@ def test_rasa_s_retrieval_actions_send_the_response_of_the_chosen_key(retrieval)
 def test_without_retrieval_intents_the_parse_is_the_models_ranking_and_nothing_else():
     result = probe('version: "3.1"\nnlu:' + GREET + GOODBYE, ["hello there", "bye now"])
     assert result["classes"] == ["goodbye", "greet"]
-    for parse, expected in zip(result["parsed"], ["greet", "goodbye"]):
+    for parse, expected in zip(result["parsed"], ["greet", "goodbye"], strict=True):
         assert "response_selector" not in parse
         assert parse["retrieved"] == {}
         ranking = [(row["name"], row["confidence"]) for row in parse["intent_ranking"]]
