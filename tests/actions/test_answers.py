@@ -67,14 +67,14 @@ MAX_LOSS = {
 RETURN_PRIORITY = {
     "protect_capital": ["protecting what I have", "safety first", "I don't want to lose it",
                         "keep my money safe even if it grows slowly", "capital preservation",
-                        "low risk please"],
+                        "low risk please", "as little risk as possible", "avoid big losses"],
     "steady_income": ["steady income", "regular dividends", "something that pays me an income",
                       "smooth returns without big ups and downs", "predictable payouts"],
     "balanced_growth": ["a bit of both", "a balance", "some growth but not too risky",
                         "middle ground", "growth and stability", "mix of the two",
                         "steady growth"],
     "strong_growth": ["strong growth", "growth", "good returns, I can handle swings",
-                      "I want it to grow", "higher returns", "capital growth"],
+                      "I want it to grow", "higher returns", "capital growth", "a good return"],
     "maximum_growth": ["maximum growth", "as much growth as possible", "the highest returns",
                        "maximise it", "go all in on growth", "I don't care about losses"],
 }
@@ -82,7 +82,8 @@ RISK_SELF_VIEW = {
     "avoider": ["someone who avoids risk", "risk averse", "scared of risk", "I hate risk",
                 "I never take risks", "I don't like risk at all", "a worrier"],
     "cautious": ["cautious", "careful", "I'm not a risk taker", "pretty conservative",
-                 "I play it safe", "prudent"],
+                 "I play it safe", "prudent",
+                 "not much of a gambler"],
     "calculated": ["I take risks after doing my research", "calculated risks",
                    "I weigh the pros and cons", "somewhere in the middle",
                    "willing to take risks if it makes sense", "measured"],
@@ -165,6 +166,7 @@ def test_a_negation_alone_is_no_answer(question_id, text):
     ("return_priority", "safety and some growth", "balanced_growth"),
     ("risk_self_view", "not cautious, not reckless either", "calculated"),
     ("risk_self_view", "careful, but I take risks now and then", "calculated"),
+    ("risk_self_view", "a cautious risk taker", "calculated"),
 ])
 def test_an_answer_that_names_both_sides_of_a_blend_is_the_blend(question_id, text, option):
     assert read(question_id, text) == option
@@ -276,7 +278,7 @@ GOALS = {
                      "going back to school", "my son's studies"],
     Goal.wealth_building: ["build wealth", "grow my money", "no specific goal, just to grow it",
                            "make my money work for me", "long-term investing", "get rich slowly",
-                           "for the future"],
+                           "for the future", "something to leave to my kids"],
     Goal.income: ["regular income", "dividends", "something to live off", "passive income",
                   "extra cash every month"],
     Goal.capital_preservation: ["keep it safe", "protect my savings", "I don't want to lose it",
