@@ -17,6 +17,11 @@ is written is said there):
 
 Two options found as often, or none, give None: the chat asks again with buttons rather than guess.
 A language whose folder has no answers.yml is read by the words of the option titles alone.
+
+Written here rather than with a parsing library: the cues are short phrases in a translator's
+file, and what matters is how they weigh against each other (longest cue, negation, contrast,
+blend), which no general parser decides. One module, as cues, places and figures are weighed
+together in one reading.
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ Placeholders in a phrase say how their value is shown, after a colon:
 - ``{x}`` a name or version shown as it is (a list of names is joined by ``list_separator``).
 
 Chat responses take Rasa's plain ``{name}``, filled with values the action has written out.
+
+Beside ``responses:``, a file may hold ``answers:``, the words clients type for each choice
+(``answers.yml``, read by ``actions/answers.py`` through :func:`answer_words`).
 """
 
 from __future__ import annotations
