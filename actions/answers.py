@@ -133,7 +133,8 @@ class Vocabulary:
         """Topic ("goal", "income_stability" or a question id) -> its cues, the unsure ones too."""
         topics = {"goal": self.words.get("goal") or {},
                   "income_stability": self.words.get("income_stability") or {},
-                  **(self.words.get("risk_questions") or {})}
+                  **(self.words.get("risk_questions") or {}),
+                  **(self.words.get("figure_questions") or {})}
         unsure = [_Cue(UNSURE, p, False, False) for p in self.phrase("unsure")]
         return {topic: tuple(self._cues(options)) + tuple(unsure)
                 for topic, options in topics.items()}
@@ -732,6 +733,21 @@ def match_option(question: Question, text: str, titles: Mapping[str, str],
                  titles=titles, middle=question.middle).option
 
 
+#: The answers in words that a question asking for a figure accepts (answers.yml,
+#: figure_questions): "no target" for the target, "your default" or "when I retire" for the years.
+FIGURE_ANSWERS = {"target_amount": ("none", "double", "triple"),
+                  "horizon_years": ("default", "retirement")}
+
+
+def match_figure_words(slot: str, text: str, language: str | None = None) -> str | None:
+    """Which answer in words ``text`` gives to the figure question ``slot``, or None."""
+    options = FIGURE_ANSWERS.get(slot)
+    if not options:
+        return None
+    return _read(text, slot, list(options), vocabulary(language),
+                 titles={o: o for o in options}).option
+
+
 def _language_of(question: Question, titles: Mapping[str, str]) -> str:
     shown = dict(titles)
     for language in (DEFAULT_LANGUAGE, *sorted(locales())):
@@ -759,6 +775,9 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                    for q in questionnaire().questions}}
     given = {"goal": words.get("goal"), "income_stability": words.get("income_stability"),
              **{f"risk_questions.{q}": v for q, v in (words.get("risk_questions") or {}).items()}}
+    expected.update({f"figure_questions.{slot}": list(ids) for slot, ids in FIGURE_ANSWERS.items()})
+    given.update({f"figure_questions.{slot}": v
+                  for slot, v in (words.get("figure_questions") or {}).items()})
     problems += [f"{folder}answers.yml: {topic} is not a question of the questionnaire"
                  for topic in sorted(set(given) - set(expected))]
     for topic, ids in expected.items():

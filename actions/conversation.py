@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.advice import conversation_texts, explanation_text
+from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
@@ -46,9 +47,10 @@ class Greet(Action):
         client = records.client(client_id) if client_id is not None else None
         if client is None:
             dispatcher.utter_message(response="utter_greet_prospect")
-            # The greeting offers a recommendation: a yes accepts it.
+            # The greeting offers a recommendation: a yes accepts it. A greeting that already
+            # gives answers ("hi, I'm 30 and have 5k") starts it with them.
             return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect"),
-                    SlotSet("last_offer", "onboarding")]
+                    SlotSet("last_offer", "onboarding"), *start_with_facts(tracker)]
         score = records.latest_stage(client.id)
         stage = client_stage(score.stage if score is not None else None)
         dispatcher.utter_message(response="utter_greet_client", client_name=client.name)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
+from actions.onboarding import start_with_facts
+
 #: The intents of a turn the advisor could not help with.
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
 #: Misunderstood turns in a row after which a person is offered.
@@ -37,6 +39,10 @@ class Fallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher, tracker, domain):
+        # Not understood as a whole, but it gives answers: start the recommendation with them.
+        starting = start_with_facts(tracker)
+        if starting:
+            return starting
         count = max(misunderstood_in_a_row(tracker.events), 1)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if count >= OFFER_PERSON_AFTER and (count - OFFER_PERSON_AFTER) % 2 == 0:

@@ -1,9 +1,13 @@
 """The onboarding form: asking, reading and validating each answer.
 
-Every answer arrives as text (typed, or sent by a button). A validator reads it with engine.numbers
+Every message typed while a question is open comes here first, whatever its intent: the question
+gets the first look (:func:`read_answer`), and only a clear digression is handed to the rules
+(:func:`is_digression`; the form then asks again). A validator reads the answer with engine.numbers
 or actions.answers, re-asks with the valid range when it cannot be used, and after
 ``MAX_FAILED_ATTEMPTS`` failed tries at one answer offers a human adviser. A sentence that states an
-age ("actually I'm 42") corrects the age whatever question is open.
+age ("actually I'm 42"), or a correction that names an earlier question (actions.corrections),
+changes that answer whatever question is open. The facts of the message that starts the form
+(engine.opening) fill their questions before the first is asked, and are said back.
 
 The risk questions come from the engine's questionnaire (ids and scores) and are worded by the
 locale files (locales/<language>/risk_questions.yml): the response
@@ -20,13 +24,27 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecutionRejected, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import conversation_texts
-from actions.answers import chosen, match_goal, match_income_stability, match_option
-from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
-from engine.numbers import parse_age, parse_amount, parse_horizon, parse_monthly, stated_age
+from actions.answers import (
+    chosen,
+    match_figure_words,
+    match_goal,
+    match_income_stability,
+    match_option,
+)
+from actions.corrections import changes_last_answer, correction, names_previous_question
+from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from engine.numbers import (
+    figures_in,
+    parse_age,
+    parse_amount,
+    parse_horizon,
+    parse_monthly,
+    stated_age,
+)
 from engine.opening import read_opening
 from engine.profile import (
     AGE_RANGE,
@@ -52,7 +70,15 @@ OFF_TOPIC = "out_of_scope"
 #: From this confidence a digression wins over an answer read from loose word matches.
 CLEAR_DIGRESSION = 0.7
 #: Opening facts the form takes before its first question, in the order they are confirmed.
-PREFILLED = ("age", "goal", "horizon_years", "initial_amount", "monthly_contribution")
+PREFILLED = ("age", "goal", "horizon_years", "initial_amount", "monthly_contribution",
+             "target_amount", "income_stability")
+#: An opening message names a goal only with words of purpose.
+PURPOSE_CUE = re.compile(r"\b(?:for|towards?|to (?:buy|pay|fund|afford|retire|build|grow|protect|"
+                         r"keep|live|save|get)|saving|save up|retir\w*|pension|goal|aim)\b",
+                         re.IGNORECASE)
+#: An opening message speaks of its income only with one of these words.
+INCOME_CUE = re.compile(r"\b(?:income|salary|salaried|job|work|freelanc\w*|self.employed|"
+                        r"contract\w*|pay|paid|earn\w*|commission|gig|pension)\b", re.IGNORECASE)
 
 Result = dict[str, Any]
 
@@ -80,14 +106,84 @@ def _is_button_only(tracker: Tracker) -> bool:
     return text.startswith("/") and chosen(tracker) is None
 
 
-def _is_age_correction(tracker: Tracker) -> bool:
+def _correction(tracker: Tracker) -> tuple[str, Any] | None:
+    """The earlier answer this message changes while another question is open, if any: a
+    sentence that states an age ("actually I'm 42"), or a correction that names its question."""
     requested = tracker.get_slot("requested_slot")
-    return requested not in (None, "age") and stated_age(_text(tracker)) is not None
+    if requested is None:
+        return None
+    if requested != "age" and stated_age(_text(tracker)) is not None:
+        return "age", stated_age(_text(tracker))
+    answered = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+    changed = correction(_text(tracker), requested, answered)
+    if changed is None and changes_last_answer(_text(tracker)):
+        # "typo, should be 24": the question answered just before the open one, when the
+        # message does not answer the open one.
+        order = onboarding_slots()
+        previous = order[order.index(requested) - 1] if requested in order[1:] else None
+        if previous and tracker.get_slot(previous) is not None and (
+                names_previous_question(_text(tracker))
+                or read_answer(requested, _text(tracker), tracker)[0] is None):
+            value = read_answer(previous, _text(tracker), tracker)[0]
+            changed = (previous, value) if value is not None else None
+    return changed
+
+
+def _corrects_another(tracker: Tracker, slot: str | None = None) -> bool:
+    """Whether the message changes an earlier answer (other than ``slot``) rather than answer
+    the open question."""
+    changed = _correction(tracker)
+    return changed is not None and changed[0] != slot
 
 
 def _intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def _just_typed(tracker: Tracker) -> bool:
+    """Whether the form runs on a message just typed, not back from answering a digression (the
+    message is then still the latest, but the rules have acted on it since)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action_execution_rejected" or (
+                event.get("event") == "action"
+                and event.get("name") not in (tracker.active_loop.get("name"), "action_listen")):
+            return False
+    return True
+
+
+def _horizon(text: str, tracker: Tracker) -> float | None:
+    """Years from a figure, an age to reach, or words: "your default" takes the suggestion the
+    question offered, "when I retire" the years to the usual retirement age."""
+    age = tracker.get_slot("age")
+    years = parse_horizon(text, age)
+    if years is not None or age is None:
+        return years
+    said = match_figure_words("horizon_years", text, tracker.get_slot("language"))
+    if said == "default" and tracker.get_slot("goal"):
+        return default_horizon(tracker.get_slot("goal"), float(age))
+    if said == "retirement":
+        return default_horizon(Goal.retirement, float(age))
+    return None
+
+
+#: A target said as a multiple of the amount to start with.
+_MULTIPLES = {"double": 2, "triple": 3}
+
+
+def _target(text: str, tracker: Tracker) -> float | None:
+    """A target amount, 0 for none ("no particular number", "as much as possible"), or a
+    multiple of the amount to start with ("double what I put in")."""
+    said = match_figure_words("target_amount", text, tracker.get_slot("language"))
+    start = tracker.get_slot("initial_amount")
+    if said in _MULTIPLES and start:
+        return _MULTIPLES[said] * float(start)
+    amounts = [f for f in figures_in(text)[1] if not f.percent]
+    if said == "none" and not amounts:
+        return 0.0
+    return parse_amount(text) if amounts or said is None else None
 
 
 def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
@@ -102,11 +198,13 @@ def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
         goals = {g.value for g in Goal}
         if choice in goals or text in goals:
             return choice if choice in goals else text, True
-        goal = match_goal(text)
+        goal = match_goal(text, tracker.get_slot("language"))
         return (goal.value if goal else None), False
     if slot == "horizon_years":
-        return parse_horizon(text, tracker.get_slot("age")), True
-    if slot in ("initial_amount", "target_amount"):
+        return _horizon(text, tracker), True
+    if slot == "target_amount":
+        return _target(text, tracker), True
+    if slot == "initial_amount":
         return parse_amount(text), True
     if slot == "monthly_contribution":
         return parse_monthly(text), True
@@ -114,7 +212,7 @@ def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
         valid = {s.value for s in IncomeStability}
         if choice in valid or text in valid:
             return choice if choice in valid else text, True
-        stability = match_income_stability(text)
+        stability = match_income_stability(text, tracker.get_slot("language"))
         return (IncomeStability(stability).value if stability else None), False
     if slot in risk_slots():
         question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
@@ -122,10 +220,9 @@ def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
         firm = (choice if choice in titles else None) or _titled(titles, text)
         if firm or text.strip() in titles:
             return firm or text.strip(), True
-        number = text.strip().rstrip(".)")
-        if number.isdigit() and 1 <= int(number) <= len(titles):
-            return list(titles)[int(number) - 1], True
-        return match_option(question, text, titles), False
+        option = match_option(question, text, titles)
+        # A number from the numbered list is as firm as a button.
+        return option, option is not None and text.strip().rstrip(".)").isdigit()
     return None, False
 
 
@@ -141,7 +238,7 @@ def is_digression(tracker: Tracker) -> bool:
     slot = tracker.get_slot("requested_slot")
     text = _text(tracker)
     intent, confidence = _intent(tracker)
-    if slot is None or _is_age_correction(tracker):
+    if slot is None or _corrects_another(tracker):
         return False
     if text.startswith("/"):  # a button: its intent says what it is
         return chosen(tracker) is None and (intent in DIGRESSIONS or intent == OFF_TOPIC)
@@ -155,17 +252,47 @@ def is_digression(tracker: Tracker) -> bool:
     return not firm and confidence >= CLEAR_DIGRESSION
 
 
+def opening_facts(text: str) -> dict[str, Any]:
+    """The answers an opening message gives: figures read by their words (engine.opening), a
+    purpose named as a goal, and income words where the message speaks of its income."""
+    if text.startswith("/"):
+        return {}
+    facts: dict[str, Any] = dict(read_opening(text).stated())
+    # "I want to invest" names no goal, nor does "I have two kids"; a purpose does ("for a
+    # house", "saving for college", "to retire").
+    if PURPOSE_CUE.search(text):
+        goal = match_goal(re.sub(r"\binvest\w*", " ", text, flags=re.IGNORECASE))
+        if goal is not None:
+            facts["goal"] = goal.value
+    if INCOME_CUE.search(text):
+        stability = match_income_stability(text)
+        if stability is not None:
+            facts["income_stability"] = IncomeStability(stability).value
+    return facts
+
+
+def start_with_facts(tracker: Tracker) -> list[dict]:
+    """Events that start the form from this message when it states answers before any
+    recommendation (an opening "I'm 62 and need it in 3 years" read as a greeting or not
+    understood), else none."""
+    if tracker.get_slot("recommended") or tracker.active_loop.get("name"):
+        return []
+    if not opening_facts(_text(tracker)):
+        return []
+    return [*reset_events(), FollowupAction("onboarding_form")]
+
+
 def answers(slot: str):
     """Validator decorator for the steps every answer shares.
 
-    A slot cleared by a reset (``None``) has nothing to validate; an age correction typed at another
-    question leaves that question open, unanswered.
+    A slot cleared by a reset (``None``) has nothing to validate; a correction of another answer
+    typed at this question leaves it open, unanswered.
     """
 
     def wrap(validate):
         @functools.wraps(validate)
         def validator(self, value, dispatcher, tracker, domain):
-            if value is None or (slot != "age" and _is_age_correction(tracker)):
+            if value is None or _corrects_another(tracker, slot):
                 return {slot: None}
             return validate(self, value, dispatcher, tracker, domain)
 
@@ -210,7 +337,7 @@ class ValidateOnboardingForm(FormValidationAction):
         slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str, **params: Any
     ) -> Result:
         """Re-ask with a clear message; after repeated failures, offer a person."""
-        if _is_button_only(tracker) or _is_age_correction(tracker):
+        if _is_button_only(tracker) or _corrects_another(tracker, slot):
             return {slot: None}
         dispatcher.utter_message(response=response, **params)
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
@@ -222,13 +349,34 @@ class ValidateOnboardingForm(FormValidationAction):
     # -- the open question's first look, and the facts of an opening message ---------------------
 
     async def run(self, dispatcher, tracker, domain):
-        if is_digression(tracker):
-            # The rules answer the digression; the form then asks its question again.
-            return [ActionExecutionRejected(self.form_name())]
+        if _just_typed(tracker) and is_digression(tracker):
+            # The rules answer the digression; the form then asks its question again. Rasa has
+            # already put the message's text into the open question's slot: take it back out.
+            return [SlotSet(tracker.get_slot("requested_slot"), None),
+                    ActionExecutionRejected(self.form_name())]
+        changed = _correction(tracker)
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("requested_slot") is None:
             self._confirm_opening(dispatcher, tracker, events)
+        elif changed is not None and changed[0] != "age":  # the age says its own note
+            self._confirm_change(dispatcher, tracker, events, changed[0])
         return events
+
+    @staticmethod
+    def _confirm_change(dispatcher: CollectingDispatcher, tracker: Tracker, events: list[dict],
+                        slot: str) -> None:
+        value = next((e["value"] for e in events
+                      if e.get("event") == "slot" and e.get("name") == slot), None)
+        if value is None:
+            return
+        texts = conversation_texts(tracker)
+        if slot in risk_slots():
+            question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+            fact = render("noted_risk_answer", {"option": shown_titles(question, tracker)[value]},
+                          texts)
+        else:
+            fact = render(f"opening_fact_{slot}", {"value": value}, texts)
+        dispatcher.utter_message(response="utter_noted_change", fact=fact)
 
     @staticmethod
     def _confirm_opening(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -250,35 +398,39 @@ class ValidateOnboardingForm(FormValidationAction):
     @staticmethod
     def _opening(tracker: Tracker) -> dict[str, Any]:
         """The facts of the message that started the form (only while it has asked nothing)."""
-        if tracker.get_slot("requested_slot") is not None or _text(tracker).startswith("/"):
+        if tracker.get_slot("requested_slot") is not None:
             return {}
-        return read_opening(_text(tracker)).stated()
+        return opening_facts(_text(tracker))
 
-    async def extract_age(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
-    ) -> Result:
-        # A sentence that states an age corrects it whatever question is open.
-        age = stated_age(_text(tracker)) if tracker.get_slot("requested_slot") != "age" else None
-        return {"age": age} if age is not None else {}
+    def _extracted(self, slot: str, tracker: Tracker) -> Result:
+        """``slot``'s value from an opening message's facts or from a correction, if any."""
+        if tracker.get_slot("requested_slot") is None:
+            value = self._opening(tracker).get(slot)
+        else:
+            changed = _correction(tracker)
+            value = changed[1] if changed and changed[0] == slot else None
+        return {slot: value} if value is not None else {}
+
+    async def extract_age(self, dispatcher, tracker, domain) -> Result:
+        return self._extracted("age", tracker)
 
     async def extract_goal(self, dispatcher, tracker, domain) -> Result:
-        if tracker.get_slot("requested_slot") is not None or _text(tracker).startswith("/"):
-            return {}
-        # "I want to invest" names no goal; a purpose does ("for a house", "to retire").
-        goal = match_goal(re.sub(r"\binvest\w*", " ", _text(tracker), flags=re.IGNORECASE))
-        return {"goal": goal.value} if goal else {}
+        return self._extracted("goal", tracker)
 
     async def extract_horizon_years(self, dispatcher, tracker, domain) -> Result:
-        years = self._opening(tracker).get("horizon_years")
-        return {"horizon_years": years} if years is not None else {}
+        return self._extracted("horizon_years", tracker)
 
     async def extract_initial_amount(self, dispatcher, tracker, domain) -> Result:
-        amount = self._opening(tracker).get("initial_amount")
-        return {"initial_amount": amount} if amount is not None else {}
+        return self._extracted("initial_amount", tracker)
 
     async def extract_monthly_contribution(self, dispatcher, tracker, domain) -> Result:
-        amount = self._opening(tracker).get("monthly_contribution")
-        return {"monthly_contribution": amount} if amount is not None else {}
+        return self._extracted("monthly_contribution", tracker)
+
+    async def extract_target_amount(self, dispatcher, tracker, domain) -> Result:
+        return self._extracted("target_amount", tracker)
+
+    async def extract_income_stability(self, dispatcher, tracker, domain) -> Result:
+        return self._extracted("income_stability", tracker)
 
     # -- validators -----------------------------------------------------------------------------
 
@@ -314,8 +466,16 @@ class ValidateOnboardingForm(FormValidationAction):
                                                "utter_invalid_amount")
     validate_monthly_contribution = amount_validator(
         "monthly_contribution", parse_monthly, MONTHLY_CONTRIBUTION_RANGE, "utter_invalid_amount")
-    validate_target_amount = amount_validator("target_amount", parse_amount, TARGET_AMOUNT_RANGE,
-                                              "utter_invalid_target")
+
+    @answers("target_amount")
+    def validate_target_amount(self, value, dispatcher, tracker, domain) -> Result:
+        target, _ = read_answer("target_amount", str(value), tracker)
+        if target is None:
+            return self._reject("target_amount", dispatcher, tracker, "utter_invalid_target")
+        if target > TARGET_AMOUNT_RANGE.high:
+            return self._reject("target_amount", dispatcher, tracker, "utter_amount_out_of_range",
+                                max=f"{TARGET_AMOUNT_RANGE.high:,.0f}")
+        return self._accept("target_amount", float(target))
 
     @answers("income_stability")
     def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
@@ -326,7 +486,7 @@ class ValidateOnboardingForm(FormValidationAction):
         return self._accept("income_stability", stability)
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
-        if value is None or _is_age_correction(tracker):
+        if value is None or _corrects_another(tracker, slot):
             return {slot: None}
         option, _ = read_answer(slot, str(value), tracker)
         if option is None:
@@ -347,6 +507,10 @@ class ValidateOnboardingForm(FormValidationAction):
             return lambda value, dispatcher, tracker, domain: self.validate_risk_answer(
                 slot, value, dispatcher, tracker, domain
             )
+        # extract_q_<question id>: a change of an earlier risk answer ("go back, I'd sell some").
+        slot = name.removeprefix("extract_")
+        if name.startswith("extract_") and slot in risk_slots():
+            return lambda dispatcher, tracker, domain: self._extracted(slot, tracker)
         raise AttributeError(name)
 
 
@@ -391,6 +555,14 @@ for _question_id in questionnaire().ids:
     )
 
 
+def reset_events() -> list[dict]:
+    """Forget every answer and confirmation of an earlier pass through the form."""
+    return [SlotSet(slot, None) for slot in onboarding_slots()] + [
+        SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
+        SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
+    ]
+
+
 class ResetOnboarding(Action):
     """Start the form afresh: forget earlier answers and confirmations."""
 
@@ -398,10 +570,7 @@ class ResetOnboarding(Action):
         return "action_reset_onboarding"
 
     async def run(self, dispatcher, tracker, domain):
-        return [SlotSet(slot, None) for slot in onboarding_slots()] + [
-            SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
-            SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
-        ]
+        return reset_events()
 
 
 class ResetRiskAnswers(Action):

@@ -64,6 +64,11 @@ _FIGURE = re.compile(
     r"(?P<pct>\s*(?:%|per\s?cent\b|pc\b))?",
     re.IGNORECASE,
 )
+#: "a grand", "a cool mil": one of the scale, with an adjective that changes nothing ("half a
+#: million" is left to the number words).
+_ONE_SCALE = re.compile(r"(?<!half )(?<!quarter )(?<!third )(?<!of )\b(?:a|one)\s+"
+                        r"(?:(?:cool|whole|round|clean|full|solid|nice)\s+)?"
+                        r"(?P<scale>mil|million|grand|k|bn|billion)\b", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$", re.IGNORECASE)
 _ROUGH_BEFORE = re.compile(
     r"\b(?:about|around|roughly|approx(?:\.|imately)?|nearly|almost|maybe|perhaps|probably|circa|"
@@ -282,6 +287,7 @@ def parse_number(text: str) -> float | None:
     """
     if not isinstance(text, str):
         return None
+    text = _ONE_SCALE.sub(r"1 \g<scale>", text)
     best = _best(_figures(_words_as_digits(text)))
     return None if best is None else best.value
 

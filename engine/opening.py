@@ -2,7 +2,7 @@
 add 500 a month", "saving for a house, 10 years from now".
 
 A sentence can hold several figures, so each is read by what stands around it: an age is said as
-one ("I'm 62", "62 years old"), a horizon by a span of time ("in 3 years", "for a decade", "until
+one ("I'm 62", "62 years old"), a target by what it is to become ("aiming for 80k"), a horizon by a span of time ("in 3 years", "for a decade", "until
 I'm 60", "retire at 65"), a monthly amount by its period ("500 a month"), an amount to start with by
 money words (a currency sign, "k", "grand", "have", "saved", "invest"). A figure that none of these
 claims is left unread: the form asks for it rather than guess.
@@ -32,6 +32,9 @@ _MONEY_BEFORE = re.compile(
     r"starting with)\b[^.,;]{0,20}$)", re.IGNORECASE)
 _MONEY_MARK = re.compile(r"[$€£]|\d\s*(?:k|grand|thousand|million|m|bn)\b", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(r"^\s*(?:dollars|bucks|pounds|quid|euros?|usd|gbp|eur)\b", re.IGNORECASE)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:target(?: of| is)?|aim(?:ing)? (?:for|at)|reach|get to|grow (?:it )?to|end up with|"
+    r"goal of|need(?:ing)?|want to have|turn (?:it )?into|become)\b[^.,;]{0,12}$", re.IGNORECASE)
 _RETIRE_AT = re.compile(r"\bretir\w*\s+(?:at|by)\s+(?:age\s+)?(?P<age>\d{2,3})\b", re.IGNORECASE)
 #: Below this a bare figure with a money word is more likely a count than an amount ("with 2 kids").
 _SMALLEST_AMOUNT = 50
@@ -45,6 +48,7 @@ class Opening:
     horizon_years: float | None = None
     initial_amount: float | None = None
     monthly_contribution: float | None = None
+    target_amount: float | None = None
 
     def stated(self) -> dict[str, float]:
         return {name: value for name, value in self.__dict__.items() if value is not None}
@@ -66,7 +70,7 @@ def read_opening(text: str) -> Opening:
         return Opening()
     written, figures = figures_in(text)
     age = stated_age(text)
-    horizon = initial = monthly = None
+    horizon = initial = monthly = target = None
     claimed_age = age is not None
     for figure in figures:
         if figure.percent:
@@ -84,6 +88,9 @@ def read_opening(text: str) -> Opening:
                 written[figure.start:figure.end]):
             claimed_age = False  # the age itself, read once
             continue
+        if _TARGET_BEFORE.search(before) and figure.value >= _SMALLEST_AMOUNT:
+            target = target if target is not None else figure.value
+            continue
         money = _MONEY_MARK.search(written[figure.start:figure.end]) or _CURRENCY_AFTER.match(
             after) or (
             _MONEY_BEFORE.search(before) and figure.value >= _SMALLEST_AMOUNT)
@@ -96,4 +103,4 @@ def read_opening(text: str) -> Opening:
             reach = float(retire.group("age"))
         if reach is not None and reach > age:
             horizon = reach - age
-    return Opening(age, horizon, initial, monthly)
+    return Opening(age, horizon, initial, monthly, target)

@@ -102,3 +102,17 @@ def said(messages: list[dict], domain: dict) -> list[str]:
             for field in re.findall(r"(?<!\{)\{(\w+)\}", variant.get("text", "")):
                 assert message.get(field) not in (None, ""), f"{name} lacks {field}"
     return responses(messages)
+
+
+def form_run(domain: dict, slot: str, text: str, intent: str = "inform", confidence: float = 0.95,
+             slots: dict[str, Any] | None = None) -> tuple[list[dict], list[dict]]:
+    """The events and messages of the onboarding form's validation when ``text`` is typed while
+    the form asks ``slot``, classified as ``intent`` with ``confidence``."""
+    from actions.onboarding import ValidateOnboardingForm
+
+    state = tracker(slots={"requested_slot": slot, **(slots or {})}, text=text, intent=intent,
+                    candidates={slot: text}, active_loop="onboarding_form")
+    state.latest_message["intent"]["confidence"] = confidence
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateOnboardingForm().run(dispatcher, state, domain))
+    return events, dispatcher.messages

@@ -68,7 +68,8 @@ def test_years_and_months():
      ("two and a half thousand", 2_500), ("half a million", 500_000), ("a half", 0.5),
      ("a couple of grand", 2_000), ("a couple hundred", 200), ("ten k", 10_000),
      ("fifteen grand", 15_000), ("twenty-five k", 25_000), ("three hundred and twenty", 320),
-     ("a hundred", 100), ("a dozen", 12)],
+     ("a hundred", 100), ("a dozen", 12), ("a grand", 1_000), ("a cool mil", 1_000_000),
+     ("a quarter of a million", 250_000), ("one whole million", 1_000_000)],
 )
 def test_number_words_with_fractions_and_multipliers(text, expected):
     assert parse_number(text) == pytest.approx(expected)
