@@ -9,6 +9,7 @@ written as a suitability record, with the disclosures as shown, before it is sen
 from __future__ import annotations
 
 import abc
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,7 @@ from actions.profile_slots import profile_from, slot_values
 from db.suitability import suitability_record
 from engine.explanation import Statement
 from engine.numbers import parse_monthly, parse_number
+from engine.opening import read_opening
 from engine.profile import InvestorProfile
 from engine.recommendation import Recommendation, recommend
 from engine.risk import assess
@@ -181,6 +183,20 @@ class ConfirmAnswers(Action):
 
 
 #: The response that words each reason the engine gives for refusing a what-if.
+WHAT_IF_INTENTS = ("more_risk", "less_risk", "what_if_retire_at", "what_if_monthly")
+_RETIRE = re.compile(r"\bretir\w*|\bstop work\w*|\bpension age", re.IGNORECASE)
+
+
+def what_if_of(text: str) -> str | None:
+    """The what-if a figure typed after a recommendation asks for: a monthly amount or a
+    retirement age, or None."""
+    if read_opening(text).monthly_contribution is not None:
+        return "what_if_monthly"
+    if _RETIRE.search(text) and parse_number(text) is not None:
+        return "what_if_retire_at"
+    return None
+
+
 WHAT_IF_REFUSALS = {
     AT_HIGHEST_RISK: "utter_what_if_limit_highest",
     AT_LOWEST_RISK: "utter_what_if_limit_lowest",
@@ -198,6 +214,12 @@ class WhatIf(NeedsProfile):
     def run_with(self, profile: InvestorProfile, dispatcher, tracker) -> list:
         intent = tracker.latest_message.get("intent", {}).get("name")
         text = tracker.latest_message.get("text") or ""
+        if intent not in WHAT_IF_INTENTS:
+            # A figure typed after a recommendation ("say 800 a month", "retiring at 60 then").
+            intent = what_if_of(text)
+            if intent is None:
+                dispatcher.utter_message(response="utter_what_if_hint")
+                return []
         new_profile, changed = profile, None  # the profile field the what-if changes
         try:
             if intent in ("more_risk", "less_risk"):

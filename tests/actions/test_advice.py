@@ -6,7 +6,7 @@ import pytest
 from action_harness import SENDER, responses, rows, run, tracker
 from support.responses import matches_response, response_pattern, response_texts
 
-from actions.advice import ConfirmAnswers, Recommend, WhatIf
+from actions.advice import ConfirmAnswers, Recommend, WhatIf, what_if_of
 from actions.conversation import Explain
 from db.models import SuitabilityRecord
 from engine.explanation import MissingText, format_value
@@ -195,3 +195,14 @@ def test_the_clients_language_slot_chooses_the_language_folder(domain, database,
         messages, _ = run(Recommend(), state, domain)
         text = next(m for m in messages if m.get("response") == "utter_recommendation")
         assert text["explanation"].startswith(f"For your {goal} goal")
+
+
+@pytest.mark.parametrize(("text", "what_if"), [
+    ("ok, say 800 a month", "what_if_monthly"),
+    ("and with 50 a week?", "what_if_monthly"),
+    ("retiring at 60 then", "what_if_retire_at"),
+    ("hmm interesting", None),
+    ("I'm 45", None),  # a figure, but no change the advisor can try
+])
+def test_a_figure_typed_after_a_recommendation_names_its_what_if(text, what_if):
+    assert what_if_of(text) == what_if
