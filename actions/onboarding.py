@@ -64,6 +64,9 @@ MAX_FAILED_ATTEMPTS = 3
 #: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
 DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
                          "faq", "boundary", "complain", "close_account", "portfolio_review"})
+#: Digressions that are questions: only these give way to a loosely read answer, and only when
+#: the message is asked as a question.
+QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq", "boundary"})
 #: Off-topic chat is a digression only when the classifier is this sure of it; a less certain
 #: "out of scope" inside the form is more often an answer in words the form does not know yet.
 OFF_TOPIC = "out_of_scope"
@@ -231,8 +234,8 @@ def is_digression(tracker: Tracker) -> bool:
 
     The question gets the first look: a message read firmly as an answer (a button, a figure, an
     option's title or number) is one, whatever its intent. One read only from loose words is a
-    digression when the classifier is clearly sure of a digression intent; one that gives no
-    answer is a digression when its intent is one. Off-topic chat the form cannot read is a
+    digression when it is asked as a question and the classifier is clearly sure of a question
+    intent; one that gives no answer is a digression when its intent is one. Off-topic chat the form cannot read is a
     digression only when clear; otherwise it counts as a failed try at the question.
     """
     slot = tracker.get_slot("requested_slot")
@@ -249,7 +252,16 @@ def is_digression(tracker: Tracker) -> bool:
         return value is None and confidence >= CLEAR_DIGRESSION
     if value is None:
         return True
-    return not firm and confidence >= CLEAR_DIGRESSION
+    # An answer read from loose words gives way only to a clear question ("what does cautious
+    # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
+    return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
+            and _asks(text))
+
+
+def _asks(text: str) -> bool:
+    return "?" in text or re.match(
+        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would)\b",
+        text, re.IGNORECASE) is not None
 
 
 def opening_facts(text: str) -> dict[str, Any]:

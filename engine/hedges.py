@@ -23,6 +23,9 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 
+_NEGATED_HEDGE = re.compile(r"\bnot (?:very|always|totally|completely|entirely|fully)\b",
+                            re.IGNORECASE)
+
 # A reply that opens with a hedge and names no option ("kind of, bonuses vary") means the middle;
 # a negated one ("not very") leans to the far end, so it is not read without the option's word.
 _BARE_HEDGE = re.compile(
@@ -51,5 +54,9 @@ def soften(scale: Sequence[T], picked: T | None, text: str) -> T | None:
     if picked is None and isinstance(text, str) and _BARE_HEDGE.search(text):
         return scale[len(scale) // 2]
     if picked is None or not is_hedged(text) or picked not in (scale[0], scale[-1]):
+        return picked
+    if picked == scale[-1] and not _HEDGE.search(_NEGATED_HEDGE.sub(" ", text)):
+        # "not very, my contract may end": "not very" takes away from the first end (stable);
+        # said with the far end it agrees with it.
         return picked
     return scale[len(scale) // 2]

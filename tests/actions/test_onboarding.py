@@ -221,6 +221,9 @@ def set_to(events, slot):
     ("initial_amount", "about 5k, is that too little?", "faq", 5_000),
     ("q_loss_reaction", "2", "stop", "sell_some"),
     ("goal", "retirement", "request_human", "retirement"),
+    ("goal", "so I can stop working one day", "stop", "retirement"),
+    ("q_loss_reaction", "I'd probably panic and get out", "stop", "sell_all"),
+    ("income_stability", "not very, my contract may end", "out_of_scope", "unstable"),
 ])
 def test_an_answer_fills_the_question_whatever_the_intent(domain, slot, text, intent, value):
     events, _ = events_of(domain, slot, text, intent)
@@ -234,6 +237,7 @@ def test_an_answer_fills_the_question_whatever_the_intent(domain, slot, text, in
     ("q_loss_reaction", "can I talk to someone", "request_human"),
     ("goal", "stop", "stop"),
     ("horizon_years", "what's the weather like in Paris", "out_of_scope"),
+    ("q_risk_self_view", "what does cautious mean here?", "explain"),
 ])
 def test_a_clear_digression_that_answers_nothing_goes_to_the_rules(domain, slot, text, intent):
     events, messages = events_of(domain, slot, text, intent)

@@ -48,3 +48,12 @@ def test_a_hedged_end_moves_to_the_middle(picked, text, expected):
 def test_a_scale_without_a_middle_is_refused():
     with pytest.raises(ValueError, match="odd number of options"):
         soften(["low", "high"], "low", "kind of low")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("not very, my contract may end", IncomeStability.unstable),  # agrees with the far end
+    ("not very, and kind of irregular", IncomeStability.somewhat_stable),  # another hedge still softens
+])
+def test_a_negated_hedge_takes_away_from_the_first_end_only(text, expected):
+    assert soften(SCALE, IncomeStability.unstable, text) == expected
+    assert soften(SCALE, IncomeStability.stable, "not very stable") == IncomeStability.somewhat_stable
