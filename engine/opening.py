@@ -34,8 +34,14 @@ _MONEY_MARK = re.compile(r"[$€£]|\d\s*(?:k|grand|thousand|million|m|bn)\b", r
 _CURRENCY_AFTER = re.compile(r"^\s*(?:dollars|bucks|pounds|quid|euros?|usd|gbp|eur)\b", re.IGNORECASE)
 _TARGET_BEFORE = re.compile(
     r"\b(?:target(?: of| is)?|aim(?:ing)? (?:for|at)|reach|get to|grow (?:it )?to|end up with|"
-    r"goal of|need(?:ing)?|want to have|turn (?:it )?into|become)\b[^.,;]{0,12}$", re.IGNORECASE)
+    r"goal of|need(?:ing)?|(?:want|like|love|hope|need) to have|turn (?:it )?into|become)\b"
+    r"[^.,;]{0,12}$", re.IGNORECASE)
 _RETIRE_AT = re.compile(r"\bretir\w*\s+(?:at|by)\s+(?:age\s+)?(?P<age>\d{2,3})\b", re.IGNORECASE)
+#: From this a figure no other words claim is a sum to invest ("somewhere safe for 100,000"),
+#: unless written like a calendar year ("by 2030").
+_LARGE = 1_000
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_WHEN_BEFORE = re.compile(r"\b(?:by|in|until|till|before|since|from|after|around)\s*$", re.I)
 #: Below this a bare figure with a money word is more likely a count than an amount ("with 2 kids").
 _SMALLEST_AMOUNT = 50
 
@@ -76,6 +82,9 @@ def read_opening(text: str) -> Opening:
         if figure.percent:
             continue
         before, after = written[:figure.start], written[figure.end:]
+        if _YEAR_LIKE.fullmatch(written[figure.start:figure.end].strip()) and _WHEN_BEFORE.search(
+                before):
+            continue  # "by 2030": a date, not a sum
         years = _years(written, figure.start, figure.end, figure.value)
         if years is not None:
             horizon = horizon if horizon is not None else years
@@ -91,8 +100,9 @@ def read_opening(text: str) -> Opening:
         if _TARGET_BEFORE.search(before) and figure.value >= _SMALLEST_AMOUNT:
             target = target if target is not None else figure.value
             continue
-        money = _MONEY_MARK.search(written[figure.start:figure.end]) or _CURRENCY_AFTER.match(
-            after) or (
+        raw = written[figure.start:figure.end]
+        large = figure.value >= _LARGE and not (_YEAR_LIKE.fullmatch(raw.strip()))
+        money = large or _MONEY_MARK.search(raw) or _CURRENCY_AFTER.match(after) or (
             _MONEY_BEFORE.search(before) and figure.value >= _SMALLEST_AMOUNT)
         if money and initial is None:
             initial = figure.value

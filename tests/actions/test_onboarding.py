@@ -338,3 +338,14 @@ def test_a_purpose_is_needed_before_an_opening_names_a_goal(domain):
     assert slots.get("goal") is None
     slots, _ = opening(domain, "I'm 35 and saving for my kids' college")
     assert slots["goal"] == "education"
+
+
+@pytest.mark.parametrize(("text", "goal"), [
+    ("Can you help me plan for retirement? I'm 47.", "retirement"),  # asked as a request
+    ("I want regular income from my savings in retirement", "income"),  # a retiree's income
+    ("Somewhere safe for 100,000 from selling my house", "capital_preservation"),  # the source
+])
+def test_an_opening_names_the_purpose_not_the_request_or_the_source(domain, text, goal):
+    slots, _ = opening(domain, text)
+    assert slots["goal"] == goal
+    assert slots.get("income_stability") is None  # income as a goal says nothing of pay

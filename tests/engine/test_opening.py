@@ -41,3 +41,12 @@ def test_an_age_to_reach_below_the_age_given_is_not_a_horizon():
 def test_any_age_and_horizon_said_plainly_are_both_read(age, years):
     opening = read_opening(f"I'm {age} and need the money in {years} years")
     assert (opening.age, opening.horizon_years) == (age, years)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("Need somewhere safe for 100,000, I'm 67", {"age": 67, "initial_amount": 100_000}),
+    ("I'd like to have 80k by then", {"target_amount": 80_000}),
+    ("I want to have it all by 2030", {}),  # a date, not a sum
+])
+def test_large_sums_and_targets_are_read_but_not_dates(text, facts):
+    assert read_opening(text).stated() == pytest.approx(facts)
