@@ -3,7 +3,10 @@
 A first misunderstanding says so and offers what the advisor can do (buttons, and a recommendation
 to say yes to); a second in a row asks for other words with the same buttons, so that the same
 reply never comes twice running; the third in a row offers a person. ``last_offer`` remembers what
-a yes would accept (rules in data/rules.yml carry it out).
+a yes would accept (rules in data/rules.yml carry it out). A first message that answers questions
+("I'm 62 and need it in 3 years") starts the recommendation with them, and an unclear first
+message of a conversation ("hi, first time doing this") is greeted: the greeting says what the
+advisor does and offers to start.
 """
 
 from __future__ import annotations
@@ -11,12 +14,22 @@ from __future__ import annotations
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
+from actions.conversation import Greet
 from actions.onboarding import start_with_facts
 
 #: The intents of a turn the advisor could not help with.
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
 #: Misunderstood turns in a row after which a person is offered.
 OFFER_PERSON_AFTER = 3
+
+
+def _first_message(events: list[dict]) -> bool:
+    """Whether the conversation holds one message of the client's so far."""
+    return sum(1 for event in events if event.get("event") == "user") == 1
+
+
+def intent_of(tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 def misunderstood_in_a_row(events: list[dict]) -> int:
@@ -43,6 +56,8 @@ class Fallback(Action):
         starting = start_with_facts(tracker)
         if starting:
             return starting
+        if _first_message(tracker.events) and intent_of(tracker) == "nlu_fallback":
+            return await Greet().run(dispatcher, tracker, domain)
         count = max(misunderstood_in_a_row(tracker.events), 1)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if count >= OFFER_PERSON_AFTER and (count - OFFER_PERSON_AFTER) % 2 == 0:

@@ -74,3 +74,17 @@ def test_the_topics_are_every_concept_action_explain_explains():
     [variation] = response_variations("utter_topics")
     assert [b["payload"] for b in variation["buttons"]] == [
         f'/explain{{"concept": "{c}"}}' for c in CONCEPTS]
+
+
+def test_an_unclear_first_message_is_greeted_with_the_offer_to_start(domain):
+    replies, slots = fallback(after(user("nlu_fallback", "hi, first time doing this")), domain)
+    assert replies == ["utter_greet_prospect"]
+    assert slots["last_offer"] == "onboarding"
+
+
+def test_a_first_message_that_answers_questions_starts_the_form_with_them(domain):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(Fallback().run(dispatcher, after(user("nlu_fallback", "62, need it in 3 "
+                                                                "years, have 40k")), domain))
+    assert events[-1] == {"event": "followup", "name": "onboarding_form", "timestamp": None}
+    assert dispatcher.messages == []

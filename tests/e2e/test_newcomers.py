@@ -28,6 +28,12 @@ def payloads(reply: list[dict]) -> list[str]:
     return [b["payload"] for m in reply for b in m.get("buttons") or []]
 
 
+def test_an_unclear_first_message_is_greeted_with_the_offer_to_start(advisor):
+    reply = advisor.say("newcomer-first", "qwzx plorf vrrt")  # certain to be not understood
+    assert response_names(reply) == ["utter_greet_prospect"]
+    assert "/start_onboarding" in payloads(reply)
+
+
 def test_an_opening_with_facts_prefills_the_form_and_says_them_back(advisor):
     sender = "newcomer-opening"
     reply = advisor.say(sender, "Hi, I'm 62 and I'll need the money in 3 years")
@@ -40,6 +46,7 @@ def test_an_opening_with_facts_prefills_the_form_and_says_them_back(advisor):
 
 def test_not_understood_offers_buttons_never_twice_the_same_then_a_person(advisor):
     sender = "newcomer-fallback"
+    advisor.say(sender, "hello")
     first = advisor.say(sender, "qwzx plorf vrrt")
     assert response_names(first) == ["utter_default"]
     assert {"/start_onboarding", "/request_human"} <= set(payloads(first))
@@ -53,6 +60,7 @@ def test_not_understood_offers_buttons_never_twice_the_same_then_a_person(adviso
 
 def test_yes_after_the_offer_of_a_recommendation_starts_it(advisor):
     sender = "newcomer-yes"
+    advisor.say(sender, "hello")
     assert response_names(advisor.say(sender, "qwzx plorf vrrt")) == ["utter_default"]
     assert response_names(advisor.say(sender, "sure")) == ["utter_ask_age"]
     assert slots(advisor, sender)["active_loop"] == "onboarding_form"
