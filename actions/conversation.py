@@ -94,6 +94,9 @@ class Explain(Action):
         concepts = [e.get("value") for e in tracker.latest_message.get("entities", []) or []
                     if e.get("entity") == "concept"]
         concept = concepts[0] if concepts else None
+        if concept is None and tracker.get_slot("recommended"):
+            # "How come you picked this?" names no idea: after a recommendation, it asks why.
+            concept = "why_allocation"
         if concept == "why_allocation":
             profile = profile_from(tracker)
             if profile is None or not tracker.get_slot("recommended"):

@@ -5,8 +5,8 @@ to say yes to); a second in a row asks for other words with the same buttons, so
 reply never comes twice running; the third in a row offers a person. ``last_offer`` remembers what
 a yes would accept (rules in data/rules.yml carry it out). A first message that answers questions
 ("I'm 62 and need it in 3 years") starts the recommendation with them, and an unclear first
-message of a conversation ("hi, first time doing this") is greeted: the greeting says what the
-advisor does and offers to start.
+message of a conversation ("hi, first time doing this") is welcomed: what the advisor does, the
+offer to start, and a person.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
-from actions.conversation import Greet
 from actions.onboarding import start_with_facts
 
 #: The intents of a turn the advisor could not help with.
@@ -57,7 +56,8 @@ class Fallback(Action):
         if starting:
             return starting
         if _first_message(tracker.events) and intent_of(tracker) == "nlu_fallback":
-            return await Greet().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_default_first")
+            return [SlotSet("last_offer", "onboarding")]
         count = max(misunderstood_in_a_row(tracker.events), 1)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if count >= OFFER_PERSON_AFTER and (count - OFFER_PERSON_AFTER) % 2 == 0:

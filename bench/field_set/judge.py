@@ -34,6 +34,9 @@ WHAT_IF = {"more_risk": ("q_", "utter_what_if_limit_highest"),
            "less_risk": ("q_", "utter_what_if_limit_lowest"),
            "retire_at": ("horizon_years", "utter_what_if_retire_not_retirement"),
            "monthly": ("monthly_contribution", None)}
+#: The welcome of an unclear first message: what the advisor does (and so what it can help with
+#: instead), the offer to start and a person.
+WELCOME_FIRST = "utter_default_first"
 #: Expectations met by answering and going back to the pending question.
 RESUMING_FLOWS = ("explain:", "bot_challenge", "out_of_scope")
 
@@ -135,7 +138,8 @@ def _started(reply: Reply) -> bool:
 
 
 FLOW_JUDGES = {
-    "welcome": lambda r, _: "action_greet" in r.actions or _started(r),
+    "welcome": lambda r, _: ("action_greet" in r.actions or _started(r)
+                             or WELCOME_FIRST in r.responses),
     "greet": lambda r, _: "action_greet" in r.actions,
     "start_onboarding": lambda r, _: _started(r),
     "decline": lambda r, _: "utter_anything_else" in r.responses and r.loop is None,
@@ -146,7 +150,8 @@ FLOW_JUDGES = {
     "thanks": lambda r, _: _after_advice(r, "utter_welcome"),
     "bye": lambda r, _: _after_advice(r, "utter_goodbye"),
     "bot_challenge": lambda r, _: "utter_iamabot" in r.responses,
-    "out_of_scope": lambda r, _: "utter_out_of_scope" in r.responses,
+    "out_of_scope": lambda r, _: bool({"utter_out_of_scope", "utter_out_of_scope_in_form",
+                                       WELCOME_FIRST} & set(r.responses)),
     "complaint": lambda r, _: ("utter_handoff" in r.responses
                                or any(b.get("payload") == "/request_human" for b in r.buttons())),
     "explain": _explain,

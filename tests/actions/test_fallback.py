@@ -78,8 +78,12 @@ def test_the_topics_are_every_concept_action_explain_explains():
 
 def test_an_unclear_first_message_is_greeted_with_the_offer_to_start(domain):
     replies, slots = fallback(after(user("nlu_fallback", "hi, first time doing this")), domain)
-    assert replies == ["utter_greet_prospect"]
-    assert slots["last_offer"] == "onboarding"
+    assert replies == ["utter_default_first"]
+    assert slots == {"last_offer": "onboarding"}
+    # A newcomer has no portfolio to review: start, learn, or a person.
+    for variation in response_variations("utter_default_first"):
+        assert sorted(b["payload"] for b in variation["buttons"]) == sorted(
+            ["/start_onboarding", "/ask_topics", "/request_human"])
 
 
 def test_a_first_message_that_answers_questions_starts_the_form_with_them(domain):

@@ -71,3 +71,10 @@ def test_a_rating_is_recorded_once(domain, database):
     assert (answer.survey, answer.answer) == ("satisfaction", "4")
     assert slots["recommended"] is False
     assert responses(messages) == ["utter_thanks_for_rating"]
+
+
+def test_a_why_naming_no_idea_after_a_recommendation_asks_why_this_mix(domain, database):
+    state = tracker(intent="explain", text="how come you picked that?", slots={"recommended": True})
+    messages, _ = run(Explain(), state, domain)
+    # No profile in this tracker: the reply that explains what the mix would follow from.
+    assert responses(messages) == ["utter_explain_why_no_allocation"]

@@ -28,10 +28,10 @@ def payloads(reply: list[dict]) -> list[str]:
     return [b["payload"] for m in reply for b in m.get("buttons") or []]
 
 
-def test_an_unclear_first_message_is_greeted_with_the_offer_to_start(advisor):
+def test_an_unclear_first_message_is_welcomed_with_the_offer_to_start_and_a_person(advisor):
     reply = advisor.say("newcomer-first", "qwzx plorf vrrt")  # certain to be not understood
-    assert response_names(reply) == ["utter_greet_prospect"]
-    assert "/start_onboarding" in payloads(reply)
+    assert response_names(reply) == ["utter_default_first"]
+    assert {"/start_onboarding", "/request_human"} <= set(payloads(reply))
 
 
 def test_an_opening_with_facts_prefills_the_form_and_says_them_back(advisor):
