@@ -448,27 +448,6 @@ class ValidateOnboardingForm(FormValidationAction):
             value = changed[1] if changed and changed[0] == slot else None
         return {slot: value} if value is not None else {}
 
-    async def extract_age(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("age", tracker)
-
-    async def extract_goal(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("goal", tracker)
-
-    async def extract_horizon_years(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("horizon_years", tracker)
-
-    async def extract_initial_amount(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("initial_amount", tracker)
-
-    async def extract_monthly_contribution(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("monthly_contribution", tracker)
-
-    async def extract_target_amount(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("target_amount", tracker)
-
-    async def extract_income_stability(self, dispatcher, tracker, domain) -> Result:
-        return self._extracted("income_stability", tracker)
-
     # -- validators -----------------------------------------------------------------------------
 
     @answers("age")
@@ -544,9 +523,10 @@ class ValidateOnboardingForm(FormValidationAction):
             return lambda value, dispatcher, tracker, domain: self.validate_risk_answer(
                 slot, value, dispatcher, tracker, domain
             )
-        # extract_q_<question id>: a change of an earlier risk answer ("go back, I'd sell some").
+        # extract_<slot>: an opening message's fact or a change of an earlier answer ("go back,
+        # I'd sell some"), for each question the form reads them for.
         slot = name.removeprefix("extract_")
-        if name.startswith("extract_") and slot in risk_slots():
+        if name.startswith("extract_") and (slot in PREFILLED or slot in risk_slots()):
             return lambda dispatcher, tracker, domain: self._extracted(slot, tracker)
         raise AttributeError(name)
 
