@@ -1,13 +1,13 @@
 """The onboarding form: asking, reading and validating each answer.
 
 Every message typed while a question is open comes here first, whatever its intent: the question
-gets the first look (:func:`read_answer`), and only a clear digression is handed to the rules
-(:func:`is_digression`; the form then asks again). A validator reads the answer with engine.numbers
-or actions.answers, re-asks with the valid range when it cannot be used, and after
+gets the first look, and only a clear digression is handed to the rules, after which the form asks
+again (actions.form_answers says what a message is). A validator reads the answer, re-asks with the
+valid range when it cannot be used, and after
 ``MAX_FAILED_ATTEMPTS`` failed tries at one answer offers a human adviser. A sentence that states an
 age ("actually I'm 42"), or a correction that names an earlier question (actions.corrections),
 changes that answer whatever question is open. The facts of the message that starts the form
-(engine.opening) fill their questions before the first is asked, and are said back.
+(actions.opening_facts) fill their questions before the first is asked, and are said back.
 
 The risk questions come from the engine's questionnaire (ids and scores) and are worded by the
 locale files (locales/<language>/risk_questions.yml): the response
@@ -19,7 +19,6 @@ language, so a conversation in another language matches its own words.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,284 +27,34 @@ from rasa_sdk.events import ActionExecutionRejected, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import conversation_texts
-from actions.answers import (
-    chosen,
-    match_figure_words,
-    match_goal,
-    match_income_stability,
-    match_option,
+from actions.form_answers import (
+    button_only,
+    correction_of,
+    corrects_another,
+    is_digression,
+    just_typed,
+    read_answer,
+    shown_titles,
+    typed_text,
 )
-from actions.corrections import changes_last_answer, correction, names_previous_question
-from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
-from engine.numbers import (
-    figures_in,
-    parse_age,
-    parse_amount,
-    parse_horizon,
-    parse_monthly,
-    stated_age,
-)
-from engine.opening import read_opening
+from actions.opening_facts import PREFILLED, opening_facts
+from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from engine.numbers import parse_age, parse_amount, parse_monthly, stated_age
 from engine.profile import (
     AGE_RANGE,
     HORIZON_RANGE,
     INITIAL_AMOUNT_RANGE,
     MONTHLY_CONTRIBUTION_RANGE,
     TARGET_AMOUNT_RANGE,
-    Goal,
-    IncomeStability,
     Range,
     default_horizon,
 )
-from engine.questionnaire import Question, option_titles, question_phrase, questionnaire
+from engine.questionnaire import question_phrase, questionnaire
 from engine.wording import render
 
 MAX_FAILED_ATTEMPTS = 3
-#: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
-DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
-                         "faq", "boundary", "complain", "close_account", "portfolio_review"})
-#: Digressions that are questions: only these give way to a loosely read answer, and only when
-#: the message is asked as a question.
-QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq", "boundary"})
-#: Off-topic chat is a digression only when the classifier is this sure of it; a less certain
-#: "out of scope" inside the form is more often an answer in words the form does not know yet.
-OFF_TOPIC = "out_of_scope"
-#: From this confidence a digression wins over an answer read from loose word matches.
-CLEAR_DIGRESSION = 0.7
-#: Opening facts the form takes before its first question, in the order they are confirmed.
-PREFILLED = ("age", "goal", "horizon_years", "initial_amount", "monthly_contribution",
-             "target_amount", "income_stability")
-#: An opening message names a goal only with words of purpose.
-PURPOSE_CUE = re.compile(r"\b(?:for|towards?|to (?:buy|pay|fund|afford|retire|build|grow|protect|"
-                         r"keep|live|save|get)|saving|save up|retir\w*|pension|goal|aim|"
-                         r"college|university|uni|tuition|school fees|deposit|wedding|income)\b",
-                         re.IGNORECASE)
-#: Income wanted in retirement or after it is the income goal, not saving for retirement.
-INCOME_GOAL = re.compile(r"\b(?:regular |an |some |steady |monthly )?income\b|\bpayouts?\b|"
-                         r"\bdividends?\b|\blive off\b", re.IGNORECASE)
-RETIRED = re.compile(r"\bretired\b|\bin (?:my )?retirement\b|\bpensioner\b|\bnow that i'?m "
-                     r"retired\b", re.IGNORECASE)
-INCOME_GOAL_PHRASE = re.compile(
-    r"\b(?:looking for|want|wants|need|needs|would like|like|get|generate|provide|produce|"
-    r"live on|for)\s+(?:an?\s+|some\s+)?(?:regular\s+|steady\s+|monthly\s+|an\s+)?income\b|"
-    r"\bincome from\b", re.IGNORECASE)
-#: An opening message speaks of its income only with one of these words.
-INCOME_CUE = re.compile(r"\b(?:income|salary|salaried|job|work|freelanc\w*|self.employed|"
-                        r"contract\w*|pay|paid|earn\w*|commission|gig|pension)\b", re.IGNORECASE)
 
 Result = dict[str, Any]
-
-
-def shown_titles(question: Question, tracker: Tracker) -> dict[str, str]:
-    """Option id -> its title as this conversation shows it (in its language)."""
-    return option_titles(question, conversation_texts(tracker))
-
-
-def _titled(titles: dict[str, str], text: str) -> str | None:
-    """The option whose title was typed as it is shown (word matching alone would find "About
-    30%" as close to "More than 30%" as to itself)."""
-    typed = " ".join(text.split()).casefold()
-    return next((option for option, title in titles.items()
-                 if " ".join(title.split()).casefold() == typed), None)
-
-
-def _text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def _is_button_only(tracker: Tracker) -> bool:
-    """A "keep going" click (an intent payload without a value) answers nothing."""
-    text = _text(tracker)
-    return text.startswith("/") and chosen(tracker) is None
-
-
-def _correction(tracker: Tracker) -> tuple[str, Any] | None:
-    """The earlier answer this message changes while another question is open, if any: a
-    sentence that states an age ("actually I'm 42"), or a correction that names its question."""
-    requested = tracker.get_slot("requested_slot")
-    if requested is None:
-        return None
-    if requested != "age" and stated_age(_text(tracker)) is not None:
-        return "age", stated_age(_text(tracker))
-    answered = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
-    changed = correction(_text(tracker), requested, answered)
-    if changed is None and changes_last_answer(_text(tracker)):
-        # "typo, should be 24": the question answered just before the open one, when the
-        # message does not answer the open one.
-        order = onboarding_slots()
-        previous = order[order.index(requested) - 1] if requested in order[1:] else None
-        if previous and tracker.get_slot(previous) is not None and (
-                names_previous_question(_text(tracker))
-                or read_answer(requested, _text(tracker), tracker)[0] is None):
-            value = read_answer(previous, _text(tracker), tracker)[0]
-            changed = (previous, value) if value is not None else None
-    return changed
-
-
-def _corrects_another(tracker: Tracker, slot: str | None = None) -> bool:
-    """Whether the message changes an earlier answer (other than ``slot``) rather than answer
-    the open question."""
-    changed = _correction(tracker)
-    return changed is not None and changed[0] != slot
-
-
-def _intent(tracker: Tracker) -> tuple[str | None, float]:
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
-
-
-def _just_typed(tracker: Tracker) -> bool:
-    """Whether the form runs on a message just typed, not back from answering a digression (the
-    message is then still the latest, but the rules have acted on it since)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action_execution_rejected" or (
-                event.get("event") == "action"
-                and event.get("name") not in (tracker.active_loop.get("name"), "action_listen")):
-            return False
-    return True
-
-
-def _horizon(text: str, tracker: Tracker) -> float | None:
-    """Years from a figure, an age to reach, or words: "your default" takes the suggestion the
-    question offered, "when I retire" the years to the usual retirement age."""
-    age = tracker.get_slot("age")
-    years = parse_horizon(text, age)
-    if years is not None or age is None:
-        return years
-    said = match_figure_words("horizon_years", text, tracker.get_slot("language"))
-    if said == "default" and tracker.get_slot("goal"):
-        return default_horizon(tracker.get_slot("goal"), float(age))
-    if said == "retirement":
-        return default_horizon(Goal.retirement, float(age))
-    return None
-
-
-#: A target said as a multiple of the amount to start with.
-_MULTIPLES = {"double": 2, "triple": 3}
-
-
-def _target(text: str, tracker: Tracker) -> float | None:
-    """A target amount, 0 for none ("no particular number", "as much as possible"), or a
-    multiple of the amount to start with ("double what I put in")."""
-    said = match_figure_words("target_amount", text, tracker.get_slot("language"))
-    start = tracker.get_slot("initial_amount")
-    if said in _MULTIPLES and start:
-        return _MULTIPLES[said] * float(start)
-    amounts = [f for f in figures_in(text)[1] if not f.percent]
-    if said == "none" and not amounts:
-        return 0.0
-    return parse_amount(text) if amounts or said is None else None
-
-
-def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
-    """The value ``text`` gives the open question ``slot`` (None if it gives none), and whether it
-    was read firmly (a button, a figure, an option's title or number) rather than from loose words.
-    """
-    choice = chosen(tracker)
-    if slot == "age":
-        age = stated_age(text)
-        return (age, True) if age is not None else (parse_age(text), True)
-    if slot == "goal":
-        goals = {g.value for g in Goal}
-        if choice in goals or text in goals:
-            return choice if choice in goals else text, True
-        goal = match_goal(text, tracker.get_slot("language"))
-        return (goal.value if goal else None), False
-    if slot == "horizon_years":
-        return _horizon(text, tracker), True
-    if slot == "target_amount":
-        return _target(text, tracker), True
-    if slot == "initial_amount":
-        return parse_amount(text), True
-    if slot == "monthly_contribution":
-        return parse_monthly(text), True
-    if slot == "income_stability":
-        valid = {s.value for s in IncomeStability}
-        if choice in valid or text in valid:
-            return choice if choice in valid else text, True
-        stability = match_income_stability(text, tracker.get_slot("language"))
-        return (IncomeStability(stability).value if stability else None), False
-    if slot in risk_slots():
-        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
-        titles = shown_titles(question, tracker)
-        firm = (choice if choice in titles else None) or _titled(titles, text)
-        if firm or text.strip() in titles:
-            return firm or text.strip(), True
-        option = match_option(question, text, titles)
-        # A number from the numbered list is as firm as a button.
-        return option, option is not None and text.strip().rstrip(".)").isdigit()
-    return None, False
-
-
-def is_digression(tracker: Tracker) -> bool:
-    """Whether the message leaves the open question for a moment rather than answer it.
-
-    The question gets the first look: a message read firmly as an answer (a button, a figure, an
-    option's title or number) is one, whatever its intent. One read only from loose words is a
-    digression when it is asked as a question and the classifier is clearly sure of a question
-    intent; one that gives no answer is a digression when its intent is one. Off-topic chat the form cannot read is a
-    digression only when clear; otherwise it counts as a failed try at the question.
-    """
-    slot = tracker.get_slot("requested_slot")
-    text = _text(tracker)
-    intent, confidence = _intent(tracker)
-    if slot is None or _corrects_another(tracker):
-        return False
-    if text.startswith("/"):  # a button: its intent says what it is
-        return chosen(tracker) is None and (intent in DIGRESSIONS or intent == OFF_TOPIC)
-    if intent != OFF_TOPIC and intent not in DIGRESSIONS:
-        return False
-    value, firm = read_answer(slot, text, tracker)
-    if intent == OFF_TOPIC:
-        return value is None and confidence >= CLEAR_DIGRESSION
-    if value is None:
-        return True
-    # An answer read from loose words gives way only to a clear question ("what does cautious
-    # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
-    return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
-            and _asks(text))
-
-
-def _asks(text: str) -> bool:
-    return "?" in text or re.match(
-        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would)\b",
-        text, re.IGNORECASE) is not None
-
-
-def opening_facts(text: str) -> dict[str, Any]:
-    """The answers an opening message gives: figures read by their words (engine.opening), a
-    purpose named as a goal, and income words where the message speaks of its income."""
-    if text.startswith("/"):
-        return {}
-    facts: dict[str, Any] = dict(read_opening(text).stated())
-    # "I want to invest" names no goal, nor does "I have two kids"; a purpose does ("for a
-    # house", "saving for college", "to retire").
-    if PURPOSE_CUE.search(text):
-        goal = match_goal(_purpose_words(text))
-        if goal is not None:
-            facts["goal"] = goal.value
-    about_pay = INCOME_GOAL_PHRASE.sub(" ", text)  # income as the goal says nothing of pay
-    if INCOME_CUE.search(about_pay):
-        stability = match_income_stability(about_pay)
-        if stability is not None:
-            facts["income_stability"] = IncomeStability(stability).value
-    return facts
-
-
-def _purpose_words(text: str) -> str:
-    """An opening message as a statement of purpose: without the request around it ("can you
-    help me plan for retirement?"), the wish to invest, and where the money comes from ("from
-    selling my house" says nothing of what it is for)."""
-    text = re.sub(r"^\W*(?:(?:hi|hello|hey)\W+)?(?:can|could|would|will) you\s+(?:please\s+)?"
-                  r"(?:help me(?: to)?|help)?", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bfrom (?:selling|the sale of|sale of)\s+(?:my|our|the|a|an)?\s*\w+", " ",
-                  text, flags=re.IGNORECASE)
-    text = re.sub(r"\binvest\w*", " ", text, flags=re.IGNORECASE)
-    if INCOME_GOAL.search(text) and RETIRED.search(text):
-        return "regular income"  # income wanted by someone retired: the income goal
-    return text.replace("?", ".")
 
 
 def start_with_facts(tracker: Tracker) -> list[dict]:
@@ -314,7 +63,7 @@ def start_with_facts(tracker: Tracker) -> list[dict]:
     understood), else none."""
     if tracker.get_slot("recommended") or tracker.active_loop.get("name"):
         return []
-    if not opening_facts(_text(tracker)):
+    if not opening_facts(typed_text(tracker)):
         return []
     return [*reset_events(), FollowupAction("onboarding_form")]
 
@@ -329,7 +78,7 @@ def answers(slot: str):
     def wrap(validate):
         @functools.wraps(validate)
         def validator(self, value, dispatcher, tracker, domain):
-            if value is None or _corrects_another(tracker, slot):
+            if value is None or corrects_another(tracker, slot):
                 return {slot: None}
             return validate(self, value, dispatcher, tracker, domain)
 
@@ -374,7 +123,7 @@ class ValidateOnboardingForm(FormValidationAction):
         slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str, **params: Any
     ) -> Result:
         """Re-ask with a clear message; after repeated failures, offer a person."""
-        if _is_button_only(tracker) or _corrects_another(tracker, slot):
+        if button_only(tracker) or corrects_another(tracker, slot):
             return {slot: None}
         dispatcher.utter_message(response=response, **params)
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
@@ -386,12 +135,12 @@ class ValidateOnboardingForm(FormValidationAction):
     # -- the open question's first look, and the facts of an opening message ---------------------
 
     async def run(self, dispatcher, tracker, domain):
-        if _just_typed(tracker) and is_digression(tracker):
+        if just_typed(tracker) and is_digression(tracker):
             # The rules answer the digression; the form then asks its question again. Rasa has
             # already put the message's text into the open question's slot: take it back out.
             return [SlotSet(tracker.get_slot("requested_slot"), None),
                     ActionExecutionRejected(self.form_name())]
-        changed = _correction(tracker)
+        changed = correction_of(tracker)
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("requested_slot") is None:
             self._confirm_opening(dispatcher, tracker, events)
@@ -437,14 +186,14 @@ class ValidateOnboardingForm(FormValidationAction):
         """The facts of the message that started the form (only while it has asked nothing)."""
         if tracker.get_slot("requested_slot") is not None:
             return {}
-        return opening_facts(_text(tracker))
+        return opening_facts(typed_text(tracker))
 
     def _extracted(self, slot: str, tracker: Tracker) -> Result:
         """``slot``'s value from an opening message's facts or from a correction, if any."""
         if tracker.get_slot("requested_slot") is None:
             value = self._opening(tracker).get(slot)
         else:
-            changed = _correction(tracker)
+            changed = correction_of(tracker)
             value = changed[1] if changed and changed[0] == slot else None
         return {slot: value} if value is not None else {}
 
@@ -452,7 +201,7 @@ class ValidateOnboardingForm(FormValidationAction):
 
     @answers("age")
     def validate_age(self, value, dispatcher, tracker, domain) -> Result:
-        age = stated_age(_text(tracker))
+        age = stated_age(typed_text(tracker))
         if age is None:
             age = parse_age(str(value))
         if not AGE_RANGE.contains(age):
@@ -502,7 +251,7 @@ class ValidateOnboardingForm(FormValidationAction):
         return self._accept("income_stability", stability)
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
-        if value is None or _corrects_another(tracker, slot):
+        if value is None or corrects_another(tracker, slot):
             return {slot: None}
         option, _ = read_answer(slot, str(value), tracker)
         if option is None:

@@ -1,0 +1,227 @@
+"""What a message typed while the onboarding form asks a question is: an answer to that question,
+a change of an earlier answer, or a digression.
+
+The question gets the first look, whatever Rasa's intent: :func:`read_answer` reads the text as an
+answer to the open question (figures by engine.numbers, choices by actions.answers), and only a
+message that is clearly something else is a digression (:func:`is_digression`), handed to the
+rules while the form waits. A correction that names an earlier question, or changes the answer
+just given, is :func:`correction_of` (actions.corrections reads it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.advice import conversation_texts
+from actions.answers import (
+    chosen,
+    match_figure_words,
+    match_goal,
+    match_income_stability,
+    match_option,
+)
+from actions.corrections import changes_last_answer, correction, names_previous_question
+from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from engine.numbers import (
+    figures_in,
+    parse_age,
+    parse_amount,
+    parse_horizon,
+    parse_monthly,
+    stated_age,
+)
+from engine.profile import Goal, IncomeStability, default_horizon
+from engine.questionnaire import Question, option_titles, questionnaire
+
+#: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
+DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
+                         "faq", "boundary", "complain", "close_account", "portfolio_review"})
+#: Digressions that are questions: only these give way to a loosely read answer, and only when
+#: the message is asked as a question.
+QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq", "boundary"})
+#: Off-topic chat is a digression only when the classifier is this sure of it; a less certain
+#: "out of scope" inside the form is more often an answer in words the form does not know yet.
+OFF_TOPIC = "out_of_scope"
+#: From this confidence a digression wins over an answer read from loose word matches.
+CLEAR_DIGRESSION = 0.7
+
+
+def shown_titles(question: Question, tracker: Tracker) -> dict[str, str]:
+    """Option id -> its title as this conversation shows it (in its language)."""
+    return option_titles(question, conversation_texts(tracker))
+
+
+def _titled(titles: dict[str, str], text: str) -> str | None:
+    """The option whose title was typed as it is shown (word matching alone would find "About
+    30%" as close to "More than 30%" as to itself)."""
+    typed = " ".join(text.split()).casefold()
+    return next((option for option, title in titles.items()
+                 if " ".join(title.split()).casefold() == typed), None)
+
+
+def typed_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def button_only(tracker: Tracker) -> bool:
+    """A "keep going" click (an intent payload without a value) answers nothing."""
+    text = typed_text(tracker)
+    return text.startswith("/") and chosen(tracker) is None
+
+
+def correction_of(tracker: Tracker) -> tuple[str, Any] | None:
+    """The earlier answer this message changes while another question is open, if any: a
+    sentence that states an age ("actually I'm 42"), or a correction that names its question."""
+    requested = tracker.get_slot("requested_slot")
+    if requested is None:
+        return None
+    if requested != "age" and stated_age(typed_text(tracker)) is not None:
+        return "age", stated_age(typed_text(tracker))
+    answered = {slot: tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+    changed = correction(typed_text(tracker), requested, answered)
+    if changed is None and changes_last_answer(typed_text(tracker)):
+        # "typo, should be 24": the question answered just before the open one, when the
+        # message does not answer the open one.
+        order = onboarding_slots()
+        previous = order[order.index(requested) - 1] if requested in order[1:] else None
+        if previous and tracker.get_slot(previous) is not None and (
+                names_previous_question(typed_text(tracker))
+                or read_answer(requested, typed_text(tracker), tracker)[0] is None):
+            value = read_answer(previous, typed_text(tracker), tracker)[0]
+            changed = (previous, value) if value is not None else None
+    return changed
+
+
+def corrects_another(tracker: Tracker, slot: str | None = None) -> bool:
+    """Whether the message changes an earlier answer (other than ``slot``) rather than answer
+    the open question."""
+    changed = correction_of(tracker)
+    return changed is not None and changed[0] != slot
+
+
+def intent_of(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def just_typed(tracker: Tracker) -> bool:
+    """Whether the form runs on a message just typed, not back from answering a digression (the
+    message is then still the latest, but the rules have acted on it since)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action_execution_rejected" or (
+                event.get("event") == "action"
+                and event.get("name") not in (tracker.active_loop.get("name"), "action_listen")):
+            return False
+    return True
+
+
+def _horizon(text: str, tracker: Tracker) -> float | None:
+    """Years from a figure, an age to reach, or words: "your default" takes the suggestion the
+    question offered, "when I retire" the years to the usual retirement age."""
+    age = tracker.get_slot("age")
+    years = parse_horizon(text, age)
+    if years is not None or age is None:
+        return years
+    said = match_figure_words("horizon_years", text, tracker.get_slot("language"))
+    if said == "default" and tracker.get_slot("goal"):
+        return default_horizon(tracker.get_slot("goal"), float(age))
+    if said == "retirement":
+        return default_horizon(Goal.retirement, float(age))
+    return None
+
+
+#: A target said as a multiple of the amount to start with.
+_MULTIPLES = {"double": 2, "triple": 3}
+
+
+def _target(text: str, tracker: Tracker) -> float | None:
+    """A target amount, 0 for none ("no particular number", "as much as possible"), or a
+    multiple of the amount to start with ("double what I put in")."""
+    said = match_figure_words("target_amount", text, tracker.get_slot("language"))
+    start = tracker.get_slot("initial_amount")
+    if said in _MULTIPLES and start:
+        return _MULTIPLES[said] * float(start)
+    amounts = [f for f in figures_in(text)[1] if not f.percent]
+    if said == "none" and not amounts:
+        return 0.0
+    return parse_amount(text) if amounts or said is None else None
+
+
+def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
+    """The value ``text`` gives the open question ``slot`` (None if it gives none), and whether it
+    was read firmly (a button, a figure, an option's title or number) rather than from loose words.
+    """
+    choice = chosen(tracker)
+    if slot == "age":
+        age = stated_age(text)
+        return (age, True) if age is not None else (parse_age(text), True)
+    if slot == "goal":
+        goals = {g.value for g in Goal}
+        if choice in goals or text in goals:
+            return choice if choice in goals else text, True
+        goal = match_goal(text, tracker.get_slot("language"))
+        return (goal.value if goal else None), False
+    if slot == "horizon_years":
+        return _horizon(text, tracker), True
+    if slot == "target_amount":
+        return _target(text, tracker), True
+    if slot == "initial_amount":
+        return parse_amount(text), True
+    if slot == "monthly_contribution":
+        return parse_monthly(text), True
+    if slot == "income_stability":
+        valid = {s.value for s in IncomeStability}
+        if choice in valid or text in valid:
+            return choice if choice in valid else text, True
+        stability = match_income_stability(text, tracker.get_slot("language"))
+        return (IncomeStability(stability).value if stability else None), False
+    if slot in risk_slots():
+        question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
+        titles = shown_titles(question, tracker)
+        firm = (choice if choice in titles else None) or _titled(titles, text)
+        if firm or text.strip() in titles:
+            return firm or text.strip(), True
+        option = match_option(question, text, titles)
+        # A number from the numbered list is as firm as a button.
+        return option, option is not None and text.strip().rstrip(".)").isdigit()
+    return None, False
+
+
+def is_digression(tracker: Tracker) -> bool:
+    """Whether the message leaves the open question for a moment rather than answer it.
+
+    The question gets the first look: a message read firmly as an answer (a button, a figure, an
+    option's title or number) is one, whatever its intent. One read only from loose words is a
+    digression when it is asked as a question and the classifier is clearly sure of a question
+    intent; one that gives no answer is a digression when its intent is one. Off-topic chat the form cannot read is a
+    digression only when clear; otherwise it counts as a failed try at the question.
+    """
+    slot = tracker.get_slot("requested_slot")
+    text = typed_text(tracker)
+    intent, confidence = intent_of(tracker)
+    if slot is None or corrects_another(tracker):
+        return False
+    if text.startswith("/"):  # a button: its intent says what it is
+        return chosen(tracker) is None and (intent in DIGRESSIONS or intent == OFF_TOPIC)
+    if intent != OFF_TOPIC and intent not in DIGRESSIONS:
+        return False
+    value, firm = read_answer(slot, text, tracker)
+    if intent == OFF_TOPIC:
+        return value is None and confidence >= CLEAR_DIGRESSION
+    if value is None:
+        return True
+    # An answer read from loose words gives way only to a clear question ("what does cautious
+    # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
+    return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
+            and _asks(text))
+
+
+def _asks(text: str) -> bool:
+    return "?" in text or re.match(
+        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would)\b",
+        text, re.IGNORECASE) is not None
