@@ -45,6 +45,11 @@ class SuitabilityRecord(Base):
     engine_version: Mapped[str] = mapped_column(String(64))
     assumptions_version: Mapped[str] = mapped_column(String(64))
     questionnaire_version: Mapped[str] = mapped_column(String(64))
+    #: The limits that bound the mix (policy caps, the stated loss tolerance), as codes and figures.
+    binding_constraints: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    #: What the mix did in market history (engine.history), and the version of that data.
+    history: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    history_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
     trigger: Mapped[str] = mapped_column(String(32), default="onboarding")
     created_at: Mapped[datetime] = written_at()
 
