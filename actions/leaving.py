@@ -24,6 +24,7 @@ from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle import leaving
 from engine.lifecycle.feedback import RETURN_LIKELIHOOD_SCALE, scale_answer
+from engine.lifecycle.offers import offer_terms
 from engine.numbers import parse_number
 
 #: Reasons a client can give, in the engine's order ("other" last).
@@ -136,7 +137,7 @@ class RetentionOffer(Action):
             return [*events, SlotSet("retention_outcome", "no_offer")]
         offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                               client_id=client.id, offer=offer))
-        dispatcher.utter_message(response=f"utter_retention_offer_{offer}")
+        dispatcher.utter_message(response=f"utter_retention_offer_{offer}", **offer_terms(offer))
         return [*events, SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id),
                 SlotSet("retention_outcome", "offered")]
 

@@ -38,6 +38,17 @@ class Offer(BaseModel):
     cooldown_days: float = Field(ge=0)
     min_churn_risk: float = Field(default=0.0, ge=0, le=1)
     max_churn_risk: float = Field(default=1.0, ge=0, le=1)
+    #: Days of the client's own advisory fee (AUM x annual_fee_rate) the offer gives up; they add
+    #: to ``cost`` client by client, and the wording states them as the term ``days``.
+    waived_fee_days: float = Field(default=0.0, ge=0, le=365)
+    #: The offer's concrete terms (amounts, durations) that its wording states: the placeholders
+    #: of its text in the locale files.
+    terms: dict[str, int | float] = Field(default_factory=dict)
+
+    def model_post_init(self, _context) -> None:
+        if self.waived_fee_days and self.terms.get("days") != self.waived_fee_days:
+            raise ValueError(f"offer {self.id}: waives {self.waived_fee_days:g} days of fees, so its "
+                             f"terms must state days: {self.waived_fee_days:g}")
 
 
 class Catalog(BaseModel):
@@ -86,9 +97,16 @@ def offer_phrase(offer_id: str) -> str:
 def offer_text(offer_id: str, language: str = "en", catalog: Catalog | None = None) -> str:
     """What the bot says for ``offer_id``, in ``language`` (English when not translated)."""
     catalog = catalog or load_catalog()
-    if offer_id not in {offer.id for offer in catalog.offers}:
-        raise KeyError(f"unknown offer {offer_id!r}")
-    return texts(language)(offer_phrase(offer_id))
+    return texts(language)(offer_phrase(offer_id)).format(**offer_terms(offer_id, catalog))
+
+
+def offer_terms(offer_id: str, catalog: Catalog | None = None) -> dict[str, int | float]:
+    """The concrete terms of ``offer_id`` that fill its wording's placeholders ({} when none)."""
+    catalog = catalog or load_catalog()
+    for offer in catalog.offers:
+        if offer.id == offer_id:
+            return dict(offer.terms)
+    raise KeyError(f"unknown offer {offer_id!r}")
 
 
 def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.ndarray:
@@ -139,7 +157,9 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
     """
     catalog = catalog or load_catalog()
     offers = catalog.offers
-    value = client_value(frame["aum"].to_numpy(dtype=float), frame["segment"].to_numpy(), catalog)
+    aum = np.nan_to_num(frame["aum"].to_numpy(dtype=float))
+    value = client_value(aum, frame["segment"].to_numpy(), catalog)
+    daily_fee = aum * catalog.annual_fee_rate / 365.25
     # Integer codes: membership tests on a million strings per offer would dominate the run.
     stage = pd.Categorical(frame["stage"], categories=STAGES).codes
     segment = pd.Categorical(frame["segment"], categories=SEGMENTS).codes
@@ -149,6 +169,7 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
     # One pass per offer keeping the best so far: no (clients x offers) temporaries.
     best = np.full(n, -1)
     best_net = np.full(n, -np.inf)
+    best_cost = np.zeros(n)
     any_eligible = np.zeros(n, dtype=bool)
     any_usable = np.zeros(n, dtype=bool)
     for j, offer in enumerate(offers):
@@ -157,35 +178,35 @@ def next_best_action(frame: pd.DataFrame, as_of: pd.Timestamp, history: pd.DataF
         eligible = (stage_ok[stage] & segment_ok[segment]
                     & (risk >= offer.min_churn_risk) & (risk <= offer.max_churn_risk))
         usable = eligible & ~(gaps[offer.id] < offer.cooldown_days) if offer.id in gaps else eligible
-        net = offer.uplift * value - offer.cost
+        cost = offer.cost + offer.waived_fee_days * daily_fee
+        net = offer.uplift * value - cost
         better = usable & (net > best_net)
         best[better] = j
         best_net[better] = net[better]
+        best_cost[better] = cost[better]
         any_eligible |= eligible
         any_usable |= usable
     chosen = any_usable & (best_net > 0)
-    k = len(offers)
     blocked = frame["do_not_contact"].to_numpy(dtype=bool)
     ids = [o.id for o in offers]
     made = chosen & ~blocked
     action = pd.Categorical.from_codes(np.where(made, best, -1), categories=ids)
 
     # Reasons as codes into a short list of labels: a few fixed ones, then one per distinct
-    # (offer, rounded client value) among the picks.
+    # (offer, rounded client value, rounded cost) among the picks.
     fixed = ["no offer fits this stage and segment", "every eligible offer is in its cooldown",
              "no eligible offer has a positive net value", "do_not_contact: no offer made"]
     code = np.zeros(n, dtype=np.int64)
     code[any_eligible & ~any_usable] = 1
     code[any_usable & ~chosen] = 2
     picked = np.flatnonzero(chosen)
-    rounded = np.round(value[picked])
-    key = rounded.astype(np.int64) * k + best[picked]
-    inverse, distinct = pd.factorize(key)
+    inverse, distinct = pd.MultiIndex.from_arrays(
+        [best[picked], np.round(value[picked]), np.round(best_cost[picked])]).factorize()
     code[picked] = len(fixed) + inverse
     labels = fixed + [
-        f"{ids[o]}: uplift {offers[o].uplift:.0%} x value {v:,.0f} - cost {offers[o].cost:,.0f} "
-        f"= {offers[o].uplift * v - offers[o].cost:,.0f}"
-        for o, v in zip(np.asarray(distinct) % k, np.asarray(distinct) // k, strict=True)
+        f"{ids[o]}: uplift {offers[o].uplift:.0%} x value {v:,.0f} - cost {c:,.0f} "
+        f"= {offers[o].uplift * v - c:,.0f}"
+        for o, v, c in distinct
     ]
     code[blocked] = 3
     return pd.DataFrame(

@@ -1,11 +1,15 @@
 """A seeded synthetic client base with event histories and the ground truth of the next horizon.
 
-Each client joins at a random date over ``years`` years; most fund an account a few weeks later
+The base is a firm's book on ``as_of``: the clients with an open account, and prospects. Each
+client joined at a random date over ``years`` years; most funded an account a few weeks later
 (prospects never do). While with the firm a client acts at a personal Poisson rate (Gamma across
-clients, higher for wealthier segments) and leaves after an exponential lifetime; in the last
-90 days before leaving they withdraw money and sometimes complain, as attrition looks in wealth
-management. History runs past ``as_of`` to ``as_of + horizon_days`` so the truth of the horizon is
-known. This base serves demos and tests; it is never evidence of accuracy on real data.
+clients, higher for wealthier segments). Clients leave at a constant yearly rate,
+``ANNUAL_ATTRITION``; a client who left before ``as_of`` closed the account and is no longer in the
+book, so by the memorylessness of that rate every client in it stays for an exponential time
+after ``as_of``. In the last 90 days before leaving a client withdraws money and sometimes
+complains, as attrition looks in wealth management. History runs past ``as_of`` to
+``as_of + horizon_days`` so the truth of the horizon is known. This base serves demos and tests;
+it is never evidence of accuracy on real data.
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ ACTIVITY = {"retail": 1.0, "high_net_worth": 1.4, "small_business": 1.2}
 #: Kind mix of ordinary activity (order of :data:`engine.lifecycle.io.KINDS`).
 KIND_MIX = np.array([0.10, 0.05, 0.20, 0.52, 0.07, 0.01, 0.05, 0.0])
 PROSPECT_SHARE = 0.08
-MEAN_LIFETIME_DAYS = 8 * 365.0
+#: Share of a year's clients who leave within the year. Wealth managers report yearly client
+#: attrition in the single digits (the product brief's figure; no public survey is cited here):
+#: 6 % a year is a mean stay of about 16 years.
+ANNUAL_ATTRITION = 0.06
+MEAN_LIFETIME_DAYS = -365.25 / float(np.log1p(-ANNUAL_ATTRITION))
+#: The firm invites every funded client to a yearly review (a suitability review, as advisers
+#: hold them once a year); this share of the invitations is taken up.
+REVIEW_TAKE_UP = 0.8
+REVIEW_INTERVAL_DAYS = 365.25
 
 
 @dataclass
@@ -64,16 +76,18 @@ def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int
     as_of = pd.Timestamp(as_of)
     span = years * 365.0
     segments = np.array(list(SEGMENT_MIX))
-    segment = segments[rng.choice(len(segments), n_clients, p=list(SEGMENT_MIX.values()))]
+    segment_code = rng.choice(len(segments), n_clients, p=list(SEGMENT_MIX.values()))
+    segment = segments[segment_code]
     joined = rng.uniform(-span, 0.0, n_clients)  # days relative to as_of
     prospect = rng.random(n_clients) < PROSPECT_SHARE
     funded = np.where(prospect, np.nan, joined + rng.exponential(20.0, n_clients))
     funded[funded > 0] = np.nan
     start = np.where(np.isfinite(funded), funded, joined)
-    leaves = start + rng.exponential(MEAN_LIFETIME_DAYS, n_clients)
+    # In the book on as_of, so still there: the rest of the stay starts at as_of.
+    leaves = rng.exponential(MEAN_LIFETIME_DAYS, n_clients)
     stop = np.minimum(leaves, horizon_days)
     window = np.maximum(stop - start, 0.0)
-    boost = np.array([ACTIVITY[s] for s in segments])[np.searchsorted(segments, segment)]
+    boost = np.array([ACTIVITY[s] for s in segments])[segment_code]
     weight = rng.gamma(1.2, 1.0, n_clients) * boost * np.where(prospect, 0.2, 1.0)
     # Scale the rates so the mean count up to as_of meets the target.
     past_window = np.maximum(np.minimum(stop, 0.0) - start, 0.0)
@@ -90,7 +104,7 @@ def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int
     kind[signal] = np.where(rng.random(signal.sum()) < 0.85, KINDS.index("withdrawal"),
                             KINDS.index("complaint"))
 
-    deposit = np.array([DEPOSIT[s] for s in segments])[np.searchsorted(segments, segment)]
+    deposit = np.array([DEPOSIT[s] for s in segments])[segment_code]
     size = deposit[owner] * rng.lognormal(-0.5, 1.0, owner.size)
     amount = np.zeros(owner.size)
     amount[kind == KINDS.index("deposit")] = size[kind == KINDS.index("deposit")]
@@ -104,6 +118,18 @@ def generate(n_clients: int = 10_000, events_per_client: float = 25.0, seed: int
     when = np.concatenate([when, funded[has_fund]])
     kind = np.concatenate([kind, np.full(has_fund.size, KINDS.index("deposit"), dtype=np.int8)])
     amount = np.concatenate([amount, deposit[has_fund] * rng.lognormal(0.0, 0.8, has_fund.size)])
+
+    # The yearly reviews of funded clients, a few weeks around each anniversary of the funding.
+    years_held = np.floor(np.nan_to_num((stop - funded) / REVIEW_INTERVAL_DAYS, nan=0.0))
+    reviewed = np.repeat(np.arange(n_clients), years_held.astype(np.int64))
+    nth = np.arange(reviewed.size) - np.repeat(np.cumsum(years_held) - years_held,
+                                               years_held.astype(np.int64)).astype(np.int64) + 1
+    review_day = funded[reviewed] + nth * REVIEW_INTERVAL_DAYS + rng.uniform(-20.0, 20.0, reviewed.size)
+    taken = (rng.random(reviewed.size) < REVIEW_TAKE_UP) & (review_day < stop[reviewed])
+    owner = np.concatenate([owner, reviewed[taken]])
+    when = np.concatenate([when, review_day[taken]])
+    kind = np.concatenate([kind, np.full(taken.sum(), KINDS.index("review"), dtype=np.int8)])
+    amount = np.concatenate([amount, np.zeros(taken.sum())])
 
     stamp = as_of + pd.to_timedelta(np.round(when * 86_400), unit="s")
     frame = pd.DataFrame({

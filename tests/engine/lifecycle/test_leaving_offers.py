@@ -65,7 +65,7 @@ def test_no_offer_to_a_client_who_may_not_be_contacted():
 
 
 def test_no_retention_offer_when_the_client_is_past_saving():
-    # Above 0.9 churn risk the retention offers stop; the catalog's exit survey is no answer to a
+    # From 0.7 churn risk the retention offers stop; the catalog's exit survey is no answer to a
     # reason for leaving.
     assert offer("fees", churn_risk=0.95) is None
 
