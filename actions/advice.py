@@ -48,6 +48,7 @@ def allocation_payload(rec: Recommendation) -> dict[str, Any]:
         "expected_return": rec.expected_return,
         "volatility": rec.volatility,
         "bad_year": rec.bad_year,
+        "history": rec.history.model_dump(mode="json"),
         "projection": projection,
         "probability_of_target": rec.projection.probability_of_target,
     }
@@ -75,6 +76,46 @@ def explanation_text(rec: Recommendation, texts: Texts) -> str:
     return " ".join(render(f"reason_{s.code}", s.params, texts) for s in statements)
 
 
+#: A worst calendar year smaller than this loss is said as "never lost more than" it.
+SMALL_LOSS = 0.01
+#: Recoveries shorter than this many months are said in months, longer ones in half years.
+MONTHS_SAID_IN_MONTHS = 24
+
+
+def _duration(months: int, texts: Texts) -> str:
+    if months < MONTHS_SAID_IN_MONTHS:
+        return render("history_time_months", {"months": months}, texts)
+    return render("history_time_years", {"years": round(months / 6) / 2}, texts)
+
+
+def history_text(rec: Recommendation, texts: Texts) -> str:
+    """What the mix did in market history, in one or two sentences: its worst calendar year, then
+    the named episode in which it fell furthest."""
+    history = rec.history
+    worst = history.worst_calendar_year
+    since = {"first_year": str(history.first_full_year)}
+    if worst.total_return >= 0:
+        sentences = [render("history_worst_year_no_loss", since, texts)]
+    elif -worst.total_return < SMALL_LOSS:
+        sentences = [render("history_worst_year_small", {**since, "limit": SMALL_LOSS}, texts)]
+    else:
+        sentences = [render("history_worst_year", {**since, "loss": -worst.total_return,
+                                                   "year": str(worst.year)}, texts)]
+    episode = history.hardest_episode
+    if episode is not None and episode.worst_fall >= 0:
+        covered = [e.name for e in history.episodes if e.covered]
+        sentences.append(render("history_episode_no_fall", {"episodes": covered}, texts))
+    elif episode is not None:
+        fell = {"episode": episode.name, "fall": -episode.worst_fall}
+        if episode.months_to_recover is None:
+            sentences.append(render("history_episode_not_recovered",
+                                    {**fell, "last_month": history.last_month}, texts))
+        else:
+            sentences.append(render("history_episode_recovered", {
+                **fell, "time": _duration(episode.months_to_recover, texts)}, texts))
+    return " ".join(sentences)
+
+
 def disclosures_shown(rec: Recommendation, texts: Texts) -> list[Statement]:
     """The engine's disclosures with the text the client reads."""
     return [s.model_copy(update={"text": render(f"disclosure_{s.code}", s.params, texts)})
@@ -89,6 +130,7 @@ def recommendation_message(rec: Recommendation, texts: Texts,
         "expected_return": format_value(rec.expected_return, "percent.1"),
         "volatility": format_value(rec.volatility, "percent.1"),
         "bad_year": format_value(abs(rec.bad_year), "percent.1"),
+        "history": history_text(rec, texts),
         "explanation": explanation_text(rec, texts),
         "disclosures": "\n".join(s.text for s in disclosures),
     }

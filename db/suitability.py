@@ -32,4 +32,5 @@ def suitability_record(rec: Recommendation, *, conversation_id: str, client_id: 
                      for s in (rec.disclosures if disclosures is None else disclosures)],
         engine_version=rec.engine_version, assumptions_version=rec.assumptions_version,
         questionnaire_version=rec.questionnaire_version, trigger=trigger,
+        history=rec.history.model_dump(mode="json"), history_version=rec.history.data_version,
     )

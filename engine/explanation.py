@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.history import HistoricalStress
 from engine.policy import MAX_OUTLOOK_TILT, PolicyTargets
 from engine.profile import Goal, InvestorProfile
 from engine.projection import Projection
@@ -152,11 +153,14 @@ def disclosures(
     paths: int,
     rebalancing_threshold: float,
     outlook_tilt: float,
+    history: HistoricalStress | None = None,
     language: str = DEFAULT_LANGUAGE,
 ) -> list[Statement]:
     """The statements that must be shown with every recommendation (SEC IM Guidance 2017-02).
 
     ``sources`` are the citations of the assumptions (titles of publications, kept as published).
+    ``history``, what the mix did in market history, adds the statement that the bad year is a
+    model's estimate and that history has been worse, with the data it comes from.
     """
     say = _Writer("disclosure", language)
     statements = [
@@ -169,6 +173,12 @@ def disclosures(
         say("human_review"),
         say("rebalancing", threshold=rebalancing_threshold),
     ]
+    if history is not None:  # beside the limits of the model
+        at = [s.code for s in statements].index("limits") + 1
+        statements.insert(at, say(
+            "history", version=history.data_version, first_month=history.first_month,
+            last_month=history.last_month, stand_in_weight=history.stand_in_weight,
+            not_covered=history.not_covered))
     if outlook_tilt != 0:
         statements.append(say("outlook_tilt", tilt=outlook_tilt, max_tilt=MAX_OUTLOOK_TILT))
     return statements

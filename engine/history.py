@@ -155,6 +155,13 @@ class HistoricalStress(BaseModel):
         """Names of the episodes the data do not reach."""
         return [e.name for e in self.episodes if not e.covered]
 
+    @property
+    def hardest_episode(self) -> EpisodeResult | None:
+        """The covered episode in which the mix fell furthest (the later one on a tie); None when
+        the data cover none of them."""
+        covered = [e for e in self.episodes if e.covered]
+        return min(reversed(covered), key=lambda e: e.worst_fall) if covered else None
+
 
 # -- the data -----------------------------------------------------------------------------------
 
@@ -318,12 +325,13 @@ def stress(weights: Mapping[str, float], history: MarketHistory | None = None) -
         When the weights are negative or do not sum to 1.
     """
     history = history if history is not None else market_history()
-    missing = sorted(set(weights) - set(history.classes))
+    missing = sorted(name for name, weight in weights.items()
+                     if weight > 0 and name not in history.classes)
     if missing:
         raise HistoryDataError(f"no market history series for {', '.join(missing)}: add "
                                f"{'it' if len(missing) == 1 else 'them'} to {DEFAULT_FILE.name}")
     w = np.array([float(weights.get(name, 0.0)) for name in history.classes])
-    if (w < 0).any() or abs(w.sum() - 1.0) > 1e-6:
+    if min(weights.values(), default=0.0) < 0 or abs(w.sum() - 1.0) > 1e-6:
         raise ValueError(f"weights must be 0 or more and sum to 1, got {dict(weights)}")
     values = np.concatenate(([1.0], np.cumprod(1.0 + history.returns @ w)))
 

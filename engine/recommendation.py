@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.assumptions import GROUPS, CapitalMarketAssumptions, load_assumptions
 from engine.explanation import DEFAULT_LANGUAGE, Explanation, Statement, disclosures, explain
+from engine.history import HistoricalStress, stress
 from engine.optimizer import InfeasibleError, optimize
 from engine.policy import PolicyTargets, targets
 from engine.profile import InvestorProfile
@@ -74,6 +75,8 @@ class Recommendation(BaseModel):
     expected_return: float
     volatility: float
     bad_year: float
+    #: What the mix did in market history (engine.history), beside the model's bad year.
+    history: HistoricalStress
     projection: Projection
     explanation: Explanation
     disclosures: list[Statement]
@@ -202,6 +205,8 @@ def recommend(
         When an assumptions file cannot be used.
     engine.optimizer.InfeasibleError
         When the policy's bounds cannot be met by the assumptions' asset classes.
+    engine.history.HistoryDataError
+        When the market history data cannot be read, or hold no series for a class of the mix.
     """
     cma = _assumptions(assumptions)
     market = _market(cma)
@@ -222,6 +227,7 @@ def recommend(
         monthly=profile.monthly_contribution, target=profile.target_amount, paths=paths, seed=seed,
     )
     form_version = questionnaire().version
+    history = stress(dict(zip(market.labels, w.tolist(), strict=True)))
     return Recommendation(
         profile=profile,
         horizon_years=profile.horizon,
@@ -238,6 +244,7 @@ def recommend(
         expected_return=round(expected, 6),
         volatility=round(volatility, 6),
         bad_year=round(statistics["bad_year"], 6),
+        history=history,
         projection=projection,
         explanation=explain(profile, risk, policy, groups, statistics, projection,
                             language=language),
@@ -247,7 +254,7 @@ def recommend(
                      for key, source in cma.sources.items()],
             objective=objective, engine_version=ENGINE_VERSION, questionnaire_version=form_version,
             paths=paths, rebalancing_threshold=DEFAULT_THRESHOLD, outlook_tilt=policy.outlook_tilt,
-            language=language,
+            history=history, language=language,
         ),
         engine_version=ENGINE_VERSION,
         assumptions_version=cma.version,

@@ -121,7 +121,8 @@ def as_dict(t: Transcript) -> dict:
         "recommendations": [
             {"time": r.created_at.isoformat(timespec="seconds"), "risk_score": r.risk_score,
              "weights": r.weights, "expected_return": r.expected_return,
-             "volatility": r.volatility, "bad_year": r.bad_year,
+             "volatility": r.volatility, "bad_year": r.bad_year, "history": r.history,
+             "history_version": r.history_version,
              "probability_of_target": r.probability_of_target, "flags": r.flags,
              "engine_version": r.engine_version} for r in t.recommendations],
         "offers": [{"time": o.created_at.isoformat(timespec="seconds"), "offer": o.offer,

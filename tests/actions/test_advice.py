@@ -63,6 +63,41 @@ def test_a_complete_profile_gets_an_allocation_text_payload_and_a_record(domain,
     assert slots["recommended"] is True and slots["recommendation_id"] == record.id
 
 
+def test_the_recommendation_says_what_such_a_mix_did_in_market_history(domain, database):
+    messages, _ = run(Recommend(), tracker(slots=PROFILE), domain)
+    text = next(m for m in messages if m.get("response") == "utter_recommendation")
+    history = payload(messages)["history"]
+    worst = history["worst_calendar_year"]
+    covered = [e for e in history["episodes"] if e["covered"]]
+    hardest = min(reversed(covered), key=lambda e: e["worst_fall"])
+    # A 30-year retirement mix is mostly shares: it lost money in 1931 and in the episode it fell
+    # furthest in, and it had made that up again within the data.
+    assert worst["year"] == 1931 and worst["total_return"] < -0.2
+    assert hardest["worst_fall"] < 0 and hardest["months_to_recover"] is not None
+    months = hardest["months_to_recover"]
+    time = (f"{months} months" if months < 24
+            else format_value(round(months / 6) / 2, "number") + " years")
+    first = response_pattern("history_worst_year", first_year=str(history["first_full_year"]),
+                             loss=format_value(-worst["total_return"], "percent"), year="1931")
+    second = response_pattern("history_episode_recovered", episode=hardest["name"],
+                              fall=format_value(-hardest["worst_fall"], "percent"), time=time)
+    assert re.fullmatch(f"{first.pattern} {second.pattern}", text["history"]), text["history"]
+    # The disclosure says the bad year is a model's estimate and names the data and their gaps.
+    [disclosure] = [d for d in payload_disclosures(database) if d["code"] == "history"]
+    assert disclosure["params"]["version"] == history["data_version"]
+    assert disclosure["params"]["not_covered"] == ["2020", "2022"]
+    assert disclosure["text"] in text["disclosures"].split("\n")
+    # The record keeps the figures with the version of the data they come from.
+    [record] = rows(database, SuitabilityRecord)
+    assert record.history == history
+    assert record.history_version == history["data_version"]
+
+
+def payload_disclosures(database):
+    [record] = rows(database, SuitabilityRecord)
+    return record.disclosures
+
+
 def test_no_target_means_no_probability(domain, database):
     messages, _ = run(Recommend(), tracker(slots={**PROFILE, "target_amount": 0.0}), domain)
     assert payload(messages)["probability_of_target"] is None

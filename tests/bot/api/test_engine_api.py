@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.history import stress
 from engine.questionnaire import questionnaire
 
 
@@ -45,6 +46,29 @@ def test_allocation_gives_more_equity_to_a_bold_young_saver(make_client):
     assert bold["volatility"] > cautious["volatility"]
     assert 0.0 <= bold["projection"]["probability_of_target"] <= 1.0
     assert bold["disclosures"]
+
+
+def test_allocation_carries_what_the_mix_did_in_market_history(make_client):
+    body = {"age": 30, "goal": "retirement", "initial_amount": 20_000,
+            "monthly_contribution": 500, "risk_answers": bold_answers()}
+    response = make_client().post("/api/v1/allocation", json=body)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    history = data["history"]
+    # The same figures as replaying the returned mix through the data, nothing rounded away.
+    assert history == stress(data["weights"]).model_dump(mode="json")
+    assert history["data_version"].startswith("history-2026-12+arch-8.0.0+")
+    assert (history["first_month"], history["last_month"]) == ("1926-07", "2018-11")
+    # A bold young saver's mix is mostly shares: its worst year is 1931, a loss of over a third,
+    # and its deepest fall the crash of 1929-32.
+    assert history["worst_calendar_year"]["year"] == 1931
+    assert history["worst_calendar_year"]["total_return"] < -0.33
+    assert history["deepest_drawdown"]["peak"] == "1929-08"
+    assert history["deepest_drawdown"]["depth"] <= history["worst_12_months"]["total_return"]
+    episodes = {e["name"]: e for e in history["episodes"]}
+    assert episodes["2008"]["covered"] and episodes["2008"]["total_return"] < -0.25
+    assert not episodes["2020"]["covered"] and episodes["2020"]["total_return"] is None
+    assert [d["code"] for d in data["disclosures"]].count("history") == 1
 
 
 @pytest.mark.parametrize(
