@@ -12,9 +12,11 @@ from actions.advice import conversation_texts, explanation_text
 from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
+from db.lifecycle_store import served_score
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle.feedback import RATING_SCALE, scale_answer
+from engine.lifecycle.offers import offer_terms
 from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
 from engine.recommendation import recommend
@@ -51,7 +53,9 @@ class Greet(Action):
             # gives answers ("hi, I'm 30 and have 5k") starts it with them.
             return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect"),
                     SlotSet("last_offer", "onboarding"), *start_with_facts(tracker)]
-        score = records.latest_stage(client.id)
+        # The stage and offer as scored, the reasons as they stand now: this visit included.
+        with session_scope(records.engine()) as session:
+            score = served_score(session, client.id)
         stage = client_stage(score.stage if score is not None else None)
         dispatcher.utter_message(response="utter_greet_client", client_name=client.name)
         if stage in PORTFOLIO_STATUS_STAGES:
@@ -64,7 +68,7 @@ class Greet(Action):
         # A declining client also hears their next-best retention offer when it has words.
         own_words = f"utter_retention_offer_{offer}"
         if stage == "decline" and own_words in domain.get("responses", {}):
-            dispatcher.utter_message(response=own_words)
+            dispatcher.utter_message(response=own_words, **offer_terms(offer))
         if offer is not None:
             offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                                   client_id=client.id, offer=offer))

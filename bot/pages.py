@@ -14,6 +14,8 @@ from bot.auth.sign_ins import Lockout
 from bot.dependencies import DB, AppSettings
 from bot.security import check_csrf
 from db.accounts import ClientAccount, SignInRealm, client_account_named
+from db.clients import record_activity
+from db.clock import utcnow
 from engine.assumptions import load_assumptions
 
 router = APIRouter(tags=["website"], include_in_schema=False)
@@ -79,6 +81,8 @@ def signin(
             status.HTTP_401_UNAUTHORIZED,
         )
     sessions.replace(db, request, settings, session, client_account_id=account.id)
+    # Signing in is the client's own activity: the lifecycle's "last login" counts from it.
+    record_activity(db, account.client_id, "login", utcnow())
     return RedirectResponse("/", status.HTTP_303_SEE_OTHER)
 
 

@@ -121,3 +121,26 @@ def score_history(session: Session, client_id: int) -> list[LifecycleScore]:
     return list(session.scalars(
         select(LifecycleScore).where(LifecycleScore.client_id == client_id)
         .order_by(LifecycleScore.scored_at, LifecycleScore.id)))  # NEWEST_SCORE_FIRST reversed
+
+
+#: The kinds of activity the website records as a client uses it: signing in, and each chat turn.
+LIVE_ACTIVITY = ("login", "contact")
+
+
+def record_activity(session: Session, client_id: int, kind: str, at: datetime) -> ClientEvent:
+    """Add one event of the client's own use of the website (``LIVE_ACTIVITY``) at ``at``."""
+    if kind not in LIVE_ACTIVITY:
+        raise ValueError(f"kind {kind!r} is not website activity; expected one of "
+                         f"{', '.join(LIVE_ACTIVITY)}")
+    event = ClientEvent(client_id=client_id, timestamp=at, kind=kind, amount=0.0)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events_of(session: Session, client_id: int, until: datetime) -> list[tuple[datetime, str, float]]:
+    """The client's events up to ``until``, oldest first: (timestamp, kind, amount)."""
+    return [tuple(row) for row in session.execute(
+        select(ClientEvent.timestamp, ClientEvent.kind, ClientEvent.amount)
+        .where(ClientEvent.client_id == client_id, ClientEvent.timestamp <= until)
+        .order_by(ClientEvent.timestamp, ClientEvent.id))]

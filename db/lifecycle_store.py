@@ -15,13 +15,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from db.clients import Client, ClientEvent, LifecycleScore, latest_scores_query
+from db.clients import (
+    Client,
+    ClientEvent,
+    LifecycleScore,
+    events_of,
+    latest_score,
+    latest_scores_query,
+)
 from db.clock import utcnow
 from db.session import make_engine
 from engine.lifecycle.churn import training_horizon
@@ -33,6 +43,7 @@ from engine.lifecycle.io import (
     to_timestamp,
 )
 from engine.lifecycle.scoring import MODEL_VERSION, assemble, collect_features, fit_model
+from engine.lifecycle.served import served_reasons
 
 CLIENT_FIELDS = ("id", "created_at", "date_of_birth", "segment", "first_funded_at", "aum",
                  "products", "last_review_at", "do_not_contact")
@@ -105,7 +116,7 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = DEFAULT_HO
             rows = [
                 {"client_id": int(cid), "as_of": as_of.to_pydatetime(), "stage": stage,
                  "churn_risk": float(risk), "expected_value": float(value),
-                 "reasons": f"{reasons} | offer: {offer_reason}",
+                 "reasons": f"{reasons}{OFFER_REASON_MARK}{offer_reason}",
                  "next_best_action": None if pd.isna(action) else str(action), "model_version": MODEL_VERSION,
                  "scored_at": scored_at}
                 for cid, stage, risk, value, reasons, offer_reason, action in zip(
@@ -116,6 +127,44 @@ def refresh(url: str | None = None, as_of=None, horizon_days: float = DEFAULT_HO
                 connection.execute(insert(LifecycleScore), rows)
             written += len(rows)
     return written
+
+
+#: The separator ``refresh`` writes between the stage's reasons and the offer's reason.
+OFFER_REASON_MARK = " | offer: "
+
+
+@dataclass(frozen=True)
+class ServedScore:
+    """A client's latest score as served now: stage, churn risk and offer as scored on ``as_of``,
+    the reasons as they stand at ``now`` (``engine.lifecycle.served``)."""
+
+    score: LifecycleScore
+    reasons: str
+    now: datetime
+
+    @property
+    def stage(self) -> str:
+        return self.score.stage
+
+    @property
+    def next_best_action(self) -> str | None:
+        return self.score.next_best_action
+
+
+def served_score(session: Session, client_id: int, now: datetime | None = None) -> ServedScore | None:
+    """The client's latest score with its reasons worked out from their events up to ``now``
+    (default: the clock's now), or None if they were never scored."""
+    score = latest_score(session, client_id)
+    if score is None:
+        return None
+    now = now or utcnow()
+    client = session.get(Client, client_id)
+    events = pd.DataFrame(events_of(session, client_id, now), columns=["timestamp", "kind", "amount"])
+    events.insert(0, "client_id", client_id)
+    row = pd.DataFrame([{"client_id": client_id,
+                         **{name: getattr(client, name) for name in CLIENT_FIELDS[1:]}}])
+    reasons = served_reasons(events, row, score.stage, score.churn_risk, now)
+    return ServedScore(score, reasons, now)
 
 
 def latest_scores(url: str | None = None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from bot.chat.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
 from bot.dependencies import DB, AppSettings, require_json
 from bot.settings import Settings
 from db.accounts import ClientAccount
+from db.clients import record_activity
 from db.clock import utcnow
 from db.review import UndeliveredMessage
 
@@ -86,6 +87,7 @@ def chat(
             client=request.app.state.http_client,
         )
     except rasa_gateway.RasaUnavailable as exc:
+        _record_contact(db, client_id)
         db.add(
             UndeliveredMessage(
                 conversation_id=session.conversation_id,
@@ -100,7 +102,16 @@ def chat(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "60"},
         )
+    _record_contact(db, client_id)
     return ChatReply(messages=rasa_gateway.translate(replies))
+
+
+def _record_contact(db: DB, client_id: int | None) -> None:
+    """A signed-in client's message is contact with the firm, kept as their activity. Written
+    after Rasa answered: a write held open during the turn would block the action server's own
+    writes on SQLite."""
+    if client_id is not None:
+        record_activity(db, client_id, "contact", utcnow())
 
 
 @router.post(

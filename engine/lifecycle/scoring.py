@@ -75,7 +75,7 @@ def _days(stamps: pd.Series, origin: pd.Timestamp) -> np.ndarray:
     return ((stamps - origin) / pd.Timedelta(days=1)).to_numpy(dtype=float)
 
 
-def _with_clients(now: pd.DataFrame, clients: pd.DataFrame | None, as_of_day: float,
+def client_frame(now: pd.DataFrame, clients: pd.DataFrame | None, as_of_day: float,
                   origin: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
     """Features joined with the account facts; clients without events get an empty history."""
     frame = now.copy()
@@ -130,7 +130,7 @@ def assemble(now: pd.DataFrame, clients: pd.DataFrame | None, model: ChurnModel 
     """The score frame from features at ``as_of`` and a fitted model (see :func:`score`)."""
     notes = [] if notes is None else notes
     as_of_day = (as_of - origin) / pd.Timedelta(days=1)
-    frame = _with_clients(now, clients, as_of_day, origin, notes)
+    frame = client_frame(now, clients, as_of_day, origin, notes)
     repeat = model.repeat if isinstance(model, ChurnModel) else model
     x = frame["repeat_days"].to_numpy(dtype=float)
     t_x = np.nan_to_num(frame["span_days"].to_numpy(dtype=float))

@@ -47,7 +47,7 @@ def _reason_text(template: str, values: np.ndarray) -> tuple[np.ndarray, list[st
 
 
 def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
-                  rules: dict | None = None) -> pd.DataFrame:
+                  rules: dict | None = None, stage: np.ndarray | None = None) -> pd.DataFrame:
     """Stage, reason codes and reason text per client.
 
     Parameters
@@ -60,6 +60,9 @@ def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
         The scoring instant in days.
     language : str
         Language of the reason texts.
+    stage : ndarray of str, optional
+        Stages already decided (a stored score's): kept as they are, and a stage's own reasons
+        are given only where their rule holds on ``frame`` at ``as_of_day``.
     """
     rules = rules or load_stage_rules()
     th = rules["thresholds"]
@@ -95,6 +98,12 @@ def assign_stages(frame: pd.DataFrame, as_of_day: float, language: str = "en",
         [STAGES.index("prospect"), STAGES.index("onboarding"), STAGES.index("decline"),
          STAGES.index("mature")], default=STAGES.index("growth"),
     )
+    if stage is not None:
+        unknown = sorted(set(stage) - set(STAGES))
+        if unknown:
+            raise ValueError(f"unknown stage(s) {', '.join(map(str, unknown))}; "
+                             f"expected {', '.join(STAGES)}")
+        stage_code = pd.Categorical(np.asarray(stage, dtype=object), categories=list(STAGES)).codes
     stage = np.asarray(STAGES, dtype=object)[stage_code]
     # Stage reasons only where they decided the stage; risk drivers wherever they hold.
     flags["recently_funded"] &= stage == "onboarding"
