@@ -1,7 +1,7 @@
 """Greeting by lifecycle stage, explanations, handoff requests and the satisfaction rating."""
 
 import pytest
-from action_harness import SENDER, add_client, responses, rows, run, tracker
+from action_harness import SENDER, add_client, responses, rows, run, said, tracker
 
 from actions.conversation import Explain, Greet, Handoff, RecordRating, ValidateSatisfactionForm
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
@@ -35,6 +35,21 @@ def test_a_declining_client_gets_the_retention_offer_recorded(domain, database):
     assert [o.answer for o in rows(database, OfferRecord)] == [None, "accepted"]
     [handoff] = rows(database, HandoffRequest)
     assert handoff.reason == "retention_review_accepted"
+
+
+@pytest.mark.parametrize(("offer", "terms"), [
+    ("fee_waiver", {"days": 30}),
+    ("premium_extension", {"months": 6}),
+    ("advisor_callback", {"minutes": 30, "working_days": 2}),
+])
+def test_the_greetings_retention_offer_states_its_terms(domain, database, offer, terms):
+    add_client(database, stage="decline", next_best_action=offer)
+    messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata={"client_id": 7}),
+                          domain)
+    # said() also checks that every placeholder of the offer's text gets a value.
+    assert said(messages, domain)[-2:] == ["utter_stage_decline", f"utter_retention_offer_{offer}"]
+    assert messages[-1] == {**messages[-1], **terms}
+    assert slots["retention_offer"] == offer
 
 
 @pytest.mark.parametrize(("entity", "response"), [
