@@ -25,6 +25,7 @@ def suitability_record(rec: Recommendation, *, conversation_id: str, client_id: 
         inputs=rec.profile.model_dump(mode="json"), risk_score=rec.risk.score,
         willingness=rec.risk.willingness, capacity=rec.risk.capacity,
         flags=[flag.model_dump(mode="json") for flag in rec.risk.flags],
+        binding_constraints=[c.model_dump(mode="json") for c in rec.policy.constraints],
         answers_confirmed=answers_confirmed, weights=rec.weights, groups=rec.groups,
         expected_return=rec.expected_return, volatility=rec.volatility, bad_year=rec.bad_year,
         probability_of_target=rec.projection.probability_of_target,

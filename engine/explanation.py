@@ -116,10 +116,13 @@ def explain(
         reasons.append(say("willingness_limited"))
     reasons.append(say("equity_from_score", score=risk.score, equity=policy.equity_for_score))
     if "horizon_cap" in policy.binding:
-        short_money = max(policy.short_money_floor, policy.cash_floor)
-        reasons.append(say("horizon_cap", cap=policy.horizon_cap, short_money=short_money))
+        reasons.append(say("horizon_cap", cap=policy.horizon_cap, short_money=policy.short_money))
     if "goal_cap" in policy.binding:
         reasons.append(say("goal_cap", goal=goal, cap=policy.goal_cap))
+    for code in ("loss_limit", "loss_limit_unreachable"):
+        if code in policy.binding:
+            reasons.append(say(code, limit=policy.loss_limit, equity=groups["equity"],
+                               loss=-statistics["bad_year"]))
     if profile.goal is Goal.retirement and profile.horizon > 0:
         reasons.append(say("glide_path"))
     if profile.market_outlook is not None and policy.outlook_tilt != 0:

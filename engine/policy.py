@@ -2,15 +2,19 @@
 optimizer works within.
 
 The equity share is set by rules a reviewer can read, then the optimizer chooses the mix inside each
-group. The rules and where their figures come from:
+group. The rules and where their figures come from (advice-anchors.md):
 
-* ``EQUITY_BY_SCORE``: equity share by risk score. The low end matches Schwab's Conservative profile
-  (20 % stock); the top matches its Aggressive growth profile (88-94 %). Combined with the risk score,
-  a moderate investor (willingness at the middle of the scale) saving for retirement follows
-  Vanguard's target-date glide path: about 90 % equity 25 or more years before retirement (the curve
-  is steep between scores 6 and 7.5 so that a moderate willingness with full capacity, a score of
-  about 7.3, lands there), about 50 % at retirement, about 30 % seven years after (Vanguard Target
-  Retirement funds, 2024-2025, see advice-anchors.md).
+* ``EQUITY_BY_SCORE``: equity share by risk score, on Schwab Intelligent Portfolios' model profiles
+  (schwab.com, 30 Sep 2024): a score of 2.5, the highest the most cautious answers can reach
+  (engine/risk.py), gives its Conservative profile's 20 % stock; 3.5 its Moderately conservative
+  29-37 %; 4.5 its Moderate 42-50 %; 6.5 its Moderate growth 58-66 %; 7.5 its Growth 72-81 %; 10
+  its Aggressive growth 88-94 % (6.0 at 56 % keeps the curve gentle where a moderate investor ten
+  years from retirement scores). With the risk score, the middle answers of every question (a
+  moderate investor) saving for retirement at 65 hold about 70 % equity 25 or more years before
+  retirement, about 60 % ten years before, about 50 % at retirement and about 30 % seven years after:
+  below Vanguard's target-date glide path early on (about 90 % until 25 years before retirement,
+  69 % ten years before, for an investor of any risk tolerance), at it from the retirement date
+  (about 50 %, about 30 % seven years after; Vanguard Target Retirement funds, 2024-2025).
 * ``EQUITY_CAP_BY_HORIZON``: money needed soon holds little equity whatever the answers. At two years
   or less, at most 20 %, reaching 0 % at the goal date, as Betterment's purchase-goal glide paths do;
   Schwab moves a horizon under about three years to short-term bonds and cash.
@@ -19,18 +23,23 @@ group. The rules and where their figures come from:
 * ``SHORT_MONEY_FLOOR_BY_HORIZON``: the share of cash and short-term bonds for money needed soon.
 * ``EQUITY_CAP_BY_GOAL``: capital preservation and income goals keep equity modest.
 * ``OUTLOOK_TILT``: a client's market view moves equity by at most ``MAX_OUTLOOK_TILT`` (disclosed).
+* The stated loss tolerance caps equity after all of these (:func:`cap_equity`, with the cap found
+  by engine/loss_limit.py): the mix's 1-in-20 bad year may not be worse than the largest one-year
+  fall the client said they could accept.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from pydantic import BaseModel
 
 from engine.profile import Goal, InvestorProfile, LiquidityNeeds, MarketOutlook
+from engine.questionnaire import questionnaire
 
-EQUITY_BY_SCORE = ((1.0, 0.10), (2.0, 0.20), (3.0, 0.30), (4.0, 0.42), (5.0, 0.54), (6.0, 0.66),
-                   (6.5, 0.75), (7.0, 0.83), (7.5, 0.89), (8.0, 0.92), (9.0, 0.95), (10.0, 0.97))
+EQUITY_BY_SCORE = ((1.0, 0.10), (2.5, 0.20), (3.5, 0.35), (4.5, 0.49), (6.0, 0.56), (6.5, 0.60),
+                   (7.5, 0.72), (8.5, 0.81), (9.0, 0.88), (10.0, 0.94))
 EQUITY_CAP_BY_HORIZON = ((0.0, 0.0), (2.0, 0.20), (10.0, 1.0))
 SHORT_MONEY_FLOOR_BY_HORIZON = ((0.0, 0.80), (2.0, 0.65), (5.0, 0.0))
 EQUITY_CAP_BY_GOAL = {Goal.capital_preservation: 0.30, Goal.income: 0.60}
@@ -59,6 +68,10 @@ CLASS_CAPS = {
 EQUITY_LIKE_PER_EQUITY = {"high_yield_bonds": 0.15, "real_estate": 0.12, "gold_commodities": 0.08}
 
 
+#: An equity share this close to a cap counts as held by it.
+CAP_TOLERANCE = 1e-9
+
+
 def _interp(x: float, points: tuple[tuple[float, float], ...]) -> float:
     xs, ys = zip(*points, strict=True)
     return float(np.interp(x, xs, ys))
@@ -85,14 +98,24 @@ def cap_horizon(profile: InvestorProfile) -> float:
 def _capped_equity(
     equity: float, horizon_cap: float, goal_cap: float, cash_floor: float
 ) -> tuple[float, list[str]]:
-    """Equity share after the horizon and goal caps, and which caps bound."""
+    """Equity share after the horizon and goal caps, and which caps bound (held equity down or
+    hold it exactly at the cap)."""
     equity = float(np.clip(equity, 0.0, 1.0))
     binding = []
-    if equity > horizon_cap:
+    if equity >= horizon_cap - CAP_TOLERANCE:
         equity, binding = horizon_cap, [*binding, "horizon_cap"]
-    if equity > goal_cap:
+    if equity >= goal_cap - CAP_TOLERANCE:
         equity, binding = goal_cap, [*binding, "goal_cap"]
     return min(equity, 1.0 - cash_floor), binding
+
+
+class BindingConstraint(BaseModel):
+    """A limit that bound the equity share (held it at or below what the risk score asked for),
+    with its figures (fractions of the portfolio): ``horizon_cap`` (cap, short_money), ``goal_cap`` (cap),
+    ``loss_limit`` and ``loss_limit_unreachable`` (limit, equity)."""
+
+    code: str
+    params: dict[str, float]
 
 
 @dataclass
@@ -109,6 +132,26 @@ class PolicyTargets:
     binding: list[str] = field(default_factory=list)
     bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
     group_bounds: dict[str, tuple[list[str], float, float]] = field(default_factory=dict)
+    #: The largest one-year fall the client accepts (a fraction), when the answers set one.
+    loss_limit: float | None = None
+
+    @property
+    def short_money(self) -> float:
+        """Share kept at least in cash and short-term bonds."""
+        return max(self.short_money_floor, self.cash_floor)
+
+    def constraints(self) -> list[BindingConstraint]:
+        """The limits in ``binding`` with their figures, for the suitability record."""
+        figures = {
+            "horizon_cap": {"cap": self.horizon_cap, "short_money": self.short_money},
+            "goal_cap": {"cap": self.goal_cap},
+        }
+        limit = {"limit": self.loss_limit or 0.0, "equity": self.equity}
+        return [
+            BindingConstraint(code=code, params={k: round(v, 6) for k, v in figures.get(
+                code, limit).items()})
+            for code in self.binding
+        ]
 
 
 def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]) -> PolicyTargets:
@@ -136,6 +179,19 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
     # the disclosure must state the change the view actually made.
     tilt = equity - _capped_equity(base, horizon_cap, goal_cap, cash_floor)[0]
 
+    bounds, group_bounds = _bounds(equity, groups, cash_floor, short_floor)
+    return PolicyTargets(
+        equity=equity, equity_for_score=base, horizon_cap=horizon_cap, goal_cap=goal_cap,
+        outlook_tilt=tilt, cash_floor=cash_floor, short_money_floor=short_floor,
+        binding=binding, bounds=bounds, group_bounds=group_bounds,
+        loss_limit=questionnaire().loss_limit(profile.risk_answers),
+    )
+
+
+def _bounds(
+    equity: float, groups: dict[str, list[str]], cash_floor: float, short_floor: float
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[list[str], float, float]]]:
+    """The optimizer's bounds per asset class and per group for an equity share."""
     bounds: dict[str, tuple[float, float]] = {}
     for name, (lo, hi) in EQUITY_SLEEVE.items():
         bounds[name] = (lo * equity, hi * equity)
@@ -149,8 +205,21 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
     if short_floor > 0:
         short_money = groups["cash"] + ["short_term_bonds"]
         group_bounds["short_money"] = (short_money, max(short_floor, cash_floor), 1.0)
-    return PolicyTargets(
-        equity=equity, equity_for_score=base, horizon_cap=horizon_cap, goal_cap=goal_cap,
-        outlook_tilt=tilt, cash_floor=cash_floor, short_money_floor=short_floor,
-        binding=binding, bounds=bounds, group_bounds=group_bounds,
+    return bounds, group_bounds
+
+
+def cap_equity(
+    policy: PolicyTargets, cap: float, groups: dict[str, list[str]], *, code: str
+) -> PolicyTargets:
+    """The policy with its equity share held to at most ``cap``, by the limit named ``code``.
+
+    The cap comes after the rules above, so it also bounds the market view: the tilt recorded is
+    the change the view still makes under the cap (none when the cap holds both down).
+    """
+    untilted = policy.equity - policy.outlook_tilt
+    equity = min(policy.equity, cap)
+    bounds, group_bounds = _bounds(equity, groups, policy.cash_floor, policy.short_money_floor)
+    return replace(
+        policy, equity=equity, outlook_tilt=equity - min(untilted, cap),
+        binding=[*policy.binding, code], bounds=bounds, group_bounds=group_bounds,
     )

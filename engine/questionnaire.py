@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.wording import Texts, texts
 
@@ -37,6 +37,8 @@ class Option(BaseModel):
 
     id: str
     score: int
+    #: Largest one-year fall the answer accepts (a fraction); None when the answer sets no limit.
+    loss_limit: float | None = Field(default=None, gt=0, le=1)
 
 
 class Question(BaseModel):
@@ -76,6 +78,12 @@ class Questionnaire(BaseModel):
     @property
     def ids(self) -> list[str]:
         return [q.id for q in self.questions]
+
+    def loss_limit(self, answers: dict[str, str]) -> float | None:
+        """The largest one-year fall the answers accept (the smallest limit any chosen option
+        sets, a fraction); None when no answer sets one."""
+        limits = [self.question(q).option(a).loss_limit for q, a in answers.items()]
+        return min((limit for limit in limits if limit is not None), default=None)
 
     def localised(self, language: str = "en") -> list[dict]:
         """Questions with texts in one language, as plain data for the API and the CLI."""

@@ -3,7 +3,8 @@ its explanation and its disclosures, in one JSON-serialisable record.
 
 Steps: score the risk (engine.risk), let the policy fix the equity share and the bounds
 (engine.policy), let the optimizer choose the mix inside those bounds (engine.optimizer, maximum
-Sharpe ratio against cash), round the weights to 0.1 %, then project the balance (engine.projection)
+Sharpe ratio against cash), round the weights to 0.1 %, lower the equity share until the mix keeps
+to the client's stated loss limit (engine.loss_limit), then project the balance (engine.projection)
 and explain the result (engine.explanation).
 """
 
@@ -21,8 +22,9 @@ from pydantic import BaseModel, ConfigDict
 from engine.assumptions import GROUPS, CapitalMarketAssumptions, load_assumptions
 from engine.explanation import DEFAULT_LANGUAGE, Explanation, Statement, disclosures, explain
 from engine.history import HistoricalStress, stress
+from engine.loss_limit import limit_losses, unreachable_flag
 from engine.optimizer import InfeasibleError, optimize
-from engine.policy import PolicyTargets, targets
+from engine.policy import BindingConstraint, PolicyTargets, targets
 from engine.profile import InvestorProfile
 from engine.projection import DEFAULT_PATHS, DEFAULT_SEED, Projection, bad_year, project
 from engine.questionnaire import questionnaire
@@ -53,14 +55,19 @@ class PolicySummary(BaseModel):
     cash_floor: float
     short_money_floor: float
     binding: list[str]
+    #: The limits that held equity down, with their figures (the suitability record keeps them).
+    constraints: list[BindingConstraint] = []
+    #: The largest one-year fall the client said they could accept, when they set one.
+    loss_limit: float | None = None
 
 
 class Recommendation(BaseModel):
     """A strategic asset allocation with everything the suitability record needs.
 
     Weights and returns are fractions (0.054 means 5.4 %); returns and volatility are annual and
-    arithmetic; ``bad_year`` is the 5th-percentile one-year return. Amounts are in the account
-    currency.
+    arithmetic; ``bad_year`` is the 5th-percentile one-year return, never worse than the client's
+    ``policy.loss_limit`` unless ``policy.binding`` says ``loss_limit_unreachable``. Amounts are in
+    the account currency.
     """
 
     model_config = ConfigDict(protected_namespaces=())
@@ -154,8 +161,15 @@ def _market(cma: CapitalMarketAssumptions) -> _Market:
     return market
 
 
-def _optimal_mix(market: _Market, policy: PolicyTargets) -> tuple[np.ndarray, str]:
+def _optimal_mix(market: _Market, policy: PolicyTargets, defensive: bool = False
+                 ) -> tuple[np.ndarray, str]:
     bounds = {name: policy.bounds.get(name, (0.0, 1.0)) for name in market.labels}
+    if defensive:
+        weights = optimize(
+            market.expected_returns, market.covariance, FALLBACK_OBJECTIVE, bounds=bounds,
+            group_bounds=policy.group_bounds,
+        )
+        return weights.to_numpy(dtype=float), FALLBACK_OBJECTIVE
     try:
         weights = optimize(
             market.expected_returns, market.covariance, OBJECTIVE,
@@ -169,6 +183,25 @@ def _optimal_mix(market: _Market, policy: PolicyTargets) -> tuple[np.ndarray, st
         )
         objective = FALLBACK_OBJECTIVE
     return weights.to_numpy(dtype=float), objective
+
+
+@dataclass(frozen=True)
+class _Mix:
+    """The optimizer's mix within a policy's bounds, rounded as shown, and its statistics."""
+
+    weights: np.ndarray
+    objective: str
+    expected_return: float
+    volatility: float
+    bad_year: float
+
+
+def _mix(market: _Market, policy: PolicyTargets, defensive: bool = False) -> _Mix:
+    raw, objective = _optimal_mix(market, policy, defensive)
+    w = round_weights(raw, groups=list(market.positions.values()))
+    expected = float(w @ market.mu)
+    volatility = float(np.sqrt(max(0.0, w @ market.cov @ w)))
+    return _Mix(w, objective, expected, volatility, bad_year(expected, volatility))
 
 
 def _assumptions(assumptions: CapitalMarketAssumptions | str | Path | None) -> CapitalMarketAssumptions:
@@ -211,17 +244,17 @@ def recommend(
     cma = _assumptions(assumptions)
     market = _market(cma)
     risk = assess(profile)
-    policy = targets(profile, risk.score, market.members)
-    raw, objective = _optimal_mix(market, policy)
-    w = round_weights(raw, groups=list(market.positions.values()))
-
-    expected = float(w @ market.mu)
-    volatility = float(np.sqrt(max(0.0, w @ market.cov @ w)))
+    policy, mix = limit_losses(
+        targets(profile, risk.score, market.members), market.members,
+        lambda within_policy, defensive: _mix(market, within_policy, defensive),
+    )
+    flag = unreachable_flag(policy, mix.bad_year)
+    if flag is not None:
+        risk = risk.model_copy(update={"flags": [*risk.flags, flag]})
+    w, objective = mix.weights, mix.objective
+    expected, volatility = mix.expected_return, mix.volatility
     groups = {group: round(float(w[pos].sum()), 6) for group, pos in market.positions.items()}
-    statistics = {
-        "expected_return": expected, "volatility": volatility,
-        "bad_year": bad_year(expected, volatility),
-    }
+    statistics = {"expected_return": expected, "volatility": volatility, "bad_year": mix.bad_year}
     projection = project(
         expected, volatility, years=profile.horizon, initial=profile.initial_amount,
         monthly=profile.monthly_contribution, target=profile.target_amount, paths=paths, seed=seed,
@@ -237,6 +270,7 @@ def recommend(
             horizon_cap=round(policy.horizon_cap, 6), goal_cap=policy.goal_cap,
             outlook_tilt=round(policy.outlook_tilt, 6), cash_floor=policy.cash_floor,
             short_money_floor=round(policy.short_money_floor, 6), binding=policy.binding,
+            constraints=policy.constraints(), loss_limit=policy.loss_limit,
         ),
         objective=objective,
         weights={name: float(value) for name, value in zip(market.labels, w, strict=True) if value > 0},

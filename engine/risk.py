@@ -7,8 +7,15 @@ Method (in the spirit of Wealthfront's published approach, see advice-anchors.md
   ``INCONSISTENCY_PENALTY`` for each inconsistency found in the answers;
 * capacity C in [1, 10]: set mostly by the effective horizon (years until, on average, the money is
   spent), lowered for age past 45, unstable income and high liquidity needs;
-* risk score S = min(W, C) + ``UPSIDE_WEIGHT`` x (max(W, C) - min(W, C)), so the lower of the two
-  carries 1 - UPSIDE_WEIGHT of the weight.
+* risk score S = min(W, C) + min(``UPSIDE_WEIGHT`` x (max(W, C) - min(W, C)), ``MAX_UPSIDE``): the
+  lower of the two carries 1 - UPSIDE_WEIGHT of the weight, and the higher can lift the score at
+  most ``MAX_UPSIDE`` (1.5) points above the lower. The cautious side dominates: the most
+  risk-averse answers (willingness 1) score at most 2.5 however large the capacity, which the
+  policy maps to Schwab's Conservative profile (20 % stock, see engine/policy.py); a client with a
+  great appetite for risk but little capacity is held near their capacity in the same way.
+
+The stated loss tolerance (the ``max_loss`` question) counts in the willingness like every answer,
+and it also limits the recommended mix directly (engine/loss_limit.py).
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from engine.questionnaire import questionnaire
 
 #: Weight of the higher of willingness and capacity in the risk score (the lower gets the rest).
 UPSIDE_WEIGHT = 0.4
+#: Most points the higher of willingness and capacity can add to the lower one.
+MAX_UPSIDE = 1.5
 #: Points of willingness removed for each inconsistency in the answers.
 INCONSISTENCY_PENALTY = 0.5
 
@@ -119,7 +128,7 @@ def assess(profile: InvestorProfile) -> RiskAssessment:
     w = max(1.0, raw - INCONSISTENCY_PENALTY * sum(f.severity == "inconsistent" for f in flags))
     c, components = capacity(profile)
     low, high = min(w, c), max(w, c)
-    score = low + UPSIDE_WEIGHT * (high - low)
+    score = low + min(UPSIDE_WEIGHT * (high - low), MAX_UPSIDE)
     if w - c >= 4:
         flags.append(RiskFlag(
             code="capacity_below_willingness", severity="note",

@@ -8,6 +8,7 @@ checks that every other language has the same names, placeholders and buttons.
 """
 
 import pytest
+from support.assumptions import volatile_cash_and_bonds
 
 from actions.advice import allocation_text, disclosures_shown, explanation_text
 from engine import InvestorProfile, recommend
@@ -42,7 +43,7 @@ PROFILES = [
          risk_answers={**BOLD, "experience": "none"}),
     # willingness holds the score down; a goal cap; a cautious view
     dict(age=30, goal="capital_preservation", horizon_years=25, market_outlook="bearish",
-         risk_answers=CAUTIOUS, initial_amount=10_000),
+         risk_answers=CALM, initial_amount=10_000),
     # money needed now
     dict(age=50, goal="major_purchase", horizon_years=0, risk_answers=CALM, initial_amount=5_000),
     # the remaining conflicts: selling on a fall, a small loss limit with a wide range
@@ -50,6 +51,8 @@ PROFILES = [
          risk_answers={**CALM, "loss_reaction": "sell_all", "return_priority": "strong_growth",
                        "max_loss": "loss_5", "outcome_range": "widest"}),
 ]
+#: A stated loss limit that no mix reaches, under assumptions where cash and bonds swing widely.
+UNREACHABLE_LOSS_LIMIT = dict(age=30, goal="wealth_building", horizon_years=20, risk_answers=CAUTIOUS)
 #: Groups of phrases a placeholder may name, and the values each must cover.
 GROUPS = {
     "goal": [g.value for g in Goal],
@@ -80,8 +83,11 @@ def test_every_placeholder_word_is_a_number_format_or_a_group_of_phrases():
 
 
 @pytest.fixture(scope="module")
-def recommendations():
-    return [recommend(InvestorProfile(**p), paths=1_000) for p in PROFILES]
+def recommendations(tmp_path_factory):
+    volatile = volatile_cash_and_bonds(tmp_path_factory.mktemp("assumptions"))
+    return [recommend(InvestorProfile(**p), paths=1_000) for p in PROFILES] + [
+        recommend(InvestorProfile(**UNREACHABLE_LOSS_LIMIT), assumptions=volatile, paths=1_000)
+    ]
 
 
 def test_the_sample_reaches_every_statement_and_the_phrases_write_them_all(recommendations):

@@ -34,6 +34,7 @@ from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
 from demo.accounts import DEMO_CLIENT_IDS, seed_accounts
+from engine.history import stress
 
 
 @pytest.fixture
@@ -136,8 +137,10 @@ def ts(day: int, minute: int = 0) -> float:
     return datetime(2026, 11, day, 10, minute, tzinfo=UTC).timestamp()
 
 
+#: The recommendation card the chat sent: the mix, and what it did in market history.
 ALLOCATION = {"type": "allocation", "weights": {"us_equity": 0.7, "aggregate_bonds": 0.3},
-              "groups": {"equity": 0.7, "bonds": 0.3}}
+              "groups": {"equity": 0.7, "bonds": 0.3}, "bad_year": -0.15,
+              "history": stress({"us_equity": 0.7, "aggregate_bonds": 0.3}).model_dump(mode="json")}
 CONVERSATIONS = [
     {"sender": "onboarded", "turns": [
         ["user", ts(20, 0), "hi", "greet", 0.97, {}],

@@ -1,9 +1,11 @@
 """Properties the advice must have for every investor, checked with hypothesis.
 
 Figures they rest on (advice-anchors.md): Schwab's profiles (20 % stock for the most conservative,
-88-94 % for aggressive growth), Vanguard's target-date glide path (about 90 % equity 25 or more years
-before retirement, about 50 % at retirement), Betterment's purchase-goal glide paths (little equity
-as the goal date nears).
+88-94 % for aggressive growth), Vanguard's target-date glide path (about 50 % equity at retirement,
+about 30 % seven years after), Betterment's purchase-goal glide paths (little equity as the goal date
+nears). A moderate investor's equity long before retirement is calibrated to Schwab's moderate to
+growth profiles (test_suitability_rules.py), below Vanguard's 90 %, which serves every risk
+tolerance alike.
 """
 
 import itertools
@@ -63,6 +65,9 @@ def test_every_recommendation_is_fully_invested_and_long_only(data):
 @SETTINGS
 @given(profiles, answers)
 def test_equity_never_falls_as_the_risk_score_rises(data, other_answers):
+    # The same stated loss limit: a limit caps equity whatever the score (test_suitability_rules.py
+    # checks that a tighter limit never raises equity).
+    other_answers = other_answers | {"max_loss": data["risk_answers"]["max_loss"]}
     first, second = InvestorProfile(**data), InvestorProfile(**(data | {"risk_answers": other_answers}))
     low, high = sorted((first, second), key=lambda p: assess(p).score)
     assert equity(low.model_dump()) <= equity(high.model_dump()) + ROUNDING
@@ -145,9 +150,13 @@ def test_money_needed_within_two_years_is_mostly_cash_and_short_bonds(data, hori
     assert short_money >= 0.5
 
 
-# Every consistent set of answers whose total is within a point of the scale's middle.
+# Every consistent set of answers whose total is within a point of the scale's middle, accepting a
+# fall of 20 % or more in a year (a tighter stated limit caps equity below the glide path).
 MIDDLE = sum(q.max_score + q.min_score for q in FORM.questions) / 2
-MODERATE_ANSWERS = answer_sets(lambda _, total: abs(total - MIDDLE) <= 1)
+MODERATE_ANSWERS = answer_sets(
+    lambda answers, total: abs(total - MIDDLE) <= 1
+    and answers["max_loss"] in {"loss_20", "loss_30", "loss_over_30"}
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -155,8 +164,9 @@ MODERATE_ANSWERS = answer_sets(lambda _, total: abs(total - MIDDLE) <= 1)
 def test_moderate_glide_path_follows_the_target_date_funds(risk_answers, age):
     assert 5.0 <= willingness(risk_answers) <= 6.0
     base = {"goal": "retirement", "risk_answers": risk_answers}
-    # 25 or more years before retirement: about 90 % equity
-    assert 0.84 <= equity(base | {"age": age}) <= 0.95
+    # 25 or more years before retirement: a moderate investor, 55-80 % (Schwab's moderate growth
+    # 58-66 % and growth 72-81 % profiles), not the 90 % target-date funds hold for everyone
+    assert 0.55 <= equity(base | {"age": age}) <= 0.80
     # at retirement: about 50 %
     assert 0.44 <= equity(base | {"age": 65}) <= 0.56
     # seven years after: about 30 %

@@ -37,7 +37,8 @@ def test_thirty_year_old_saving_for_retirement_gets_a_growth_mix(capsys):
     rec = recommend_json(capsys, "--age", "30", "--goal", "retirement", "--answers", MODERATE,
                          "--initial", "10000", "--monthly", "400", "--target", "900000")
     assert rec["horizon_years"] == 35
-    assert 0.80 <= rec["groups"]["equity"] <= 0.95
+    # a moderate investor 25+ years from retirement: 55-80 % (Schwab's moderate growth to growth)
+    assert 0.55 <= rec["groups"]["equity"] <= 0.80
     assert rec["projection"]["median"] > rec["projection"]["contributions"]
     assert 0 < rec["projection"]["probability_of_target"] < 1
 
@@ -178,7 +179,7 @@ def test_the_module_runs_as_a_program_without_tracebacks():
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["groups"]["equity"] > 0.8
+    assert json.loads(ok.stdout)["groups"]["equity"] > 0.55
     bad = subprocess.run(
         [sys.executable, "-m", "engine", "recommend", "--age", "12", "--goal", "retirement",
          "--answers", MODERATE],

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from engine.assumptions import DEFAULT_FILE, REQUIRED_CLASSES, AssumptionsError, load_assumptions
 from engine.profile import Goal, InvestorProfile
 from engine.questionnaire import middle_answers, questionnaire, questions
-from engine.risk import INCONSISTENCY_PENALTY, UPSIDE_WEIGHT, assess, willingness
+from engine.risk import INCONSISTENCY_PENALTY, MAX_UPSIDE, UPSIDE_WEIGHT, assess, willingness
 
 FORM = questionnaire()
 LOWEST = {q.id: min(q.options, key=lambda o: o.score).id for q in FORM.questions}
@@ -52,8 +52,14 @@ def test_the_more_risk_averse_of_willingness_and_capacity_dominates():
     for answers, kwargs in [(HIGHEST, {"horizon_years": 3}), (LOWEST, {"horizon_years": 40})]:
         risk = assess(profile(risk_answers=answers, **kwargs))
         low, high = sorted((risk.willingness, risk.capacity))
-        assert risk.score == pytest.approx(low + UPSIDE_WEIGHT * (high - low), abs=0.01)
+        upside = min(UPSIDE_WEIGHT * (high - low), MAX_UPSIDE)
+        assert risk.score == pytest.approx(low + upside, abs=0.01)
         assert risk.score - low < high - risk.score
+    # A small gap counts in full proportion; a large one adds at most MAX_UPSIDE points.
+    near = assess(profile(risk_answers=MODERATE, horizon_years=12))
+    low, high = sorted((near.willingness, near.capacity))
+    assert UPSIDE_WEIGHT * (high - low) < MAX_UPSIDE
+    assert near.score == pytest.approx(low + UPSIDE_WEIGHT * (high - low), abs=0.01)
 
 
 def test_capacity_falls_with_short_horizon_unstable_income_liquidity_and_age():

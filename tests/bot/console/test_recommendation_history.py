@@ -11,6 +11,7 @@ import pytest
 from db.session import make_engine, session_scope
 from db.suitability import suitability_record
 from engine import InvestorProfile, recommend
+from engine.history import stress
 from engine.questionnaire import middle_answers
 
 
@@ -52,3 +53,16 @@ def test_the_transcript_shows_the_history_of_the_recommended_mix(staff, database
     [record] = export["recommendations"]
     assert record["history"] == h.model_dump(mode="json")
     assert record["history_version"] == h.data_version
+
+
+def test_the_recommendation_card_shows_the_bad_year_beside_the_history(staff):
+    page = staff.get("/staff/conversations/onboarded").text
+    [card] = re.findall(r"Recommendation card:(.*?)</small>", page, re.S)
+    shown = " ".join(markup.unescape(card).split())
+    h = stress({"us_equity": 0.7, "aggregate_bonds": 0.3})
+    worst = h.worst_calendar_year
+    assert shown.startswith("us_equity 70.0 %, aggregate_bonds 30.0 % <br> bad year (model, 1 in 20) "
+                            f"-15.0 % · in market history 1926-07 to 2018-11: worst calendar year "
+                            f"1931 {percent(worst.total_return)} · worst 12 months"), shown
+    assert worst.year == 1931
+    assert "· 2022: not covered by the data" in shown
