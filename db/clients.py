@@ -8,7 +8,7 @@ written at the same instant the highest id, i.e. the later insert (``NEWEST_SCOR
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     func,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -144,3 +145,36 @@ def events_of(session: Session, client_id: int, until: datetime) -> list[tuple[d
         select(ClientEvent.timestamp, ClientEvent.kind, ClientEvent.amount)
         .where(ClientEvent.client_id == client_id, ClientEvent.timestamp <= until)
         .order_by(ClientEvent.timestamp, ClientEvent.id))]
+
+
+def latest_actions(session: Session) -> list[tuple[int, str, str | None]]:
+    """Every scored client with the stage and next-best action of its latest score:
+    (client_id, stage, next_best_action), by client id."""
+    latest = latest_scores_query()
+    return [tuple(row) for row in session.execute(
+        select(latest.c.client_id, latest.c.stage, latest.c.next_best_action)
+        .order_by(latest.c.client_id))]
+
+
+def last_event_at(session: Session) -> datetime | None:
+    """The time of the newest client event, or None when there is none."""
+    return session.scalar(select(func.max(ClientEvent.timestamp)))
+
+
+def shift_history(session: Session, by: timedelta) -> int:
+    """Move every client's history ``by`` in time: the clients' dates, their events and the
+    ``as_of`` of their lifecycle scores (the offer history cooldowns count from). Returns the
+    number of events moved. Row by row in Python, so that it means the same on SQLite (text
+    times) and PostgreSQL."""
+    moved = 0
+    for model, columns in ((Client, ("created_at", "first_funded_at", "last_review_at")),
+                           (ClientEvent, ("timestamp",)), (LifecycleScore, ("as_of",))):
+        rows = session.execute(select(model.id, *(getattr(model, c) for c in columns))).all()
+        updates = [{"id": row[0], **{c: None if value is None else value + by
+                                     for c, value in zip(columns, row[1:], strict=True)}}
+                   for row in rows]
+        if updates:
+            session.execute(update(model), updates)
+        if model is ClientEvent:
+            moved = len(updates)
+    return moved

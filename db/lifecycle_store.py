@@ -2,6 +2,8 @@
 
 Run as ``python -m db.lifecycle_store refresh [--database URL] [--as-of DATE] [--chunk-clients N]
 [--horizon-days DAYS] [--quiet]``; bad input exits with status 2 and one line on stderr.
+``python -m db.lifecycle_store mix [--database URL]`` counts the clients by the stage and the
+next-best action of their latest score.
 
 The events are read one slice of client ids at a time and reduced to per-client features at once,
 so memory holds the features of all clients (a few hundred bytes each) but only one slice of
@@ -44,6 +46,7 @@ from engine.lifecycle.io import (
 )
 from engine.lifecycle.scoring import MODEL_VERSION, assemble, collect_features, fit_model
 from engine.lifecycle.served import served_reasons
+from engine.lifecycle.stages import STAGES
 
 CLIENT_FIELDS = ("id", "created_at", "date_of_birth", "segment", "first_funded_at", "aum",
                  "products", "last_review_at", "do_not_contact")
@@ -178,6 +181,36 @@ def latest_scores(url: str | None = None) -> pd.DataFrame:
     return frame.set_index("client_id") if len(frame) else frame
 
 
+def stage_mix(url: str | None = None) -> pd.DataFrame:
+    """Clients by the stage and next-best action of their latest score ("none" when no offer):
+    a frame of counts, stages as rows, actions as columns."""
+    scores = latest_scores(url)
+    if len(scores) == 0:
+        raise ValueError("the database has no lifecycle scores: run refresh first")
+    actions = scores["next_best_action"].fillna("none")
+    mix = pd.crosstab(scores["stage"], actions)
+    return mix.reindex([stage for stage in STAGES if stage in mix.index])
+
+
+def run_mix(args) -> int:
+    try:
+        mix = stage_mix(args.database)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stages = mix.sum(axis=1)
+    funded = stages.drop("prospect", errors="ignore").sum()
+    print(f"{stages.sum()} clients, {funded} funded")
+    for stage, count in stages.items():
+        share = f", {count / funded:.1%} of funded" if stage != "prospect" and funded else ""
+        print(f"  {stage:<12} {count:>6}{share}")
+    print("next-best action (stage: count)")
+    for action, column in mix.items():
+        by_stage = ", ".join(f"{stage} {n}" for stage, n in column.items() if n)
+        print(f"  {action:<24} {column.sum():>6}  ({by_stage})")
+    return 0
+
+
 def _progress(args) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
@@ -208,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
                                  f"(default {DEFAULT_HORIZON_DAYS:g})")
     refreshing.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     refreshing.set_defaults(func=run_refresh)
+    mixing = commands.add_parser("mix", help="count clients by stage and next-best action of "
+                                             "their latest score")
+    mixing.add_argument("--database", help="database URL (default: $DATABASE_URL or var/advisor.db)")
+    mixing.set_defaults(func=run_mix)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -4,8 +4,10 @@
 ``client1`` to ``client3`` are linked to clients in different lifecycle stages where scores exist;
 ``client-onboarding``, ``client-growth``, ``client-mature`` and ``client-decline`` are each linked
 to a client whose latest lifecycle score (the classifier's scoring of the client's events, written
-by ``demo.client_base``) puts it in that stage, so every stage can be tried in the chat. A stage with
-no scored client gets no account. ``seed_accounts`` is idempotent (an existing user name is left
+by ``demo.client_base``) puts it in that stage, so every stage can be tried in the chat; and the
+accounts of ``ACTION_USERNAMES`` each to a client whose latest score chose that next-best action
+(``client-fee-waiver``, ``client-exit-survey``, ...). A stage or action with no scored client gets
+no account. ``seed_accounts`` is idempotent (an existing user name is left
 as it is) and refuses to run when ``ENVIRONMENT=production``; a production web app refuses to start
 while any demo account still has its demo password (``bot.auth.demo_passwords.refuse_demo_passwords``).
 """
@@ -20,15 +22,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.auth.demo_passwords import CLIENT_PASSWORD, CLIENT_USERNAMES, STAFF, STAGE_USERNAMES
+from bot.auth.demo_passwords import (
+    ACTION_USERNAMES,
+    CLIENT_PASSWORD,
+    CLIENT_USERNAMES,
+    STAFF,
+    STAGE_USERNAMES,
+)
 from bot.auth.passwords import hash_password
 from db.accounts import ClientAccount, StaffUser
-from db.clients import Client, latest_stages
+from db.clients import Client, latest_actions, latest_stages
 from db.clock import utcnow
 from db.session import make_engine, session_scope
 
 #: Ids for demo clients created when the CRM table is still empty, far above generated ids.
 DEMO_CLIENT_IDS = (900_001, 900_002, 900_003)
+#: Every demo client account, in the order they are printed.
+DEMO_CLIENT_USERNAMES = (*CLIENT_USERNAMES, *STAGE_USERNAMES.values(), *ACTION_USERNAMES.values())
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ def _clients_for_demo(db: Session, scored: list[tuple[int, str]]) -> list[tuple[
 
 def _wanted_clients(db: Session, existing: dict[str, ClientAccount]) -> dict[str, int]:
     """A client for each demo user name that has no account yet (none when no client fits)."""
-    missing = [u for u in (*CLIENT_USERNAMES, *STAGE_USERNAMES.values()) if u not in existing]
+    missing = [u for u in DEMO_CLIENT_USERNAMES if u not in existing]
     if not missing:
         return {}
     linked = {a.client_id for a in existing.values()}
@@ -78,6 +88,13 @@ def _wanted_clients(db: Session, existing: dict[str, ClientAccount]) -> dict[str
     for stage, username in STAGE_USERNAMES.items():
         if username in missing:
             client_id = next((c for c, s in scored if s == stage and c not in linked), None)
+            if client_id is not None:
+                wanted[username] = client_id
+                linked.add(client_id)
+    chosen = latest_actions(db)
+    for action, username in ACTION_USERNAMES.items():
+        if username in missing:
+            client_id = next((c for c, _, a in chosen if a == action and c not in linked), None)
             if client_id is not None:
                 wanted[username] = client_id
                 linked.add(client_id)
@@ -102,15 +119,16 @@ def seed_accounts(session: Session) -> list[DemoCredential]:
             active=True, created_at=now)
         session.add(existing[username])
     session.flush()
-    stages = dict(latest_stages(session))
-    for username in (*CLIENT_USERNAMES, *STAGE_USERNAMES.values()):
+    scores = {client_id: (stage, action) for client_id, stage, action in latest_actions(session)}
+    for username in DEMO_CLIENT_USERNAMES:
         if username in existing:
             client_id = existing[username].client_id
-            detail = f"client {client_id} ({stages.get(client_id, 'unscored')})"
+            stage, action = scores.get(client_id, ("unscored", None))
+            detail = f"client {client_id} ({stage}{f', {action}' if action else ''})"
             credentials.append(DemoCredential("client", username, CLIENT_PASSWORD, detail))
     print("Demo accounts (development only):")
     for c in credentials:
-        print(f"  {c.kind:<6} {c.username:<17} password {c.password:<17} {c.detail}")
+        print(f"  {c.kind:<6} {c.username:<23} password {c.password:<17} {c.detail}")
     return credentials
 
 

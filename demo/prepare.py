@@ -4,7 +4,8 @@ Run as ``python -m demo [--url URL] [--no-demo]``. It brings the schema to the n
 (``db.prepare``), then (unless ``--no-demo`` or ``ENVIRONMENT=production``) seeds a synthetic
 client base with scored lifecycle stages, the demo staff and client accounts (printing their
 credentials) and holdings with a target mix for each demo client.
-Idempotent: what is already there is kept as it is.
+Idempotent: what is already there is kept as it is, except that a demo base seeded on an earlier
+day is moved forward to today and scored again (``demo.client_base.bring_up_to_date``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from db.prepare import prepare
 from db.session import make_engine, session_scope
 from demo.accounts import seed_accounts
-from demo.client_base import seed_client_base
+from demo.client_base import bring_up_to_date, seed_client_base
 from demo.holdings import seed_demo_holdings
 
 
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     if seeded:
         print(f"Seeded {seeded} synthetic clients with scored lifecycle stages "
               f"in {time.perf_counter() - started:.1f} s.")
+    elif (shift := bring_up_to_date(engine)) is not None:
+        print(f"Moved the demo clients' history {shift.days} days forward to today and scored "
+              f"them again.")
     with session_scope(engine) as session:
         seed_accounts(session)
         with_holdings = seed_demo_holdings(session)

@@ -16,12 +16,23 @@ STAFF = (("reviewer", "review-demo-2026", StaffRole.reviewer), ("admin", "admin-
 CLIENT_USERNAMES = ("client1", "client2", "client3")
 #: One account per lifecycle stage, linked to a client the classifier put in that stage.
 STAGE_USERNAMES = {stage: f"client-{stage}" for stage in ("onboarding", "growth", "mature", "decline")}
+#: One account per main next-best action, linked to a client whose latest score chose it: the
+#: offer of each stage that the demo base makes most, and every retention offer.
+ACTION_USERNAMES = {
+    "first_experience_survey": "client-first-weeks",
+    "personalised_review": "client-portfolio-review",
+    "priority_service": "client-priority-line",
+    "fee_waiver": "client-fee-waiver",
+    "premium_extension": "client-premium-service",
+    "advisor_callback": "client-callback",
+    "exit_survey": "client-exit-survey",
+}
 CLIENT_PASSWORD = "client-demo-2026"
 
 
 def refuse_demo_passwords(session: Session) -> None:
     """Raise RuntimeError if any demo account still accepts its demo password."""
-    clients = (*CLIENT_USERNAMES, *STAGE_USERNAMES.values())
+    clients = (*CLIENT_USERNAMES, *STAGE_USERNAMES.values(), *ACTION_USERNAMES.values())
     demo = {u: p for u, p, _ in STAFF} | dict.fromkeys(clients, CLIENT_PASSWORD)
     weak = [account.username for account in active_accounts_named(session, demo)
             if verify_password(account.password_hash, demo[account.username])]

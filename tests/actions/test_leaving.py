@@ -136,7 +136,7 @@ def test_the_offer_fits_the_reason_and_the_client_and_is_recorded(domain, databa
 
 @pytest.mark.parametrize(("client", "reason"), [
     # The call-back, the one offer for needing the money, is not worth its cost for a small
-    # account (8% x 150 - 35 < 0).
+    # account (10% x 150 - 25 < 0).
     ({"aum": 20_000.0}, "need_money"),
     ({"churn_risk": 0.95}, "fees"),  # the catalog makes no retention offer above 70 % churn risk
     ({"do_not_contact": True}, "fees"),

@@ -72,7 +72,7 @@ def test_no_retention_offer_when_the_client_is_past_saving():
 
 def test_an_offer_not_worth_its_cost_is_not_made():
     # A retail client with nothing invested is worth the segment floor, 150 a year: the call-back
-    # (8% x 150 - 35 < 0) is not worth making.
+    # (10% x 150 - 25 < 0) is not worth making.
     assert offer("need_money", aum=0.0) is None
 
 

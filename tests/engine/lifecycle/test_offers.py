@@ -55,16 +55,16 @@ def test_eligibility_by_stage_segment_and_churn_risk():
         (6, "decline", "high_net_worth", 500_000.0, 0.5, False),
     ), AS_OF)
     # Worth the floor, 150: 12% x 150 - (5 + 30 days of a 0.6 % fee on 20,000, 9.86) = 3.1; the
-    # call-back (8% x 150 - 35) is not worth it.
+    # call-back (10% x 150 - 25) is not worth it.
     assert result.loc[1, "next_best_action"] == "fee_waiver"
     assert result.loc[1, "offer_value"] == 0.12 * 150 - (5 + 30 * 20_000 * 0.006 / 365.25)
     assert result.loc[1, "offer_reason"] == "fee_waiver: uplift 12% x value 150 - cost 15 = 3"
     assert result.loc[2, "next_best_action"] == "exit_survey"  # past saving: ask why
     # 500,000, value 3,000: 30 days of fees (246) make the waiver (109) worth less than the
-    # call-back (8% x 3,000 - 35 = 205); for high net worth the premium service, 12% x 3,000 - 100.
+    # call-back (10% x 3,000 - 25 = 275); for high net worth the premium service, 15% x 3,000 - 100.
     assert result.loc[5, "next_best_action"] == "advisor_callback"
     assert result.loc[6, "next_best_action"] == "premium_extension"
-    assert result.loc[6, "offer_value"] == 0.12 * 3_000 - 100
+    assert result.loc[6, "offer_value"] == 0.15 * 3_000 - 100
     assert result.loc[3, "next_best_action"] == "first_experience_survey"  # no welcome call for retail
     assert result.loc[4, "next_best_action"] == "investing_guide"
 
