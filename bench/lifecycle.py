@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.lifecycle [--clients 1000000] [--events-per-client 10] [--repeat 3]
 
-The synthetic base is generated once and cached as Parquet under ``var/cache/bench``; each run then
+The synthetic base is generated once and cached as Parquet under ``var/cache/bench`` (one folder per
+size and version of the generator); each run then
 reads it in a fresh process and times ``score()`` (model fit included). Reported: the median wall
 and CPU time over the runs and the peak resident memory of a run (the input frames included). On a
 shared machine the CPU time is the steadier figure; wall time grows with the other load.
@@ -11,6 +12,7 @@ shared machine the CPU time is the steadier figure; wall time grows with the oth
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import statistics
@@ -52,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.run_one:
         print(json.dumps(_one_run(Path(args.run_one))))
         return 0
-    folder = CACHE / f"lifecycle-{args.clients}-{args.events_per_client:g}"
+    # The generator's source in the name: a base cached before the generator changed is not reused.
+    source = hashlib.sha256((ROOT / "engine/lifecycle/synthetic.py").read_bytes()).hexdigest()[:12]
+    folder = CACHE / f"lifecycle-{args.clients}-{args.events_per_client:g}-{source}"
     if not (folder / "clients.parquet").exists():
         from engine.lifecycle.synthetic import generate
 
