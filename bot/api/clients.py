@@ -1,4 +1,5 @@
-"""Client data for staff: the lifecycle stage as scored, with its history."""
+"""Client data for staff: the lifecycle stage as scored, with its history, and the reasons of the
+current score as they stand now (the client's activity since the scoring included)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.auth.dependencies import require_staff
 from bot.dependencies import DB
 from db.accounts import StaffUser
 from db.clients import Client, score_history
+from db.lifecycle_store import served_score
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
@@ -29,6 +31,8 @@ class ClientLifecycle(BaseModel):
     client_id: int
     name: str
     current: StageScore | None
+    #: The reasons of ``current``'s stage worked out from the client's events up to now.
+    reasons_now: str | None
     history: list[StageScore]
 
 
@@ -47,5 +51,8 @@ def lifecycle(
                           expected_value=s.expected_value, next_best_action=s.next_best_action,
                           reasons=s.reasons, model_version=s.model_version)
                for s in score_history(db, client_id)]
+    served = served_score(db, client_id)
     return ClientLifecycle(client_id=client.id, name=client.name,
-                           current=history[-1] if history else None, history=history)
+                           current=history[-1] if history else None,
+                           reasons_now=served.reasons if served is not None else None,
+                           history=history)

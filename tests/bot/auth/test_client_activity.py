@@ -117,3 +117,14 @@ def test_a_turn_rasa_never_answered_is_still_contact(make_client, db_engine, qui
 def test_only_website_activity_is_recorded(db_engine, quiet_client):
     with Session(db_engine) as session, pytest.raises(ValueError, match="'deposit' is not website"):
         record_activity(session, CLIENT, "deposit", utcnow())
+
+
+def test_staff_see_the_reasons_as_scored_and_as_they_stand_now(make_client, quiet_client):
+    sign_in(make_client())  # the client signs in
+    staff = make_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/staff/signin").text).group(1)
+    staff.post("/staff/signin", data={"username": "reviewer", "password": "review-demo-2026",
+                                      "csrf_token": token}, follow_redirects=False)
+    body = staff.get(f"/api/v1/clients/{CLIENT}/lifecycle").json()
+    assert body["current"]["reasons"] == "as scored"
+    assert body["reasons_now"] == "churn risk 65% over the horizon; review overdue"
