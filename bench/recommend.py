@@ -22,6 +22,11 @@ CAUTIOUS = {"loss_reaction": "sell_some", "max_loss": "loss_10", "return_priorit
             "risk_self_view": "cautious", "gamble_choice": "sure_1000", "outcome_range": "narrow",
             "experience": "some"}
 
+#: Bold answers, but a fall of about 10 % in a year at most.
+BOLD_LIMITED = {"loss_reaction": "buy_more", "max_loss": "loss_10", "return_priority": "strong_growth",
+                "risk_self_view": "risk_taker", "gamble_choice": "quarter_8000",
+                "outcome_range": "moderate", "experience": "extensive"}
+
 
 def cases() -> dict[str, dict]:
     """Investors of the acceptance checks, plus a long horizon for the projection's worst case.
@@ -43,6 +48,10 @@ def cases() -> dict[str, dict]:
                             "target_amount": 100_000},
         "25, wealth (60 y)": {"age": 25, "goal": "wealth_building", "horizon_years": 60,
                               "risk_answers": moderate, "monthly_contribution": 300},
+        # the stated loss limit binds: the equity share is searched for (about ten optimizer runs)
+        "35, wealth (30 y), 10 % loss limit": {"age": 35, "goal": "wealth_building",
+                                               "horizon_years": 30, "risk_answers": BOLD_LIMITED,
+                                               "monthly_contribution": 300},
     }
 
 

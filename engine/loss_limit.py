@@ -12,9 +12,12 @@ assessed; this is where the stated figure binds.
 The search, written here because it is a one-dimensional question the optimizer does not answer:
 above the few per cent of equity that diversify a bond portfolio, the bad year only worsens as the
 equity share grows, so the largest equity share on the weights' 0.1 % grid whose mix meets the limit
-lies between a share that meets it and one that does not, and bisection finds it, re-running the
-optimizer at each step (about ten steps). Every share it accepts was checked on the rounded weights
-that are shown. When not even a mix without equity meets the limit, the most defensive mix the
+lies between a share that meets it and one that does not. The bad year grows about in proportion
+to the equity share there, so the search guesses the crossing (first by scaling the share down by
+the room it lacks, then along the secant through the last two shares tried), re-running the
+optimizer at each guess and keeping the bracket; when the same end moves three times in a row it
+halves the bracket instead, so it never takes much more than bisection's ten steps and usually
+takes two or three. Every share it accepts was checked on the rounded weights that are shown. When not even a mix without equity meets the limit, the most defensive mix the
 policy allows for the goal (minimum volatility, no equity) is recommended; the client is told and
 staff are flagged (:func:`unreachable_flag`).
 """
@@ -51,22 +54,42 @@ def within(bad_year: float, limit: float | None) -> bool:
     return limit is None or bad_year >= -limit
 
 
-def largest_equity(meets: Callable[[float], bool], upper: float, step: float = EQUITY_STEP
-                   ) -> float | None:
-    """The largest multiple of ``step`` below ``upper`` whose mix ``meets`` the limit, by bisection
-    from 0; None when the mix without equity does not meet it.
+def largest_equity(bad_year_at: Callable[[float], float], limit: float, upper: float,
+                   upper_bad_year: float, step: float = EQUITY_STEP) -> float | None:
+    """The largest multiple of ``step`` below ``upper`` whose mix keeps to ``limit``; None when not
+    even the mix without equity does.
 
-    ``upper`` itself is taken not to meet it (the caller tried it).
+    ``bad_year_at(equity)`` is the bad year of the mix at that share; ``upper_bad_year``, worse
+    than ``-limit``, is the one at ``upper``.
     """
-    if not meets(0.0):
-        return None
-    low, high = 0, math.ceil(upper / step - 1e-9)  # low meets the limit, high does not
+    low, high = 0, math.ceil(upper / step - 1e-9)  # high breaks the limit; low keeps to it
+    low_checked = False  # 0 is taken to keep to it until checked
+    # The bad year grows about in proportion to the equity share: the first guess scales the share
+    # down by the room it lacks; later ones follow the secant through the last two shares tried.
+    guess = upper * limit / -upper_bad_year
+    last = (upper, upper_bad_year + limit)
+    sides: list[bool] = []
+    neighbour = False  # the last share tried was next to an end of the bracket
     while high - low > 1:
-        middle = (low + high) // 2
-        if meets(round(middle * step, 6)):
-            low = middle
+        k = min(max(math.floor(guess / step + 1e-9), low + 1), high - 1)
+        # A guess next to an end settles the bracket when the guesses are good; when the same end
+        # has moved three times in a row they are not, and halving the bracket is surer (a guess
+        # next to an end is still allowed once, so a near answer is not skipped).
+        near = k in (low + 1, high - 1)
+        if sides[-3:] in ([True] * 3, [False] * 3) and not (near and not neighbour):
+            k = (low + high) // 2
+        neighbour = near
+        x = round(k * step, 6)
+        room = bad_year_at(x) + limit
+        sides.append(room >= 0)
+        if room >= 0:
+            low, low_checked = k, True
         else:
-            high = middle
+            high = k
+        guess = x - room * (x - last[0]) / (room - last[1]) if room != last[1] else x
+        last = (x, room)
+    if low == 0 and not low_checked and bad_year_at(0.0) < -limit:
+        return None
     return round(low * step, 6)
 
 
@@ -98,12 +121,12 @@ def limit_losses(
         return policy, mix
     tried: dict[float, tuple[PolicyTargets, MixT]] = {}
 
-    def meets(equity: float) -> bool:
+    def bad_year_at(equity: float) -> float:
         capped = cap_equity(policy, equity, groups, code=LOSS_LIMIT)
         tried[equity] = (capped, mix_at(capped, False))
-        return within(tried[equity][1].bad_year, limit)
+        return tried[equity][1].bad_year
 
-    equity = largest_equity(meets, policy.equity)
+    equity = largest_equity(bad_year_at, limit, policy.equity, mix.bad_year)
     if equity is not None:
         return tried[equity]
     defensive = cap_equity(policy, 0.0, groups, code=LOSS_LIMIT)
