@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from engine.loss_limit import EQUITY_STEP, largest_equity
 
-
 LIMIT = 0.1
 
 
