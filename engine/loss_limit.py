@@ -17,9 +17,10 @@ to the equity share there, so the search guesses the crossing (first by scaling 
 the room it lacks, then along the secant through the last two shares tried), re-running the
 optimizer at each guess and keeping the bracket; when the same end moves three times in a row it
 halves the bracket instead, so it never takes much more than bisection's ten steps and usually
-takes two or three. Every share it accepts was checked on the rounded weights that are shown. When not even a mix without equity meets the limit, the most defensive mix the
-policy allows for the goal (minimum volatility, no equity) is recommended; the client is told and
-staff are flagged (:func:`unreachable_flag`).
+takes four or five. Every share it accepts was checked on the rounded weights that are shown.
+When not even a mix without equity meets the limit, the most defensive mix the policy allows for
+the goal (minimum volatility, no equity) is recommended; the client is told and staff are flagged
+(:func:`unreachable_flag`).
 """
 
 from __future__ import annotations
