@@ -5,6 +5,7 @@ set."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from support.assumptions import volatile_cash_and_bonds
 
 from db.conversations import SuitabilityRecord
 from db.migrate import upgrade
@@ -51,3 +52,25 @@ def test_the_record_keeps_every_cap_that_bound_and_none_when_none_did(database_u
     free = recommend(InvestorProfile(age=30, goal="wealth_building", horizon_years=30,
                                      risk_answers=BOLDEST), paths=1_000)
     assert stored(database_url, free, "c-free") == []
+
+
+def test_an_unreachable_limit_is_kept_as_a_note_for_staff_beside_the_constraint(database_url,
+                                                                             tmp_path):
+    upgrade(database_url)
+    lowest = {q.id: q.options[0].id for q in FORM.questions}
+    rec = recommend(InvestorProfile(age=30, goal="wealth_building", horizon_years=20,
+                                    risk_answers=lowest),
+                    assumptions=volatile_cash_and_bonds(tmp_path), paths=1_000)
+    assert stored(database_url, rec, "c-unreachable") == [
+        {"code": "loss_limit_unreachable", "params": {"limit": 0.05, "equity": 0.0}}
+    ]
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            flags = session.scalars(sa.select(SuitabilityRecord.flags).where(
+                SuitabilityRecord.conversation_id == "c-unreachable")).one()
+    finally:
+        engine.dispose()
+    assert flags == [{"code": "loss_limit_unreachable", "severity": "note",
+                      "questions": ["max_loss"],
+                      "params": {"limit": 0.05, "bad_year": round(rec.bad_year, 4)}}]
