@@ -1,5 +1,5 @@
 """The allocation engine: investor profiles, risk profiling, capital market assumptions, the
-optimizer, recommendations, projections and rebalancing.
+optimizer, recommendations, projections, market history and rebalancing.
 
 Public API::
 
@@ -36,6 +36,9 @@ __getattr__, __dir__, __all__ = lazy_exports(globals(), {
     "recommend": "engine.recommendation",
     "Recommendation": "engine.recommendation",
     "ENGINE_VERSION": "engine.recommendation",
+    "stress": "engine.history",
+    "HistoricalStress": "engine.history",
+    "HistoryDataError": "engine.history",
     "project": "engine.projection",
     "Projection": "engine.projection",
     "rebalance": "engine.rebalancing",

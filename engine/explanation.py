@@ -11,11 +11,10 @@ phrase are described in :mod:`engine.wording`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from engine.history import HistoricalStress
 from engine.policy import MAX_OUTLOOK_TILT, PolicyTargets
 from engine.profile import Goal, InvestorProfile
 from engine.projection import Projection
@@ -24,6 +23,9 @@ from engine.wording import DEFAULT_LANGUAGE, texts
 from engine.wording import MissingText as MissingText  # re-exported: callers catch it from here
 from engine.wording import format_value as format_value  # re-exported with render
 from engine.wording import render as render
+
+if TYPE_CHECKING:  # only its figures are read: importing it would load pandas for every caller
+    from engine.history import HistoricalStress
 
 #: Willingness and capacity closer than this are treated as equal (neither holds the score down).
 LIMITING_MARGIN = 0.5
