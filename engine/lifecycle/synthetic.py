@@ -33,8 +33,8 @@ PROSPECT_SHARE = 0.08
 #: 6 % a year is a mean stay of about 16 years.
 ANNUAL_ATTRITION = 0.06
 MEAN_LIFETIME_DAYS = -365.25 / float(np.log1p(-ANNUAL_ATTRITION))
-#: The firm invites every funded client to a yearly review (a suitability review, as advisers
-#: hold them once a year); this share of the invitations is taken up.
+#: The synthetic firm invites every funded client to a yearly review (an assumption of the
+#: generator, not a cited figure); this share of the invitations is taken up.
 REVIEW_TAKE_UP = 0.8
 REVIEW_INTERVAL_DAYS = 365.25
 
