@@ -216,12 +216,13 @@ def _starts_with(tokens: Sequence[str], start: int, phrases: Phrases) -> tuple[s
 
 
 def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int = MAX_GAP,
-             unsure: frozenset[int] = frozenset()) -> bool:
-    """Whether a negation stands at most ``reach`` words before ``start``, in the same clause
-    (the "not" of "not sure" negates nothing after it)."""
+             spent: frozenset[int] = frozenset()) -> bool:
+    """Whether a negation stands at most ``reach`` words before ``start``, in the same clause.
+    A negation at a place in ``spent`` negates nothing after it: the "not" of "not sure", or of a
+    cue of the same option that holds its own negation."""
     contrasts = vocab.words_set("contrasts")
     for end in range(start, max(0, start - reach - 1), -1):
-        if _ends_with(tokens, end, vocab.phrase("negations")) and end - 1 not in unsure:
+        if _ends_with(tokens, end, vocab.phrase("negations")) and end - 1 not in spent:
             return True
         if end and (tokens[end - 1] in _BREAKS or tokens[end - 1] in contrasts):
             return False
@@ -279,8 +280,15 @@ def _cue_hits(tokens: list[str], cues: Sequence[_Cue], vocab: Vocabulary) -> lis
             continue
         kept.append((cue, hit))
     unsure = frozenset(i for _, h in kept if h.option == UNSURE for i in range(h.start, h.end))
+    # The negation inside a cue of an option does not turn that option's next cue against it:
+    # "do not want to lose what I have" is all for protecting; "can not afford to lose anything"
+    # still speaks against "anything".
+    own = {option: frozenset(i for c, h in kept if c.negative and h.option == option
+                             for i in range(h.start, h.end))
+           for option in {h.option for _, h in kept}}
     return [_Hit(h.option, h.start, h.end, h.strength,
-                 not c.negative and _negated(tokens, h.start, vocab, unsure=unsure),
+                 not c.negative and _negated(tokens, h.start, vocab,
+                                             spent=unsure | own[h.option]),
                  weak=_weak(tokens, h.start, vocab))
             for c, h in kept if h.option != UNSURE]
 

@@ -33,7 +33,7 @@ from engine.numbers import (
     parse_monthly,
     stated_age,
 )
-from engine.profile import Goal, IncomeStability, default_horizon
+from engine.profile import INPUT_RANGES, Goal, IncomeStability, default_horizon
 from engine.questionnaire import Question, option_titles, questionnaire
 
 #: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
@@ -215,13 +215,30 @@ def is_digression(tracker: Tracker) -> bool:
         return value is None and confidence >= CLEAR_DIGRESSION
     if value is None:
         return True
+    if (slot in INPUT_RANGES and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
+            and _asks(text) and not _answers_figure_question(slot, value, text)):
+        # A figure that cannot answer the question, in a clear question ("can you guarantee 6 %
+        # a year?" asked for the age or an amount), is part of the question.
+        return True
     # An answer read from loose words gives way only to a clear question ("what does cautious
     # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
     return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
             and _asks(text))
 
 
+def _answers_figure_question(slot: str, value: Any, text: str) -> bool:
+    """Whether a figure read for the age, an amount or the years can answer that question: within
+    its range, and not from percentages alone (no one gives an age or a sum as "6 %")."""
+    if value and not INPUT_RANGES[slot].contains(float(value)):
+        return False
+    found = figures_in(text)[1]
+    return not (found and all(f.percent for f in found))
+
+
 def _asks(text: str) -> bool:
+    """Whether the message is put as a question, or as a request to be told something ("give me
+    a tip", "tell me about bonds")."""
     return "?" in text or re.match(
-        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would)\b",
+        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would"
+        r"|tell me|give me|show me|explain|recommend|suggest)\b",
         text, re.IGNORECASE) is not None

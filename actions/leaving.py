@@ -33,18 +33,31 @@ REASONS = leaving.leaving_reasons()
 #: because of the fees" is about fees.
 REASON_WORDS = {
     "fees": ("fee", "fees", "expensive", "cost", "costs", "charge", "charges", "cheaper", "price",
-             "pricey", "commission"),
+             "pricey", "commission", "overpriced", "rip off", "ripoff", "pricing",
+             "paying too much", "too dear"),
     # Not "return" alone: "return my money" asks for the money back, it says nothing of returns.
-    "performance": ("performance", "perform", "performing", "underperform", "returns", "lost",
-                    "losing", "losses", "gains", "growth"),
+    "performance": ("performance", "perform", "performing", "underperform", "underperforming",
+                    "underperformed", "returns", "lost", "losing", "losses", "gains", "growth",
+                    "done well", "done badly", "done poorly", "doing badly", "doing poorly",
+                    "results", "gone down", "went down", "not growing", "barely grown",
+                    "lost money", "made nothing", "made no money", "not making money"),
     # Not "adviser" alone: "switching to another adviser" is about moving, not the service.
     "service": ("service", "support", "app", "website", "slow", "rude", "unhelpful", "my adviser",
-                "my advisor", "your advisers", "your advisors", "communication", "contact"),
+                "my advisor", "your advisers", "your advisors", "communication", "contact",
+                "email", "emails", "nobody answers", "no one answers", "no answer", "respond",
+                "reply", "replies", "ignored", "crashes", "crashing", "buggy", "glitchy",
+                "customer care", "customer service", "hard to use", "confusing", "on hold"),
     "need_money": ("need the money", "need money", "need my money", "need the cash", "need cash",
-                   "withdraw", "emergency", "bills", "spend it", "buy a house", "pay for"),
+                   "withdraw", "emergency", "bills", "spend it", "buy a house", "pay for",
+                   "lost my job", "redundant", "redundancy", "unemployed", "debt", "debts",
+                   "pay off", "wedding", "deposit", "mortgage", "rent", "medical", "tuition",
+                   "school fees", "divorce", "need it", "need to access", "short of money"),
     "moving": ("another provider", "other provider", "elsewhere", "competitor", "switch",
                "switching", "moving", "transfer", "another bank", "another platform",
-               "another broker", "another adviser", "another advisor", "another firm"),
+               "another broker", "another adviser", "another advisor", "another firm",
+               "switching to", "moving to", "different broker", "different provider",
+               "different platform", "different company", "different bank", "my bank",
+               "going elsewhere", "transferring", "do it myself", "manage it myself"),
 }
 _UNKNOWN_REASONS = sorted(set(REASON_WORDS) - set(REASONS))
 if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo, or a stale list
@@ -53,18 +66,20 @@ SURVEY = "exit"
 SURVEY_QUESTIONS = ("exit_detail", "exit_return_likelihood", "exit_improvement")
 
 
-def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
-
-
 def match_reason(text: str) -> str | None:
-    """The reason a typed answer names ("the fees are too high" -> "fees"), or None."""
-    lowered = text.strip().lower().replace("_", " ")
+    """The reason a typed answer names ("the fees are too high" -> "fees"), or None: the first
+    reason, in REASON_WORDS's order, with a phrase in the answer that no longer phrase of another
+    reason covers ("lost my job" is about needing the money, not about what was lost)."""
+    lowered = text.strip().lower().replace("_", " ").replace("\u2019", "'")
     for reason in REASONS:
         if lowered == reason.replace("_", " "):
             return reason
-    for reason, words in REASON_WORDS.items():
-        if any(_contains(lowered, word) for word in words):
+    found = [(reason, match.start(), match.end())
+             for reason, words in REASON_WORDS.items() for word in words
+             for match in re.finditer(rf"\b{re.escape(word)}\b", lowered)]
+    for reason, start, end in found:
+        if not any(other != reason and o_start <= start and end <= o_end
+                   and o_end - o_start > end - start for other, o_start, o_end in found):
             return reason
     return None
 

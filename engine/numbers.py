@@ -293,7 +293,12 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_age(text: str) -> int | None:
-    """An age in whole years ("35", "thirty-five", "I'm 35 years old"); ``None`` if none is given."""
+    """An age in whole years ("35", "thirty-five", "I'm 35 years old"); ``None`` if none is given.
+    A percentage is never an age ("8 % a year")."""
+    if isinstance(text, str):
+        found = figures_in(text)[1]
+        if found and all(f.percent for f in found):
+            return None
     value = parse_number(text)
     if value is None or value != int(value):
         return None
