@@ -12,6 +12,7 @@ from actions.advice import conversation_texts, explanation_text
 from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
+from actions.retention import has_words, say_retention_offer
 from db.lifecycle_store import served_score
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
@@ -20,6 +21,11 @@ from engine.lifecycle.offers import offer_terms
 from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
 from engine.recommendation import recommend
+
+#: The next-best action that is the exit interview rather than an offer with terms.
+EXIT_SURVEY = "exit_survey"
+#: The exit interview's answers (exit_survey_form's slots, actions.leaving reads them).
+SURVEY_SLOTS = ("exit_reason", "exit_detail", "exit_return_likelihood", "exit_improvement")
 
 #: Concepts with an explanation of their own (``utter_explain_<concept>``).
 CONCEPTS = ("stocks", "bonds", "real_estate", "gold_commodities", "cash", "emerging_markets",
@@ -52,7 +58,8 @@ class Greet(Action):
             # The greeting offers a recommendation: a yes accepts it. A greeting that already
             # gives answers ("hi, I'm 30 and have 5k") starts it with them.
             return [SlotSet("client_id", None), SlotSet("lifecycle_stage", "prospect"),
-                    SlotSet("last_offer", "onboarding"), *start_with_facts(tracker)]
+                    SlotSet("last_offer", "onboarding"), SlotSet("retention_outcome", None),
+                    *start_with_facts(tracker)]
         # The stage and offer as scored, the reasons as they stand now: this visit included.
         with session_scope(records.engine()) as session:
             score = served_score(session, client.id)
@@ -61,19 +68,37 @@ class Greet(Action):
         if stage in PORTFOLIO_STATUS_STAGES:
             portfolio_status(client.id, dispatcher)
         # A client's stage offer is accepted by the stories of each stage, not by last_offer.
+        # Every greeting sets where a leaving flow stands (the rules tell the stages apart by it):
+        # nowhere, unless a declining client's next step below says otherwise.
         events = [SlotSet("client_id", client.id), SlotSet("client_name", client.name),
-                  SlotSet("lifecycle_stage", stage), SlotSet("last_offer", None)]
+                  SlotSet("lifecycle_stage", stage), SlotSet("last_offer", None),
+                  SlotSet("retention_outcome", None)]
         offer = greeting_offer(stage, score.next_best_action if score is not None else None)
         dispatcher.utter_message(response=f"utter_stage_{stage}")
-        # A declining client also hears their next-best retention offer when it has words.
-        own_words = f"utter_retention_offer_{offer}"
-        if stage == "decline" and own_words in domain.get("responses", {}):
-            dispatcher.utter_message(response=own_words, **offer_terms(offer))
         if offer is not None:
             offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                                   client_id=client.id, offer=offer))
             events += [SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id)]
+        if stage == "decline":
+            events += declining_next_step(dispatcher, domain, offer, client.aum)
         return events
+
+
+def declining_next_step(dispatcher, domain, offer: str | None, aum: float) -> list:
+    """The step a declining client's greeting ends with, each with buttons: the retention offer
+    (its worth, then its terms), the exit interview's first question (asked by exit_survey_form,
+    which the rules start on ``retention_outcome: interview``), or a review with an adviser."""
+    # A fresh start: nothing from an earlier leaving flow or survey in this conversation.
+    cleared = [SlotSet(slot, None) for slot in ("leaving_reason", "handoff_topic",
+                                                *SURVEY_SLOTS)]
+    if has_words(offer, domain):
+        say_retention_offer(dispatcher, domain, offer, aum)
+        return [*cleared, SlotSet("retention_outcome", "offered")]
+    if offer == EXIT_SURVEY:
+        dispatcher.utter_message(response="utter_exit_interview_start", **offer_terms(offer))
+        return [*cleared, SlotSet("retention_outcome", "interview")]
+    dispatcher.utter_message(response="utter_offer_retention_review")
+    return [*cleared, SlotSet("retention_outcome", None)]
 
 
 def portfolio_status(client_id: int, dispatcher) -> None:

@@ -17,14 +17,14 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.answers import chosen
-from actions.conversation import client_id_of
+from actions.conversation import SURVEY_SLOTS, client_id_of
+from actions.retention import has_words, say_retention_offer
 from db.clock import utcnow
 from db.conversations import offers_made
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
 from engine.lifecycle import leaving
 from engine.lifecycle.feedback import RETURN_LIKELIHOOD_SCALE, scale_answer
-from engine.lifecycle.offers import offer_terms
 from engine.numbers import parse_number
 
 #: Reasons a client can give, in the engine's order ("other" last).
@@ -63,7 +63,11 @@ _UNKNOWN_REASONS = sorted(set(REASON_WORDS) - set(REASONS))
 if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo, or a stale list
     raise ImportError(f"REASON_WORDS names unknown leaving reasons: {', '.join(_UNKNOWN_REASONS)}")
 SURVEY = "exit"
-SURVEY_QUESTIONS = ("exit_detail", "exit_return_likelihood", "exit_improvement")
+#: The exit interview's questions. The reason is asked only when the client has not given it
+#: already (the leaving flow asks it first and then asks for more detail instead).
+SURVEY_QUESTIONS = SURVEY_SLOTS
+#: What the "Nothing" button under the last question stands for.
+NOTHING = "nothing"
 
 
 def match_reason(text: str) -> str | None:
@@ -143,16 +147,18 @@ class RetentionOffer(Action):
         if client is None:
             dispatcher.utter_message(response="utter_leaving_prospect")
             return [*events, SlotSet("retention_outcome", "prospect")]
+        # The exit interview, should it follow, starts from the reason given here.
+        events.append(SlotSet("exit_reason", reason))
         score = records.latest_stage(client.id)
         offer = retention_offer(client, reason, score.churn_risk if score else None,
                                 offer_history(client.id), pd.Timestamp(utcnow()))
         events.append(SlotSet("client_id", client.id))
-        if offer is None or f"utter_retention_offer_{offer}" not in domain.get("responses", {}):
+        if not has_words(offer, domain):
             dispatcher.utter_message(response="utter_leaving_no_offer")
             return [*events, SlotSet("retention_outcome", "no_offer")]
         offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                               client_id=client.id, offer=offer))
-        dispatcher.utter_message(response=f"utter_retention_offer_{offer}", **offer_terms(offer))
+        say_retention_offer(dispatcher, domain, offer, client.aum)
         return [*events, SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id),
                 SlotSet("retention_outcome", "offered")]
 
@@ -186,15 +192,41 @@ class AnswerRetentionOffer(Action):
 
 
 class ValidateExitSurveyForm(FormValidationAction):
-    """The exit-feedback answers: free text, and a likelihood to return on the engine's scale."""
+    """The exit interview's answers: the reason (a button or the client's words), free text, and a
+    likelihood to return on the engine's scale.
+
+    A client who gave their reason when leaving is asked for more detail about it; a client the
+    greeting interviews (or who declined the greeting's offer) is asked the reason instead.
+    """
 
     def name(self) -> str:
         return "validate_exit_survey_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("leaving_reason"):
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "exit_detail"]
+
+    def validate_exit_reason(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is None:
+            return {"exit_reason": None}
+        button = chosen(tracker)
+        text = str(value).strip()
+        if button in REASONS:
+            return {"exit_reason": button}
+        if text in REASONS or text.startswith("other: "):  # the leaving flow's reason, as kept
+            return {"exit_reason": text}
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_invalid_leaving_reason")
+            return {"exit_reason": None}
+        return {"exit_reason": match_reason(text) or f"other: {text}"}
 
     def validate_exit_detail(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"exit_detail": self._text(value, "exit_detail", dispatcher)}
 
     def validate_exit_improvement(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value is not None and chosen(tracker) == NOTHING:
+            return {"exit_improvement": NOTHING}
         return {"exit_improvement": self._text(value, "exit_improvement", dispatcher)}
 
     def validate_exit_return_likelihood(self, value: Any, dispatcher, tracker,
@@ -226,8 +258,16 @@ class RecordExitSurvey(Action):
     async def run(self, dispatcher, tracker, domain):
         for question in SURVEY_QUESTIONS:
             answer = tracker.get_slot(question)
+            # A reason given in the leaving flow was kept when it was given.
+            if question == "exit_reason" and tracker.get_slot("leaving_reason"):
+                continue
             if answer is not None:
                 records.append(_survey_answer(tracker, question.removeprefix("exit_"), str(answer)))
+        if tracker.get_slot("retention_offer") == "exit_survey":  # the greeting's offer, answered
+            records.append(OfferRecord(conversation_id=tracker.sender_id,
+                                       client_id=tracker.get_slot("client_id"), offer="exit_survey",
+                                       answer="accepted",
+                                       answers_offer_id=tracker.get_slot("offer_record_id")))
         dispatcher.utter_message(response="utter_exit_survey_thanks")
         dispatcher.utter_message(response="utter_offer_human_contact")
         return [SlotSet("retention_outcome", "surveyed"), SlotSet("handoff_topic", "leaving"),

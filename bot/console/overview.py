@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from db.exit_interviews import ExitSummary, summary
 from db.overview import figures
 
 BAR_WIDTH = 300.0
@@ -38,10 +39,13 @@ class Overview:
     offers: list[Bar]
     average_rating: float | None
     ratings: int
+    exits: ExitSummary
+    exit_reasons: list[Bar]
 
 
 def overview(db: Session) -> Overview:
     found = figures(db)
+    exits = summary(db)
     # The funnel's steps are shown as a share of the conversations that started it.
     first = max(1, found.funnel[0][1]) if found.tracked else None
     return Overview(
@@ -54,4 +58,6 @@ def overview(db: Session) -> Overview:
         offers=bars(found.offers),
         average_rating=found.average_rating,
         ratings=found.ratings,
+        exits=exits,
+        exit_reasons=bars(exits.reasons),
     )

@@ -109,6 +109,18 @@ def offer_terms(offer_id: str, catalog: Catalog | None = None) -> dict[str, int 
     raise KeyError(f"unknown offer {offer_id!r}")
 
 
+def waived_fees(offer_id: str, aum: float, catalog: Catalog | None = None) -> float | None:
+    """What ``offer_id`` is worth to a client with ``aum`` under advice, in currency: the fees it
+    waives (``waived_fee_days`` of AUM x annual_fee_rate), or None for an offer that waives none."""
+    catalog = catalog or load_catalog()
+    for offer in catalog.offers:
+        if offer.id == offer_id:
+            if not offer.waived_fee_days:
+                return None
+            return max(aum, 0.0) * catalog.annual_fee_rate * offer.waived_fee_days / 365.25
+    raise KeyError(f"unknown offer {offer_id!r}")
+
+
 def client_value(aum: np.ndarray, segment: np.ndarray, catalog: Catalog) -> np.ndarray:
     """Yearly revenue of each client in currency: AUM times the fee rate, at least the floor."""
     floor = pd.Series(segment).map(catalog.value_floor).fillna(0.0).to_numpy(dtype=float)

@@ -47,7 +47,10 @@ def test_the_greetings_retention_offer_states_its_terms(domain, database, offer,
     messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata={"client_id": 7}),
                           domain)
     # said() also checks that every placeholder of the offer's text gets a value.
-    assert said(messages, domain)[-2:] == ["utter_stage_decline", f"utter_retention_offer_{offer}"]
+    # The fee waiver first says what it is worth on the client's account (the waived fees).
+    worth = ["utter_retention_worth_fee_waiver"] if offer == "fee_waiver" else []
+    assert said(messages, domain)[1:] == ["utter_stage_decline", *worth,
+                                          f"utter_retention_offer_{offer}"]
     assert messages[-1] == {**messages[-1], **terms}
     assert slots["retention_offer"] == offer
 

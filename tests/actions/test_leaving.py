@@ -110,6 +110,7 @@ def test_the_named_reason_leads_to_its_acknowledgement_and_offer(domain, databas
                                              text="you charge too much"), domain)
     messages, slots = offer_for(domain, started["leaving_reason"])
     assert said(messages, domain) == ["utter_leaving_heard_fees",
+                                      "utter_retention_worth_fee_waiver",
                                       "utter_retention_offer_fee_waiver"]
     assert slots["retention_outcome"] == "offered"
 
@@ -125,7 +126,8 @@ def test_the_offer_fits_the_reason_and_the_client_and_is_recorded(domain, databa
     add_client(database, **client)
     messages, slots = offer_for(domain, reason)
     heard = "utter_leaving_heard_" + ("other" if reason.startswith("other") else reason)
-    assert said(messages, domain) == [heard, f"utter_retention_offer_{best}"]
+    worth = ["utter_retention_worth_fee_waiver"] if best == "fee_waiver" else []
+    assert said(messages, domain) == [heard, *worth, f"utter_retention_offer_{best}"]
     assert (slots["retention_offer"], slots["retention_outcome"]) == (best, "offered")
     made = [r for r in rows(database, OfferRecord) if r.conversation_id == SENDER]
     assert [(r.offer, r.answer, r.client_id) for r in made] == [(best, None, CLIENT)]
@@ -197,8 +199,9 @@ def test_a_declined_offer_is_recorded_and_leads_to_the_survey(domain, database):
     ("exit_improvement", "", None),
 ])
 def test_exit_survey_answers(domain, slot, text, value):
-    state = tracker(slots={"requested_slot": slot}, text=text, candidates={slot: text},
-                    active_loop="exit_survey_form")
+    # A client who gave the reason when leaving: every question but the reason is asked.
+    state = tracker(slots={"requested_slot": slot, "leaving_reason": "fees"}, text=text,
+                    candidates={slot: text}, active_loop="exit_survey_form")
     messages, slots = run(ValidateExitSurveyForm(), state, domain)
     assert slots[slot] == value
     assert (messages == []) == (value is not None)
@@ -228,11 +231,14 @@ def test_a_declining_client_is_greeted_with_the_next_best_offer(domain, database
     messages, slots = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
     assert said(messages, domain) == ["utter_greet_client", "utter_stage_decline",
                                       "utter_retention_offer_advisor_callback"]
-    run(Handoff(), tracker(slots=slots, intent="affirm", text="yes"), domain)
+    assert slots["retention_outcome"] == "offered"  # a yes goes to action_answer_retention_offer
+    run(AnswerRetentionOffer(), tracker(slots=slots, intent="affirm", text="yes"), domain)
     made, answer = rows(database, OfferRecord)
     assert (made.offer, made.answer) == ("advisor_callback", None)
     assert (answer.offer, answer.answer, answer.answers_offer_id) == ("advisor_callback",
                                                                       "accepted", made.id)
+    [follow_up] = rows(database, HandoffRequest)  # the staff's follow-up, in their queue
+    assert (follow_up.reason, follow_up.client_id) == ("retention_accepted:advisor_callback", CLIENT)
 
 
 def test_a_new_clients_first_weeks_rating_is_kept_as_first_experience(domain, database):
@@ -263,7 +269,8 @@ def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     rebalancing_handoff = say("yes please")
     # The fees are named in the opening message: no question, straight to the fitting offer.
     assert response_names(say("your fees are too high, I want to close my account")) == [
-        "utter_leaving_ack", "utter_leaving_heard_fees", "utter_retention_offer_fee_waiver"]
+        "utter_leaving_ack", "utter_leaving_heard_fees", "utter_retention_worth_fee_waiver",
+        "utter_retention_offer_fee_waiver"]
     assert response_names(say("no thanks")) == ["utter_retention_declined", "utter_ask_exit_detail"]
     assert response_names(say("they charge half as much")) == ["utter_ask_exit_return_likelihood"]
     assert response_names(say("eleven")) == ["utter_invalid_return_likelihood",

@@ -35,7 +35,7 @@ import yaml
 from support.responses import matches_response, response_name
 
 from bot.app import create_app
-from bot.auth.demo_passwords import CLIENT_PASSWORD, STAGE_USERNAMES
+from bot.auth.demo_passwords import ACTION_USERNAMES, CLIENT_PASSWORD, STAGE_USERNAMES
 from bot.chat.routes import UNAVAILABLE
 from bot.settings import Settings
 from db.session import make_engine, session_scope
@@ -256,7 +256,7 @@ def test_each_demo_client_gets_the_greeting_of_its_stage(stage_greetings):
         others = [s for s in STAGE_USERNAMES if s != stage]
         assert not any(matches_response(t, f"utter_stage_{o}") for o in others for t in said)
     accepted = stage_greetings["decline accepted"]
-    assert any(matches_response(t, "utter_handoff") for t in accepted), accepted
+    assert any(matches_response(t, "utter_retention_accepted") for t in accepted), accepted
 
 
 def test_keyboard_alone_reaches_the_input_the_send_button_and_the_quick_replies(system, browser):
@@ -420,3 +420,47 @@ def test_rasa_down_shows_the_unavailable_notice(database_url, browser):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def client_sign_in(browser, url: str, username: str) -> Visit:
+    tab = visit(browser, url)
+    tab.page.click("text=Client sign-in")
+    tab.page.fill("#username", username)
+    tab.page.fill("#password", CLIENT_PASSWORD)
+    tab.page.press("#password", "Enter")
+    tab.page.wait_for_selector(f"text=Signed in as {username}")
+    return tab
+
+
+#: A button each demo client's greeting ends with, and the response clicking it leads to.
+NEXT_STEPS = {
+    "client-onboarding": ("5", "utter_thanks_for_rating"),
+    "client-first-weeks": ("4", "utter_thanks_for_rating"),
+    "client-growth": ("Yes, show me", "utter_ask_age"),
+    "client-portfolio-review": ("No, thanks", "utter_anything_else"),
+    "client-mature": ("Yes, arrange a review", "utter_handoff"),
+    "client-priority-line": ("Not now", "utter_anything_else"),
+    "client-decline": ("No, thanks", "utter_ask_exit_reason"),
+    "client-fee-waiver": ("Yes, apply it", "utter_retention_accepted"),
+    "client-premium-service": ("Yes, please", "utter_retention_accepted"),
+    "client-callback": ("No, thanks", "utter_ask_exit_reason"),
+    "client-exit-survey": ("The fees", "utter_ask_exit_return_likelihood"),
+}
+
+
+# Last: the staff test above counts the conversations held before it.
+def test_every_demo_clients_greeting_ends_with_a_next_step_that_works_when_clicked(system, browser):
+    assert set(NEXT_STEPS) == {*STAGE_USERNAMES.values(), *ACTION_USERNAMES.values()}
+    for username, (title, then) in NEXT_STEPS.items():
+        tab = client_sign_in(browser, system.url, username)
+        page = tab.page
+        said = type_message(page, "hello")
+        # The greeting's last message carries the buttons, and they can be clicked.
+        last = page.locator(".msg-bot").last
+        titles = last.locator(".quick-reply:enabled").all_inner_texts()
+        assert title in titles, (username, said, titles)
+        answered = click_reply(page, title)
+        assert any(matches_response(t, then) for t in answered), (username, title, answered)
+        page.screenshot(path=str(ARTIFACTS / f"next-step-{username}.png"), full_page=True)
+        assert tab.violations == [] and tab.outside == []
+        page.context.close()

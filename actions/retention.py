@@ -1,0 +1,27 @@
+"""A retention offer as the chat makes it: first what it is worth to the client where the catalog
+puts a figure on it (the fees a waiver saves on their own account), then the offer with its terms
+and the buttons that accept or decline it. The greeting of a declining client and the leaving flow
+both make their offer this way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.lifecycle.offers import offer_terms, waived_fees
+from engine.wording import format_value
+
+
+def has_words(offer: str | None, domain: dict[str, Any]) -> bool:
+    """Whether ``offer`` is a retention offer the chat can make (it has a response of its own)."""
+    return offer is not None and f"utter_retention_offer_{offer}" in domain.get("responses", {})
+
+
+def say_retention_offer(dispatcher, domain: dict[str, Any], offer: str, aum: float) -> None:
+    """Send the worth of ``offer`` to a client with ``aum`` under advice (when it has one), then
+    the offer itself."""
+    terms = offer_terms(offer)
+    saving = waived_fees(offer, aum or 0.0)
+    worth = f"utter_retention_worth_{offer}"
+    if saving is not None and worth in domain.get("responses", {}):
+        dispatcher.utter_message(response=worth, saving=format_value(saving, "money"), **terms)
+    dispatcher.utter_message(response=f"utter_retention_offer_{offer}", **terms)
