@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.advice import conversation_texts, explanation_text
+from actions.exit_interview import SURVEY_SLOTS, keep_answers
 from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
@@ -24,8 +25,6 @@ from engine.recommendation import recommend
 
 #: The next-best action that is the exit interview rather than an offer with terms.
 EXIT_SURVEY = "exit_survey"
-#: The exit interview's answers (exit_survey_form's slots, actions.leaving reads them).
-SURVEY_SLOTS = ("exit_reason", "exit_detail", "exit_return_likelihood", "exit_improvement")
 
 #: Concepts with an explanation of their own (``utter_explain_<concept>``).
 CONCEPTS = ("stocks", "bonds", "real_estate", "gold_commodities", "cash", "emerging_markets",
@@ -163,6 +162,9 @@ class Handoff(Action):
             records.append(OfferRecord(conversation_id=tracker.sender_id, client_id=client_id,
                                        offer=offer, answer="accepted",
                                        answers_offer_id=tracker.get_slot("offer_record_id")))
+        # A person asked for in the middle of the exit interview: the answers so far are kept.
+        if (tracker.active_loop or {}).get("name") == "exit_survey_form":
+            keep_answers(tracker)
         reference = records.append(HandoffRequest(
             conversation_id=tracker.sender_id, client_id=client_id, reason=reason,
             last_message=tracker.latest_message.get("text") or "",

@@ -17,7 +17,8 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.answers import chosen
-from actions.conversation import SURVEY_SLOTS, client_id_of
+from actions.conversation import client_id_of
+from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
 from actions.retention import has_words, say_retention_offer
 from db.clock import utcnow
 from db.conversations import offers_made
@@ -62,7 +63,6 @@ REASON_WORDS = {
 _UNKNOWN_REASONS = sorted(set(REASON_WORDS) - set(REASONS))
 if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo, or a stale list
     raise ImportError(f"REASON_WORDS names unknown leaving reasons: {', '.join(_UNKNOWN_REASONS)}")
-SURVEY = "exit"
 #: The exit interview's questions. The reason is asked only when the client has not given it
 #: already (the leaving flow asks it first and then asks for more detail instead).
 SURVEY_QUESTIONS = SURVEY_SLOTS
@@ -102,11 +102,6 @@ def offer_history(client_id: int) -> pd.DataFrame:
     with session_scope(records.engine()) as session:
         rows = offers_made(session, client_id)
     return pd.DataFrame(rows, columns=["client_id", "offer_id", "timestamp"])
-
-
-def _survey_answer(tracker, question: str, answer: str) -> SurveyAnswer:
-    return SurveyAnswer(conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
-                        survey=SURVEY, question=question, answer=answer)
 
 
 class ValidateLeavingForm(FormValidationAction):
@@ -256,13 +251,7 @@ class RecordExitSurvey(Action):
         return "action_record_exit_survey"
 
     async def run(self, dispatcher, tracker, domain):
-        for question in SURVEY_QUESTIONS:
-            answer = tracker.get_slot(question)
-            # A reason given in the leaving flow was kept when it was given.
-            if question == "exit_reason" and tracker.get_slot("leaving_reason"):
-                continue
-            if answer is not None:
-                records.append(_survey_answer(tracker, question.removeprefix("exit_"), str(answer)))
+        keep_answers(tracker)
         if tracker.get_slot("retention_offer") == "exit_survey":  # the greeting's offer, answered
             records.append(OfferRecord(conversation_id=tracker.sender_id,
                                        client_id=tracker.get_slot("client_id"), offer="exit_survey",

@@ -9,9 +9,9 @@ import pytest
 from action_harness import CLIENT, SENDER, SIGNED_IN, add_client, rows, run, said, tracker
 from support.responses import response_variations
 
-from actions.conversation import Greet
+from actions.conversation import Greet, Handoff
 from actions.leaving import RecordExitSurvey, RetentionOffer, ValidateExitSurveyForm
-from db.models import OfferRecord, SurveyAnswer
+from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 
 
 def greet(domain):
@@ -133,3 +133,21 @@ def test_the_leaving_flows_reason_starts_the_interview_and_is_kept_once(domain, 
     run(RecordExitSurvey(), tracker(slots={**offered, **answers}), domain)
     questions = [a.question for a in rows(database, SurveyAnswer) if a.conversation_id == SENDER]
     assert questions == ["reason", "detail", "return_likelihood", "improvement"]
+
+
+def test_a_person_asked_for_mid_interview_keeps_the_answers_so_far(domain, database):
+    add_client(database, stage="decline", next_best_action="exit_survey", churn_risk=0.8)
+    _, greeted = greet(domain)
+    state = tracker(slots={**greeted, "exit_reason": "service", "requested_slot":
+                           "exit_return_likelihood"}, intent="request_human",
+                    text="can I talk to someone", active_loop="exit_survey_form")
+    messages, _ = run(Handoff(), state, domain)
+    assert said(messages, domain) == ["utter_handoff"]
+    [answer] = rows(database, SurveyAnswer)
+    assert (answer.survey, answer.question, answer.answer) == ("exit", "reason", "service")
+    [handoff] = rows(database, HandoffRequest)
+    assert handoff.reason == "request_human"
+    # Outside the interview a handoff keeps no survey answer.
+    run(Handoff(), tracker(slots={**greeted, "exit_reason": "fees"}, intent="request_human",
+                           text="a person please"), domain)
+    assert len(rows(database, SurveyAnswer)) == 1

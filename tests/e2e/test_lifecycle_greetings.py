@@ -158,3 +158,6 @@ def test_a_declined_offer_leads_to_the_interview_and_a_person_on_request(advisor
     assert matches_reply(handed, "utter_handoff", reference=handoff.id)
     offers = [(o.offer, o.answer) for o in records(advisor, OfferRecord, visit.sender)]
     assert offers == [("premium_extension", None), ("premium_extension", "declined")]
+    # The answer given before the client asked for a person is kept for the adviser.
+    kept = [(a.question, a.answer) for a in records(advisor, SurveyAnswer, visit.sender)]
+    assert kept == [("reason", "performance")]
