@@ -464,3 +464,36 @@ def test_every_demo_clients_greeting_ends_with_a_next_step_that_works_when_click
         page.screenshot(path=str(ARTIFACTS / f"next-step-{username}.png"), full_page=True)
         assert tab.violations == [] and tab.outside == []
         page.context.close()
+
+
+def test_an_exit_interview_by_clicks_and_words_shows_in_the_transcript_and_overview(system,
+                                                                                     browser):
+    tab = client_sign_in(browser, system.url, "client-exit-survey")
+    page = tab.page
+    type_message(page, "hello")
+    asked = click_reply(page, "The fees")
+    assert any(matches_response(t, "utter_ask_exit_return_likelihood") for t in asked), asked
+    asked = click_reply(page, "5")
+    assert any(matches_response(t, "utter_ask_exit_improvement") for t in asked), asked
+    thanked = type_message(page, "a cheaper plan for small accounts")
+    assert any(matches_response(t, "utter_exit_survey_thanks") for t in thanked), thanked
+    page.context.close()
+    tab = visit(browser, system.url)
+    page = tab.page
+    staff_sign_in(page, system.url)
+    page.goto(system.url + "/staff?q=cheaper+plan+for+small+accounts")
+    links = page.locator("a[href^='/staff/conversations/']")
+    assert links.count() == 1
+    links.first.click()
+    page.wait_for_selector("h2:text('Transcript')")
+    body = page.inner_text("body")
+    for line in ("exit / reason: fees", "exit / return_likelihood: 5",
+                 "exit / improvement: a cheaper plan for small accounts"):
+        assert line in body, line
+    page.goto(system.url + "/staff/overview")
+    chart = page.locator("figure.chart", has_text="Why clients leave")
+    assert re.search(r"\bfees [1-9]", chart.locator("svg").get_attribute("aria-label"))
+    assert "a cheaper plan for small accounts" in page.inner_text(".exit-suggestions")
+    page.screenshot(path=str(ARTIFACTS / "staff-overview-exit-interviews.png"), full_page=True)
+    assert tab.violations == [] and tab.outside == []
+    page.context.close()
