@@ -63,7 +63,9 @@ def largest_equity(bad_year_at: Callable[[float], float], limit: float, upper: f
     ``bad_year_at(equity)`` is the bad year of the mix at that share; ``upper_bad_year``, worse
     than ``-limit``, is the one at ``upper``.
     """
-    low, high = 0, math.ceil(upper / step - 1e-9)  # high breaks the limit; low keeps to it
+    # high breaks the limit; low keeps to it. The share is put on the grid first, so that an
+    # upper share a rounding error above a grid point does not make that point the answer.
+    low, high = 0, math.ceil(round(upper / step, 6))
     low_checked = False  # 0 is taken to keep to it until checked
     # The bad year grows about in proportion to the equity share: the first guess scales the share
     # down by the room it lacks; later ones follow the secant through the last two shares tried.

@@ -11,7 +11,7 @@ and explain the result (engine.explanation).
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -204,6 +204,14 @@ def _mix(market: _Market, policy: PolicyTargets, defensive: bool = False) -> _Mi
     return _Mix(w, objective, expected, volatility, bad_year(expected, volatility))
 
 
+def _limited(profile: InvestorProfile, score: float, market: _Market) -> tuple[PolicyTargets, _Mix]:
+    """The rules' policy for a profile, held to its stated loss limit, and the mix within it."""
+    return limit_losses(
+        targets(profile, score, market.members), market.members,
+        lambda within_policy, defensive: _mix(market, within_policy, defensive),
+    )
+
+
 def _assumptions(assumptions: CapitalMarketAssumptions | str | Path | None) -> CapitalMarketAssumptions:
     if isinstance(assumptions, CapitalMarketAssumptions):
         return assumptions
@@ -244,10 +252,13 @@ def recommend(
     cma = _assumptions(assumptions)
     market = _market(cma)
     risk = assess(profile)
-    policy, mix = limit_losses(
-        targets(profile, risk.score, market.members), market.members,
-        lambda within_policy, defensive: _mix(market, within_policy, defensive),
-    )
+    policy, mix = _limited(profile, risk.score, market)
+    if policy.outlook_tilt != 0 and policy.loss_limit is not None:
+        # The loss limit may hold down the mix without the market view and not the one with it
+        # (a bearish view): the tilt disclosed is the change the view made to what would have been
+        # recommended without it, after every limit.
+        neutral, _ = _limited(profile.model_copy(update={"market_outlook": None}), risk.score, market)
+        policy = replace(policy, outlook_tilt=round(policy.equity - neutral.equity, 12))
     flag = unreachable_flag(policy, mix.bad_year)
     if flag is not None:
         risk = risk.model_copy(update={"flags": [*risk.flags, flag]})
