@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.http_client = httpx.Client()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    # Page words go through gettext (Jinja2's i18n extension): `{{ _("...") }}` and {% trans %}.
+    app.state.templates.env.add_extension("jinja2.ext.i18n")
+    app.state.templates.env.install_null_translations(newstyle=True)
 
     errors.install(app)
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)
