@@ -8,7 +8,8 @@ with the queries on them, by topic:
 - ``db.conversations``: suitability records, offers, survey answers, handoff requests;
 - ``db.review``: the staff review trail and the messages Rasa never received;
 - ``db.accounts``: staff and client accounts, web sessions, the staff audit trail, sign-ins;
-- ``db.holdings``: portfolio snapshots.
+- ``db.holdings``: portfolio snapshots;
+- ``db.saved_filters``: staff members' saved filters of the conversation list.
 
 Rasa's SQL tracker store keeps the conversations in its own ``events`` table in the same database
 (described in ``db.tracker_events``); the project's tables never reuse that name. Records that
@@ -29,6 +30,7 @@ from db.clients import Client, ClientEvent, LifecycleScore
 from db.conversations import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.holdings import Holding
 from db.review import ReviewEvent, UndeliveredMessage
+from db.saved_filters import SavedFilter
 
 __all__ = [
     "Base",
@@ -37,4 +39,5 @@ __all__ = [
     "ReviewEvent", "UndeliveredMessage",
     "StaffUser", "StaffAuditEntry", "ClientAccount", "WebSession", "SignInAttempt",
     "Holding",
+    "SavedFilter",
 ]
