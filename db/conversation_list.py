@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from db.accounts import StaffUser
 from db.clients import latest_stage
 from db.conversations import HandoffRequest, SuitabilityRecord, SurveyAnswer
 from db.review import ReviewAction, ReviewEvent, review_state
@@ -57,6 +58,8 @@ class Summary:
     flagged: bool = False
     reviewed: bool = False
     tags: list[str] = field(default_factory=list)
+    reviewed_by: str | None = None  # who marked it reviewed last, and when
+    reviewed_at: datetime | None = None
 
     @property
     def audience(self) -> str:
@@ -78,6 +81,17 @@ class Filters:
     reviewed: bool | None = None
     min_rating: float | None = None
     search: str | None = None
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Where a conversation stands in a filtered list: the conversations before and after it (None
+    at either end), its 1-based ``position`` (None when the filters leave it out) and the ``total``."""
+
+    previous: str | None
+    next: str | None
+    position: int | None
+    total: int
 
 
 def _per_conversation(dialect: str):
@@ -228,11 +242,12 @@ def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
     dialect = dialect_of(db)
     rows = listing(dialect)
     query = (sa.select(rows).where(*_conditions(rows, filters or Filters()))
-             .order_by(rows.c.last.desc(), rows.c.conversation_id).offset(offset).limit(limit))
+             .order_by(*_ordered(rows)).offset(offset).limit(limit))
     found = db.execute(query).mappings().all()
     first = _first_messages(db, dialect, [r["first_user_event"] for r in found])
     ids = [r["conversation_id"] for r in found]
     state = review_state(db, ids if len(ids) <= MAX_IN_LIST else None)
+    reviewers = _reviewers(db, ids)
     return [Summary(
         conversation_id=r["conversation_id"], started=event_time(r["started"]),
         last=event_time(r["last"]), user_messages=int(r["user_messages"] or 0),
@@ -241,7 +256,49 @@ def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
         rating=r["rating"], recommendations=int(r["recommendations"]),
         flagged=bool(r["flagged"]), reviewed=bool(r["reviewed"]),
         tags=state.get(r["conversation_id"], {}).get("tags", []),
+        reviewed_by=reviewers.get(r["conversation_id"], (None, None))[0],
+        reviewed_at=reviewers.get(r["conversation_id"], (None, None))[1],
     ) for r in found]
+
+
+def _ordered(rows):
+    """The list's order: the most recent last message first, then by id."""
+    return (rows.c.last.desc(), rows.c.conversation_id)
+
+
+def _reviewers(db: Session, ids: list[str]) -> dict[str, tuple[str, datetime]]:
+    """Who marked each conversation reviewed last, and when."""
+    r = ReviewEvent
+    out: dict[str, tuple[str, datetime]] = {}
+    for start in range(0, len(ids), MAX_IN_LIST):
+        chunk = ids[start:start + MAX_IN_LIST]
+        latest = (sa.select(sa.func.max(r.id)).where(r.action == ReviewAction.reviewed,
+                                                      r.conversation_id.in_(chunk))
+                  .group_by(r.conversation_id))
+        out.update((cid, (name, when)) for cid, name, when in db.execute(
+            sa.select(r.conversation_id, StaffUser.username, r.created_at)
+            .join(StaffUser, StaffUser.id == r.staff_user_id).where(r.id.in_(latest))))
+    return out
+
+
+def neighbours(db: Session, filters: Filters | None, conversation_id: str) -> Neighbours:
+    """The conversations before and after ``conversation_id`` in the list that ``filters`` give,
+    in the list's order, with its position and the list's length; computed in the database."""
+    if not has_events(db):
+        return Neighbours(None, None, None, 0)
+    rows = listing(dialect_of(db))
+    conditions = _conditions(rows, filters or Filters())
+    total = db.scalar(sa.select(sa.func.count()).select_from(rows).where(*conditions))
+    numbered = sa.select(rows.c.conversation_id,
+                         sa.func.row_number().over(order_by=_ordered(rows)).label("n")
+                         ).where(*conditions).subquery("numbered")
+    position = db.scalar(sa.select(numbered.c.n)
+                         .where(numbered.c.conversation_id == conversation_id))
+    if position is None:
+        return Neighbours(None, None, None, total)
+    around = dict(db.execute(sa.select(numbered.c.n, numbered.c.conversation_id)
+                             .where(numbered.c.n.in_((position - 1, position + 1)))).all())
+    return Neighbours(around.get(position - 1), around.get(position + 1), int(position), total)
 
 
 def _first_messages(db: Session, dialect: str, event_ids: list[int | None]) -> dict[int, str]:

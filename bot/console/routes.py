@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,6 +16,7 @@ from bot.auth import sessions, sign_ins
 from bot.auth.dependencies import CurrentSession, signed_in_staff
 from bot.console.corrections import nlu_yaml, vocabulary
 from bot.console.export import csv_response, json_response
+from bot.console.list_query import ListQuery, triage
 from bot.console.overview import overview
 from bot.console.transcripts import as_dict, transcript
 from bot.dependencies import DB, AppSettings
@@ -32,6 +32,7 @@ from db.review import (
     corrections,
     user_message,
 )
+from db.saved_filters import BUILT_IN, PERIODS, delete_filter, save_filter, saved_filters
 from engine.lifecycle import stages as lifecycle_stages
 from engine.lifecycle.feedback import RATING_SCALE
 
@@ -55,26 +56,8 @@ def staff_page(user: Annotated[StaffUser | None, Depends(signed_in_staff)]) -> S
 Staff = Annotated[StaffUser, Depends(staff_page)]
 
 
-def _yes_no(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get((value or "").lower())
-
-
-def _parsed(name: str, value: str, parse):
-    """An optional filter from an HTML form, where an empty field means "any"."""
-    if not value.strip():
-        return None
-    try:
-        return parse(value.strip())
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            f"{name}: cannot read {value!r} ({exc}).") from exc
-
-
-def _rating(value: str) -> float:
-    rating = float(value)
-    if not RATING_SCALE.contains(rating):
-        raise ValueError(f"a rating is {RATING_SCALE.low:g} to {RATING_SCALE.high:g}")
-    return rating
+def _unreadable(exc: ValueError) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"{exc}.")
 
 
 def list_filters(
@@ -89,13 +72,15 @@ def list_filters(
     reviewed: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     min_rating: Annotated[str, Query(max_length=5)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    period: Annotated[str, Query(max_length=16, description="this_week, last_7_days...")] = "",
 ) -> Filters:
-    return Filters(
-        _parsed("date_from", date_from, date.fromisoformat),
-        _parsed("date_to", date_to, date.fromisoformat),
-        audience or None, stage or None, intent.strip() or None,
-        _yes_no(fallback), _yes_no(handoff), _yes_no(flagged), _yes_no(reviewed),
-        _parsed("min_rating", min_rating, _rating), q.strip() or None)
+    try:
+        return ListQuery(
+            q=q, period=period, date_from=date_from, date_to=date_to, audience=audience,
+            stage=stage, intent=intent, fallback=fallback, handoff=handoff, flagged=flagged,
+            reviewed=reviewed, min_rating=min_rating).filters(utcnow().date())
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
 
 
 ListFilters = Annotated[Filters, Depends(list_filters)]
@@ -153,10 +138,36 @@ def conversation_list(request: Request, db: DB, session: CurrentSession, staff: 
     shown = summaries(db, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     query = request.url.query
     base = re.sub(r"(^|&)page=\d+", "", query).strip("&")
+    wanted = ListQuery.parse(query)
     return render(request, "staff/list.html", {
         "session": session, "staff": staff, "items": shown, "total": total, "page": page,
         "pages": pages, "filters": filters, "stages": STAGES, "params": request.query_params,
-        "base_query": base, "query": query, "rating_scale": RATING_SCALE})
+        "base_query": base, "query": query, "rating_scale": RATING_SCALE,
+        "list_query": wanted.query_string(), "given": wanted.given(), "periods": PERIODS,
+        "saved": saved_filters(db, staff.id), "built_in": BUILT_IN})
+
+
+@router.post("/filters")
+def save_list_filter(db: DB, session: CurrentSession, staff: Staff,
+                     name: Annotated[str, Form(max_length=200)] = "",
+                     query: Annotated[str, Form(max_length=2000)] = "",
+                     csrf_token: Annotated[str, Form(max_length=100)] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    try:
+        kept = ListQuery.parse(query).query_string()
+        save_filter(db, staff.id, name, kept)
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
+    return RedirectResponse(f"/staff?{kept}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/filters/{filter_id}/delete")
+def delete_list_filter(filter_id: int, db: DB, session: CurrentSession, staff: Staff,
+                       csrf_token: Annotated[str, Form(max_length=100)] = ""):
+    check_csrf(session.csrf_token, csrf_token)
+    if not delete_filter(db, staff.id, filter_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "You have no saved filter with this id.")
+    return RedirectResponse("/staff", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/export.{fmt}")
@@ -172,16 +183,21 @@ def export_list(fmt: str, db: DB, staff: Staff, filters: ListFilters):
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation(request: Request, conversation_id: str, db: DB, session: CurrentSession,
-                 staff: Staff):
+                 staff: Staff,
+                 list_query: Annotated[str, Query(alias="list", max_length=2000)] = ""):
     found = transcript(db, conversation_id)
     if not found.found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
+    try:  # opened from a filtered list: its previous and next (staff/_triage_bar.html)
+        in_list = triage(db, list_query, conversation_id, utcnow().date())
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
     corrected = defaultdict(list)
     for c, name in corrections(db, conversation_id):
         corrected[c.event_id].append((c, name))
     return render(request, "staff/transcript.html", {
         "session": session, "staff": staff, "t": found, "actions": ReviewAction,
-        "corrected": corrected, "vocabulary": vocabulary()})
+        "corrected": corrected, "vocabulary": vocabulary(), "triage": in_list})
 
 
 @router.post("/conversations/{conversation_id}/corrections")

@@ -23,7 +23,8 @@ def database_url(review_database_url) -> str:
 
 def listed(client, **params) -> list[str]:
     html = client.get("/staff", params=params).text
-    return re.findall(r'href="/staff/conversations/([^"/]+)"', html)
+    # A row's link carries the list's filters (?list=...) for previous and next.
+    return re.findall(r'href="/staff/conversations/([^"/?]+)(?:\?list=[^"]*)?"', html)
 
 
 def test_staff_pages_need_staff_sign_in(make_client):
