@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,7 +18,7 @@ from bot.auth.dependencies import CurrentSession, signed_in_staff
 from bot.console.corrections import nlu_yaml, vocabulary
 from bot.console.export import csv_response, json_response
 from bot.console.list_query import ListQuery, triage
-from bot.console.overview import overview
+from bot.console.overview import PERIOD_DAYS, chosen_period, overview
 from bot.console.transcripts import as_dict, transcript
 from bot.dependencies import DB, AppSettings
 from bot.pages import locked_out, render
@@ -294,7 +295,32 @@ def _closed_after_request(db, conversation_id: str) -> bool:
     return bool(closed) and max(closed) >= max(requested, default=min(closed))
 
 
+def overview_period(
+    days: Annotated[str, Query(max_length=3, description="7, 30 or 90")] = "",
+    date_from: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    date_to: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+) -> tuple[date | None, date | None]:
+    try:
+        return chosen_period(days, date_from, date_to, utcnow().date())
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
+
+
+OverviewPeriod = Annotated[tuple[date | None, date | None], Depends(overview_period)]
+
+
 @router.get("/overview", response_class=HTMLResponse)
-def overview_page(request: Request, db: DB, session: CurrentSession, staff: Staff):
-    return render(request, "staff/overview.html",
-                  {"session": session, "staff": staff, "o": overview(db)})
+def overview_page(request: Request, db: DB, session: CurrentSession, staff: Staff,
+                  period: OverviewPeriod):
+    return render(request, "staff/overview.html", {
+        "session": session, "staff": staff, "o": overview(db, *period),
+        "params": request.query_params, "period_query": request.url.query,
+        "period_days": PERIOD_DAYS})
+
+
+@router.get("/overview/{chart}.csv")
+def overview_csv(chart: str, db: DB, staff: Staff, period: OverviewPeriod):
+    found = overview(db, *period).charts.get(chart)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No overview chart called {chart!r}.")
+    return csv_response(found.columns, found.rows, f"overview-{chart}.csv")
