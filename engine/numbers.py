@@ -14,12 +14,18 @@ How a message with several numbers is read:
 * a percentage ("10%", "10 percent") is not an amount: it is used only when nothing else is given;
 * a figure marked as exact wins over a rough one ("nearly 30, 29 atm" -> 29); otherwise the first
   figure wins.
+
+Text with CJK characters or full-width forms goes to the Chinese reader,
+:mod:`engine.chinese_numbers`, which answers the same questions with the same return types
+("三十五岁", "一万二", "每年三万", "五十多万"); ``reader_for`` names the reader for a text.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -105,6 +111,26 @@ _TARGET_AGE = re.compile(
 _BEFORE_TARGET = re.compile(r"\b(?:until|till|til|when|by the time|once|before)\s*$", re.I)
 #: Above this a number after "by" or "at" is a calendar year or an amount, not an age.
 _OLDEST = 120
+
+
+#: CJK characters, CJK punctuation and full-width forms: text for the Chinese reader.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _chinese(text: object) -> ModuleType | None:
+    """The Chinese reader when ``text`` holds CJK characters or full-width forms, else ``None``."""
+    if isinstance(text, str) and _CJK.search(text):
+        # Imported on the first Chinese text only: cn2an takes most of a second to load.
+        from engine import chinese_numbers
+
+        return chinese_numbers
+    return None
+
+
+def reader_for(text: str) -> ModuleType:
+    """The module that reads ``text``: :mod:`engine.chinese_numbers` for text with CJK
+    characters or full-width forms, this module otherwise. Both offer the same functions."""
+    return _chinese(text) or sys.modules[__name__]
 
 
 @dataclass(frozen=True)
@@ -285,6 +311,8 @@ def parse_number(text: str) -> float | None:
     "between 10 and 15k" -> 12500 (the middle of a range). See the module notes for how several
     numbers in one message are weighed.
     """
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_number(text)
     if not isinstance(text, str):
         return None
     text = _ONE_SCALE.sub(r"1 \g<scale>", text)
@@ -295,6 +323,8 @@ def parse_number(text: str) -> float | None:
 def parse_age(text: str) -> int | None:
     """An age in whole years ("35", "thirty-five", "I'm 35 years old"); ``None`` if none is given.
     A percentage is never an age ("8 % a year")."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_age(text)
     if isinstance(text, str):
         found = figures_in(text)[1]
         if found and all(f.percent for f in found):
@@ -311,6 +341,8 @@ def stated_age(text: str) -> int | None:
     Used to catch corrections typed while the chat asks something else, so a plain "42" is not
     enough here.
     """
+    if (chinese := _chinese(text)) is not None:
+        return chinese.stated_age(text)
     if not isinstance(text, str):
         return None
     for match in _AGE_STATEMENT.finditer(text):
@@ -322,6 +354,8 @@ def stated_age(text: str) -> int | None:
 
 def parse_amount(text: str) -> float | None:
     """A sum of money ("$50k", "1.5 million", "5,000", "ten k"); "none" or "nothing" is 0."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_amount(text)
     if not isinstance(text, str):
         return None
     if _NOTHING.search(text):
@@ -337,6 +371,8 @@ def parse_monthly(text: str) -> float | None:
 
     Weekly, fortnightly and daily sums are spread over the year: "50 a week" is 50 x 52 / 12.
     """
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_monthly(text)
     value = parse_amount(text)
     if value is None:
         return None
@@ -355,6 +391,8 @@ def parse_monthly(text: str) -> float | None:
 
 def parse_years(text: str) -> float | None:
     """A number of years ("10", "ten years", "in two and a half years"); "18 months" is 1.5."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_years(text)
     if not isinstance(text, str):
         return None
     # "a decade", "next year", "in a year" name a number of years without a figure.
@@ -374,6 +412,8 @@ def parse_years(text: str) -> float | None:
 
 def target_age(text: str) -> float | None:
     """The age named as a point in time ("until I'm 60", "when I hit 60", "by 60", "at 60")."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.target_age(text)
     if not isinstance(text, str):
         return None
     match = _TARGET_AGE.search(_words_as_digits(text))
@@ -382,12 +422,16 @@ def target_age(text: str) -> float | None:
     return float(match.group("age"))
 
 
-def parse_horizon(text: str, age: float | None) -> float | None:
+def parse_horizon(text: str, age: float | None,
+                  retirement_age: float | None = None) -> float | None:
     """Years until the money is needed, from a number of years or an age to reach.
 
     "10 years" -> 10; "when I hit 60" from a 40-year-old -> 20. An age to reach that is not above
     ``age``, or given while ``age`` is unknown, is not a horizon we can trust: ``None``.
+    ``retirement_age`` serves the Chinese reader ("退休的时候"); English text does not use it.
     """
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_horizon(text, age, retirement_age)
     if not isinstance(text, str):
         return None
     reach = target_age(text)
@@ -410,5 +454,18 @@ class Figure:
 
 def figures_in(text: str) -> tuple[str, list[Figure]]:
     """``text`` with number words written in digits, and every figure in it, ranges joined."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.figures_in(text)
     written = _words_as_digits(text)
     return written, [Figure(f.value, f.start, f.end, f.percent) for f in _figures(written)]
+
+
+def approximate(text: str) -> bool:
+    """Whether the figure ``parse_number`` reads was given as approximate ("about 50k", "20ish",
+    "10-15k", "五十多万"), so the chat should confirm it before using it."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.approximate(text)
+    if not isinstance(text, str):
+        return False
+    best = _best(_figures(_words_as_digits(_ONE_SCALE.sub(r"1 \g<scale>", text))))
+    return bool(best and best.rough)
