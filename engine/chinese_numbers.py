@@ -85,6 +85,7 @@ _NOT_NUMBERS = re.compile(
 _PERIOD_ONE = re.compile(
     r"一\s*(?:个)?\s*(?:月|年|周|星期|礼拜|天|日|季度)(?!\s*(?:后|以后|之后|内|以内|左右|多|半|"
     r"前|以前|之前|时间|的时间|就|再))")
+_EVERY_FEW = re.compile(r"每\s*([两二三四五六2-6半])\s*个?\s*(?:周|星期|礼拜|月)")
 # A numeral run. "多", "来", "点" and the units count only beside a numeral; "百"/"千" may start
 # one before "万"/"亿" ("百万").
 _SPAN = re.compile(
@@ -100,13 +101,13 @@ _ROUGH_BEFORE = re.compile(
     r"想想|估摸着|大体)\s*(?:是|有|在|能|可以|存|投|攒)?\s*$")
 _ROUGH_AFTER = re.compile(
     r"^\s*(?:块钱|块|元|万|人民币|rmb)?\s*(?:左右|上下|出头|以上|以下|以内|开外|吧|的样子|那样|"
-    r"差不多|大概|这样|来着|多点|多一点|不到)", re.IGNORECASE)
+    r"差不多|大概|这样|来着|多点|多一点|不到|把)", re.IGNORECASE)
 _EXACT_BEFORE = re.compile(r"(?:整整|刚好|正好|恰好|其实|实际上|准确地说|确切地说|准确来说|"
                            r"确切来说|就是|实际)\s*(?:是|有|在)?\s*$")
 _EXACT_AFTER = re.compile(r"^\s*(?:块钱|块|元)?\s*(?:整|正好|刚好|整整)")
 _RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|～|—|–|和)\s*$")
 _NOTHING = re.compile(
-    r"^\s*(?:暂时|目前|现在|还|都|完全|根本|基本上?|我|手头|手上|账户里)*\s*"
+    r"^\s*(?:暂时|目前|现在|还|都|完全|根本|基本上?|我|手头|手上|账户里|啥|什么|啥也|什么也)*\s*"
     r"(?:没有|没|无|木有|冇|一无所有|零|0)(?:钱|存款|积蓄|啥|什么|存|闲钱|余钱|多余的钱)?"
     r"|一分(?:钱)?(?:都|也)?(?:没有|没|拿不出)|(?:拿不出|存不下|攒不下|省不下|存不了|投不了|"
     r"没钱|没有钱|没闲钱|没有闲钱|没余钱|没存款|没有存款|没积蓄|没有积蓄|月光)")
@@ -179,6 +180,8 @@ def _normalise(text: str) -> str:
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*[wW](?![a-zA-Z])", r"\1万", out)
     out = re.sub(r"(\d)\s+(?=[十百千万亿])", r"\1", out)
+    # "万把块", "千把块": about one of the unit.
+    out = re.sub(r"(?<![\d零一二两三四五六七八九十几百千])([百千万])把", r"一\1把", out)
     return out
 
 
@@ -187,6 +190,9 @@ def _masked(text: str) -> str:
     chars = list(text)
     for match in _NOT_NUMBERS.finditer(text):
         chars[match.start():match.end()] = "\0" * (match.end() - match.start())
+    # "每两周", "每半个月", "每3个月": the count belongs to the period, not to the sum.
+    for match in _EVERY_FEW.finditer(text):
+        chars[match.start(1):match.end(1)] = "\0" * (match.end(1) - match.start(1))
     blanked = "".join(chars)
     periods = list(_PERIOD_ONE.finditer(blanked))
     for match in periods:
@@ -372,15 +378,15 @@ def _read(text: str) -> tuple[str, tuple[_Found, ...]]:
             percent = True
             value = value * 10 + (5 if tenth[1] else 0)
             cut_end = end + tenth.end()
-        half = re.match(r"\s*(?:年半|个半)", after_raw)
+        half = re.match(r"\s*(?:年半|个半|岁半)", after_raw)
         if half and fixed is None:
             value += 0.5
         if re.match(r"\s*个多", after_raw):
             value += 0.5
             rough = True
         head = re.match(r"\s*出头", after_raw)
-        if head:
-            value += unit / 5
+        if head and value >= 1:
+            value += 10 ** (len(str(int(value))) - 1) / 5
         after = norm[cut_end:]
         before = norm[:cut_start]
         rough = rough or bool(_ROUGH_BEFORE.search(before) or _ROUGH_AFTER.match(after))
@@ -423,13 +429,13 @@ def _join_ranges(written: str, norm: str, found: list[_Found]) -> list[_Found]:
 
 
 def _best(found: tuple[_Found, ...] | list[_Found]) -> _Found | None:
+    """A figure marked exact ("其实是六万") wins, then one not rough, then the first."""
     amounts = [f for f in found if not f.percent] or list(found)
     if not amounts:
         return None
-    if any(f.rough for f in amounts):
-        exact = [f for f in amounts if f.exact or not f.rough]
-        if exact:
-            return exact[0]
+    for kept in ([f for f in amounts if f.exact], [f for f in amounts if not f.rough]):
+        if kept:
+            return kept[0]
     return amounts[0]
 
 
