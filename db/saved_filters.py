@@ -47,11 +47,12 @@ class BuiltInFilter:
     query: str
 
 
+#: Queries in the list form's field order (``bot.console.list_query.FIELDS``), as the list writes them.
 BUILT_IN = (
-    BuiltInFilter("fallbacks_this_week", "fallback=yes&reviewed=no&period=this_week"),
+    BuiltInFilter("fallbacks_this_week", "period=this_week&fallback=yes&reviewed=no"),
     BuiltInFilter("flagged_open", "flagged=yes&reviewed=no"),
-    BuiltInFilter("handoffs_7_days", "handoff=yes&period=last_7_days"),
-    BuiltInFilter("clients_30_days", "audience=client&period=last_30_days"),
+    BuiltInFilter("handoffs_7_days", "period=last_7_days&handoff=yes"),
+    BuiltInFilter("clients_30_days", "period=last_30_days&audience=client"),
 )
 
 
