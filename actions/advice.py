@@ -136,19 +136,22 @@ def recommendation_message(rec: Recommendation, texts: Texts,
     }
 
 
-def present(rec: Recommendation, dispatcher: CollectingDispatcher, message: dict[str, str]) -> None:
-    """Send the recommendation text, its projection lines and the allocation payload."""
+def present(rec: Recommendation, dispatcher: CollectingDispatcher, message: dict[str, str],
+            texts: Texts | None = None) -> None:
+    """Send the recommendation text, its projection lines and the allocation payload; amounts
+    are written as the language of ``texts`` writes them."""
     projection = rec.projection
     dispatcher.utter_message(response="utter_recommendation", **message)
     dispatcher.utter_message(
         response="utter_projection", years=format_value(projection.years, "number"),
-        median=format_value(projection.median, "money"),
-        low=format_value(projection.p10, "money"), high=format_value(projection.p90, "money"),
+        median=format_value(projection.median, "money", texts),
+        low=format_value(projection.p10, "money", texts),
+        high=format_value(projection.p90, "money", texts),
     )
     if projection.probability_of_target is not None:
         dispatcher.utter_message(
             response="utter_probability_of_target",
-            target=format_value(projection.target_amount, "money"),
+            target=format_value(projection.target_amount, "money", texts),
             probability=format_value(projection.probability_of_target, "percent"),
         )
     dispatcher.utter_message(json_message=allocation_payload(rec))
@@ -171,7 +174,7 @@ def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
     disclosures = disclosures_shown(rec, say)
     message = recommendation_message(rec, say, disclosures)
     record_id = record(rec, tracker, trigger, disclosures)
-    present(rec, dispatcher, message)
+    present(rec, dispatcher, message, say)
     dispatcher.utter_message(response="utter_what_if_hint")
     return [SlotSet("recommended", True), SlotSet("recommendation_id", record_id),
             SlotSet("answers_inconsistent", False)]

@@ -22,6 +22,7 @@ from engine.lifecycle.offers import offer_terms
 from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
 from engine.recommendation import recommend
+from engine.wording import Texts
 
 #: The next-best action that is the exit interview rather than an offer with terms.
 EXIT_SURVEY = "exit_survey"
@@ -79,11 +80,13 @@ class Greet(Action):
                                                   client_id=client.id, offer=offer))
             events += [SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id)]
         if stage == "decline":
-            events += declining_next_step(dispatcher, domain, offer, client.aum)
+            events += declining_next_step(dispatcher, domain, offer, client.aum,
+                                          conversation_texts(tracker))
         return events
 
 
-def declining_next_step(dispatcher, domain, offer: str | None, aum: float) -> list:
+def declining_next_step(dispatcher, domain, offer: str | None, aum: float,
+                        texts: Texts | None = None) -> list:
     """The step a declining client's greeting ends with, each with buttons: the retention offer
     (its worth, then its terms), the exit interview's first question (asked by exit_survey_form,
     which the rules start on ``retention_outcome: interview``), or a review with an adviser."""
@@ -91,7 +94,7 @@ def declining_next_step(dispatcher, domain, offer: str | None, aum: float) -> li
     cleared = [SlotSet(slot, None) for slot in ("leaving_reason", "handoff_topic",
                                                 *SURVEY_SLOTS)]
     if has_words(offer, domain):
-        say_retention_offer(dispatcher, domain, offer, aum)
+        say_retention_offer(dispatcher, domain, offer, aum, texts)
         return [*cleared, SlotSet("retention_outcome", "offered")]
     if offer == EXIT_SURVEY:
         dispatcher.utter_message(response="utter_exit_interview_start", **offer_terms(offer))

@@ -16,6 +16,7 @@ from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import SlotSet
 
 from actions import records
+from actions.advice import conversation_texts
 from actions.answers import chosen
 from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
@@ -153,7 +154,7 @@ class RetentionOffer(Action):
             return [*events, SlotSet("retention_outcome", "no_offer")]
         offer_id = records.append(OfferRecord(conversation_id=tracker.sender_id,
                                               client_id=client.id, offer=offer))
-        say_retention_offer(dispatcher, domain, offer, client.aum)
+        say_retention_offer(dispatcher, domain, offer, client.aum, conversation_texts(tracker))
         return [*events, SlotSet("retention_offer", offer), SlotSet("offer_record_id", offer_id),
                 SlotSet("retention_outcome", "offered")]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.lifecycle.offers import offer_terms, waived_fees
-from engine.wording import format_value
+from engine.wording import Texts, format_value
 
 
 def has_words(offer: str | None, domain: dict[str, Any]) -> bool:
@@ -16,12 +16,13 @@ def has_words(offer: str | None, domain: dict[str, Any]) -> bool:
     return offer is not None and f"utter_retention_offer_{offer}" in domain.get("responses", {})
 
 
-def say_retention_offer(dispatcher, domain: dict[str, Any], offer: str, aum: float) -> None:
+def say_retention_offer(dispatcher, domain: dict[str, Any], offer: str, aum: float,
+                        texts: Texts | None = None) -> None:
     """Send the worth of ``offer`` to a client with ``aum`` under advice (when it has one), then
-    the offer itself."""
+    the offer itself; amounts are written as the language of ``texts`` writes them."""
     terms = offer_terms(offer)
     saving = waived_fees(offer, aum or 0.0)
     worth = f"utter_retention_worth_{offer}"
     if saving is not None and worth in domain.get("responses", {}):
-        dispatcher.utter_message(response=worth, saving=format_value(saving, "money"), **terms)
+        dispatcher.utter_message(response=worth, saving=format_value(saving, "money", texts), **terms)
     dispatcher.utter_message(response=f"utter_retention_offer_{offer}", **terms)

@@ -15,7 +15,10 @@ Placeholders in a phrase say how their value is shown, after a colon:
 
 - ``{x:percent}`` a fraction as a whole percentage ("54%"), ``{x:percent.1}`` with one decimal;
 - ``{x:points}`` a fraction as percentage points ("5"), ``{x:signed_points}`` with its sign ("+3");
-- ``{x:money}`` an amount in whole currency units with thousands separators ("1,000,000");
+- ``{x:money}`` an amount in whole currency units, written as the language writes amounts: its
+  number by :data:`MONEY_NUMBERS` (English groups thousands, "1,000,000"; Chinese counts in 万 and
+  亿, "20万", "1.2亿"), put into the language's phrase ``money`` ("{amount}"; "{amount}元"), which
+  holds the currency word, if any;
 - ``{x:number}`` a count or a number of years ("30", "2.5"), ``{x:number.1}`` with one decimal;
 - ``{x:goal}`` (any other word) the phrase named ``goal_<value>``; for a list of statements, each
   one written with the phrase ``<word>_<code>``, joined by the phrase ``list_separator``;
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import format_compact_decimal
 
 DEFAULT_LANGUAGE = "en"
 #: Environment variable naming the folder of the language folders.
@@ -49,6 +53,11 @@ LIST_SEPARATOR = "list_separator"
 Responses = dict[str, list[dict[str, Any]]]
 #: The template of a phrase by name; raises :class:`MissingText` when there is none.
 Texts = Callable[[str], str]
+
+
+#: The phrase that writes an amount of money around its number ``{amount}``: the currency word is
+#: the locale's, not the code's.
+MONEY = "money"
 
 
 class MissingText(LookupError):
@@ -113,20 +122,25 @@ def served_language(language: str | None, available: Mapping[str, Any] | None = 
     return DEFAULT_LANGUAGE
 
 
-def texts(language: str | None = None, directory: Path | None = None) -> Texts:
-    """Templates in ``language``: each name's first variation, the default language's when the
-    language lacks it."""
-    languages = locales(directory)
-    own = languages[served_language(language, languages)]
-    default = languages[DEFAULT_LANGUAGE]
+class _LanguageTexts:
+    """The templates of one language, which also says which language it is (for numbers)."""
 
-    def text(name: str) -> str:
-        variations = own.get(name) or default.get(name)
+    def __init__(self, language: str, own: Responses, default: Responses):
+        self.language, self._own, self._default = language, own, default
+
+    def __call__(self, name: str) -> str:
+        variations = self._own.get(name) or self._default.get(name)
         if variations is None:
             raise MissingText(name)
         return variations[0]["text"]
 
-    return text
+
+def texts(language: str | None = None, directory: Path | None = None) -> Texts:
+    """Templates in ``language``: each name's first variation, the default language's when the
+    language lacks it. The result's ``language`` attribute is the language served."""
+    languages = locales(directory)
+    served = served_language(language, languages)
+    return _LanguageTexts(served, languages[served], languages[DEFAULT_LANGUAGE])
 
 
 # -- the words clients answer with -------------------------------------------------------------
@@ -236,7 +250,34 @@ NUMBER_FORMATS: dict[str, Callable[[float, str], str]] = {
 }
 
 
-def format_value(value: float, spec: str) -> str:
+def _myriads(value: float, language: str) -> str:
+    """An amount counted in 万 (10⁴) and 亿 (10⁸), as Chinese writes amounts: "3500", "20万",
+    "123.46万", "1.2亿"; whole units first, then at most two decimals of the unit (CLDR's compact
+    numbers, through Babel)."""
+    return format_compact_decimal(round(value), locale=language.replace("-", "_"),
+                                  fraction_digits=2)
+
+
+#: How a language writes the number of an amount of money, by its code; a language not here groups
+#: thousands ("1,000,000").
+MONEY_NUMBERS: dict[str, Callable[[float, str], str]] = {"zh": _myriads}
+
+
+def format_money(value: float, texts: Texts) -> str:
+    """An amount of money in the language of ``texts``: its number written as that language
+    writes amounts (:data:`MONEY_NUMBERS`), in its phrase ``money``, which holds the currency word.
+    A source of texts without a language or a ``money`` phrase gets the number alone."""
+    language = served_language(getattr(texts, "language", None), MONEY_NUMBERS)
+    number = (MONEY_NUMBERS[language](float(value), language) if language in MONEY_NUMBERS
+              else NUMBER_FORMATS["money"](float(value), ""))
+    try:
+        template = texts(MONEY)
+    except MissingText:
+        return number
+    return template.format(amount=number)
+
+
+def format_value(value: float, spec: str, texts: Texts | None = None) -> str:
     """Show a number as ``spec`` says: ``percent``, ``percent.1``, ``points``, ``money``, ...
 
     Parameters
@@ -245,10 +286,15 @@ def format_value(value: float, spec: str) -> str:
         A fraction for ``percent`` and the points (0.054 is 5.4%), currency units for ``money``.
     spec : str
         A key of :data:`NUMBER_FORMATS`, optionally followed by ``.<decimals>``.
+    texts : callable, optional
+        The language's texts (:func:`texts`): with them, ``money`` is written as that language
+        writes amounts, with its currency word (:func:`format_money`).
     """
     kind, _, digits = spec.partition(".")
     if kind not in NUMBER_FORMATS:
         raise ValueError(f"unknown number format {spec!r}; use one of {sorted(NUMBER_FORMATS)}")
+    if kind == "money" and texts is not None and not digits:
+        return format_money(value, texts)
     return NUMBER_FORMATS[kind](float(value), digits)
 
 
@@ -259,7 +305,7 @@ class _Wording(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         kind = format_spec.partition(".")[0]
         if kind in NUMBER_FORMATS:
-            return format_value(value, format_spec)
+            return format_value(value, format_spec, self.texts)
         if isinstance(value, list):
             if format_spec:
                 items = [self.phrase(f"{format_spec}_{s.code}", s.params) for s in value]

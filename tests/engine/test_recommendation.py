@@ -150,8 +150,8 @@ def test_when_nothing_beats_cash_the_optimizer_falls_back_to_minimum_volatility(
 
 
 def test_untranslated_language_falls_back_to_english():
-    rec = recommend(saver(), language="zh")
-    assert rec.explanation.language == "zh"
+    rec = recommend(saver(), language="fr")
+    assert rec.explanation.language == "fr"
     assert rec.explanation.summary == recommend(saver()).explanation.summary
 
 

@@ -63,6 +63,11 @@ class LocaleFolder:
         shutil.copytree(self.path / source, self.path / language)
         wording._read.cache_clear()
 
+    def drop(self, language: str) -> None:
+        """Remove the folder of ``language`` (to write a partial translation in its place)."""
+        shutil.rmtree(self.path / language, ignore_errors=True)
+        wording._read.cache_clear()
+
     def remove(self, language: str, name: str) -> None:
         for path in self._files(language):
             data = self._load(path)

@@ -28,7 +28,8 @@ def test_every_stage_has_offers_and_every_offer_has_english_text():
     for stage in ("prospect", "onboarding", "growth", "mature", "decline"):
         assert any(stage in o.stages for o in catalog.offers), stage
     assert offer_text("fee_waiver").startswith("We would like to waive")
-    assert offer_text("fee_waiver", "zh") == offer_text("fee_waiver")  # English until translated
+    assert offer_text("fee_waiver", "fr") == offer_text("fee_waiver")  # English until translated
+    assert offer_text("fee_waiver", "zh").startswith("我们希望为您免除")
 
 
 def test_highest_net_value_wins_and_value_ordering_follows_client_value():
