@@ -126,7 +126,7 @@ _AGE_UNIT = re.compile(r"^\s*(?:周岁|虚岁|岁)")
 _RETIRE_AFTER = re.compile(r"^\s*(?:周岁|岁)?\s*(?:就|再|才|能|想|要|打算|准备|计划|时|的时候|"
                            r"的话|那年|以后|之后|以前|之前|前|后|左右)?\s*(?:退休|的时候|时候|时|那年|"
                            r"以后|之后|以前|之前|前|后)")
-_TARGET_BEFORE = re.compile(r"(?:到|等到|等|在|满|活到|干到|做到|工作到|直到|一直到|要到|退休年龄"
+_TARGET_BEFORE = re.compile(r"(?:(?<![得感收])到|等到|等|(?<![现存实正好])在|满|活到|干到|做到|工作到|直到|一直到|要到|退休年龄"
                             r"(?:是|为|定在|设为)?|退休年纪(?:是|为)?|退休时|到了)\s*(?:我|了)?\s*$")
 _STATED_BEFORE = re.compile(
     r"(?:今年|年龄|年纪|岁数|虚岁|周岁|实岁|我|本人|我已经|我都|我也|我才|我刚|我现在|我今年|已经|现在|都|也|才|刚|"
@@ -469,10 +469,26 @@ def approximate(text: str) -> bool:
 
 
 def _age_figure(found: tuple[_Found, ...]) -> _Found | None:
-    """The figure that states an age: one followed by "岁", else the first plain figure."""
+    """The figure that states an age: one followed by "岁" that is no age to reach ("60岁退休"),
+    else the first plain figure."""
     plain = [f for f in found if not f.percent]
-    aged = [f for f in plain if _AGE_UNIT.match(f.after)]
+    aged = [f for f in plain if _AGE_UNIT.match(f.after) and not _is_target(f)]
     return (aged or plain or [None])[0]
+
+
+#: After a figure, a word that counts something other than money ("两个孩子", "3年后", "35岁").
+_NOT_MONEY_AFTER = re.compile(r"^\s*(?:个|岁|周岁|虚岁|年|月|周|星期|礼拜|天|次|倍|套|口|人|孩子|"
+                              r"小时|分钟|号|后)")
+
+
+def _money(text: str) -> list[_Found]:
+    """The figures of ``text`` that may be sums of money: no percentage, no count of years,
+    children or the like, and no stated age, unless nothing else is given."""
+    found = [f for f in _read(text)[1] if not f.percent]
+    money = [f for f in found if not _NOT_MONEY_AFTER.match(f.after)
+             and not (_STATED_BEFORE.search(f.before) and f.unit < 10_000 and f.value <= _OLDEST
+                      and re.match(r"^\s*[,.;:!?]", f.after) and len(found) > 1)]
+    return money or found
 
 
 def _as_age(figure: _Found) -> int | None:
@@ -517,13 +533,13 @@ def parse_amount(text: str) -> float | None:
     "暂时没有", "一分钱都没有" are 0."""
     if not isinstance(text, str):
         return None
-    found = [f for f in _read(text)[1] if not f.percent]
+    found = _money(text)
     if _NOTHING.search(_normalise(text)) and not [f for f in found if f.value]:
         return 0.0
-    value = parse_number(text)
-    if value is None or value < 0:
+    best = _best(found) if found else _best(_read(text)[1])
+    if best is None or best.value < 0:
         return None
-    return value
+    return best.value
 
 
 def parse_monthly(text: str) -> float | None:
