@@ -19,7 +19,7 @@ from bot.console.corrections import nlu_yaml, vocabulary
 from bot.console.export import csv_response, json_response
 from bot.console.list_query import ListQuery, triage
 from bot.console.overview import PERIOD_DAYS, chosen_period, overview
-from bot.console.transcripts import as_dict, transcript
+from bot.console.transcripts import as_dict, transcript, transcript_screen
 from bot.dependencies import DB, AppSettings
 from bot.pages import locked_out, render
 from bot.security import check_csrf
@@ -34,6 +34,7 @@ from db.review import (
     user_message,
 )
 from db.saved_filters import BUILT_IN, PERIODS, delete_filter, save_filter, saved_filters
+from db.transcript_pages import suitability_as_dict, suitability_record
 from engine.lifecycle import stages as lifecycle_stages
 from engine.lifecycle.feedback import RATING_SCALE
 
@@ -185,8 +186,12 @@ def export_list(fmt: str, db: DB, staff: Staff, filters: ListFilters):
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation(request: Request, conversation_id: str, db: DB, session: CurrentSession,
                  staff: Staff,
-                 list_query: Annotated[str, Query(alias="list", max_length=2000)] = ""):
-    found = transcript(db, conversation_id)
+                 list_query: Annotated[str, Query(alias="list", max_length=2000)] = "",
+                 page: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
+    try:  # one page of the conversation (bot/console/transcripts.py)
+        found = transcript_screen(db, conversation_id, page)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{exc}.") from exc
     if not found.found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
     try:  # opened from a filtered list: its previous and next (staff/_triage_bar.html)
@@ -198,7 +203,19 @@ def conversation(request: Request, conversation_id: str, db: DB, session: Curren
         corrected[c.event_id].append((c, name))
     return render(request, "staff/transcript.html", {
         "session": session, "staff": staff, "t": found, "actions": ReviewAction,
-        "corrected": corrected, "vocabulary": vocabulary(), "triage": in_list})
+        "corrected": corrected, "vocabulary": vocabulary(), "triage": in_list,
+        "list_query": list_query})
+
+
+@router.get("/conversations/{conversation_id}/recommendations/{record_id}.json")
+def recommendation_record(conversation_id: str, record_id: int, db: DB, staff: Staff):
+    """A recommendation's suitability record in full, as it was stored."""
+    record = suitability_record(db, conversation_id, record_id)
+    if record is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            "This conversation has no recommendation with this id.")
+    return json_response(suitability_as_dict(record),
+                         f"suitability-{conversation_id}-{record_id}.json")
 
 
 @router.post("/conversations/{conversation_id}/corrections")
