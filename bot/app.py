@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 
-from bot import errors, pages
+from bot import errors, i18n, pages
 from bot.api import clients, docs, engine_api
 from bot.auth.demo_passwords import refuse_demo_passwords
 from bot.auth.sessions import SessionCookieMiddleware, purge_expired
@@ -69,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Page words go through gettext (Jinja2's i18n extension): `{{ _("...") }}` and {% trans %}.
     app.state.templates.env.add_extension("jinja2.ext.i18n")
     app.state.templates.env.install_null_translations(newstyle=True)
+    # The public pages' words in each language, compiled from the catalogs once (bot.i18n); each
+    # request's page gets its language's functions in its context, never installed globally.
+    app.state.page_words = i18n.page_words(i18n.load_translations())
 
     errors.install(app)
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)

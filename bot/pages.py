@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, status
+from fastapi import APIRouter, Depends, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from bot import i18n
 from bot.auth import sessions, sign_ins
 from bot.auth.dependencies import CurrentSession, signed_in_client
 from bot.auth.sign_ins import Lockout
@@ -17,14 +18,16 @@ from db.accounts import ClientAccount, SignInRealm, client_account_named
 from db.clients import record_activity
 from db.clock import utcnow
 from engine.assumptions import load_assumptions
+from engine.wording import MissingText, texts
 
 router = APIRouter(tags=["website"], include_in_schema=False)
 Client = Annotated[ClientAccount | None, Depends(signed_in_client)]
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    """A public page in the request's language (see bot.i18n)."""
     return request.app.state.templates.TemplateResponse(
-        request, name, context, status_code=status_code
+        request, name, {**i18n.template_context(request), **context}, status_code=status_code
     )
 
 
@@ -36,21 +39,51 @@ def locked_out(request: Request, name: str, context: dict, lockout: Lockout) -> 
     return response
 
 
-@lru_cache(maxsize=1)
-def asset_class_names() -> dict[str, str]:
-    """Display names of the asset classes, for the widget's chart legend."""
-    return {str(k): str(v) for k, v in load_assumptions().classes["name"].to_dict().items()}
+@lru_cache(maxsize=8)
+def asset_class_names(language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Display names of the asset classes in ``language``, for the widget's chart legend.
+
+    The names are the locale files' phrases ``asset_class_<key>`` (locales/<language>/advice.yml),
+    the same words the chat's allocation lines use, so the legend and the chat never name a class
+    two ways; a class no locale file names keeps the assumptions file's name.
+    """
+    words = texts(language)
+    names = {}
+    for key, name in load_assumptions().classes["name"].to_dict().items():
+        try:
+            names[str(key)] = words(f"asset_class_{key}")
+        except MissingText:
+            names[str(key)] = str(name)
+    return names
 
 
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, session: CurrentSession, client: Client) -> HTMLResponse:
+    names = asset_class_names(i18n.request_language(request))
     return render(request, "index.html", {"session": session, "client": client,
-                                          "asset_names": asset_class_names()})
+                                          "asset_names": names})
+
+
+@router.get("/language/{code}")
+def choose_language(request: Request, code: str,
+                    back: Annotated[str, Query(alias="next", max_length=2000)] = "/"):
+    """The language switch: keep the choice in the ``lang`` cookie and go back to the page."""
+    try:
+        language = i18n.checked_language(code)
+    except i18n.UnknownLanguage:
+        return render(request, "language_unknown.html", {"code": code, "client": None},
+                      status.HTTP_400_BAD_REQUEST)
+    # Only a path of this site: "//host" or "http://..." would make the switch an open redirect.
+    back = back if back.startswith("/") and not back.startswith(("//", "/\\")) else "/"
+    response = RedirectResponse(back, status.HTTP_303_SEE_OTHER)
+    response.set_cookie(i18n.COOKIE, language, max_age=i18n.COOKIE_MAX_AGE, httponly=True,
+                         samesite="lax", secure=request.app.state.settings.production)
+    return response
 
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, session: CurrentSession, client: Client) -> HTMLResponse:
-    return render(request, "signin.html", {"session": session, "client": client, "error": None})
+    return render(request, "signin.html", {"session": session, "client": client})
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -77,7 +110,7 @@ def signin(
         return render(
             request,
             "signin.html",
-            {"session": session, "client": None, "error": "Wrong user name or password."},
+            {"session": session, "client": None, "wrong_credentials": True},
             status.HTTP_401_UNAUTHORIZED,
         )
     sessions.replace(db, request, settings, session, client_account_id=account.id)

@@ -22,14 +22,35 @@
     return node;
   }
 
-  // Display names of the asset classes, given by the page (the engine's assumptions file).
-  const NAMES = (function () {
+  // The page's words in its language (index.html writes them from the gettext catalog), with the
+  // display names of the asset classes (the locale files' names of the engine's classes).
+  const TEXTS = (function () {
+    const chat = document.querySelector("#chat");
     try {
-      return JSON.parse((document.querySelector("#chat") || {}).dataset.assetNames || "{}");
+      return chat && chat.dataset.texts ? JSON.parse(chat.dataset.texts) : {};
     } catch (ignored) {
       return {};
     }
   })();
+  const NAMES = TEXTS.asset_names || {};
+  // Numbers as the page's language writes them (CLDR through the browser's Intl): "1.2M" in
+  // English, "120万" in Chinese.
+  const LANGUAGE = document.documentElement.lang || "en";
+  const COMPACT = new Intl.NumberFormat(LANGUAGE, { notation: "compact", maximumFractionDigits: 1 });
+
+  function word(key) {
+    return Object.prototype.hasOwnProperty.call(TEXTS, key) ? String(TEXTS[key]) : key;
+  }
+
+  // A phrase of the catalog with its {names} filled in.
+  function phrase(key, values) {
+    return word(key).replace(/\{(\w+)\}/g, (whole, name) =>
+      Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
+  }
+
+  function list(items) {
+    return items.join(word("list_separator"));
+  }
 
   function label(key) {
     if (Object.prototype.hasOwnProperty.call(NAMES, key)) return NAMES[key];
@@ -39,16 +60,15 @@
 
   function percent(fraction, digits) {
     if (typeof fraction !== "number" || !isFinite(fraction)) return "–";
-    return (fraction * 100).toFixed(digits === undefined ? 1 : digits) + " %";
+    const places = digits === undefined ? 1 : digits;
+    return new Intl.NumberFormat(LANGUAGE, {
+      style: "percent", minimumFractionDigits: places, maximumFractionDigits: places,
+    }).format(fraction);
   }
 
   function money(amount) {
     if (typeof amount !== "number" || !isFinite(amount)) return "–";
-    const size = Math.abs(amount);
-    if (size >= 1e9) return (amount / 1e9).toFixed(1) + " bn";
-    if (size >= 1e6) return (amount / 1e6).toFixed(1) + " m";
-    if (size >= 1e4) return Math.round(amount / 1e3) + " k";
-    return Math.round(amount).toLocaleString("en");
+    return COMPACT.format(amount);
   }
 
   function positiveEntries(weights) {
@@ -65,8 +85,8 @@
     const radius = 40;
     const circumference = 2 * Math.PI * radius;
     const chart = svg("svg", { viewBox: "0 0 120 120", class: "donut", role: "img" });
-    chart.setAttribute("aria-label", title + ": " +
-      entries.map(([k, w]) => label(k) + " " + percent(w / total)).join(", "));
+    chart.setAttribute("aria-label", phrase("donut_label", { title: title, shares: list(
+      entries.map(([k, w]) => phrase("share", { name: label(k), percent: percent(w / total) }))) }));
     const group = svg("g", { transform: "rotate(-90 60 60)" });
     let offset = 0;
     entries.forEach(([key, weight], index) => {
@@ -78,7 +98,7 @@
         "stroke-dashoffset": String(-offset),
       });
       const tip = svg("title");
-      tip.textContent = label(key) + " " + percent(weight / total);
+      tip.textContent = phrase("share", { name: label(key), percent: percent(weight / total) });
       slice.appendChild(tip);
       group.appendChild(slice);
       offset += length;
@@ -120,9 +140,8 @@
     const y = (value) => top + (1 - value / highest) * (height - top - bottom);
     const last = points[points.length - 1];
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "fan", role: "img" });
-    chart.setAttribute("aria-label", `${title}: after ${lastYear} years the median is ` +
-      `${money(last.p50)}, with a 10 % chance of less than ${money(last.p10)} and a 10 % ` +
-      `chance of more than ${money(last.p90)}`);
+    chart.setAttribute("aria-label", phrase("fan_label", { title: title, years: lastYear,
+      median: money(last.p50), low: money(last.p10), high: money(last.p90) }));
     for (const fraction of [0, 0.5, 1]) {
       const value = highest * fraction;
       chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(value), y2: y(value),
@@ -133,7 +152,7 @@
     }
     for (const year of [0, Math.round(lastYear / 2), lastYear]) {
       const tick = svg("text", { x: x(year), y: height - 10, "text-anchor": "middle", class: "tick" });
-      tick.textContent = year + " y";
+      tick.textContent = phrase("year_tick", { years: year });
       chart.appendChild(tick);
     }
     const upper = points.map((p) => `${x(p.year)},${y(p.p90)}`);
@@ -147,8 +166,7 @@
         class: "fan-target" }));
     }
     figure.appendChild(chart);
-    const key = html("p", "chart-key",
-      "Shaded: 10th to 90th percentile; line: median" + (target !== null ? "; dashed: target" : "") + ".");
+    const key = html("p", "chart-key", word(target !== null ? "fan_key_target" : "fan_key"));
     figure.appendChild(key);
     return figure;
   }
@@ -156,12 +174,12 @@
   function figures(payload) {
     const list = html("dl", "figures");
     const rows = [
-      ["Expected return (a year)", percent(payload.expected_return)],
-      ["Volatility (a year)", percent(payload.volatility)],
-      ["A bad year (1 in 20)", percent(payload.bad_year)],
+      [word("expected_return"), percent(payload.expected_return)],
+      [word("volatility"), percent(payload.volatility)],
+      [word("bad_year"), percent(payload.bad_year)],
     ];
     if (typeof payload.probability_of_target === "number") {
-      rows.push(["Chance of reaching the target", percent(payload.probability_of_target, 0)]);
+      rows.push([word("chance_of_target"), percent(payload.probability_of_target, 0)]);
     }
     for (const [name, value] of rows) {
       list.appendChild(html("dt", null, name));
@@ -174,12 +192,16 @@
     const card = html("div", "allocation-card");
     card.appendChild(figures(payload));
     const charts = html("div", "charts");
-    charts.appendChild(donut(payload.weights, "Recommended mix"));
-    charts.appendChild(fan(payload.projection, "Projected balance"));
+    charts.appendChild(donut(payload.weights, word("recommended_mix")));
+    charts.appendChild(fan(payload.projection, word("projected_balance")));
     card.appendChild(charts);
     if (payload.groups && Object.keys(payload.groups).length) {
-      const groups = html("p", "groups", "By group: " + positiveEntries(payload.groups)
-        .map(([k, w]) => label(k) + " " + percent(w, 0)).join(", "));
+      const groupNames = TEXTS.group_names || {};
+      const groupName = (key) =>
+        Object.prototype.hasOwnProperty.call(groupNames, key) ? groupNames[key] : label(key);
+      const groups = html("p", "groups", phrase("by_group", { groups: list(
+        positiveEntries(payload.groups)
+          .map(([k, w]) => phrase("share", { name: groupName(k), percent: percent(w, 0) }))) }));
       card.appendChild(groups);
     }
     return card;

@@ -11,7 +11,15 @@
   const input = root.querySelector("[data-chat-input]");
   const status = root.querySelector("[data-chat-status]");
   const restartButton = root.querySelector("[data-chat-restart]");
-  const texts = root.dataset; // the page's language: texts live in the template, not here
+  // The page's words, in its language: index.html writes them from the gettext catalog.
+  const texts = (function () {
+    const chat = document.querySelector("#chat");
+    try {
+      return chat && chat.dataset.texts ? JSON.parse(chat.dataset.texts) : {};
+    } catch (ignored) {
+      return {};
+    }
+  })();
   let busy = false;
 
   function element(tag, className, text) {
@@ -29,7 +37,7 @@
 
   function showUser(text) {
     const item = element("li", "msg msg-user");
-    item.appendChild(element("span", "visually-hidden", texts.textYou + " "));
+    item.appendChild(element("span", "visually-hidden", texts.you + " "));
     item.appendChild(element("span", "msg-text", text));
     append(item);
   }
@@ -41,7 +49,7 @@
   function quickReplies(buttons) {
     const group = element("div", "quick-replies");
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", texts.textSuggestions);
+    group.setAttribute("aria-label", texts.suggestions);
     for (const button of buttons) {
       const choice = element("button", "quick-reply", button.title);
       choice.type = "button";
@@ -58,7 +66,7 @@
 
   function showBot(message) {
     const item = element("li", "msg msg-bot");
-    item.appendChild(element("span", "visually-hidden", texts.textAdvisor + " "));
+    item.appendChild(element("span", "visually-hidden", texts.advisor + " "));
     if (message.text) item.appendChild(element("span", "msg-text", message.text));
     if (message.image && /^https?:\/\//.test(message.image)) {
       const image = element("img", "msg-image");
@@ -77,7 +85,7 @@
   function errorText(status, body) {
     if (body && typeof body.detail === "string") return body.detail;
     if (body && Array.isArray(body.detail)) return body.detail.map((e) => e.msg).join(" ");
-    return texts.textError + " (HTTP " + status + ")";
+    return texts.error + " (HTTP " + status + ")";
   }
 
   async function post(url, payload) {
@@ -100,7 +108,7 @@
     if (busy) return;
     busy = true;
     root.setAttribute("aria-busy", "true");
-    status.textContent = texts.textTyping;
+    status.textContent = texts.typing;
     showUser(shown || text);
     try {
       const result = await post("/api/chat", { text: text });
@@ -110,7 +118,7 @@
         showNotice(errorText(result.status, result.body));
       }
     } catch (ignored) {
-      showNotice(texts.textOffline);
+      showNotice(texts.offline);
     } finally {
       busy = false;
       root.removeAttribute("aria-busy");
@@ -132,7 +140,7 @@
     const result = await post("/api/chat/restart", {});
     if (result.ok) {
       log.replaceChildren();
-      showNotice(texts.textRestarted);
+      showNotice(texts.restarted);
     } else {
       showNotice(errorText(result.status, result.body));
     }
