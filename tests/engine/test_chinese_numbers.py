@@ -13,6 +13,7 @@ from opencc import OpenCC
 from engine import chinese_numbers, numbers
 
 _TABLE = yaml.safe_load((Path(__file__).with_name("chinese_numbers.yml")).read_text("utf-8"))
+_TO_TRADITIONAL = OpenCC("s2t")
 _ROWS = [(function, row) for function, rows in _TABLE.items() for row in rows]
 
 
@@ -73,7 +74,7 @@ def test_any_integer_written_by_cn2an_reads_back(value):
 @settings(max_examples=200, deadline=None)
 @given(_INTEGERS)
 def test_traditional_characters_read_as_simplified(value):
-    text = OpenCC("s2t").convert(cn2an.an2cn(value, "low") + "元")
+    text = _TO_TRADITIONAL.convert(cn2an.an2cn(value, "low") + "元")
     assert chinese_numbers.parse_amount(text) == value, text
 
 
