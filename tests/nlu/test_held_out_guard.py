@@ -1,11 +1,13 @@
-"""The held-out phrasings (tests/nlu/unseen.yml) are really held out: none of them is, to the intent
-classifier, a training example or a near copy of one.
+"""The held-out phrasings (tests/nlu/unseen.yml in English, unseen_zh.yml in Chinese) are really
+held out: none of them is, to the intent classifier, a training example or a near copy of one.
 
 Both sides are read by Rasa's own loaders, as `rasa train` and `rasa test nlu` read them (entity
 annotations removed, repeated examples merged, every file under data/), and compared as the
 classifier sees them: :func:`rasa_components.linear_intents.words`, i.e. lower-cased, every number
 one token, punctuation dropped. "I'm 27" and "actually, I'm 39" are therefore the same phrasings as
-the training examples "I'm 42" and "actually I'm 50".
+the training examples "I'm 42" and "actually I'm 50". Chinese phrasings are compared by their words
+as jieba cuts them with the domain's dictionary, numbers (三十五, 一万二) as one token
+(support.chinese_words).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from support.held_out import NEAR_COPY, copies, fail_on_copies, fail_on_near_cop
 
 from bench.nlu_quality import HELD_OUT, ROOT
 
+#: The Chinese held-out phrasings, worded apart from data/zh/.
+HELD_OUT_ZH = ROOT / "tests" / "nlu" / "unseen_zh.yml"
 
-@pytest.fixture(scope="module")
-def examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    held_out, training = rasa_examples(HELD_OUT, ROOT / "data")
+
+@pytest.fixture(scope="module", params=[HELD_OUT, HELD_OUT_ZH], ids=["en", "zh"])
+def examples(request) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    held_out, training = rasa_examples(request.param, ROOT / "data")
     assert held_out and training, "Rasa read no intent examples"
     return held_out, training
 
@@ -40,6 +45,25 @@ def test_the_measure_catches_copies_and_near_copies_but_not_shared_topics():
         ("stop the questionnaire please", "stop the questionnaire"): pytest.approx(6 / 7),
         ("what if I invested 1,200 a month", "what if I invest 500 a month"): pytest.approx(6 / 7),
         ("should I buy Nvidia stock now", "should I buy Tesla stock?"): pytest.approx(8 / 11),
+    }
+
+
+def test_the_measure_reads_chinese_by_words_and_numbers_by_value():
+    training = [("我今年42岁", "inform"), ("转人工", "request_human"),
+                ("如果我每月投500呢", "what_if_monthly"), ("茅台股票能买吗？", "individual_security"),
+                ("我想做个理财规划", "start_onboarding")]
+    held_out = [("我今年三十五岁！", "inform"),  # equal once numbers are one token
+                ("轉人工", "request_human"),  # 繁體 equals simplified
+                ("如果我每月投一万二呢", "what_if_monthly"),  # 一万二 is a number
+                ("五粮液股票能买吗", "individual_security"),  # one word changed in four
+                ("我想找人帮我做理财规划", "start_onboarding"),  # a frame only
+                ("我想找真人聊聊", "request_human")]
+    found = {(text, other): ratio for ratio, text, _, other, _ in copies(held_out, training)}
+    assert found == {
+        ("我今年三十五岁！", "我今年42岁"): 1.0,
+        ("轉人工", "转人工"): 1.0,
+        ("如果我每月投一万二呢", "如果我每月投500呢"): 1.0,
+        ("五粮液股票能买吗", "茅台股票能买吗？"): pytest.approx(0.8),
     }
 
 

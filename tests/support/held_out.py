@@ -5,8 +5,9 @@ Training examples are read by Rasa's own loaders, as `rasa train` and `rasa test
 (entity annotations removed, repeated examples merged, every file under data/), and compared as the
 classifier sees them: :func:`rasa_components.linear_intents.words`, i.e. lower-cased, every number
 one token, punctuation dropped. "I'm 27" and "actually, I'm 39" are therefore the same phrasings as
-the training examples "I'm 42" and "actually I'm 50". Used by the held-out NLU set
-(tests/nlu/test_held_out_guard.py) and the field set (tests/field/test_field_set_guard.py).
+the training examples "I'm 42" and "actually I'm 50". Chinese phrasings are compared by their
+jieba words instead (:func:`support.chinese_words.chinese_words`). Used by the held-out NLU sets
+(tests/nlu/test_held_out_guard.py) and the field sets (tests/field/test_field_set_guard.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from difflib import SequenceMatcher
 import pytest
 
 from bench.nlu_quality import RASA_PYTHON, ROOT
-from rasa_components.linear_intents import words
+from support.chinese_words import compared_words
 
 #: Held-out phrasings at or above this similarity to a training example are near copies. The
 #: similarity is difflib's ratio over the classifier's word sequences, 2 * (words matched in
@@ -69,11 +70,11 @@ def copies(held_out: list[tuple[str, str]], training: list[tuple[str, str]],
            threshold: float = NEAR_COPY) -> list[tuple[float, str, str, str, str]]:
     """(similarity, held-out text, its label, training text, its intent) of every pair whose word
     sequences are at least ``threshold`` alike (1.0: the same words), most alike first."""
-    trained = [(words(text), text, intent) for text, intent in training]
+    trained = [(compared_words(text), text, intent) for text, intent in training]
     found = []
     for text, intent in held_out:
         matcher = SequenceMatcher(autojunk=False)
-        matcher.set_seq2(words(text))
+        matcher.set_seq2(compared_words(text))
         for sequence, other, other_intent in trained:
             matcher.set_seq1(sequence)
             # The quick ratios are upper bounds of ratio() and skip most pairs cheaply.
