@@ -21,7 +21,7 @@ from engine.lifecycle.feedback import RATING_SCALE
 #: Horizontal bar charts: label column, bar area, value column, row height (SVG units).
 LABEL_WIDTH, BAR_AREA, VALUE_WIDTH, ROW = 210.0, 330.0, 110.0, 28.0
 #: Per-day charts: margins, and the width of one day within these bounds.
-LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 16.0, 56.0
+LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 30.0, 56.0
 PLOT_HEIGHT, DAY_MIN, DAY_MAX, PLOT_TARGET = 200.0, 8.0, 48.0, 640.0
 
 
@@ -38,6 +38,10 @@ class Bar:
     length: float
     y: float
     note: str = ""
+
+    @property
+    def shown(self) -> str:
+        return _number(self.value) + (f" ({self.note})" if self.note else "")
 
 
 @dataclass
