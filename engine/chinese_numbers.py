@@ -4,7 +4,9 @@ The functions have the names, arguments and return types of :mod:`engine.numbers
 same questions for Chinese text, in simplified or traditional characters, with full-width or
 half-width digits and punctuation, and digits mixed with characters ("5万", "1.5亿", "3万5").
 :mod:`engine.numbers` hands any text with CJK characters to this module, so callers normally keep
-calling ``engine.numbers``; calling this module directly is the same thing for Chinese text.
+calling ``engine.numbers``; calling this module directly is the same thing for Chinese text, and
+is the way to read chat shorthand typed without any CJK character in a Chinese conversation
+("5w", "4w5", "10k"), which ``engine.numbers`` leaves to the English reader.
 
 How each function is called (``text`` is the message as typed; every function returns ``None``
 when the text holds no number it can trust, so the chat can ask again):
@@ -100,7 +102,7 @@ _ROUGH_BEFORE = re.compile(
     r"不超过|超过|起码|上|小于|大于|近|预计|应该|或许|左右是|大概是|大约是|最少|最起码|顶多|好像|"
     r"想想|估摸着|大体)\s*(?:是|有|在|能|可以|存|投|攒)?\s*$")
 _ROUGH_AFTER = re.compile(
-    r"^\s*(?:块钱|块|元|万|人民币|rmb)?\s*(?:左右|上下|出头|以上|以下|以内|开外|吧|的样子|那样|"
+    r"^\s*(?:块钱|块|元|万|人民币|rmb|年|岁|周岁|个月|个|天|周)?\s*(?:左右|上下|出头|以上|以下|以内|开外|吧|的样子|那样|"
     r"差不多|大概|这样|来着|多点|多一点|不到|把)", re.IGNORECASE)
 _EXACT_BEFORE = re.compile(r"(?:整整|刚好|正好|恰好|其实|实际上|准确地说|确切地说|准确来说|"
                            r"确切来说|就是|实际)\s*(?:是|有|在)?\s*$")
@@ -108,7 +110,7 @@ _EXACT_AFTER = re.compile(r"^\s*(?:块钱|块|元)?\s*(?:整|正好|刚好|整�
 _RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|~|～|—|–|和)\s*$")
 _NOTHING = re.compile(
     r"^\s*(?:暂时|目前|现在|还|都|完全|根本|基本上?|我|手头|手上|账户里|啥|什么|啥也|什么也)*\s*"
-    r"(?:没有|没|无|木有|冇|一无所有|零(?![花钱用头散碎售食星])|0)(?:钱|存款|积蓄|啥|什么|存|闲钱|余钱|多余的钱)?"
+    r"(?:没有|没|无|木有|冇|一无所有|零(?![花钱用头散碎售食星零一二三四五六七八九])|0)(?:钱|存款|积蓄|啥|什么|存|闲钱|余钱|多余的钱)?"
     r"|一分(?:钱)?(?:都|也)?(?:没有|没|拿不出)|(?:拿不出|存不下|攒不下|省不下|存不了|投不了|"
     r"没钱|没有钱|没闲钱|没有闲钱|没余钱|没存款|没有存款|没积蓄|没有积蓄|月光)")
 _PER_MONTH = re.compile(r"每\s*个?\s*月|一\s*个?\s*月|月存|月投|月供|月入|月定投|按月|月均|包月|"
@@ -178,7 +180,7 @@ def _normalise(text: str) -> str:
     out = _T2S.convert(out).translate(_FORMAL)
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
-    out = re.sub(r"(\d)\s*[wW](?![a-zA-Z])", r"\1万", out)
+    out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
     out = re.sub(r"(\d)\s+(?=[十百千万亿])", r"\1", out)
     # "万把块", "千把块": about one of the unit.
     out = re.sub(r"(?<![\d零一二两三四五六七八九十几百千])([百千万])把", r"一\1把", out)
@@ -418,6 +420,11 @@ def _join_ranges(written: str, norm: str, found: list[_Found]) -> list[_Found]:
         low = found[i]
         high = found[i + 1] if i + 1 < len(found) else None
         gap = written[low.end:high.start] if high else ""
+        if high is not None and low.percent and not high.percent and high.unit < 10_000 and \
+                _RANGE_JOIN.match(gap):
+            # "百分之三十到四十": the second end is a percentage too.
+            high = _Found(high.value, high.start, high.end, True, high.rough, high.exact,
+                          high.before, high.after, high.unit, False, False)
         if high is not None and _RANGE_JOIN.match(gap) and low.percent == high.percent and (
                 "和" not in gap or re.match(r"\s*(?:万|千|块|元)?\s*之间", high.after)):
             low_value = low.value
