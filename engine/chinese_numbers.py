@@ -93,7 +93,7 @@ _EVERY_FEW = re.compile(r"每\s*([两二三四五六2-6半])\s*个?\s*(?:周|星
 _SPAN = re.compile(
     r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十]|[百千](?=[万亿])|几(?=[十百千万亿])"
     r"|(?<=[\d零一二两三四五六七八九十几百千万亿多来])(?:[百千万亿]|几|多(?!少)|点(?=[\d零一二两三四五六七八九]))"
-    r"|(?<=[十百千])来(?=[万亿年岁个块元天周月]))+"
+    r"|(?<=[\d十百千])来(?=[万亿年岁个块元天周月]))+"
 )
 _GENERATION = re.compile(r"后(?![年天月周个])")
 _MEASURE = "岁年个块元万千天周月次倍"
@@ -181,7 +181,9 @@ def _normalise(text: str) -> str:
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
-    out = re.sub(r"(\d)\s+(?=[十百千万亿])", r"\1", out)
+    # "5 万", "3 千": a unit after a space still belongs to the digits; "2000 十年" is two figures.
+    out = re.sub(r"(\d)\s+(?=[万亿])", r"\1", out)
+    out = re.sub(r"(?<![\d.])(\d{1,2})\s+(?=[百千])", r"\1", out)
     # "万把块", "千把块": about one of the unit.
     out = re.sub(r"(?<![\d零一二两三四五六七八九十几百千])([百千万])把", r"一\1把", out)
     # "三十有五": thirty and five, the written style.
@@ -554,12 +556,34 @@ def parse_amount(text: str) -> float | None:
     return best.value
 
 
+def _near_period(text: str, found: list[_Found]) -> _Found | None:
+    """Of several sums, the one written beside the period ("每月3000", "3000一个月")."""
+    norm = _normalise(text)
+    periods = [m for pattern in (_PER_HALF_MONTH, _PER_FORTNIGHT, _PER_MONTH, _PER_QUARTER,
+                                 _PER_YEAR, _PER_WEEK, _PER_DAY) for m in pattern.finditer(norm)]
+    for period in sorted(periods, key=lambda m: m.start()):
+        for figure in found:  # after the period: "每月能存3000"
+            between = norm[period.end():len(figure.before)]
+            if len(figure.before) >= period.end() and len(between) <= 12 and not re.search(
+                    r"[,.;:!?/]", between):
+                return figure
+        for figure in found:  # just before it: "3000块一个月"
+            between = norm[len(norm) - len(figure.after):period.start()]
+            if len(norm) - len(figure.after) <= period.start() and re.fullmatch(
+                    r"\s*(?:块钱|块|元|人民币|rmb)?\s*", between, re.IGNORECASE):
+                return figure
+    return None
+
+
 def parse_monthly(text: str) -> float | None:
     """A monthly sum: "每月三千" and "一个月2000" as they are, "每年三万" -> 2500, "每周500" ->
     500 x 52 / 12, "每天100" -> 100 x 365 / 12, "每季度三千" -> 1000; "没有" is 0."""
     value = parse_amount(text)
     if value is None:
         return None
+    money = _money(text)
+    if len(money) > 1 and (near := _near_period(text, money)) is not None:
+        value = near.value
     norm = _normalise(text)
     if _PER_HALF_MONTH.search(norm):
         return value * 2
