@@ -113,3 +113,19 @@ def test_neighbouring_digits_are_a_range_read_as_its_middle(low, unit):
 def test_yearly_sums_become_monthly(value):
     assert chinese_numbers.parse_monthly(f"每年{value * 12}元") == pytest.approx(value)
     assert chinese_numbers.parse_monthly(f"每月{cn2an.an2cn(value, 'low')}块") == value
+
+
+_BEFORE = st.sampled_from(["", "我有", "存款", "手头有", "大概", "人民币", "¥", "本金是 ", "嗯，"])
+_AFTER = st.sampled_from(["", "块", "元", "块钱", "吧", "了", "左右", "的样子", "。", "！", " 元整"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=10**9), _BEFORE, _AFTER, st.booleans())
+def test_amounts_in_a_sentence_read_back_where_they_stand(value, before, after, in_digits):
+    written_number = str(value) if in_digits else cn2an.an2cn(value, "low")
+    text = f"{before}{written_number}{after}"
+    assert chinese_numbers.parse_amount(text) == value, text
+    assert chinese_numbers.approximate(text) is (before == "大概" or after in ("左右", "的样子",
+                                                                              "吧"))
+    written, figures = chinese_numbers.figures_in(text)
+    assert [float(written[f.start:f.end]) for f in figures] == [value]
