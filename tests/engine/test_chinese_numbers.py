@@ -129,3 +129,20 @@ def test_amounts_in_a_sentence_read_back_where_they_stand(value, before, after, 
                                                                               "吧"))
     written, figures = chinese_numbers.figures_in(text)
     assert [float(written[f.start:f.end]) for f in figures] == [value]
+
+
+_CHAT_CHARACTERS = "零一二两三四五六七八九十百千万亿几多来点半年岁个月块元%％0123456789.,kKwW每周天后前到至-~ 我有大概左右吧了百分之成虚岁快退休"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_CHAT_CHARACTERS, min_size=1, max_size=14))
+def test_any_mix_of_number_characters_gives_a_number_or_none(text):
+    for function in (chinese_numbers.parse_number, chinese_numbers.parse_amount,
+                     chinese_numbers.parse_monthly, chinese_numbers.parse_years,
+                     chinese_numbers.target_age):
+        assert isinstance(function(text), float | None)
+    for function in (chinese_numbers.parse_age, chinese_numbers.stated_age):
+        assert isinstance(function(text), int | None)
+    assert isinstance(chinese_numbers.parse_horizon(text, 40, 65), float | None)
+    amount = chinese_numbers.parse_amount(text)
+    assert amount is None or amount >= 0
