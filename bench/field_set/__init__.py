@@ -1,6 +1,9 @@
 """How the advisor answers the field set: messages written apart from its training data.
 
-Each message of tests/field/en.yml is sent through the real Rasa server and action server (the
+There is one field set per language, tests/field/<language>.yml (``--language``, English by
+default); a conversation of a language other than English has the slot ``language`` set before
+its first message, as the website's language switch sets it, so the bot answers in it. Each
+message is sent through the real Rasa server and action server (the
 harness of :mod:`harness.advisor`) in a fresh conversation that is first put into the message's
 context, and the reply is judged from Rasa's tracker by what the bot did: the actions that ran
 after the message, the slots they set and the responses they sent (``utter_action`` of each bot
@@ -18,7 +21,9 @@ same fallback twice in a row.
 
 The report is a Markdown table by topic and by kind of expectation (messages, fitting replies, their
 share, dead ends) on stdout, and every message's result (intent, actions, responses, slots set, why
-it missed) in artifacts/field-set.json.
+it missed) in artifacts/field-set.json (artifacts/field-set-<language>.json for another
+language); the report's first line names the file and its language.
 
-Run: ``.venv/bin/python -m bench.field_set [--limit N] [--topic T]`` (needs models/advisor.tar.gz).
+Run: ``.venv/bin/python -m bench.field_set [--language zh] [--limit N] [--topic T]`` (needs
+models/advisor.tar.gz).
 """

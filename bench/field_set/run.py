@@ -19,8 +19,10 @@ from tqdm import tqdm
 import bench.field_set
 from bench.field_set.judge import ONBOARDING, Reply, dead_end, fits, responses
 from bench.field_set.schema import (
+    DEFAULT_LANGUAGE,
     FIELD_SET,
     KINDS,
+    LANGUAGES,
     OTHER_FORMS,
     ROOT,
     FieldSet,
@@ -33,6 +35,11 @@ from bench.field_set.schema import (
 from harness.advisor import MODEL, Advisor, running_advisor
 
 OUT = ROOT / "artifacts" / "field-set.json"
+#: Where each language's results go unless --out says otherwise (English keeps OUT).
+OUTS = {language: OUT if language == DEFAULT_LANGUAGE
+        else OUT.with_name(f"field-set-{language}.json") for language in LANGUAGES}
+#: The slot that holds a conversation's language (rasa_components/nlg.py reads it).
+LANGUAGE_SLOT = "language"
 
 
 # -- Putting a conversation into a context ----------------------------------------------------
@@ -69,15 +76,31 @@ def tracker(advisor: Advisor, conversation: str) -> dict:
 
 
 def drive(advisor: Advisor, context: str, fs: FieldSet, slots: list[str]) -> list[dict]:
-    """The events of a conversation led into ``context``; fails if it did not get there."""
-    if context == "start":
+    """The events of a conversation led into ``context``; fails if it did not get there.
+
+    A conversation in another language than English speaks it from its first event: the slot
+    ``language`` is set before anything is said, as the website's language switch sets it, so
+    the bot answers from locales/<language>/."""
+    english = fs.language == DEFAULT_LANGUAGE
+    if context == "start" and english:
         return []
-    conversation = "field-context-" + context.replace(": ", "-")
+    conversation = f"field-context-{fs.language}-" + context.replace(": ", "-")
+    if not english:  # Rasa starts the session first, then appends the slot
+        response = advisor.client.post(
+            f"{advisor.url}/conversations/{conversation}/tracker/events",
+            params={"token": advisor.token},
+            json={"event": "slot", "name": LANGUAGE_SLOT, "value": fs.language})
+        response.raise_for_status()
     for text in context_script(context, fs, slots):
         advisor.say(conversation, text)
     state = tracker(advisor, conversation)
+    if state["slots"].get(LANGUAGE_SLOT) != fs.language:
+        raise RuntimeError(f"the context {context!r} was reached in language "
+                           f"{state['slots'].get(LANGUAGE_SLOT)!r}, not {fs.language!r}")
     loop = (state.get("active_loop") or {}).get("name")
-    if context.startswith("asked: "):
+    if context == "start":
+        reached = True
+    elif context.startswith("asked: "):
         asked = context.removeprefix("asked: ")
         form = OTHER_FORMS[asked][0] if asked in OTHER_FORMS else ONBOARDING
         reached = loop == form and state["slots"].get("requested_slot") == asked
@@ -157,17 +180,31 @@ def markdown(summary: dict) -> str:
     ])
 
 
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.field_set",
                                      description=bench.field_set.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--field-set", type=Path, default=FIELD_SET)
+    parser.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help="the field set of this language, tests/field/<language>.yml "
+                             "(default %(default)s)")
+    parser.add_argument("--field-set", type=Path,
+                        help="another field set file (its `language` key says its language)")
     parser.add_argument("--topic", action="append", help="only this topic (repeatable)")
     parser.add_argument("--limit", type=int, help="only the first N messages (after --topic)")
     parser.add_argument("--workers", type=int, default=4, help="conversations at a time")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path,
+                        help="the results file (default artifacts/field-set.json for English, "
+                             "artifacts/field-set-<language>.json otherwise)")
     args = parser.parse_args(argv)
-    fs = load(args.field_set)
+    if args.field_set is None:
+        args.field_set = FIELD_SET[args.language]
+    fs = load(args.field_set, args.language)
+    if args.out is None:
+        args.out = OUTS.get(fs.language, OUT)
     if fs.problems:
         print(f"{args.field_set} cannot be judged:\n  " + "\n  ".join(fs.problems),
               file=sys.stderr)
@@ -187,12 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     with running_advisor() as advisor:
         results = replay(advisor, fs, messages, args.workers)
     summary = summarise(results, list(fs.topics))
+    print(f"Field set {display(args.field_set)}, language {fs.language}, "
+          f"{len(results)} messages\n")
     print(markdown(summary))
     fingerprint = MODEL.with_suffix("").with_suffix(".fingerprint")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
-        "field_set": str(args.field_set.relative_to(ROOT) if args.field_set.is_relative_to(ROOT)
-                         else args.field_set),
+        "field_set": display(args.field_set), "language": fs.language,
         "model_fingerprint": fingerprint.read_text().strip() if fingerprint.exists() else None,
         **summary, "messages": results}, indent=1, ensure_ascii=False) + "\n")
     print(f"\n{len(results)} messages in {time.monotonic() - start:.0f} s; "

@@ -20,7 +20,10 @@ from engine.profile import INPUT_RANGES, Goal, IncomeStability
 from engine.questionnaire import questionnaire
 
 ROOT = Path(__file__).resolve().parents[2]
-FIELD_SET = ROOT / "tests" / "field" / "en.yml"
+#: The field set of each language, tests/field/<language>.yml; each file names its language too.
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+FIELD_SET = {language: ROOT / "tests" / "field" / f"{language}.yml" for language in LANGUAGES}
 KINDS = ("slot", "intent", "flow", "faq", "boundary", "prefill")
 #: The form each `asked:` context outside onboarding opens, and the message that opens it.
 OTHER_FORMS = {"rating": ("satisfaction_form", "/thank"),
@@ -42,6 +45,7 @@ class Message:
 
 @dataclass
 class FieldSet:
+    language: str
     profile: dict
     contexts: list[str]
     expectations: dict
@@ -68,8 +72,15 @@ def form_slots(domain: dict) -> list[str]:
     return list(domain["forms"][ONBOARDING]["required_slots"])
 
 
-def load(path: Path = FIELD_SET) -> FieldSet:
-    """The field set at ``path``; what is wrong with it is listed in ``problems``."""
+def load(path: Path | None = None, language: str = DEFAULT_LANGUAGE) -> FieldSet:
+    """The field set at ``path`` (by default the one of ``language``); what is wrong with it is
+    listed in ``problems``. The file's ``language`` key says which language its conversations
+    speak (English when it has none)."""
+    if path is None:
+        if language not in FIELD_SET:
+            raise ValueError(f"no field set for language {language!r}; "
+                             f"languages: {', '.join(LANGUAGES)}")
+        path = FIELD_SET[language]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     missing = [k for k in ("profile", "contexts", "expectations", "topics", "messages")
                if not data or k not in data]
@@ -78,9 +89,11 @@ def load(path: Path = FIELD_SET) -> FieldSet:
     raw = [m if isinstance(m, dict) else {} for m in data["messages"]]
     messages = [Message(i, m.get("text"), m.get("topic"), m.get("context"), m.get("expect"))
                 for i, m in enumerate(raw)]
-    fs = FieldSet(data["profile"], data["contexts"], data["expectations"], data["topics"],
-                  messages)
+    fs = FieldSet(data.get("language", DEFAULT_LANGUAGE), data["profile"], data["contexts"],
+                  data["expectations"], data["topics"], messages)
     fs.problems = problems(fs, [sorted(m) for m in raw])
+    if path == FIELD_SET.get(language) and fs.language != language:
+        fs.problems.insert(0, f"{path.name} says its language is {fs.language!r}, not {language!r}")
     return fs
 
 
@@ -131,6 +144,8 @@ def problems(fs: FieldSet, keys: list[list[str]]) -> list[str]:
     values, flows; duplicate messages; a context the bench cannot reach."""
     domain = load_domain()
     found = []
+    if fs.language not in LANGUAGES:
+        found.append(f"language {fs.language!r} is not one of {', '.join(LANGUAGES)}")
     slots = form_slots(domain)
     for context in fs.contexts:
         if context not in known_contexts(domain):

@@ -1,5 +1,5 @@
 """bench/field_set judges a reply by what the bot did after the message, and reaches every context
-of the field set on the real Rasa server.
+of each language's field set on the real Rasa server, in that language from the first event.
 
 The first tests give the judge tracker states in Rasa's event format; the slow one drives the real
 servers into each context and sends payload messages, which skip the intent classifier, so whether
@@ -12,7 +12,7 @@ import pytest
 
 from bench.field_set.judge import Reply, dead_end, fits
 from bench.field_set.run import drive, replay_one
-from bench.field_set.schema import Message, form_slots, load, load_domain
+from bench.field_set.schema import LANGUAGES, Message, form_slots, load, load_domain
 from harness.advisor import running_advisor
 
 
@@ -116,9 +116,16 @@ def test_dead_ends_are_fallbacks_without_buttons_or_repeated():
     assert dead_end(faq, reply("start", [], [bot("utter_handoff")])) is None
 
 
+def language_of(events: list[dict]) -> str | None:
+    """The language slot's last value in ``events`` (None when it is never set)."""
+    values = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "language"]
+    return values[-1] if values else None
+
+
 @pytest.mark.slow
-def test_every_context_is_reached_and_payload_replies_are_judged_on_the_real_server():
-    field_set = load()
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_context_is_reached_and_payload_replies_are_judged_on_the_real_server(language):
+    field_set = load(language=language)
     slots = form_slots(load_domain())
     checks = [  # (payload, context, expectation, fits)
         ('/inform{"choice": "buy_more"}', "asked: q_loss_reaction",
@@ -139,6 +146,18 @@ def test_every_context_is_reached_and_payload_replies_are_judged_on_the_real_ser
     ]
     with running_advisor() as advisor:
         templates = {c: drive(advisor, c, field_set, slots) for c in field_set.contexts}
+        # A conversation of another language speaks it from its first event; English ones
+        # start as before, the start context with no event at all.
+        if language == "en":
+            assert templates["start"] == []
+            assert {language_of(t) for t in templates.values()} <= {None, "en"}
+        else:
+            for context, template in templates.items():
+                first = next(e for e in template if e["event"] not in
+                             ("action", "session_started"))
+                assert first == {**first, "event": "slot", "name": "language",
+                                 "value": language}, context
+                assert language_of(template) == language, context
         for i, (text, context, expect, expected) in enumerate(checks):
             result = replay_one(advisor, Message(9000 + i, text, "topic", context, expect),
                                 templates[context])
