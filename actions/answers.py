@@ -73,6 +73,7 @@ _LETTERS = rf"(?:(?![{_CJK}])[^\W\d_])+"
 _TOKEN = re.compile(rf"[{_CJK}]|\d+(?:[.,]\d+)*|{_LETTERS}(?:'{_LETTERS})*\*?|[%$€£#/+=\-]"
                     r"|[.,;:!?()…]")
 _BREAKS = frozenset(".,;:!?()…")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 #: Keys of an answers section other than the choices, each a list of phrases unless said here.
 GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "corrections", "weak",
            "since_words", "unsure", "asking",
@@ -80,6 +81,9 @@ GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "cor
            "second_last", "letters", "middle", "fractions", "fraction_articles", "ratio_words",
            "more_than", "less_than", "at_most", "loss_words", "gain_words", "year_words",
            "decade_words", "range_joins", "stopwords")
+#: Keys a language may add: bounds said after a figure ("30%以上" is more than 30 %).
+AFTER_BOUNDS = {"more_than": "more_than_after", "less_than": "less_than_after",
+                "at_most": "at_most_after"}
 _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
 
 
@@ -125,8 +129,12 @@ class Vocabulary:
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
                          for k, v in (words.get("contraction_endings") or {}).items()]
         self.ordinals = [self.phrases_of(words, None, group) for group in words.get("ordinals") or []]
-        self.fractions = {self.tokens(self.normalise(k))[0]: float(v)
-                          for k, v in (words.get("fractions") or {}).items()}
+        fractions = {tuple(self.tokens(self.normalise(k))): float(v)
+                     for k, v in (words.get("fractions") or {}).items()}
+        self.fractions = {k[0]: v for k, v in fractions.items() if len(k) == 1}
+        #: Fractions written in several characters or words ("三分之一"), longest first.
+        self.fraction_phrases = dict(sorted(((k, v) for k, v in fractions.items() if len(k) > 1),
+                                            key=lambda item: -len(item[0])))
 
     @cached_property
     def cue_topics(self) -> dict[str, tuple[_Cue, ...]]:
@@ -370,7 +378,16 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
                 if words_to_number(w) is not None}
     counted = ({w for p in vocab.phrase("ratio_words") + vocab.phrase("year_words")
                 + vocab.phrase("decade_words") for w in p} | set(vocab.fractions) | {"%"})
-    for at, token in enumerate(tokens):
+    at = -1
+    while at + 1 < len(tokens):
+        at += 1
+        token = tokens[at]
+        phrase = next((p for p in vocab.fraction_phrases if tuple(tokens[at:at + len(p)]) == p),
+                      None)
+        if phrase:
+            out += [f"{vocab.fraction_phrases[phrase] * 100:g}", "%"]
+            at += len(phrase) - 1
+            continue
         following = tokens[at + 1] if at + 1 < len(tokens) else ""
         # "the wider one" names an option; "one in four", "one thousand", "one year" are figures.
         if token in pronouns and following not in counted and (not following or words_to_number(
@@ -385,7 +402,7 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
             out += [f"{vocab.fractions[token] * 100:g}", "%"]
         else:
             out.append(token)
-    written, _ = figures_in(" ".join(out))
+    written, _ = figures_in(_joined(out))
     ratio = "|".join(re.escape(" ".join(p)) for p in vocab.phrase("ratio_words")) or "(?!)"
     written = re.sub(rf"\b(\d+(?:\.\d+)?) (?:{ratio}) (\d+(?:\.\d+)?)\b",
                      lambda m: f"{100 * float(m[1]) / float(m[2]):g} %" if float(m[2]) else m[0],
@@ -397,10 +414,25 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
     written, figures = figures_in(written)
     found = []
     for figure in figures:
-        before = _clause(written[:figure.start].split(), backwards=True)
-        after = _clause(written[figure.end:].split(), backwards=False)
+        before = _clause(_words(written[:figure.start], vocab), backwards=True)
+        after = _clause(_words(written[figure.end:], vocab), backwards=False)
         found.append(_Figure(figure.value, figure.percent, before, after))
     return found
+
+
+def _joined(tokens: Sequence[str]) -> str:
+    """Tokens as text for reading figures: words apart, characters of scripts written without
+    spaces together, so that a number in such characters reads whole ("一万二" is 12,000)."""
+    text = ""
+    for token in tokens:
+        together = text and _CJK_CHAR.fullmatch(text[-1]) and _CJK_CHAR.match(token)
+        text += token if together or not text else f" {token}"
+    return text
+
+
+def _words(text: str, vocab: Vocabulary) -> list[str]:
+    """The words of figure text, each character of a script without spaces a word of its own."""
+    return [t for w in text.split() for t in (vocab.tokens(w) if _CJK_CHAR.search(w) else [w])]
 
 
 def _clause(words: list[str], backwards: bool) -> tuple[str, ...]:
@@ -423,6 +455,9 @@ def _qualified(figure: _Figure, vocab: Vocabulary) -> tuple[str | None, bool]:
         if qualifier:
             kind = name
             break
+    if kind is None:
+        kind = next((name for name, key in AFTER_BOUNDS.items()
+                     if _starts_with(list(figure.after), 0, vocab.phrase(key))), None)
     negated = _negated(before, len(before) - len(qualifier or ()), vocab, reach=2)
     if negated and kind == "more_than":
         return "at_most", False
@@ -809,7 +844,7 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                 if str(cue).strip().startswith(GAP) or str(cue).strip().endswith(GAP):
                     problems.append(f"{folder}answers.yml: {topic}.{option}: {cue!r} may not "
                                     f"start or end with {GAP}")
-    for key in GRAMMAR:
+    for key in (*GRAMMAR, *AFTER_BOUNDS.values()):
         value = words.get(key)
         if key in words and (not isinstance(value, Mapping) if key in _MAPPINGS
                              else not isinstance(value, list)):
