@@ -36,7 +36,7 @@
   // Numbers as the page's language writes them (CLDR through the browser's Intl): "1.2M" in
   // English, "120万" in Chinese.
   const LANGUAGE = document.documentElement.lang || "en";
-  const COMPACT = new Intl.NumberFormat(LANGUAGE, { notation: "compact", maximumFractionDigits: 1 });
+  const COMPACT = new Intl.NumberFormat(LANGUAGE, { notation: "compact" });
 
   function word(key) {
     return Object.prototype.hasOwnProperty.call(TEXTS, key) ? String(TEXTS[key]) : key;
