@@ -165,26 +165,30 @@ def test_step_through_a_filtered_list_by_keyboard(page, site):
     assert place(page) == "1 of 2 in handoff: no"
     assert page.locator('nav.triage-bar a[rel="prev"]').count() == 0
     page.screenshot(path=str(SCREENSHOTS / "triage-transcript-bar.png"), full_page=True)
-    page.keyboard.press("j")
+    page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/staff/conversations/onboarded\?"))
     assert place(page) == "2 of 2 in handoff: no"
-    page.keyboard.press("k")
+    page.keyboard.press("p")
     page.wait_for_url(re.compile(r"/staff/conversations/client-fallback\?"))
     page.keyboard.press("u")
     page.wait_for_url(re.compile(r"/staff\?handoff=no$"))
     assert_readable(page, ".shortcuts-help, kbd, .filter-chips a, td, th, .muted")
 
 
-def test_mark_reviewed_by_keyboard_moves_on_and_the_list_says_who(page, site):
+def test_a_reviewed_conversation_leaves_the_not_reviewed_list_and_the_list_says_who(page, site):
     page.goto(site + "/staff?reviewed=no")
     page.locator("h1").click()
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/staff/conversations/wants-person\?list=reviewed%3Dno$"))
     assert place(page) == "1 of 3 in reviewed: no"
-    page.keyboard.press("r")  # reviewed, then the next conversation of the list
-    page.wait_for_url(re.compile(r"/staff/conversations/client-fallback\?list=reviewed%3Dno$"))
+    page.get_by_role("button", name="Mark reviewed").click()
+    page.wait_for_load_state()
+    page.goto(site + "/staff/conversations/client-fallback?list=reviewed%3Dno")
     assert place(page) == "1 of 2 in reviewed: no"  # the list no longer holds wants-person
+    page.keyboard.press("u")
+    page.wait_for_url(re.compile(r"/staff\?reviewed=no$"))
+    assert page.locator("a.open-conversation").count() == 2
     page.goto(site + "/staff")
     row = page.locator("tr.triage-row", has=page.locator('a[href^="/staff/conversations/wants-person?"]'))
     reviewer = " ".join(row.locator("td.reviewer").inner_text().split())
