@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
     ("POST", "/signin"): (
         Probe("POST", "/signin", form={"username": "client1", "password": "wrong"}), everyone(401)),
     ("POST", "/signout"): (Probe("POST", "/signout", form={}), everyone(303)),
+    ("GET", "/language/{code}"): (Probe("GET", "/language/zh?next=/"), everyone(303)),
     ("GET", "/docs"): (Probe("GET", "/docs"), everyone(200)),
     ("GET", "/docs/oauth2-redirect"): (Probe("GET", "/docs/oauth2-redirect"), everyone(200)),
     ("GET", "/redoc"): (Probe("GET", "/redoc"), everyone(200)),
