@@ -277,3 +277,12 @@ def test_pages_of_two_languages_in_turn_do_not_mix(make_client):
         page = client.get("/", headers={"Accept-Language": header})
         assert h1(page) == word(language, TITLE)
         assert widget_texts(page)["you"] == word(language, "You:")
+
+
+def test_the_untranslated_staff_console_stays_in_english_without_the_switch(make_client):
+    # Until the console's words are in the catalogs, no staff page mixes two languages.
+    page = make_client().get("/staff/signin", headers={"Accept-Language": "zh-CN"})
+    assert html_lang(page) == "en"
+    assert "language-switch" not in page.text
+    assert '<label for="username">User name</label>' in page.text
+    assert f">{word('zh', 'Robo-advisor')}<" not in page.text
