@@ -16,6 +16,7 @@ not used here (the Chinese conversation is tested with the Rasa server), so no R
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,6 +202,8 @@ def test_the_recommendation_card_speaks_the_page_language(site, phone, payload, 
     assert groups.startswith(word(language, "By group: {groups}").replace("{groups}", ""))
     assert word(language, "Shares") in groups
     if language == "zh":
+        # The legend names every class in Chinese (locales/zh/advice.yml), none in English.
+        assert all(re.search(r"[\u4e00-\u9fff]", name) for name in legend), legend
         # Amounts on the axis are counted the Chinese way, in 万 (the top is millions of yuan).
         assert any(t.endswith("万") for t in ticks), ticks
         assert glyphs_render(page, ".chart-donut figcaption")
