@@ -142,6 +142,11 @@ def test_a_chinese_browser_gets_chinese_pages_and_switches_to_english_and_back(s
     assert glyphs_render(page, "h1"), "Chinese characters draw as boxes: install fonts-noto-cjk"
     assert no_sideways_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / "landing-zh-phone.png"), full_page=True)
+    # widget.js words its notices from the page's catalog words too.
+    page.click(f"button:text('{word('zh', 'Start over')}')")
+    notice = page.locator(".chat-log .msg-notice")
+    notice.wait_for()
+    assert notice.inner_text() == word("zh", "New conversation started.")
 
     page.click(".language-switch a:text('English')")
     page.wait_for_selector("html[lang='en']")
