@@ -90,6 +90,14 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("GET", f"/staff/conversations/{CONVERSATION}/export.json"), staff_only(SIGNIN)),
     ("GET", "/staff/handoffs"): (Probe("GET", "/staff/handoffs"), staff_only(SIGNIN)),
     ("GET", "/staff/overview"): (Probe("GET", "/staff/overview"), staff_only(SIGNIN)),
+    ("GET", "/staff/overview/{chart}.csv"): (
+        Probe("GET", "/staff/overview/funnel.csv"), staff_only(SIGNIN)),
+    # Each member of staff saves a filter of their own; nobody has a saved filter 999999.
+    ("POST", "/staff/filters"): (
+        Probe("POST", "/staff/filters", form={"name": "probe", "query": "fallback=yes"}),
+        staff_only(SIGNIN, 303)),
+    ("POST", "/staff/filters/{filter_id}/delete"): (
+        Probe("POST", "/staff/filters/999999/delete", form={}), staff_only(SIGNIN, 404)),
     # The probed conversation holds no Rasa event (Rasa is down), so staff pass the sign-in and
     # CSRF checks and then find no message to correct.
     ("POST", "/staff/conversations/{conversation_id}/corrections"): (
