@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -272,13 +272,13 @@ class TranscriptView:
     page: TranscriptPage
     threshold: float  # below this NLU confidence Rasa falls back
 
-    @property
+    @cached_property
     def states(self) -> list[dict]:
         """Each user message's slots as text and the slots it changed (the side panel's data)."""
         return [{"slots": {name: slot_text(u.slots.get(name)) for name in self.slot_names},
                  "changed": sorted(u.changed)} for u in self.user_turns]
 
-    @property
+    @cached_property
     def first_state(self) -> dict:
         """The side panel before a turn is chosen: after the page's first user message, or the
         slots the page starts with when it has none."""
