@@ -367,8 +367,8 @@ def test_staff_correct_a_misunderstood_message_and_download_it_as_nlu_data(syste
     links = page.locator("a[href^='/staff/conversations/']")
     assert links.count() == 1
     links.first.click()
-    row = page.locator("tr.turn-user", has_text=said)
-    understood = row.locator("td").nth(3).inner_text().split(" (")[0]
+    row = page.locator("#chat-view li.msg-user", has_text=said)
+    understood = row.locator(".intent").inner_text().split(" (")[0]
     assert understood  # what the bot read, shown before the correction
     # Keyboard only: open the form, pick the intent by its label, save.
     row.locator("summary").focus()
