@@ -224,7 +224,8 @@ def correct(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
             intent: Annotated[str, Form(max_length=100)] = "",
             slot: Annotated[str, Form(max_length=100)] = "",
             value: Annotated[str, Form(max_length=2000)] = "",
-            csrf_token: Annotated[str, Form(max_length=100)] = ""):
+            csrf_token: Annotated[str, Form(max_length=100)] = "",
+            page: Annotated[int, Form(ge=1, le=1_000_000)] = 1):
     check_csrf(session.csrf_token, csrf_token)
     intent, slot, value = intent.strip(), slot.strip(), value.strip()
     known = vocabulary()
@@ -247,8 +248,10 @@ def correct(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
                             "No user message with this event id in this conversation.")
     add_correction(db, message, conversation_id, staff.id, intent or None, slot or None,
                    value or None)
-    return RedirectResponse(f"/staff/conversations/{quote(conversation_id, safe='')}#event-{event_id}",
-                            status.HTTP_303_SEE_OTHER)
+    on_page = f"?page={page}" if page > 1 else ""  # the transcript page the message is on
+    return RedirectResponse(
+        f"/staff/conversations/{quote(conversation_id, safe='')}{on_page}#event-{event_id}",
+        status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/corrections", response_class=HTMLResponse)

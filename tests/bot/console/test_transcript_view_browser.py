@@ -255,6 +255,14 @@ def test_a_long_conversation_opens_in_pages(page, app_url):
     page.wait_for_url("**page=2**")
     assert page.locator("#chat-view li.msg .msg-text").first.inner_text() == "message 100"
     assert slots(page)["age"] == str(20 + 100 % 50)
+    # a correction on page 2 comes back to page 2, at the corrected message
+    first = page.locator("#chat-view li.msg-user").first
+    first.locator("summary", has_text="Misunderstood?").click()
+    first.get_by_label("Right intent").select_option("greet")
+    first.get_by_role("button", name="Save correction").click()
+    page.wait_for_url("**page=2#event-*")
+    assert "reviewer corrected this to intent greet" in " ".join(
+        page.locator("#chat-view li.msg-user").first.inner_text().split())
     assert page.goto(app_url + "/staff/conversations/long-chat?page=4").status == 404
 
 
