@@ -18,6 +18,11 @@ is written is said there):
 Two options found as often, or none, give None: the chat asks again with buttons rather than guess.
 A language whose folder has no answers.yml is read by the words of the option titles alone.
 
+Scripts written without spaces (Chinese) are read character by character: each character is a word,
+so a cue is its characters in order; their numerals are read whole ("一万二", "百分之十"); a fraction
+may be several words ("三分之一"); and a bound may follow its figure ("30%以上", the optional
+``more_than_after``, ``less_than_after`` and ``at_most_after`` of a language's words).
+
 Written here rather than with a parsing library: the cues are short phrases in a translator's
 file, and what matters is how they weigh against each other (longest cue, negation, contrast,
 blend), which no general parser decides. One module, as cues, places and figures are weighed
