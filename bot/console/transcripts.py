@@ -402,7 +402,7 @@ class TranscriptScreen:
     def found(self) -> bool:
         r = self.records
         return bool(self.view.page.messages or self.view.raw or self.reviews or r.recommendations
-                    or r.offers or r.surveys or r.handoffs)
+                    or r.offers or r.surveys or r.handoffs or self.view.page.records.undelivered)
 
 
 def transcript_screen(db: Session, conversation_id: str, number: int = 1,

@@ -88,6 +88,10 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
               form={"action": "note", "value": "checked"}), staff_only(SIGNIN, 303)),
     ("GET", "/staff/conversations/{conversation_id}/export.{fmt}"): (
         Probe("GET", f"/staff/conversations/{CONVERSATION}/export.json"), staff_only(SIGNIN)),
+    # A suitability record is shown to staff only; the probed conversation has no record 999999.
+    ("GET", "/staff/conversations/{conversation_id}/recommendations/{record_id}.json"): (
+        Probe("GET", f"/staff/conversations/{CONVERSATION}/recommendations/999999.json"),
+        staff_only(SIGNIN, 404)),
     ("GET", "/staff/handoffs"): (Probe("GET", "/staff/handoffs"), staff_only(SIGNIN)),
     ("GET", "/staff/overview"): (Probe("GET", "/staff/overview"), staff_only(SIGNIN)),
     ("GET", "/staff/overview/{chart}.csv"): (
