@@ -20,9 +20,8 @@
   } catch (ignored) {
     states = [];
   }
-  const labels = { show: toggle ? toggle.textContent : "", changed: "" };
-  const changedMark = panel ? panel.querySelector(".changed-mark:not(:empty)") : null;
-  if (changedMark) labels.changed = changedMark.textContent;
+  const labels = { show: toggle ? toggle.textContent : "",
+    changed: panel ? panel.dataset.changedLabel || "" : "" };
   let current = turns.findIndex((li) => li.classList.contains("selected"));
 
   function select(index, scroll) {

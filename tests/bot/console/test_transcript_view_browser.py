@@ -207,7 +207,11 @@ def slots(page) -> dict[str, str]:
 
 
 def changed(page) -> list[str]:
-    return page.locator("#slot-panel tr.changed th").all_inner_texts()
+    """The slots marked changed, in words as well as by their background."""
+    marked = page.locator("#slot-panel tr.changed")
+    assert set(marked.locator(".changed-mark").all_inner_texts()) <= {"changed"}
+    assert page.locator("#slot-panel tr:not(.changed) .changed-mark:not(:empty)").count() == 0
+    return marked.locator("th").all_inner_texts()
 
 
 def test_the_side_panel_follows_the_chosen_message(page):
