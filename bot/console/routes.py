@@ -278,7 +278,7 @@ def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
     if action in (ReviewAction.tag, ReviewAction.untag, ReviewAction.note) and not value:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"value: a {action.value} needs some text.")
-    if not transcript(db, conversation_id).found:
+    if not transcript_screen(db, conversation_id).found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
     db.add(ReviewEvent(conversation_id=conversation_id, staff_user_id=staff.id,
                        action=action.value, value=value, created_at=utcnow()))

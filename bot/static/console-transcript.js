@@ -90,23 +90,28 @@
     if (anchor) window.location.assign(anchor.href);
   }
 
+  // Posts a review form and then opens ``then`` (a link), or this same page again, so the page,
+  // and the list the transcript was opened from, stay; a plain submit if the post fails.
+  function post(form, then) {
+    // The form's own "action" field hides form.action, hence the attribute.
+    fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then((response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        if (then) go(then); else window.location.reload();
+      })
+      .catch(() => form.submit());
+  }
+
   function markReviewed() {
     const form = reviewForm("reviewed");
     const next = conversationLink("next");
-    if (!form) { go(next); return; }
-    if (!next) { form.submit(); return; }
-    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .then((response) => {
-        if (!response.ok) throw new Error(String(response.status));
-        go(next);
-      })
-      .catch(() => form.submit());
+    if (form) post(form, next); else go(next);
   }
 
   const keys = {
     j: () => select(current < 0 ? 0 : current + 1, true),
     k: () => select(current < 0 ? 0 : current - 1, true),
-    f: () => { const form = reviewForm("flag") || reviewForm("unflag"); if (form) form.submit(); },
+    f: () => { const form = reviewForm("flag") || reviewForm("unflag"); if (form) post(form, null); },
     r: markReviewed,
     t: () => { const form = reviewForm("tag"); if (form) form.querySelector('input[name="value"]').focus(); },
     g: () => showRaw(raw ? raw.hidden : false),

@@ -267,6 +267,11 @@ def test_a_long_conversation_opens_in_pages(page, app_url):
     page.wait_for_url("**page=2#event-*")
     assert "reviewer corrected this to intent greet" in " ".join(
         page.locator("#chat-view li.msg-user").first.inner_text().split())
+    posted = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.keyboard.press("f")  # flagged by key: the same page again
+    page.wait_for_selector(".pill.flagged")
+    assert "page=2" in page.url and posted == [app_url + "/staff/conversations/long-chat/review"]
     assert page.goto(app_url + "/staff/conversations/long-chat?page=4").status == 404
 
 
