@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import records
-from actions.advice import conversation_texts, explanation_text
+from actions.advice import LANGUAGE_SLOT, conversation_texts, explanation_text
 from actions.exit_interview import SURVEY_SLOTS, keep_answers
 from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
@@ -22,7 +22,7 @@ from engine.lifecycle.offers import offer_terms
 from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
 from engine.recommendation import recommend
-from engine.wording import Texts
+from engine.wording import Texts, answer_words
 
 #: The next-best action that is the exit interview rather than an offer with terms.
 EXIT_SURVEY = "exit_survey"
@@ -115,6 +115,15 @@ def portfolio_status(client_id: int, dispatcher) -> None:
         )
 
 
+def asks_about_amount(text: str, language: str | None) -> bool:
+    """Whether ``text`` questions how much of something the mix holds ("why so much in bonds?",
+    "why only 20 % shares"), by the cues of ``allocation_amount_questions`` in the language's
+    answer words."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    cues = answer_words(language).get("allocation_amount_questions") or ()
+    return any(cue in lowered for cue in cues)
+
+
 class Explain(Action):
     """Explain an asset class or idea, or why this allocation was recommended."""
 
@@ -125,8 +134,11 @@ class Explain(Action):
         concepts = [e.get("value") for e in tracker.latest_message.get("entities", []) or []
                     if e.get("entity") == "concept"]
         concept = concepts[0] if concepts else None
-        if concept is None and tracker.get_slot("recommended"):
-            # "How come you picked this?" names no idea: after a recommendation, it asks why.
+        if tracker.get_slot("recommended") and (
+                concept is None or asks_about_amount(tracker.latest_message.get("text") or "",
+                                                     tracker.get_slot(LANGUAGE_SLOT))):
+            # "How come you picked this?" names no idea, and "why so much in shares?" asks about
+            # the amount, not the idea: after a recommendation, both ask why this mix.
             concept = "why_allocation"
         if concept == "why_allocation":
             profile = profile_from(tracker)

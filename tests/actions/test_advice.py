@@ -243,3 +243,27 @@ def test_the_clients_language_slot_chooses_the_language_folder(domain, database,
 ])
 def test_a_figure_typed_after_a_recommendation_names_its_what_if(text, what_if):
     assert what_if_of(text) == what_if
+
+
+@pytest.mark.parametrize(("text", "language", "concept", "expected"), [
+    ("why so much in bonds?", "en", "bonds", "utter_explain_why_allocation"),
+    ("why only 20% in shares", "en", "stocks", "utter_explain_why_allocation"),
+    ("what are bonds", "en", "bonds", "utter_explain_bonds"),
+    ("为什么债券这么多？", "zh", "bonds", "utter_explain_why_allocation"),
+    ("债券是什么？", "zh", "bonds", "utter_explain_bonds"),
+])
+def test_after_a_recommendation_how_much_of_a_class_asks_why_this_mix(domain, database, text,
+                                                                       language, concept,
+                                                                       expected):
+    concepts = [{"entity": "concept", "value": concept}]
+    state = tracker(slots={**PROFILE, "recommended": True, "language": language}, text=text,
+                    intent="explain", entities=concepts)
+    [message], _ = run(Explain(), state, domain)
+    assert message["response"] == expected
+
+
+def test_before_a_recommendation_how_much_of_a_class_explains_the_class(domain, database):
+    state = tracker(slots={"recommended": None}, text="why so much in bonds?", intent="explain",
+                    entities=[{"entity": "concept", "value": "bonds"}])
+    [message], _ = run(Explain(), state, domain)
+    assert message["response"] == "utter_explain_bonds"
