@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -272,7 +272,9 @@ def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
            action: Annotated[ReviewAction, Form()],
            value: Annotated[str, Form(max_length=2000)] = "",
            csrf_token: Annotated[str, Form(max_length=100)] = "",
-           back: Annotated[str, Form(pattern="^(|handoffs)$")] = ""):
+           back: Annotated[str, Form(pattern="^(|handoffs)$")] = "",
+           page: Annotated[int, Form(ge=1, le=1_000_000)] = 1,
+           list_query: Annotated[str, Form(alias="list", max_length=2000)] = ""):
     check_csrf(session.csrf_token, csrf_token)
     value = value.strip()
     if action in (ReviewAction.tag, ReviewAction.untag, ReviewAction.note) and not value:
@@ -282,7 +284,12 @@ def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No conversation with this id.")
     db.add(ReviewEvent(conversation_id=conversation_id, staff_user_id=staff.id,
                        action=action.value, value=value, created_at=utcnow()))
-    target = "/staff/handoffs" if back == "handoffs" else f"/staff/conversations/{conversation_id}"
+    # Back to the same page of the transcript, in the same filtered list (its triage bar).
+    back_to = urlencode({k: v for k, v in (("page", page if page > 1 else ""),
+                                          ("list", list_query)) if v})
+    target = ("/staff/handoffs" if back == "handoffs" else
+              f"/staff/conversations/{quote(conversation_id, safe='')}"
+              + (f"?{back_to}" if back_to else ""))
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
 
 

@@ -216,3 +216,16 @@ def test_the_last_days_end_today(staff):
 def test_built_in_queries_are_written_as_the_list_writes_them():
     for f in BUILT_IN:
         assert ListQuery.parse(f.query).query_string() == f.query
+
+
+def test_a_tag_added_in_a_filtered_list_returns_to_the_same_place(staff):
+    page = staff.get("/staff/conversations/client-fallback", params={"list": "fallback=yes"}).text
+    assert 'name="list" value="fallback=yes"' in page
+    response = staff.post("/staff/conversations/client-fallback/review", follow_redirects=False,
+                          data={"action": "tag", "value": "fees", "list": "fallback=yes",
+                                "csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    assert response.headers["location"] == ("/staff/conversations/client-fallback"
+                                            "?list=fallback%3Dyes")
+    bar = triage_bar(staff.get(response.headers["location"]).text)
+    assert "in fallback: yes" in words(bar)
