@@ -113,9 +113,12 @@ def _literal_length(text: str) -> int:
 def response_name(text: str) -> str | None:
     """The response ``text`` is a variation of; the most specific when several fit (a response
     that is mostly placeholders fits many texts), None when none does."""
+    # A phrase that is a placeholder alone (``money``: "{amount}") has no words of its own to
+    # recognise a text by.
     fits = [(_literal_length(variation), name)
             for name, variations in _responses().items() for variation in variations
-            if re.fullmatch(_pattern(variation, {}), text, re.DOTALL)]
+            if _literal_length(variation) > 0
+            and re.fullmatch(_pattern(variation, {}), text, re.DOTALL)]
     if not fits:
         return None
     best = max(length for length, _ in fits)
