@@ -24,7 +24,8 @@ import httpx
 from db.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "advisor.tar.gz"
+#: The trained model; ADVISOR_MODEL names another one (a candidate pipeline measured beside it).
+MODEL = Path(os.environ.get("ADVISOR_MODEL") or ROOT / "models" / "advisor.tar.gz")
 #: Rasa's command line as the product runs it (action replies checked by a compiled schema).
 RASA = ROOT / "scripts" / "rasa.sh"
 PYTHON = ROOT / ".venv" / "bin" / "python"
