@@ -205,6 +205,31 @@ class Vocabulary:
 _compiled: dict[int, tuple[Mapping, Vocabulary]] = {}
 
 
+def holds_cue(text: str, key: str, language: str | None) -> bool:
+    """Whether ``text`` holds one of the cues the language's answer words list under ``key``: a
+    cue of letters as whole words ("fee" not in "feeling"), one of CJK characters anywhere (no
+    spaces part Chinese words)."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    return any(re.search(rf"(?<![^\W\d_]){re.escape(cue)}(?![^\W\d_])", lowered)
+               if not _CJK_CHAR.search(cue) else cue in lowered
+               for cue in answer_words(language).get(key) or ())
+
+
+def put_as_question(text: str, language: str | None) -> bool:
+    """Whether the message is put as a question, or as a request to be told something ("give me
+    a tip", "讲讲债券"): a question mark, one of the language's ``question_openers`` first, or one
+    of its ``question_markers`` anywhere."""
+    if "?" in text or "\uff1f" in text:
+        return True
+    words = answer_words(language)
+    start = re.sub(r"^[\W_]+", "", " ".join(text.lower().split()))
+    if any(start.startswith(opener) and (_CJK_CHAR.search(opener)
+                                         or not re.match(r"[^\W\d_]", start[len(opener):]))
+           for opener in words.get("question_openers") or ()):
+        return True
+    return holds_cue(text, "question_markers", language)
+
+
 def vocabulary(language: str | None = None) -> Vocabulary:
     """The compiled answer words of ``language`` (recompiled when its files change)."""
     words = answer_words(language)

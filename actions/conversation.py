@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import records
 from actions.advice import LANGUAGE_SLOT, conversation_texts, explanation_text
+from actions.answers import holds_cue
 from actions.exit_interview import SURVEY_SLOTS, keep_answers
 from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
@@ -117,11 +118,13 @@ def portfolio_status(client_id: int, dispatcher) -> None:
 
 def asks_about_amount(text: str, language: str | None) -> bool:
     """Whether ``text`` questions how much of something the mix holds ("why so much in bonds?",
-    "why only 20 % shares"), by the cues of ``allocation_amount_questions`` in the language's
+    "why only 20 % shares") or why it holds it at all ("why did you put me in gold?"), by the cues
+    of ``allocation_amount_questions`` and ``allocation_choice_questions`` in the language's
     answer words."""
     lowered = " ".join(text.lower().replace("\u2019", "'").split())
     cues = answer_words(language).get("allocation_amount_questions") or ()
-    return any(cue in lowered for cue in cues)
+    return any(cue in lowered for cue in cues) or holds_cue(text, "allocation_choice_questions",
+                                                             language)
 
 
 class Explain(Action):

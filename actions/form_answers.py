@@ -10,7 +10,6 @@ just given, is :func:`correction_of` (actions.corrections reads it).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -22,6 +21,7 @@ from actions.answers import (
     match_goal,
     match_income_stability,
     match_option,
+    put_as_question,
 )
 from actions.corrections import changes_last_answer, correction, names_previous_question
 from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
@@ -216,14 +216,14 @@ def is_digression(tracker: Tracker) -> bool:
     if value is None:
         return True
     if (slot in INPUT_RANGES and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
-            and _asks(text) and not _answers_figure_question(slot, value, text)):
+            and _asks(tracker) and not _answers_figure_question(slot, value, text)):
         # A figure that cannot answer the question, in a clear question ("can you guarantee 6 %
         # a year?" asked for the age or an amount), is part of the question.
         return True
     # An answer read from loose words gives way only to a clear question ("what does cautious
     # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
     return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
-            and _asks(text))
+            and _asks(tracker))
 
 
 def _answers_figure_question(slot: str, value: Any, text: str) -> bool:
@@ -235,10 +235,5 @@ def _answers_figure_question(slot: str, value: Any, text: str) -> bool:
     return not (found and all(f.percent for f in found))
 
 
-def _asks(text: str) -> bool:
-    """Whether the message is put as a question, or as a request to be told something ("give me
-    a tip", "tell me about bonds")."""
-    return "?" in text or re.match(
-        r"\W*(?:what|why|how|when|where|who|which|can|could|do|does|is|are|should|will|would"
-        r"|tell me|give me|show me|explain|recommend|suggest)\b",
-        text, re.IGNORECASE) is not None
+def _asks(tracker: Tracker) -> bool:
+    return put_as_question(typed_text(tracker), tracker.get_slot("language"))

@@ -13,13 +13,14 @@ from typing import Any
 
 import pandas as pd
 from rasa_sdk import Action, FormValidationAction
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, FollowupAction, SlotSet
 
 from actions import records
 from actions.advice import conversation_texts
-from actions.answers import chosen
+from actions.answers import chosen, holds_cue, put_as_question
 from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
+from actions.form_answers import intent_of, just_typed, typed_text
 from actions.retention import has_words, say_retention_offer
 from db.clock import utcnow
 from db.conversations import offers_made
@@ -67,6 +68,8 @@ if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo,
 #: The exit interview's questions. The reason is asked only when the client has not given it
 #: already (the leaving flow asks it first and then asks for more detail instead).
 SURVEY_QUESTIONS = SURVEY_SLOTS
+#: Intents that leave the reason's question unanswered when the message names no reason.
+LEAVES_THE_QUESTION = ("request_human", "stop")
 #: What the "Nothing" button under the last question stands for.
 NOTHING = "nothing"
 
@@ -110,6 +113,16 @@ class ValidateLeavingForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_leaving_form"
+
+    async def run(self, dispatcher, tracker, domain):
+        # The question gets the first look: "the fees, honestly, get me a person" names a reason and
+        # answers it; only a request for a person, or to stop, that names no reason leaves the form
+        # for the rules ("handoff while asked for the reason", "stop while asked for the reason").
+        if (tracker.get_slot("requested_slot") == "leaving_reason" and just_typed(tracker)
+                and intent_of(tracker)[0] in LEAVES_THE_QUESTION and chosen(tracker) is None
+                and match_reason(typed_text(tracker)) is None):
+            return [SlotSet("leaving_reason", None), ActionExecutionRejected("leaving_form")]
+        return await super().run(dispatcher, tracker, domain)
 
     def validate_leaving_reason(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is None:  # cleared when the flow starts: nothing typed yet
@@ -283,6 +296,12 @@ class StartLeaving(Action):
         return "action_start_leaving"
 
     async def run(self, dispatcher, tracker, domain):
+        text = typed_text(tracker)
+        language = tracker.get_slot("language")
+        if put_as_question(text, language) and holds_cue(text, "leaving_cost_questions", language):
+            # "Is there a fee to close my account?" asks about costs: a question, not a goodbye.
+            dispatcher.utter_message(response="utter_faq/fees")
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_leaving_ack")
         cleared = [SlotSet(slot, None) for slot in ("retention_offer", "offer_record_id",
                                                     "retention_outcome", *SURVEY_QUESTIONS)]

@@ -3,9 +3,12 @@ questions of the stage greetings for declining and new clients."""
 
 from __future__ import annotations
 
+import asyncio
+
 import action_harness
 import pytest
 from action_harness import CLIENT, SENDER, SIGNED_IN, rows, run, said, tracker
+from rasa_sdk.executor import CollectingDispatcher
 from support.responses import matches_reply, response_names, response_variations
 from support.retention import BEST_OFFERS
 
@@ -55,6 +58,36 @@ def test_an_empty_reason_is_asked_again(domain, text):
     messages, slots = run(ValidateLeavingForm(), reason_state(text), domain)
     assert slots["leaving_reason"] is None
     assert said(messages, domain) == ["utter_invalid_leaving_reason"]
+
+
+@pytest.mark.parametrize(("text", "intent", "reason"), [
+    ("honestly the fees, can I talk to someone about them", "request_human", "fees"),
+    ("I need the cash for my daughter's wedding, put me through to a person", "request_human",
+     "need_money"),
+    ("stop, the returns are just bad", "stop", "performance"),
+])
+def test_a_reason_given_with_a_request_for_a_person_answers_the_question(domain, text, intent,
+                                                                         reason):
+    state = tracker(slots={"requested_slot": "leaving_reason"}, text=text, intent=intent,
+                    candidates={"leaving_reason": text}, active_loop="leaving_form")
+    events = asyncio.run(ValidateLeavingForm().run(CollectingDispatcher(), state, domain))
+    assert not [e for e in events if e.get("event") == "action_execution_rejected"]
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"}[
+        "leaving_reason"] == reason
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("can I talk to a real person please", "request_human"),
+    ("forget it, stop", "stop"),
+])
+def test_a_request_for_a_person_without_a_reason_leaves_the_question_to_the_rules(domain, text,
+                                                                                  intent):
+    state = tracker(slots={"requested_slot": "leaving_reason"}, text=text, intent=intent,
+                    candidates={"leaving_reason": text}, active_loop="leaving_form")
+    events = asyncio.run(ValidateLeavingForm().run(CollectingDispatcher(), state, domain))
+    assert {"event": "action_execution_rejected", "name": "leaving_form"}.items() <= events[-1].items()
+    assert {e["name"]: e["value"] for e in events if e.get("event") == "slot"} == {
+        "leaving_reason": None}
 
 
 def test_a_reason_cleared_at_the_start_is_not_an_invalid_answer(domain):
@@ -291,3 +324,27 @@ def test_a_client_leaves_and_reviews_through_the_rasa_server(advisor):
     assert matches_reply(rebalancing_handoff, "utter_handoff", reference=handoffs[0].id)
     assert matches_reply(leaving_handoff, "utter_handoff", reference=handoffs[1].id)
     engine.dispose()
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("is there a fee to close my account?", "en"),
+    ("what would it cost me to move my money elsewhere", "en"),
+    ("注销账户要收手续费吗", "zh"),
+])
+def test_a_question_about_what_leaving_costs_is_answered_as_a_question_about_fees(domain, text,
+                                                                                   language):
+    state = tracker(slots={"language": language}, intent="close_account", text=text)
+    messages, slots = run(StartLeaving(), state, domain)
+    assert said(messages, domain) == ["utter_faq/fees"]
+    assert slots == {}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("I want to close my account, your fees are too high", "en"),
+    ("how do I close my account", "en"),
+    ("我要销户", "zh"),
+])
+def test_leaving_in_earnest_starts_the_leaving_flow(domain, text, language):
+    state = tracker(slots={"language": language}, intent="close_account", text=text)
+    messages, _ = run(StartLeaving(), state, domain)
+    assert said(messages, domain) == ["utter_leaving_ack"]
