@@ -14,42 +14,53 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions import records
+from actions.advice import conversation_texts
 from actions.conversation import client_id_of
 from actions.records import Review, current_review
 from db.session import session_scope
-from engine.assumptions import load_assumptions
 from engine.rebalancing import RebalancePlan
+from engine.wording import MissingText, Texts, format_value, render
 
 #: Deviations smaller than this (a fraction of the portfolio) are not listed: rounding noise.
 SHOWN_DEVIATION = 0.0005
 
 
-def _pct(fraction: float) -> str:
-    return f"{fraction:.1%}"
+def class_name(asset_class: str, texts: Texts) -> str:
+    """The name of an asset class in the language of ``texts`` (its phrase
+    ``asset_class_<key>``); a class no locale names is shown by its key rather than dropped."""
+    try:
+        return texts(f"asset_class_{asset_class}")
+    except MissingText:
+        return asset_class
 
 
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}"
-
-
-def drift_lines(plan: RebalancePlan, targets: dict[str, float], names: dict[str, str]) -> str:
-    """One line per asset class: held and target weight, largest deviation first."""
+def drift_lines(plan: RebalancePlan, targets: dict[str, float], texts: Texts) -> str:
+    """One line per asset class (the phrase ``review_drift_line``): held and target weight,
+    largest deviation first."""
     classes = set(plan.weights_before) | set(targets)
     deviation = {c: plan.weights_before.get(c, 0.0) - targets.get(c, 0.0) for c in classes}
     return "\n".join(
-        f"- {names.get(c, c)}: {_pct(plan.weights_before.get(c, 0.0))} held, target "
-        f"{_pct(targets.get(c, 0.0))} ({deviation[c] * 100:+.1f} points)"
+        render("review_drift_line", {"asset_class": class_name(c, texts),
+                                     "held": plan.weights_before.get(c, 0.0),
+                                     "target": targets.get(c, 0.0), "deviation": deviation[c]},
+               texts)
         for c in sorted(classes, key=lambda c: -abs(deviation[c]))
         if abs(deviation[c]) >= SHOWN_DEVIATION
     )
 
 
-def trade_lines(plan: RebalancePlan, names: dict[str, str]) -> tuple[str, str]:
-    """The sells and the buys of a plan as lines of text (each may be empty)."""
+def trade_lines(plan: RebalancePlan, texts: Texts) -> tuple[str, str]:
+    """The sells and the buys of a plan, one line each (the phrase ``review_trade_line``, the
+    amount as the language writes money); ``review_no_trades`` when there are none."""
     ordered = sorted(plan.trades.items(), key=lambda item: item[1])
-    sells = "\n".join(f"- {names.get(c, c)}: {_money(-t)}" for c, t in ordered if t < 0)
-    buys = "\n".join(f"- {names.get(c, c)}: {_money(t)}" for c, t in reversed(ordered) if t > 0)
-    return sells, buys
+
+    def lines(trades) -> str:
+        return "\n".join(render("review_trade_line", {"asset_class": class_name(c, texts),
+                                                       "amount": abs(t)}, texts)
+                         for c, t in trades) or texts("review_no_trades")
+
+    return (lines((c, t) for c, t in ordered if t < 0),
+            lines((c, t) for c, t in reversed(ordered) if t > 0))
 
 
 def review_payload(plan: RebalancePlan, targets: dict[str, float], as_of: str) -> dict[str, Any]:
@@ -61,11 +72,14 @@ def review_payload(plan: RebalancePlan, targets: dict[str, float], as_of: str) -
     }
 
 
-def review_figures(review: Review) -> dict[str, str]:
-    """The figures the review responses fill in: date, value, drift and band."""
+def review_figures(review: Review, texts: Texts) -> dict[str, str]:
+    """The figures the review responses fill in, written in the language of ``texts``: date,
+    value (as that language writes money), drift and band."""
     plan = review.plan
-    return {"as_of": review.snapshot.as_of.date().isoformat(), "total": _money(plan.total_before),
-            "drift": _pct(plan.drift_before), "threshold": _pct(plan.threshold)}
+    return {"as_of": review.snapshot.as_of.date().isoformat(),
+            "total": format_value(plan.total_before, "money", texts),
+            "drift": format_value(plan.drift_before, "percent.1", texts),
+            "threshold": format_value(plan.threshold, "percent.1", texts)}
 
 
 class PortfolioReview(Action):
@@ -92,18 +106,18 @@ class PortfolioReview(Action):
             return [*events, SlotSet("review_outcome", "no_holdings")]
 
         plan, targets = review.plan, review.targets
-        names = load_assumptions().classes["name"].to_dict()
-        figures = review_figures(review)
+        texts = conversation_texts(tracker)
+        figures = review_figures(review, texts)
         as_of = figures["as_of"]
         if not plan.rebalanced:
             dispatcher.utter_message(response="utter_review_in_band", **figures)
             dispatcher.utter_message(json_message=review_payload(plan, targets, as_of))
             return [*events, SlotSet("review_outcome", "in_band")]
-        sells, buys = trade_lines(plan, names)
+        sells, buys = trade_lines(plan, texts)
         dispatcher.utter_message(response="utter_review_drifted", **figures,
-                                 lines=drift_lines(plan, targets, names))
-        dispatcher.utter_message(response="utter_review_trades", sells=sells or "-",
-                                 buys=buys or "-", threshold=figures["threshold"])
+                                 lines=drift_lines(plan, targets, texts))
+        dispatcher.utter_message(response="utter_review_trades", sells=sells, buys=buys,
+                                 threshold=figures["threshold"])
         dispatcher.utter_message(json_message=review_payload(plan, targets, as_of))
         dispatcher.utter_message(response="utter_review_ask_adviser")
         return [*events, SlotSet("review_outcome", "drifted"),

@@ -7,8 +7,10 @@ from action_harness import CLIENT, SIGNED_IN, add_client, rows, run, said, track
 from support.responses import response_variations
 
 from actions.conversation import Greet, Handoff
-from actions.review import PortfolioReview
+from actions.review import PortfolioReview, trade_lines
 from db.models import HandoffRequest, OfferRecord
+from engine.rebalancing import RebalancePlan
+from engine.wording import texts
 
 
 def payload(messages: list[dict]) -> dict | None:
@@ -107,3 +109,34 @@ def test_growing_and_mature_clients_hear_where_their_portfolio_stands(domain, da
     messages, _ = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
     expected = ["utter_greet_client", status, f"utter_stage_{stage}"]
     assert said(messages, domain) == [r for r in expected if r]
+
+
+def test_a_chinese_client_s_review_is_written_in_chinese(domain, database):
+    add_client(database, holdings={"us_equity": 1_400_000.0, "aggregate_bonds": 600_000.0},
+               target=HALF_AND_HALF)
+    messages, slots = run(PortfolioReview(), tracker(slots={"language": "zh"}, text="帮我看看持仓",
+                                                     intent="portfolio_review",
+                                                     metadata=SIGNED_IN), domain)
+    assert said(messages, domain) == ["utter_review_drifted", "utter_review_trades", None,
+                                      "utter_review_ask_adviser"]
+    drifted, trades = messages[0], messages[1]
+    # Amounts counted in 万 with the currency word of the Chinese money phrase.
+    assert (drifted["total"], drifted["drift"], drifted["threshold"]) == (
+        "200万元", "20.0%", "3.0%")
+    assert sorted(drifted["lines"].split("\n")) == [
+        "- 美国综合债券：持有30.0%，目标50.0%（-20.0个百分点）",
+        "- 美国股票：持有70.0%，目标50.0%（+20.0个百分点）",
+    ]
+    assert (trades["sells"], trades["buys"]) == ("- 美国股票：40万元", "- 美国综合债券：40万元")
+    # The payload the widget draws is the same in every language.
+    assert payload(messages)["trades"] == {"us_equity": -400_000.0, "aggregate_bonds": 400_000.0}
+    assert slots["review_outcome"] == "drifted"
+
+
+def test_sales_alone_say_there_is_nothing_to_buy_in_the_client_s_language():
+    plan = RebalancePlan(total_before=2_000_000.0, contribution=0.0, total_after=2_000_000.0,
+                         threshold=0.03, drift_before=0.6, drift_after_contribution=0.6,
+                         drift_after=0.0, rebalanced=True, trades={"cash": -1_234_567.0},
+                         weights_before={"cash": 1.0}, weights_after={"cash": 0.4})
+    assert trade_lines(plan, texts("en")) == ("- Cash: 1,234,567", "- none")
+    assert trade_lines(plan, texts("zh")) == ("- 现金：123.46万元", "- 无")
