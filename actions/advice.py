@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import records
+from actions.answers import holds_cue, put_as_question
 from actions.profile_slots import profile_from, slot_values
 from db.suitability import suitability_record
 from engine.explanation import Statement
@@ -263,6 +264,12 @@ class WhatIf(NeedsProfile):
             # A figure typed after a recommendation ("say 800 a month", "retiring at 60 then").
             intent = what_if_of(text)
             if intent is None:
+                language = tracker.get_slot(LANGUAGE_SLOT)
+                if put_as_question(text, language) and holds_cue(text, "returns_promise_questions",
+                                                                 language):
+                    # "So can you guarantee me 7 %?" asks for a promise, not for a what-if.
+                    dispatcher.utter_message(response="utter_boundary/returns_promise")
+                    return []
                 dispatcher.utter_message(response="utter_what_if_hint")
                 return []
         new_profile, changed = profile, None  # the profile field the what-if changes

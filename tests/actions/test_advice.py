@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from action_harness import SENDER, responses, rows, run, tracker
+from action_harness import SENDER, responses, rows, run, said, tracker
 from support.responses import matches_response, response_pattern, response_texts
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf, what_if_of
@@ -250,6 +250,9 @@ def test_a_figure_typed_after_a_recommendation_names_its_what_if(text, what_if):
     ("why only 20% in shares", "en", "stocks", "utter_explain_why_allocation"),
     ("what are bonds", "en", "bonds", "utter_explain_bonds"),
     ("为什么债券这么多？", "zh", "bonds", "utter_explain_why_allocation"),
+    ("why did you put me in gold at all", "en", "gold_commodities",
+     "utter_explain_why_allocation"),
+    ("为什么给我配黄金", "zh", "gold_commodities", "utter_explain_why_allocation"),
     ("债券是什么？", "zh", "bonds", "utter_explain_bonds"),
 ])
 def test_after_a_recommendation_how_much_of_a_class_asks_why_this_mix(domain, database, text,
@@ -267,3 +270,18 @@ def test_before_a_recommendation_how_much_of_a_class_explains_the_class(domain, 
                     entities=[{"entity": "concept", "value": "bonds"}])
     [message], _ = run(Explain(), state, domain)
     assert message["response"] == "utter_explain_bonds"
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("so can you guarantee me 7% a year?", "en", "utter_boundary/returns_promise"),
+    ("will I definitely get 6 percent", "en", "utter_boundary/returns_promise"),
+    ("能保证每年6%吗", "zh", "utter_boundary/returns_promise"),
+    ("ok 7% then", "en", "utter_what_if_hint"),
+    ("I guarantee you I'm 45", "en", "utter_what_if_hint"),  # not put as a question
+])
+def test_a_figure_asked_for_as_a_promise_after_a_recommendation_meets_the_boundary(
+        domain, database, text, language, expected):
+    state = tracker(slots={**PROFILE, "recommended": True, "language": language}, text=text)
+    messages, slots = run(WhatIf(), state, domain)
+    assert said(messages, domain) == [expected]
+    assert slots == {}
