@@ -9,6 +9,7 @@ survey answers in the project's records.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,7 @@ from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
 from actions.form_answers import intent_of, just_typed, typed_text
 from actions.retention import has_words, say_retention_offer
+from actions.script import simplified
 from db.clock import utcnow
 from db.conversations import offers_made
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
@@ -29,42 +31,44 @@ from db.session import session_scope
 from engine.lifecycle import leaving
 from engine.lifecycle.feedback import RETURN_LIKELIHOOD_SCALE, scale_answer
 from engine.numbers import parse_number
+from engine.wording import answer_words, locales
 
 #: Reasons a client can give, in the engine's order ("other" last).
 REASONS = leaving.leaving_reasons()
-#: Words that point to each reason in a typed answer. Checked in this order: "moving elsewhere
-#: because of the fees" is about fees.
-REASON_WORDS = {
-    "fees": ("fee", "fees", "expensive", "cost", "costs", "charge", "charges", "cheaper", "price",
-             "pricey", "commission", "overpriced", "rip off", "ripoff", "pricing",
-             "paying too much", "too dear"),
-    # Not "return" alone: "return my money" asks for the money back, it says nothing of returns.
-    "performance": ("performance", "perform", "performing", "underperform", "underperforming",
-                    "underperformed", "returns", "lost", "losing", "losses", "gains", "growth",
-                    "done well", "done badly", "done poorly", "doing badly", "doing poorly",
-                    "results", "gone down", "went down", "not growing", "barely grown",
-                    "lost money", "made nothing", "made no money", "not making money"),
-    # Not "adviser" alone: "switching to another adviser" is about moving, not the service.
-    "service": ("service", "support", "app", "website", "slow", "rude", "unhelpful", "my adviser",
-                "my advisor", "your advisers", "your advisors", "communication", "contact",
-                "email", "emails", "nobody answers", "no one answers", "no answer", "respond",
-                "reply", "replies", "ignored", "crashes", "crashing", "buggy", "glitchy",
-                "customer care", "customer service", "hard to use", "confusing", "on hold"),
-    "need_money": ("need the money", "need money", "need my money", "need the cash", "need cash",
-                   "withdraw", "emergency", "bills", "spend it", "buy a house", "pay for",
-                   "lost my job", "redundant", "redundancy", "unemployed", "debt", "debts",
-                   "pay off", "wedding", "deposit", "mortgage", "rent", "medical", "tuition",
-                   "school fees", "divorce", "need it", "need to access", "short of money"),
-    "moving": ("another provider", "other provider", "elsewhere", "competitor", "switch",
-               "switching", "moving", "transfer", "another bank", "another platform",
-               "another broker", "another adviser", "another advisor", "another firm",
-               "switching to", "moving to", "different broker", "different provider",
-               "different platform", "different company", "different bank", "my bank",
-               "going elsewhere", "transferring", "do it myself", "manage it myself"),
-}
-_UNKNOWN_REASONS = sorted(set(REASON_WORDS) - set(REASONS))
-if _UNKNOWN_REASONS:  # words for a reason the engine has no offers for: a typo, or a stale list
-    raise ImportError(f"REASON_WORDS names unknown leaving reasons: {', '.join(_UNKNOWN_REASONS)}")
+#: The answer words (``answers:`` of locales/<language>/leaving.yml) that list, for each reason,
+#: the words that point to it in a typed answer.
+REASON_CUES = "leaving_reasons"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+#: A letter of a script written with spaces: a cue of letters ends where none stands beside it
+#: ("fee" is not in "feeling", but "app" is in "app太慢").
+_NOT_AFTER_LETTER = rf"(?<![^\W\d_{_CJK}])"
+_NOT_BEFORE_LETTER = rf"(?![^\W\d_{_CJK}])"
+
+
+def reason_words() -> dict[str, tuple[str, ...]]:
+    """Reason -> the words that point to it, in the engine's order of reasons, from every
+    language's locale files: scripts do not overlap, and a Chinese client may write "fee太高"."""
+    words: dict[str, list[str]] = {reason: [] for reason in REASONS}
+    for language in locales():
+        cues = answer_words(language).get(REASON_CUES) or {}
+        unknown = sorted(set(cues) - set(REASONS))
+        if unknown:  # words for a reason the engine has no offers for: a typo, or a stale list
+            raise ValueError(f"locales/{language}/: {REASON_CUES} names unknown leaving reasons: "
+                             f"{', '.join(unknown)}; the reasons are {', '.join(REASONS)}")
+        for reason, phrases in cues.items():
+            words[reason] += [" ".join(str(p).lower().split()) for p in phrases or ()]
+    return {reason: tuple(phrases) for reason, phrases in words.items() if phrases}
+
+
+def _cue_pattern(cue: str) -> str:
+    """A cue of letters as whole words; one that holds CJK characters anywhere (no spaces part
+    Chinese words)."""
+    if _CJK_CHAR.search(cue):
+        return re.escape(cue)
+    return rf"{_NOT_AFTER_LETTER}{re.escape(cue)}{_NOT_BEFORE_LETTER}"
+
+
 #: The exit interview's questions. The reason is asked only when the client has not given it
 #: already (the leaving flow asks it first and then asks for more detail instead).
 SURVEY_QUESTIONS = SURVEY_SLOTS
@@ -75,16 +79,18 @@ NOTHING = "nothing"
 
 
 def match_reason(text: str) -> str | None:
-    """The reason a typed answer names ("the fees are too high" -> "fees"), or None: the first
-    reason, in REASON_WORDS's order, with a phrase in the answer that no longer phrase of another
-    reason covers ("lost my job" is about needing the money, not about what was lost)."""
-    lowered = text.strip().lower().replace("_", " ").replace("\u2019", "'")
+    """The reason a typed answer names ("the fees are too high" -> "fees", "手续费太贵" -> "fees"),
+    or None: the first reason, in the engine's order, with a phrase in the answer that no longer
+    phrase of another reason covers ("lost my job" is about needing the money, not about what was
+    lost). Traditional characters read as simplified ones, full-width letters as half-width."""
+    lowered = " ".join(simplified(unicodedata.normalize("NFKC", text)).lower()
+                       .replace("_", " ").replace("\u2019", "'").split())
     for reason in REASONS:
         if lowered == reason.replace("_", " "):
             return reason
     found = [(reason, match.start(), match.end())
-             for reason, words in REASON_WORDS.items() for word in words
-             for match in re.finditer(rf"\b{re.escape(word)}\b", lowered)]
+             for reason, words in reason_words().items() for word in words
+             for match in re.finditer(_cue_pattern(word), lowered)]
     for reason, start, end in found:
         if not any(other != reason and o_start <= start and end <= o_end
                    and o_end - o_start > end - start for other, o_start, o_end in found):
