@@ -16,6 +16,7 @@ from rasa_sdk import Tracker
 
 from actions.advice import conversation_texts
 from actions.answers import (
+    FIGURE_ANSWERS,
     chosen,
     match_figure_words,
     match_goal,
@@ -25,6 +26,7 @@ from actions.answers import (
 )
 from actions.corrections import changes_last_answer, correction, names_previous_question
 from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from actions.script import simplified
 from engine.numbers import (
     figures_in,
     parse_age,
@@ -63,7 +65,9 @@ def _titled(titles: dict[str, str], text: str) -> str | None:
 
 
 def typed_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
+    """The latest message as typed, traditional Chinese characters written as simplified ones
+    (the locale files' cues are simplified)."""
+    return simplified(tracker.latest_message.get("text") or "")
 
 
 def button_only(tracker: Tracker) -> bool:
@@ -124,10 +128,12 @@ def _horizon(text: str, tracker: Tracker) -> float | None:
     """Years from a figure, an age to reach, or words: "your default" takes the suggestion the
     question offered, "when I retire" the years to the usual retirement age."""
     age = tracker.get_slot("age")
-    years = parse_horizon(text, age)
+    # The suggestion's button sends "default" whatever the language it was shown in.
+    said = chosen(tracker) if chosen(tracker) in FIGURE_ANSWERS["horizon_years"] else None
+    years = None if said else parse_horizon(text, age)
     if years is not None or age is None:
         return years
-    said = match_figure_words("horizon_years", text, tracker.get_slot("language"))
+    said = said or match_figure_words("horizon_years", text, tracker.get_slot("language"))
     if said == "default" and tracker.get_slot("goal"):
         return default_horizon(tracker.get_slot("goal"), float(age))
     if said == "retirement":
@@ -155,7 +161,9 @@ def _target(text: str, tracker: Tracker) -> float | None:
 def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
     """The value ``text`` gives the open question ``slot`` (None if it gives none), and whether it
     was read firmly (a button, a figure, an option's title or number) rather than from loose words.
+    Traditional Chinese characters are read as simplified ones.
     """
+    text = simplified(text)
     choice = chosen(tracker)
     if slot == "age":
         age = stated_age(text)
