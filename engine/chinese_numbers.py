@@ -1,8 +1,9 @@
 """Reading the numbers people type in Chinese: ages, amounts, monthly sums, years and shares.
 
 The functions have the names, arguments and return types of :mod:`engine.numbers` and answer the
-same questions for Chinese text, in simplified or traditional characters, with full-width or
-half-width digits and punctuation, and digits mixed with characters ("5万", "1.5亿", "3万5").
+same questions for Chinese text, in simplified or traditional characters (萬, 億, 兩), with the
+banker's digits (壹, 貳, 參萬) and the one-character tens (廿五 is 25, 卅 is 30), with full-width
+or half-width digits and punctuation, and digits mixed with characters ("5万", "1.5亿", "3万5").
 :mod:`engine.numbers` hands any text with CJK characters to this module, so callers normally keep
 calling ``engine.numbers``; calling this module directly is the same thing for Chinese text, and
 is the way to read chat shorthand typed without any CJK character in a Chinese conversation
@@ -65,8 +66,12 @@ _T2S = OpenCC("t2s")
 _FORMAL = str.maketrans({
     "壹": "一", "贰": "二", "貳": "二", "叁": "三", "參": "三", "肆": "四", "伍": "五",
     "陆": "六", "陸": "六", "柒": "七", "捌": "八", "玖": "九", "拾": "十", "佰": "百",
-    "仟": "千", "〇": "零", "○": "零", "兩": "两", "萬": "万", "億": "亿",
+    "仟": "千", "〇": "零", "○": "零", "兩": "两", "萬": "万", "億": "亿", "叄": "三",
+    # Tens in one character, as dates and Hong Kong and Taiwan chat write them ("廿五" is 25).
+    "廿": "二十", "卄": "二十", "卅": "三十", "卌": "四十",
 })
+# "参" (traditional "參") is the banker's three only before a unit: "参万" is 30,000, "参加" no figure.
+_FORMAL_THREE = re.compile(r"参(?=\s*[拾佰仟十百千万亿])")
 _DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
           "八": 8, "九": 9, "几": 5}
 _SMALL = {"十": 10, "百": 100, "千": 1_000}
@@ -177,7 +182,7 @@ def _normalise(text: str) -> str:
     """Half-width digits and punctuation, simplified characters, everyday digit forms, digits
     without thousands separators, and the chat shorthand "5k" / "5w" (a "万") as units."""
     out = unicodedata.normalize("NFKC", text)
-    out = _T2S.convert(out).translate(_FORMAL)
+    out = _FORMAL_THREE.sub("三", _T2S.convert(out)).translate(_FORMAL)
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
