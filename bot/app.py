@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates.env.install_null_translations(newstyle=True)
     # The public pages' words in each language, compiled from the catalogs once (bot.i18n); each
     # request's page gets its language's functions in its context, never installed globally.
-    app.state.page_words = i18n.page_words(i18n.load_translations())
+    app.state.translations = i18n.load_translations()
+    app.state.page_words = i18n.page_words(app.state.translations)
 
     errors.install(app)
     app.add_middleware(SessionCookieMiddleware, secure=settings.production)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.core import negotiate_locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -183,12 +183,30 @@ def language_names() -> dict[str, str]:
     return {code: Locale.parse(code).get_display_name(code) for code in LANGUAGES}
 
 
+def request_translations(request: Request) -> Translations:
+    """The translations of ``request``'s language (``app.state.translations``), for words made
+    outside a template: a CSV file's column names, a chart's labels."""
+    return request.app.state.translations[request_language(request)]
+
+
+@lru_cache(maxsize=64)
+def language_name(code: str, language: str) -> str:
+    """The name of the language ``code`` in ``language`` ("Chinese", "英语"), from CLDR through
+    Babel; the code itself when CLDR has no such language."""
+    try:
+        return Locale.parse(code).get_display_name(language) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def template_context(request: Request) -> dict:
-    """What a public page's template needs for its language: the language, the switch's names
-    and the gettext functions of that language (``app.state.page_words``, see
-    :func:`page_words`)."""
+    """What a page's template needs for its language: the language, the switch's names (each
+    language in itself), each language's name in the page's language (``language_names_here``:
+    the staff console names a conversation's language so) and the gettext functions of that
+    language (``app.state.page_words``, see :func:`page_words`)."""
     language = request_language(request)
     return {"page_language": language, "language_names": language_names(),
+            "language_names_here": {code: language_name(code, language) for code in LANGUAGES},
             "switch_back": switch_back(request), **request.app.state.page_words[language]}
 
 

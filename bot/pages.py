@@ -24,16 +24,10 @@ router = APIRouter(tags=["website"], include_in_schema=False)
 Client = Annotated[ClientAccount | None, Depends(signed_in_client)]
 
 
-#: Templates whose words are not in the catalogs yet (the staff console's): they are rendered in
-#: English, without the language switch, so that no page mixes two languages.
-UNTRANSLATED = ("staff/",)
-
-
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
-    """A page; a public one in the request's language (see bot.i18n)."""
-    language = {} if name.startswith(UNTRANSLATED) else i18n.template_context(request)
+    """A page in the request's language (see bot.i18n)."""
     return request.app.state.templates.TemplateResponse(
-        request, name, {**language, **context}, status_code=status_code
+        request, name, {**i18n.template_context(request), **context}, status_code=status_code
     )
 
 

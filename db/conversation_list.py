@@ -38,6 +38,9 @@ ONBOARDING_STEPS = (("Started", None), ("Age given", "age"), ("Goal given", "goa
                     ("Horizon given", "horizon_years"), ("Recommendation shown", "recommended"))
 #: Above this many ids, the review trail is read whole rather than with an IN list.
 MAX_IN_LIST = 500
+#: The slot the dialogue keeps a conversation's language in, and the language until it is set.
+LANGUAGE_SLOT = "language"
+DEFAULT_LANGUAGE = "en"
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Summary:
     tags: list[str] = field(default_factory=list)
     reviewed_by: str | None = None  # who marked it reviewed last, and when
     reviewed_at: datetime | None = None
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def audience(self) -> str:
@@ -81,6 +85,7 @@ class Filters:
     reviewed: bool | None = None
     min_rating: float | None = None
     search: str | None = None
+    language: str | None = None  # a language code, "en" also matching conversations never set
 
 
 @dataclass(frozen=True)
@@ -94,19 +99,24 @@ class Neighbours:
     total: int
 
 
+def _slot_set(dialect: str, name: str):
+    """Events that give the slot ``name`` a value (not null, not empty)."""
+    e = EVENTS.c
+    value = json_text(dialect, e.data, "value")
+    # The LIKE is a cheap first pass so that only that slot's events are parsed as JSON.
+    return sa.and_(e.type_name == "slot", e.data.like(f"%{name}%"),
+                   json_text(dialect, e.data, "name") == name, value.is_not(None), value != "")
+
+
 def _per_conversation(dialect: str):
     """Events aggregated per sender: times, message count, fallback, handoff, and the ids of the
-    first user message and of the last event that set the ``lifecycle_stage`` slot."""
+    first user message and of the last events that set the ``lifecycle_stage`` and the
+    ``language`` slots."""
     e = EVENTS.c
     is_user = e.type_name == "user"
     fallback = sa.or_(sa.and_(is_user, e.intent_name.in_(FALLBACK_INTENTS)),
                       sa.and_(e.type_name == "action", e.action_name.in_(FALLBACK_ACTIONS)))
     handoff = sa.and_(e.type_name == "action", e.action_name.in_(HANDOFF_ACTIONS))
-    value = json_text(dialect, e.data, "value")
-    # The LIKE is a cheap first pass so that only the stage's slot events are parsed as JSON.
-    stage_set = sa.and_(e.type_name == "slot", e.data.like("%lifecycle_stage%"),
-                        json_text(dialect, e.data, "name") == "lifecycle_stage",
-                        value.is_not(None), value != "")
     return (sa.select(
         e.sender_id.label("conversation_id"),
         sa.func.min(e.timestamp).label("started"),
@@ -115,7 +125,8 @@ def _per_conversation(dialect: str):
         sa.func.max(sa.case((fallback, 1), else_=0)).label("fallback"),
         sa.func.max(sa.case((handoff, 1), else_=0)).label("handoff_action"),
         sa.func.min(sa.case((is_user, e.id))).label("first_user_event"),
-        sa.func.max(sa.case((stage_set, e.id))).label("stage_event"),
+        sa.func.max(sa.case((_slot_set(dialect, "lifecycle_stage"), e.id))).label("stage_event"),
+        sa.func.max(sa.case((_slot_set(dialect, LANGUAGE_SLOT), e.id))).label("language_event"),
     ).group_by(e.sender_id).subquery("per_sender"))
 
 
@@ -130,11 +141,15 @@ def _with_client(dialect: str):
     c = _per_conversation(dialect)
     first = EVENTS.alias("first_message")
     stage = EVENTS.alias("stage_slot")
+    language = EVENTS.alias("language_slot")
     return (sa.select(*c.c, json_integer(dialect, first.c.data, "metadata", "client_id")
                       .label("client_id"), json_text(dialect, stage.c.data, "value")
-                      .label("slot_stage"))
+                      .label("slot_stage"),
+                      sa.func.coalesce(json_text(dialect, language.c.data, "value"),
+                                       DEFAULT_LANGUAGE).label("language"))
             .outerjoin(first, first.c.id == c.c.first_user_event)
-            .outerjoin(stage, stage.c.id == c.c.stage_event).subquery("conversation"))
+            .outerjoin(stage, stage.c.id == c.c.stage_event)
+            .outerjoin(language, language.c.id == c.c.language_event).subquery("conversation"))
 
 
 def _latest_rating(conversation_id):
@@ -172,7 +187,7 @@ def listing(dialect: str):
         else_=sa.func.coalesce(c.c.slot_stage, "prospect"))
     return (sa.select(
         c.c.conversation_id, c.c.started, c.c.last, c.c.user_messages, c.c.client_id,
-        c.c.first_user_event, stage.label("stage"), c.c.fallback,
+        c.c.first_user_event, stage.label("stage"), c.c.language, c.c.fallback,
         sa.case((sa.or_(c.c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
                 else_=0).label("handoff"),
         _latest_rating(c.c.conversation_id).label("rating"),
@@ -187,11 +202,21 @@ def listing(dialect: str):
         .subquery("listing"))
 
 
-def search_pattern(text: str) -> str:
-    """A LIKE pattern for ``text`` inside the JSON of ``events.data`` (escape character ``\\``)."""
-    # The data column holds JSON, where quotes and backslashes are escaped; match the escaped form.
-    needle = json.dumps(text.strip())[1:-1].lower()
-    return "%" + needle.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+def search_patterns(text: str) -> list[str]:
+    """LIKE patterns (escape character ``\\``) that find ``text`` inside the JSON of
+    ``events.data``, lower-cased.
+
+    The column holds JSON, where quotes and backslashes are escaped, so the escaped form is
+    matched. Rasa writes it with Python's ``json.dumps``, which escapes every character beyond
+    ASCII (``你好`` is stored as ``\\u4f60\\u597d``), while a store that writes UTF-8 keeps the
+    characters: both forms are searched. Python writes the escapes' hex digits in lower case, so
+    the lower-cased column matches them.
+    """
+    needle = text.strip()
+    forms = dict.fromkeys(json.dumps(needle, ensure_ascii=escaped)[1:-1].lower()
+                          for escaped in (True, False))
+    return ["%" + form.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+            for form in forms]
 
 
 def _conditions(rows, filters: Filters) -> list:
@@ -217,11 +242,15 @@ def _conditions(rows, filters: Filters) -> list:
     if filters.intent is not None:
         conditions.append(rows.c.conversation_id.in_(
             sa.select(e.sender_id).where(e.type_name == "user", e.intent_name == filters.intent)))
+    if filters.language is not None:
+        conditions.append(rows.c.language == filters.language)
     if filters.search:
+        data = sa.func.lower(e.data)
         conditions.append(rows.c.conversation_id.in_(
             sa.select(e.sender_id).where(
                 e.type_name.in_(("user", "bot")),
-                sa.func.lower(e.data).like(search_pattern(filters.search), escape="\\"))))
+                sa.or_(*(data.like(pattern, escape="\\")
+                         for pattern in search_patterns(filters.search))))))
     return conditions
 
 
@@ -258,7 +287,21 @@ def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
         tags=state.get(r["conversation_id"], {}).get("tags", []),
         reviewed_by=reviewers.get(r["conversation_id"], (None, None))[0],
         reviewed_at=reviewers.get(r["conversation_id"], (None, None))[1],
+        language=r["language"],
     ) for r in found]
+
+
+def conversation_language(db: Session, conversation_id: str) -> str:
+    """The conversation's language: the last value its ``language`` slot was set to, English
+    (``DEFAULT_LANGUAGE``) when it never was or before Rasa made its table."""
+    if not has_events(db):
+        return DEFAULT_LANGUAGE
+    dialect = dialect_of(db)
+    e = EVENTS.c
+    value = db.scalar(sa.select(json_text(dialect, e.data, "value"))
+                      .where(e.sender_id == conversation_id, _slot_set(dialect, LANGUAGE_SLOT))
+                      .order_by(e.timestamp.desc(), e.id.desc()).limit(1))
+    return str(value) if value else DEFAULT_LANGUAGE
 
 
 def _ordered(rows):

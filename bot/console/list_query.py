@@ -14,14 +14,15 @@ from urllib.parse import parse_qsl, urlencode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
+from bot.i18n import LANGUAGES
 from db.conversation_list import Filters, Neighbours, neighbours
 from db.saved_filters import PERIODS, period_range
 from engine.lifecycle.feedback import RATING_SCALE
 
 YES_NO = "^(|yes|no)$"
 #: The list's filter fields, in the order the list's form has them.
-FIELDS = ("q", "period", "date_from", "date_to", "audience", "stage", "intent", "fallback",
-          "handoff", "flagged", "reviewed", "min_rating")
+FIELDS = ("q", "period", "date_from", "date_to", "audience", "language", "stage", "intent",
+          "fallback", "handoff", "flagged", "reviewed", "min_rating")
 
 
 class ListQuery(BaseModel):
@@ -34,6 +35,7 @@ class ListQuery(BaseModel):
     date_from: str = Field("", max_length=10)
     date_to: str = Field("", max_length=10)
     audience: str = Field("", pattern="^(|prospect|client)$")
+    language: str = Field("", pattern=f"^(|{'|'.join(LANGUAGES)})$")
     stage: str = Field("", max_length=32)
     intent: str = Field("", max_length=64)
     fallback: str = Field("", pattern=YES_NO)
@@ -71,7 +73,8 @@ class ListQuery(BaseModel):
         return Filters(
             date_from, date_to, self.audience or None, self.stage or None, self.intent or None,
             yes_no.get(self.fallback), yes_no.get(self.handoff), yes_no.get(self.flagged),
-            yes_no.get(self.reviewed), _rating(self.min_rating), self.q or None)
+            yes_no.get(self.reviewed), _rating(self.min_rating), self.q or None,
+            self.language or None)
 
 
 def _date(name: str, value: str) -> date | None:

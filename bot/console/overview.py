@@ -4,6 +4,10 @@ Each chart carries its geometry in SVG user units, drawn at its natural size (th
 shrink it, so 13px labels stay 13px), its axes with ticks, and its figures as a table (``columns``
 and ``rows``) for the table view and the CSV download. No inline styles: the Content-Security-
 Policy forbids them, so the template draws ``<rect>``, ``<line>`` and ``<text>`` with classes.
+
+Labels made here (the funnel's steps, the offers' "made" and "accepted") are said in the page's
+language through the catalogs (``words``), so the chart, its description, its table and its CSV
+agree; codes (lifecycle stages, offers, exit reasons) are shown as they are stored.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from babel.support import NullTranslations
 from sqlalchemy.orm import Session
 
 from db.exit_interviews import ExitSummary, summary
@@ -23,6 +28,17 @@ LABEL_WIDTH, BAR_AREA, VALUE_WIDTH, ROW = 210.0, 330.0, 110.0, 28.0
 #: Per-day charts: margins, and the width of one day within these bounds.
 LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 30.0, 56.0
 PLOT_HEIGHT, DAY_MIN, DAY_MAX, PLOT_TARGET = 200.0, 8.0, 48.0, 640.0
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the name `pybabel extract` looks for)
+    """Marks a word for the catalogs that is translated later, where the language is known."""
+    return msgid
+
+
+#: The onboarding funnel's steps (``db.conversation_list.ONBOARDING_STEPS``' labels), for the
+#: catalogs.
+FUNNEL_STEPS = (N_("Started"), N_("Age given"), N_("Goal given"), N_("Horizon given"),
+                N_("Recommendation shown"))
 
 
 @dataclass
@@ -175,15 +191,19 @@ class Overview:
     date_to: date | None
 
 
-def overview(db: Session, date_from: date | None = None, date_to: date | None = None) -> Overview:
+def overview(db: Session, date_from: date | None = None, date_to: date | None = None,
+             words: NullTranslations | None = None) -> Overview:
+    """The overview's figures and charts; labels in the language of ``words`` (English without)."""
+    say = (words or NullTranslations()).gettext
     found = figures(db, date_from, date_to)
     exits = summary(db)
     days = found.per_day
     # The funnel's steps are shown as a share of the conversations that started it.
     first = found.funnel[0][1] if found.tracked else 0
     share = (lambda v: f"{100 * v / first:.0f} %") if first else (lambda v: "")
-    offers = [(f"{offer}: {what}", n) for offer, made, accepted in found.offers
-              for what, n in (("made", made), ("accepted", accepted))]
+    steps = [(say(label), n) for label, n in found.funnel]
+    offers = [(say(what) % {"offer": offer}, n) for offer, made, accepted in found.offers
+              for what, n in ((N_("%(offer)s: made"), made), (N_("%(offer)s: accepted"), accepted))]
     charts = [
         day_chart("conversations", days, lambda d: d.conversations,
                   ("day", "conversations"), lambda d: (d.day.isoformat(), d.conversations)),
@@ -195,8 +215,8 @@ def overview(db: Session, date_from: date | None = None, date_to: date | None = 
                   ("day", "ratings", "average_rating"),
                   lambda d: (d.day.isoformat(), d.ratings, _rate(d.average_rating)),
                   line=True, low=RATING_SCALE.low, high=RATING_SCALE.high),
-        bar_chart("funnel", found.funnel, ("step", "prospects", "share_of_started"),
-                  [(label, n, share(n)) for label, n in found.funnel], note=share),
+        bar_chart("funnel", steps, ("step", "prospects", "share_of_started"),
+                  [(label, n, share(n)) for label, n in steps], note=share),
         bar_chart("stages", found.stages, ("stage", "clients")),
         bar_chart("offers", offers, ("offer", "made", "accepted"),
                   [(offer, made, accepted) for offer, made, accepted in found.offers]),

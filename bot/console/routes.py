@@ -13,10 +13,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot import i18n
 from bot.auth import sessions, sign_ins
 from bot.auth.dependencies import CurrentSession, signed_in_staff
 from bot.console.corrections import nlu_yaml, vocabulary
-from bot.console.export import csv_response, json_response
+from bot.console.export import column_names, csv_response, json_response
 from bot.console.list_query import ListQuery, triage
 from bot.console.overview import PERIOD_DAYS, chosen_period, overview
 from bot.console.transcripts import as_dict, transcript, transcript_screen
@@ -25,7 +26,7 @@ from bot.pages import locked_out, render
 from bot.security import check_csrf
 from db.accounts import SignInRealm, StaffUser, staff_user_named
 from db.clock import utcnow
-from db.conversation_list import Filters, Summary, count, summaries
+from db.conversation_list import Filters, Summary, conversation_language, count, summaries
 from db.review import (
     ReviewAction,
     ReviewEvent,
@@ -42,7 +43,7 @@ router = APIRouter(prefix="/staff", tags=["staff"], include_in_schema=False)
 PAGE_SIZE = 25
 #: Stage filter choices: the lifecycle stages, and clients never scored.
 STAGES = (*lifecycle_stages.STAGES, "unscored")
-LIST_COLUMNS = ("conversation_id", "started", "last", "audience", "client_id", "stage",
+LIST_COLUMNS = ("conversation_id", "started", "last", "audience", "client_id", "language", "stage",
                 "user_messages", "fallback", "handoff", "rating", "recommendations", "flagged",
                 "reviewed", "tags", "first_message")
 
@@ -66,6 +67,7 @@ def list_filters(
     date_from: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
     date_to: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
     audience: Annotated[str, Query(pattern="^(|prospect|client)$")] = "",
+    language: Annotated[str, Query(max_length=8, description="en or zh")] = "",
     stage: Annotated[str, Query(max_length=32)] = "",
     intent: Annotated[str, Query(max_length=64)] = "",
     fallback: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
@@ -79,7 +81,7 @@ def list_filters(
     try:
         return ListQuery(
             q=q, period=period, date_from=date_from, date_to=date_to, audience=audience,
-            stage=stage, intent=intent, fallback=fallback, handoff=handoff, flagged=flagged,
+            language=language, stage=stage, intent=intent, fallback=fallback, handoff=handoff, flagged=flagged,
             reviewed=reviewed, min_rating=min_rating).filters(utcnow().date())
     except ValueError as exc:
         raise _unreadable(exc) from exc
@@ -90,7 +92,7 @@ ListFilters = Annotated[Filters, Depends(list_filters)]
 
 def _row(s: Summary) -> list[object]:
     return [s.conversation_id, s.started.isoformat(timespec="seconds"),
-            s.last.isoformat(timespec="seconds"), s.audience, s.client_id, s.stage,
+            s.last.isoformat(timespec="seconds"), s.audience, s.client_id, s.language, s.stage,
             s.user_messages, s.fallback, s.handoff, s.rating, s.recommendations, s.flagged,
             s.reviewed, ", ".join(s.tags), s.first_message]
 
@@ -99,9 +101,15 @@ def _file_stem(conversation_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", conversation_id)[:64] or "conversation"
 
 
+def _csv(request: Request, columns: tuple[str, ...], rows, filename: str) -> Response:
+    """A CSV download whose header names the columns in the console's language; in English
+    they are the column keys, the same as the JSON export's (``bot.console.export.COLUMN_KEYS``)."""
+    return csv_response(column_names(columns, i18n.request_translations(request)), rows, filename)
+
+
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, session: CurrentSession):
-    return render(request, "staff/signin.html", {"session": session, "error": None})
+    return render(request, "staff/signin.html", {"session": session})
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -118,7 +126,7 @@ def signin(request: Request, db: DB, settings: AppSettings, session: CurrentSess
         return locked_out(request, "staff/signin.html", {"session": session}, verdict.lockout)
     if not verdict.succeeded:
         return render(request, "staff/signin.html",
-                      {"session": session, "error": "Wrong user name or password."},
+                      {"session": session, "wrong_credentials": True},
                       status.HTTP_401_UNAUTHORIZED)
     sessions.replace(db, request, settings, session, staff_user_id=user.id)
     return RedirectResponse("/staff", status.HTTP_303_SEE_OTHER)
@@ -146,7 +154,7 @@ def conversation_list(request: Request, db: DB, session: CurrentSession, staff: 
         "pages": pages, "filters": filters, "stages": STAGES, "params": request.query_params,
         "base_query": base, "query": query, "rating_scale": RATING_SCALE,
         "list_query": wanted.query_string(), "given": wanted.given(), "periods": PERIODS,
-        "saved": saved_filters(db, staff.id), "built_in": BUILT_IN})
+        "saved": saved_filters(db, staff.id), "built_in": BUILT_IN, "languages": i18n.LANGUAGES})
 
 
 @router.post("/filters")
@@ -173,12 +181,12 @@ def delete_list_filter(filter_id: int, db: DB, session: CurrentSession, staff: S
 
 
 @router.get("/export.{fmt}")
-def export_list(fmt: str, db: DB, staff: Staff, filters: ListFilters):
+def export_list(request: Request, fmt: str, db: DB, staff: Staff, filters: ListFilters):
     if fmt not in ("csv", "json"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Export as .csv or .json.")
     items = summaries(db, filters)
     if fmt == "csv":
-        return csv_response(LIST_COLUMNS, (_row(s) for s in items), "conversations.csv")
+        return _csv(request, LIST_COLUMNS, (_row(s) for s in items), "conversations.csv")
     return json_response([dict(zip(LIST_COLUMNS, _row(s), strict=True)) for s in items],
                          "conversations.json")
 
@@ -204,7 +212,7 @@ def conversation(request: Request, conversation_id: str, db: DB, session: Curren
     return render(request, "staff/transcript.html", {
         "session": session, "staff": staff, "t": found, "actions": ReviewAction,
         "corrected": corrected, "vocabulary": vocabulary(), "triage": in_list,
-        "list_query": list_query})
+        "list_query": list_query, "language": conversation_language(db, conversation_id)})
 
 
 @router.get("/conversations/{conversation_id}/recommendations/{record_id}.json")
@@ -294,7 +302,7 @@ def review(conversation_id: str, db: DB, session: CurrentSession, staff: Staff,
 
 
 @router.get("/conversations/{conversation_id}/export.{fmt}")
-def export_conversation(conversation_id: str, fmt: str, db: DB, staff: Staff):
+def export_conversation(request: Request, conversation_id: str, fmt: str, db: DB, staff: Staff):
     found = transcript(db, conversation_id)
     if not found.found or fmt not in ("csv", "json"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation or format.")
@@ -303,7 +311,7 @@ def export_conversation(conversation_id: str, fmt: str, db: DB, staff: Staff):
         return json_response(as_dict(found), f"{stem}.json")
     columns = ("time", "kind", "text", "intent", "confidence", "name", "value", "buttons")
     rows = ([turn.as_dict()[c] for c in columns] for turn in found.turns)
-    return csv_response(columns, rows, f"{stem}.csv")
+    return _csv(request, columns, rows, f"{stem}.csv")
 
 
 @router.get("/handoffs", response_class=HTMLResponse)
@@ -340,14 +348,15 @@ OverviewPeriod = Annotated[tuple[date | None, date | None], Depends(overview_per
 def overview_page(request: Request, db: DB, session: CurrentSession, staff: Staff,
                   period: OverviewPeriod):
     return render(request, "staff/overview.html", {
-        "session": session, "staff": staff, "o": overview(db, *period),
+        "session": session, "staff": staff,
+        "o": overview(db, *period, words=i18n.request_translations(request)),
         "params": request.query_params, "period_query": request.url.query,
         "period_days": PERIOD_DAYS})
 
 
 @router.get("/overview/{chart}.csv")
-def overview_csv(chart: str, db: DB, staff: Staff, period: OverviewPeriod):
-    found = overview(db, *period).charts.get(chart)
+def overview_csv(request: Request, chart: str, db: DB, staff: Staff, period: OverviewPeriod):
+    found = overview(db, *period, words=i18n.request_translations(request)).charts.get(chart)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No overview chart called {chart!r}.")
-    return csv_response(found.columns, found.rows, f"overview-{chart}.csv")
+    return _csv(request, found.columns, found.rows, f"overview-{chart}.csv")

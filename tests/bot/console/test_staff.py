@@ -135,7 +135,7 @@ def test_conversation_export_as_csv_defuses_formulas_and_as_json(staff):
     response = staff.get("/staff/conversations/wants-person/export.csv")
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     texts = [r["text"] for r in rows if r["kind"] == "user"]
     assert texts == ["I want to talk to a person", "'=HYPERLINK(\"http://example.com\")"]
     data = staff.get("/staff/conversations/onboarded/export.json").json()
@@ -146,7 +146,7 @@ def test_conversation_export_as_csv_defuses_formulas_and_as_json(staff):
 
 def test_filtered_list_export(staff):
     rows = list(csv.DictReader(io.StringIO(staff.get("/staff/export.csv",
-                                                     params={"audience": "prospect"}).text)))
+                                                     params={"audience": "prospect"}).content.decode("utf-8-sig"))))
     assert [r["conversation_id"] for r in rows] == ["wants-person", "onboarded"]
     data = staff.get("/staff/export.json", params={"fallback": "yes"}).json()
     assert [d["conversation_id"] for d in data] == ["client-fallback"]

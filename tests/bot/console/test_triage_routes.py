@@ -176,13 +176,14 @@ def test_every_overview_chart_downloads_as_csv(staff):
     period = {"date_from": "2026-11-20", "date_to": "2026-11-24"}
     funnel = staff.get("/staff/overview/funnel.csv", params=period)
     assert funnel.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(funnel.text)))
+    rows = list(csv.reader(io.StringIO(funnel.content.decode("utf-8-sig"))))
     assert rows[0] == ["step", "prospects", "share_of_started"]
     assert rows[1] == ["Started", "2", "100 %"] and rows[-1] == ["Recommendation shown", "1", "50 %"]
-    offers = list(csv.reader(io.StringIO(staff.get("/staff/overview/offers.csv").text)))
+    offers = list(csv.reader(io.StringIO(
+        staff.get("/staff/overview/offers.csv").content.decode("utf-8-sig"))))
     assert offers == [["offer", "made", "accepted"], ["portfolio_review", "1", "0"]]
     days = list(csv.reader(io.StringIO(staff.get("/staff/overview/conversations.csv",
-                                                 params=period).text)))
+                                                 params=period).content.decode("utf-8-sig"))))
     assert days[0] == ["day", "conversations"] and len(days) == 6
     html = staff.get("/staff/overview", params=period).text
     for key in ("conversations", "fallback_rate", "ratings", "funnel", "stages", "offers"):
