@@ -38,9 +38,11 @@ from engine.numbers import (
 from engine.profile import INPUT_RANGES, Goal, IncomeStability, default_horizon
 from engine.questionnaire import Question, option_titles, questionnaire
 
-#: Intents that leave the open question for a moment (a question, a person, stop, a complaint).
+#: Intents that leave the open question for a moment (a question, a person, stop, a complaint,
+#: a request for another language).
 DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
-                         "faq", "boundary", "complain", "close_account", "portfolio_review"})
+                         "faq", "boundary", "complain", "close_account", "portfolio_review",
+                         "switch_language"})
 #: Digressions that are questions: only these give way to a loosely read answer, and only when
 #: the message is asked as a question.
 QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq", "boundary"})

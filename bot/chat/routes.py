@@ -1,5 +1,10 @@
 """The chat gateway: the widget's messages go to Rasa's REST channel under the session's
 conversation id, with the signed-in client's id as metadata; nothing the browser sends picks them.
+
+The metadata also carries the page's language (``page_language``: the ``lang`` cookie of the site's
+switch, else ``Accept-Language``, else English; bot.i18n), a preference the browser may state: a
+conversation starts in it, and its first message or a request may change that (engine/language.py,
+applied by actions/language.py).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from bot.auth.dependencies import CurrentSession, signed_in_client
 from bot.chat import rasa_gateway, rate_limit
 from bot.chat.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
 from bot.dependencies import DB, AppSettings, require_json
+from bot.i18n import request_language
 from bot.settings import Settings
 from db.accounts import ClientAccount
 from db.clients import record_activity
@@ -77,7 +83,9 @@ def chat(
             headers={"Retry-After": str(seconds)},
         )
     client_id = client.client_id if client is not None else None
-    metadata = {"client_id": client_id} if client_id is not None else {}
+    metadata = {"page_language": request_language(request)}
+    if client_id is not None:
+        metadata["client_id"] = client_id
     try:
         replies = _rasa_servers(request, settings).send(
             session.conversation_id,

@@ -133,8 +133,8 @@ def test_sign_in_replaces_the_session_and_passes_the_client_id_to_rasa(
     with db_engine.connect() as connection:
         client_id = connection.execute(sa.text(
             "SELECT client_id FROM client_accounts WHERE username = 'client1'")).scalar()
-    assert prospect["metadata"] == {}
-    assert signed_in["metadata"] == {"client_id": client_id}
+    assert prospect["metadata"] == {"page_language": "en"}
+    assert signed_in["metadata"] == {"client_id": client_id, "page_language": "en"}
     assert signed_in["sender"] != prospect["sender"]
     # The cookie from before sign-in no longer names a session.
     client.cookies.set(COOKIE_NAME, before)

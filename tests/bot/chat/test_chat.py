@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from bot.auth.sessions import COOKIE_NAME
 from bot.chat.routes import UNAVAILABLE
 from bot.chat.schemas import MAX_CHAT_TEXT
+from bot.i18n import COOKIE
 
 
 def conversation_ids(db_engine) -> list[str]:
@@ -73,7 +74,27 @@ def test_the_conversation_id_comes_from_the_session_not_the_client(
     assert rasa_stand_in.received[0]["path"] == "/webhooks/rest/webhook"
     assert first["sender"] == second["sender"] == conversation_ids(db_engine)[0]
     assert first["message"] == "hi"
-    assert first["metadata"] == {}  # an anonymous visitor is a prospect
+    # An anonymous visitor is a prospect: no client id, only the page's language.
+    assert first["metadata"] == {"page_language": "en"}
+
+
+def test_each_message_carries_the_language_of_the_page_it_is_typed_on(make_client, rasa_stand_in):
+    client = make_client(rasa_url=rasa_stand_in.url)
+    client.post("/api/chat", json={"text": "hi"})  # no preference: English
+    client.post("/api/chat", json={"text": "你好"},
+                headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    # The site's switch (its cookie) wins over the browser's preference.
+    client.cookies.set(COOKIE, "en")
+    client.post("/api/chat", json={"text": "hello"}, headers={"Accept-Language": "zh-CN"})
+    client.cookies.set(COOKIE, "zh")
+    client.post("/api/chat", json={"text": "hello"}, headers={"Accept-Language": "en-GB"})
+    client.cookies.set(COOKIE, "klingon")  # a forged cookie: the browser's preference decides
+    client.post("/api/chat", json={"text": "hello"}, headers={"Accept-Language": "zh-TW"})
+    sent = [r["body"]["metadata"] for r in rasa_stand_in.received]
+    assert sent == [{"page_language": language} for language in ("en", "zh", "en", "zh", "zh")]
+    # The request body cannot pick it: only {"text"} is accepted.
+    forged = client.post("/api/chat", json={"text": "hi", "metadata": {"page_language": "en"}})
+    assert forged.status_code == 422 and forged.json()["detail"][0]["field"] == "metadata"
 
 
 def test_each_browser_gets_its_own_conversation(make_client, rasa_stand_in):
