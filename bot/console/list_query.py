@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.orm import Session
 
 from bot.i18n import LANGUAGES
@@ -35,7 +35,7 @@ class ListQuery(BaseModel):
     date_from: str = Field("", max_length=10)
     date_to: str = Field("", max_length=10)
     audience: str = Field("", pattern="^(|prospect|client)$")
-    language: str = Field("", pattern=f"^(|{'|'.join(LANGUAGES)})$")
+    language: str = Field("", max_length=8)
     stage: str = Field("", max_length=32)
     intent: str = Field("", max_length=64)
     fallback: str = Field("", pattern=YES_NO)
@@ -44,13 +44,26 @@ class ListQuery(BaseModel):
     reviewed: str = Field("", pattern=YES_NO)
     min_rating: str = Field("", max_length=5)
 
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, code: str) -> str:
+        if code and code not in LANGUAGES:
+            raise ValueError(f"{code!r} is not a language of the assistant; the languages are "
+                             f"{', '.join(LANGUAGES)}")
+        return code
+
     @classmethod
     def parse(cls, query: str) -> ListQuery:
         """The filters of a URL query string; ValueError names each field it cannot read."""
+        return cls.checked(dict(parse_qsl(query, keep_blank_values=True)))
+
+    @classmethod
+    def checked(cls, fields: dict[str, str]) -> ListQuery:
+        """The filters of the list form's fields; ValueError names each field it cannot read."""
         try:
-            return cls.model_validate(dict(parse_qsl(query, keep_blank_values=True)))
+            return cls.model_validate(fields)
         except ValidationError as exc:
-            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {_said(e)}"
                                        for e in exc.errors())) from exc
 
     def given(self) -> list[tuple[str, str]]:
@@ -75,6 +88,13 @@ class ListQuery(BaseModel):
             yes_no.get(self.fallback), yes_no.get(self.handoff), yes_no.get(self.flagged),
             yes_no.get(self.reviewed), _rating(self.min_rating), self.q or None,
             self.language or None)
+
+
+def _said(error: dict) -> str:
+    """A validation error's message; one of our own checks' without pydantic's "Value error, "."""
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return error["msg"]
 
 
 def _date(name: str, value: str) -> date | None:

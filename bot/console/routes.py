@@ -79,10 +79,10 @@ def list_filters(
     period: Annotated[str, Query(max_length=16, description="this_week, last_7_days...")] = "",
 ) -> Filters:
     try:
-        return ListQuery(
+        return ListQuery.checked(dict(
             q=q, period=period, date_from=date_from, date_to=date_to, audience=audience,
-            language=language, stage=stage, intent=intent, fallback=fallback, handoff=handoff, flagged=flagged,
-            reviewed=reviewed, min_rating=min_rating).filters(utcnow().date())
+            language=language, stage=stage, intent=intent, fallback=fallback, handoff=handoff,
+            flagged=flagged, reviewed=reviewed, min_rating=min_rating)).filters(utcnow().date())
     except ValueError as exc:
         raise _unreadable(exc) from exc
 
