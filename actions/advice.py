@@ -9,7 +9,6 @@ written as a suitability record, with the disclosures as shown, before it is sen
 from __future__ import annotations
 
 import abc
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import records
 from actions.answers import holds_cue, put_as_question
 from actions.profile_slots import profile_from, slot_values
+from actions.script import every_cue, holds_any, normalised
 from db.suitability import suitability_record
 from engine.explanation import Statement
 from engine.numbers import parse_monthly, parse_number
@@ -230,7 +230,8 @@ class ConfirmAnswers(Action):
 
 #: The response that words each reason the engine gives for refusing a what-if.
 WHAT_IF_INTENTS = ("more_risk", "less_risk", "what_if_retire_at", "what_if_monthly")
-_RETIRE = re.compile(r"\bretir\w*|\bstop work\w*|\bpension age", re.IGNORECASE)
+#: The locale files' cues (``answers:`` of locales/<language>/advice.yml) of a retirement age.
+RETIREMENT_CUES = "what_if_retirement"
 
 
 def what_if_of(text: str) -> str | None:
@@ -238,7 +239,7 @@ def what_if_of(text: str) -> str | None:
     retirement age, or None."""
     if read_opening(text).monthly_contribution is not None:
         return "what_if_monthly"
-    if _RETIRE.search(text) and parse_number(text) is not None:
+    if holds_any(normalised(text), every_cue(RETIREMENT_CUES)) and parse_number(text) is not None:
         return "what_if_retire_at"
     return None
 

@@ -2,51 +2,59 @@
 "actually it's for a house", "make that 20 years", "I meant 5k to start".
 
 A message is a correction when it says so (a marker such as "actually", "I meant", "change",
-"sorry", "not 38") and names one earlier question by its words (age, goal, years, the amount to
-start, the monthly amount, the target); the new value is read with that question's own reader from
-the rest of the message. A message that names no question, or several, is not guessed at: the open
-question reads it as usual.
+"sorry", "not 38", "其实", "说错了") and names one earlier question by its words (age, goal, years,
+the amount to start, the monthly amount, the target); the new value is read with that question's
+own reader from the rest of the message. A message that names no question, or several, is not
+guessed at: the open question reads it as usual. The words are the locale files' cues
+(``answers:`` of locales/<language>/onboarding.yml), every language's, matched as
+actions.script says.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from actions.answers import match_goal
+from actions.script import cue_pattern, every_cue, every_language, holds_any, normalised
 from engine.numbers import figures_in, parse_amount, parse_horizon, parse_monthly, stated_age
 
-_MARKER = re.compile(
-    r"\b(?:actually|i meant|i mean|meant to say|sorry|oops|wait|correction|correct that|change|"
-    r"changed|make (?:that|it)|should (?:have )?(?:be|say|said)|typo|mistake|wrong|not|"
-    r"instead|rather|update|scratch that|i misread|misspoke|mistyped)\b",
-    re.IGNORECASE)
-#: Words that name each earlier question, in the order a tie is refused.
-_NAMES: dict[str, re.Pattern[str]] = {
-    "age": re.compile(r"\b(?:age|old|years? of age|birthday|born)\b|\bi'?\s?a?m\s+\d", re.I),
-    "goal": re.compile(r"\b(?:goal|purpose|saving for|save for|it'?s for|is for|money is for|"
-                       r"for (?:a|my|the|our)\b)", re.I),
-    "horizon_years": re.compile(r"\b(?:\d[\d.]*\s*(?:years?|yrs?|decades?)|horizon|how long)\b",
-                                re.I),
-    "monthly_contribution": re.compile(r"\b(?:a|per|each|every)\s+(?:month|week)\b|\bmonthly\b|"
-                                       r"\bweekly\b", re.I),
-    "initial_amount": re.compile(r"\b(?:start(?:ing)?|initial|up ?front|lump sum|to begin|"
-                                 r"first deposit|invest(?:ing)? \S*\d)\b", re.I),
-    "target_amount": re.compile(r"\b(?:target|aim(?:ing)?|reach|end up with|goal of)\b", re.I),
-}
-#: Words that mark a change of the answer just given even when no question is named ("typo,
-#: should be 24", "go back, I'd sell some").
-_CHANGE_OF_LAST = re.compile(
-    r"\b(?:actually|i meant|meant to say|typo|oops|should (?:be|have been|say|have said)|wrong|"
-    r"go back|last question|previous question|question before|change my (?:last )?answer|"
-    r"correction|make (?:that|it)|scratch that|mistyped|misread|misspoke)\b", re.IGNORECASE)
-#: "48 not 38", "not 38 but 48": the figure after "not" is the old answer, not the new one.
-_OLD_FIGURE = re.compile(r"\b(?:not|instead of|rather than)\s+[$€£]?\d[\d,.]*\s*(?:k|%)?", re.I)
+#: The earlier questions a message may change, in the order a tie is refused.
+QUESTIONS = ("age", "goal", "horizon_years", "monthly_contribution", "initial_amount",
+             "target_amount")
+#: Keys of the locale files' ``answers:`` (locales/<language>/onboarding.yml) with the cues of a
+#: change: its markers, each question's words, a change of the last answer, the question before
+#: and the old figure ("not 38").
+MARKERS, QUESTION_WORDS, LAST_ANSWER, PREVIOUS_QUESTION, OLD_FIGURES = (
+    "correction_markers", "correction_question_words", "last_answer_changes",
+    "previous_question_words", "old_figures")
+
+
+def _question_words() -> dict[str, list[str]]:
+    """Question -> the words that name it, from every language; a question the form does not
+    ask is refused by name."""
+    words: dict[str, list[str]] = {question: [] for question in QUESTIONS}
+    for language, named in every_language(QUESTION_WORDS):
+        unknown = sorted(set(named) - set(QUESTIONS))
+        if unknown:
+            raise ValueError(f"locales/{language}/: {QUESTION_WORDS} names questions a change "
+                             f"cannot be about: {', '.join(unknown)}; they are "
+                             f"{', '.join(QUESTIONS)}")
+        for question, cues in named.items():
+            words[question] += [str(cue) for cue in cues or ()]
+    return words
+
+
+def _named(text: str) -> list[str]:
+    """The questions the normalised ``text`` names, in :data:`QUESTIONS`' order."""
+    return [question for question, cues in _question_words().items() if holds_any(text, cues)]
 
 
 def _without_old(text: str) -> str:
-    return _OLD_FIGURE.sub(" ", text)
+    text = normalised(text)
+    for cue in every_cue(OLD_FIGURES):
+        text = cue_pattern(cue).sub(" ", text)
+    return text
 
 
 def _age(text: str, slots: dict[str, Any]) -> Any:
@@ -61,7 +69,9 @@ def _age(text: str, slots: dict[str, Any]) -> Any:
 
 
 def _goal(text: str, slots: dict[str, Any]) -> Any:
-    goal = match_goal(text)
+    # The goal in the words of the message's own language, whichever it is.
+    goal = next((found for language, _ in every_language("goal")
+                 if (found := match_goal(text, language)) is not None), None)
     return goal.value if goal else None
 
 
@@ -81,10 +91,12 @@ def correction(text: str, requested: str | None, slots: dict[str, Any]) -> tuple
     ``requested`` is the open question (a message about it is an answer, not a correction);
     ``slots`` the answers so far: only a question already answered can be corrected.
     """
-    if not text or text.startswith("/") or requested is None or not _MARKER.search(text):
+    if not text or text.startswith("/") or requested is None:
         return None
-    named = [slot for slot, words in _NAMES.items()
-             if slot != requested and slots.get(slot) is not None and words.search(text)]
+    written = normalised(text)
+    if not holds_any(written, every_cue(MARKERS)):
+        return None
+    named = [slot for slot in _named(written) if slot != requested and slots.get(slot) is not None]
     if "monthly_contribution" in named and "initial_amount" in named:
         named.remove("initial_amount")  # "start with 200 a month" is about the monthly amount
     if len(named) != 1:
@@ -96,15 +108,13 @@ def correction(text: str, requested: str | None, slots: dict[str, Any]) -> tuple
 
 def changes_last_answer(text: str) -> bool:
     """Whether ``text`` says it changes the answer just given, without naming its question."""
-    return bool(text) and not text.startswith("/") and _CHANGE_OF_LAST.search(text) is not None \
-        and not any(words.search(text) for words in _NAMES.values())
-
-
-#: Words that point at the question before the open one.
-_PREVIOUS_QUESTION = re.compile(r"\b(?:go back|last question|previous question|question before|"
-                                r"previous answer|last answer|earlier answer)\b", re.IGNORECASE)
+    if not text or text.startswith("/"):
+        return False
+    written = normalised(text)
+    return holds_any(written, every_cue(LAST_ANSWER)) and not _named(written)
 
 
 def names_previous_question(text: str) -> bool:
-    """Whether ``text`` points at the question before the open one ("go back", "last question")."""
-    return _PREVIOUS_QUESTION.search(text or "") is not None
+    """Whether ``text`` points at the question before the open one ("go back", "last question",
+    "上一题")."""
+    return holds_any(normalised(text), every_cue(PREVIOUS_QUESTION))

@@ -8,8 +8,6 @@ survey answers in the project's records.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -23,7 +21,7 @@ from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
 from actions.form_answers import intent_of, just_typed, typed_text
 from actions.retention import has_words, say_retention_offer
-from actions.script import simplified
+from actions.script import cue_pattern, every_language, normalised
 from db.clock import utcnow
 from db.conversations import offers_made
 from db.models import Client, HandoffRequest, OfferRecord, SurveyAnswer
@@ -31,27 +29,19 @@ from db.session import session_scope
 from engine.lifecycle import leaving
 from engine.lifecycle.feedback import RETURN_LIKELIHOOD_SCALE, scale_answer
 from engine.numbers import parse_number
-from engine.wording import answer_words, locales
 
 #: Reasons a client can give, in the engine's order ("other" last).
 REASONS = leaving.leaving_reasons()
 #: The answer words (``answers:`` of locales/<language>/leaving.yml) that list, for each reason,
-#: the words that point to it in a typed answer.
+#: the words that point to it in a typed answer (matched as actions.script.cue_pattern says).
 REASON_CUES = "leaving_reasons"
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-#: A letter of a script written with spaces: a cue of letters ends where none stands beside it
-#: ("fee" is not in "feeling", but "app" is in "app太慢").
-_NOT_AFTER_LETTER = rf"(?<![^\W\d_{_CJK}])"
-_NOT_BEFORE_LETTER = rf"(?![^\W\d_{_CJK}])"
 
 
 def reason_words() -> dict[str, tuple[str, ...]]:
     """Reason -> the words that point to it, in the engine's order of reasons, from every
     language's locale files: scripts do not overlap, and a Chinese client may write "fee太高"."""
     words: dict[str, list[str]] = {reason: [] for reason in REASONS}
-    for language in locales():
-        cues = answer_words(language).get(REASON_CUES) or {}
+    for language, cues in every_language(REASON_CUES):
         unknown = sorted(set(cues) - set(REASONS))
         if unknown:  # words for a reason the engine has no offers for: a typo, or a stale list
             raise ValueError(f"locales/{language}/: {REASON_CUES} names unknown leaving reasons: "
@@ -59,14 +49,6 @@ def reason_words() -> dict[str, tuple[str, ...]]:
         for reason, phrases in cues.items():
             words[reason] += [" ".join(str(p).lower().split()) for p in phrases or ()]
     return {reason: tuple(phrases) for reason, phrases in words.items() if phrases}
-
-
-def _cue_pattern(cue: str) -> str:
-    """A cue of letters as whole words; one that holds CJK characters anywhere (no spaces part
-    Chinese words)."""
-    if _CJK_CHAR.search(cue):
-        return re.escape(cue)
-    return rf"{_NOT_AFTER_LETTER}{re.escape(cue)}{_NOT_BEFORE_LETTER}"
 
 
 #: The exit interview's questions. The reason is asked only when the client has not given it
@@ -83,14 +65,13 @@ def match_reason(text: str) -> str | None:
     or None: the first reason, in the engine's order, with a phrase in the answer that no longer
     phrase of another reason covers ("lost my job" is about needing the money, not about what was
     lost). Traditional characters read as simplified ones, full-width letters as half-width."""
-    lowered = " ".join(simplified(unicodedata.normalize("NFKC", text)).lower()
-                       .replace("_", " ").replace("\u2019", "'").split())
+    lowered = normalised(text.replace("_", " "))
     for reason in REASONS:
         if lowered == reason.replace("_", " "):
             return reason
     found = [(reason, match.start(), match.end())
              for reason, words in reason_words().items() for word in words
-             for match in re.finditer(_cue_pattern(word), lowered)]
+             for match in cue_pattern(word).finditer(lowered)]
     for reason, start, end in found:
         if not any(other != reason and o_start <= start and end <= o_end
                    and o_end - o_start > end - start for other, o_start, o_end in found):

@@ -1,17 +1,24 @@
-"""What clients type, in the script the locale files are written in.
+"""What clients type, in the script the locale files are written in, and the cues read in it.
 
 The Chinese words the actions look for (locales/zh/*.yml) are in simplified characters; a client
 who writes traditional characters (繁體, "手續費太貴") means the same words. :func:`simplified`
 converts such text with OpenCC's traditional-to-simplified table, phrase by phrase ("頭髮" ->
 "头发", "發財" -> "发财"), and leaves text without CJK characters as it is.
+
+A cue is a phrase of the locale files' ``answers:`` sections that points to something in a
+message (a leaving reason, a correction, a retirement age): :func:`cue_pattern` says how one
+matches, :func:`every_language` gathers a key's cues from every language.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from opencc import OpenCC
+
+from engine.wording import DEFAULT_LANGUAGE, answer_words, locales
 
 #: CJK ideographs (unified, extension A, compatibility): the characters OpenCC may change.
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -29,3 +36,55 @@ def simplified(text: str) -> str:
     if not _IDEOGRAPH.search(text):
         return text
     return _to_simplified().convert(text)
+
+
+# -- cues: the words that point to something in a typed message ---------------------------------
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: A letter or digit of a script written with spaces: a cue that starts or ends with one is a
+#: whole word ("fee" is not in "feeling", but "app" is in "app太慢").
+_WORD_CHAR = rf"[^\W_{_CJK}]"
+#: In a cue, ``#`` stands for a figure: digits (a currency sign before, "k" or "%" after, as in
+#: "not 38", "5k") or Chinese numerals ("三十八岁").
+FIGURE = "#"
+_FIGURE = r"[$€£¥]?(?:\d[\d,.]*(?:\s*(?:k|%))?|[零〇一二两三四五六七八九十百千万亿]+)"
+
+
+@lru_cache(maxsize=4096)
+def cue_pattern(cue: str) -> re.Pattern[str]:
+    """The pattern of one cue, which :func:`normalised` text is searched for: its words in order
+    (spaces optional), ``#`` any figure; a cue that starts or ends with a letter or digit of a
+    spaced script matches whole words there, and one of CJK characters anywhere (no spaces part
+    Chinese words)."""
+    cue = " ".join(cue.lower().split())
+    body = _FIGURE.join(r"\s*".join(re.escape(word) for word in part.split(" "))
+                        for part in cue.split(FIGURE))
+    before = rf"(?<!{_WORD_CHAR})" if re.match(rf"{_WORD_CHAR}|{FIGURE}", cue) else ""
+    after = rf"(?!{_WORD_CHAR})" if re.search(rf"{_WORD_CHAR}$", cue) else ""
+    return re.compile(before + body + after)
+
+
+def normalised(text: str) -> str:
+    """``text`` as cues are matched against it: simplified characters, half-width forms (NFKC),
+    lower case, one space between words, a straight apostrophe."""
+    text = simplified(unicodedata.normalize("NFKC", text or ""))
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def holds_any(text: str, cues) -> bool:
+    """Whether the :func:`normalised` ``text`` holds any of ``cues``."""
+    return any(cue_pattern(str(cue)).search(text) for cue in cues)
+
+
+def every_language(key: str) -> list:
+    """The ``answers:`` words under ``key`` of every language (the default language first), each
+    language's as its files give them: scripts do not overlap, so a message is read by the words
+    of its own script whatever the conversation's language, and a client may mix them."""
+    languages = sorted(locales(), key=lambda language: language != DEFAULT_LANGUAGE)
+    return [(language, answer_words(language).get(key)) for language in languages
+            if answer_words(language).get(key) is not None]
+
+
+def every_cue(key: str) -> list[str]:
+    """The cues listed under ``key`` by every language, as one list."""
+    return [str(cue) for _, cues in every_language(key) for cue in cues or ()]
