@@ -2,7 +2,8 @@
 
 FastAPI's default 422 lists locations such as ``["body", "age"]`` and messages that do not say
 which field they are about; here each message starts with the field's dotted name, and a body that
-is not JSON at all gets a 400 that says so. A database that cannot be reached (server down, file
+is not JSON at all gets a 400 that says so. A message raised with a msgid of the web catalogs in
+its context (the chat's, bot.chat.schemas) is said in the request's language (bot.i18n). A database that cannot be reached (server down, file
 gone) or is busy (a lock another transaction holds outlasted ``DATABASE_LOCK_TIMEOUT_SECONDS``, see
 ``db.session``) gets a 503 that says which; the request's transaction was rolled back whole, so
 nothing of it was stored.
@@ -10,11 +11,15 @@ nothing of it was stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from bot.i18n import request_language
 
 _SOURCES = {"body", "query", "path", "header", "cookie"}
 DATABASE_DOWN = (
@@ -41,14 +46,25 @@ def field_name(loc: tuple | list) -> str:
     return ".".join(parts) or "body"
 
 
-def _readable(error: dict) -> dict:
+def _readable(error: dict, gettext: Callable[[str], str] | None = None) -> dict:
+    """An error as the reply lists it. One raised with a ``msgid`` in its context (a msgid of the
+    web catalogs, see bot.chat.schemas) is said with ``gettext``, in the request's language."""
     field = field_name(error.get("loc", ()))
     message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    context = error.get("ctx") or {}
+    if gettext is not None and isinstance(context.get("msgid"), str):
+        message = gettext(context["msgid"]) % context
     return {"field": field, "loc": list(error.get("loc", ())), "msg": f"{field}: {message}",
             "type": error.get("type")}
 
 
-async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+def _gettext(request: Request) -> Callable[[str], str] | None:
+    """The web catalogs' gettext in the request's language, once the app has compiled them."""
+    translations = getattr(request.app.state, "translations", None)
+    return translations[request_language(request)].gettext if translations else None
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     for error in errors:
         if error.get("type") == "json_invalid":
@@ -57,8 +73,9 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
                 {"detail": f"The request body is not valid JSON ({reason})."},
                 status_code=status.HTTP_400_BAD_REQUEST,
             )
+    gettext = _gettext(request)
     return JSONResponse(
-        {"detail": [_readable(e) for e in errors]},
+        {"detail": [_readable(e, gettext) for e in errors]},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
 

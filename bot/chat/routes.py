@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
+from babel.support import NullTranslations
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
@@ -29,10 +30,20 @@ from db.review import UndeliveredMessage
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
-UNAVAILABLE = (
+_MARK = NullTranslations()
+#: The chat's refusals, marked for `pybabel extract`: msgids of the web catalogs
+#: (locales/<language>/LC_MESSAGES/web.po), said in the request's language (:func:`_said`).
+UNAVAILABLE = _MARK.gettext(
     "The advisor is temporarily unavailable. Your message has been kept; please try again in a "
     "few minutes."
 )
+RATE_LIMITED = _MARK.gettext(
+    "Too many messages: please wait %(seconds)s s before sending another.")
+
+
+def _said(request: Request, msgid: str, **values) -> str:
+    """``msgid`` in the request's language (bot.i18n), its placeholders filled with ``values``."""
+    return request.app.state.translations[request_language(request)].gettext(msgid) % values
 
 
 def _rasa_servers(request: Request, settings: Settings) -> rasa_gateway.RasaServers:
@@ -79,7 +90,7 @@ def chat(
         seconds = max(1, math.ceil(retry_after))
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            f"Too many messages: please wait {seconds} s before sending another.",
+            _said(request, RATE_LIMITED, seconds=seconds),
             headers={"Retry-After": str(seconds)},
         )
     client_id = client.client_id if client is not None else None
@@ -106,7 +117,7 @@ def chat(
             )
         )
         return JSONResponse(
-            ChatUnavailable(detail=UNAVAILABLE, kept=True).model_dump(),
+            ChatUnavailable(detail=_said(request, UNAVAILABLE), kept=True).model_dump(),
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "60"},
         )

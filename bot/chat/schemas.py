@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import NullTranslations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 #: Longest chat message accepted, in characters.
 MAX_CHAT_TEXT = 2_000
+_MARK = NullTranslations()
+#: What is wrong with a chat text, marked for `pybabel extract`: each message is a msgid of the web
+#: catalogs (locales/<language>/LC_MESSAGES/web.po), said in the request's language (bot.errors).
+EMPTY = _MARK.gettext("must not be empty")
+TOO_LONG = _MARK.gettext("must be at most %(limit)s characters, got %(length)s")
+CONTROL = _MARK.gettext("must not contain control characters (found %(character)s)")
 #: C0 control characters and DEL, but tab and line breaks, which a pasted text may carry.
 _CONTROL = frozenset(chr(c) for c in [*range(0x20), 0x7F]) - {"\t", "\n", "\r"}
 
@@ -21,14 +29,23 @@ class ChatRequest(BaseModel):
     @classmethod
     def _length(cls, text: str) -> str:
         if not text.strip():
-            raise ValueError("must not be empty")
+            raise _refusal("chat_text_empty", EMPTY)
         if len(text) > MAX_CHAT_TEXT:
-            raise ValueError(f"must be at most {MAX_CHAT_TEXT:,} characters, got {len(text):,}")
+            raise _refusal("chat_text_too_long", TOO_LONG, limit=f"{MAX_CHAT_TEXT:,}",
+                           length=f"{len(text):,}")
         # Control characters are never typed on purpose; NUL cannot even be stored in PostgreSQL.
         control = next((c for c in text if c in _CONTROL), None)
         if control is not None:
-            raise ValueError(f"must not contain control characters (found U+{ord(control):04X})")
+            raise _refusal("chat_text_control", CONTROL, character=f"U+{ord(control):04X}")
         return text
+
+
+def _refusal(kind: str, msgid: str, **values: str) -> PydanticCustomError:
+    """A validation error whose message is the catalogs' ``msgid`` filled with ``values``: English
+    as raised, and in the request's language once bot.errors answers (it reads ``msgid`` from the
+    error's context)."""
+    return PydanticCustomError(kind, (msgid % values).replace("{", "{{").replace("}", "}}"),
+                               {"msgid": msgid, **values})
 
 
 class Button(BaseModel):

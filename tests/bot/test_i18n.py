@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: console's modules that name CSV columns and chart labels.
 CONVERTED = {path.name for path in (ROOT / "bot" / "templates").glob("*.html")} | {
     path.name for path in (ROOT / "bot" / "templates" / "staff").glob("*.html")} | {
-    "export.py", "overview.py"}
+    "export.py", "overview.py"} | {"routes.py", "schemas.py"}  # the chat gateway's refusals
 CATALOGS = {language: i18n.read_catalog(language) for language in i18n.LANGUAGES}
 TRANSLATIONS = i18n.load_translations()
 
