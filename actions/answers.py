@@ -44,6 +44,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.script import holds_any, normalised
 from engine.hedges import soften
 from engine.numbers import figures_in, words_to_number
 from engine.profile import Goal, IncomeStability
@@ -207,12 +208,10 @@ _compiled: dict[int, tuple[Mapping, Vocabulary]] = {}
 
 def holds_cue(text: str, key: str, language: str | None) -> bool:
     """Whether ``text`` holds one of the cues the language's answer words list under ``key``: a
-    cue of letters as whole words ("fee" not in "feeling"), one of CJK characters anywhere (no
-    spaces part Chinese words)."""
-    lowered = " ".join(text.lower().replace("\u2019", "'").split())
-    return any(re.search(rf"(?<![^\W\d_]){re.escape(cue)}(?![^\W\d_])", lowered)
-               if not _CJK_CHAR.search(cue) else cue in lowered
-               for cue in answer_words(language).get(key) or ())
+    cue of letters as whole words ("fee" not in "feeling", but in "fee太高"), one of CJK characters
+    anywhere (no spaces part Chinese words); traditional characters read as simplified ones
+    (actions.script)."""
+    return holds_any(normalised(text), answer_words(language).get(key) or ())
 
 
 def put_as_question(text: str, language: str | None) -> bool:
@@ -222,7 +221,7 @@ def put_as_question(text: str, language: str | None) -> bool:
     if "?" in text or "\uff1f" in text:
         return True
     words = answer_words(language)
-    start = re.sub(r"^[\W_]+", "", " ".join(text.lower().split()))
+    start = re.sub(r"^[\W_]+", "", normalised(text))
     if any(start.startswith(opener) and (_CJK_CHAR.search(opener)
                                          or not re.match(r"[^\W\d_]", start[len(opener):]))
            for opener in words.get("question_openers") or ()):

@@ -15,6 +15,7 @@ from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
 from actions.retention import has_words, say_retention_offer
+from actions.script import normalised
 from db.lifecycle_store import served_score
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
 from db.session import session_scope
@@ -121,7 +122,7 @@ def asks_about_amount(text: str, language: str | None) -> bool:
     "why only 20 % shares") or why it holds it at all ("why did you put me in gold?"), by the cues
     of ``allocation_amount_questions`` and ``allocation_choice_questions`` in the language's
     answer words."""
-    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    lowered = normalised(text)  # traditional characters as simplified ones
     cues = answer_words(language).get("allocation_amount_questions") or ()
     return any(cue in lowered for cue in cues) or holds_cue(text, "allocation_choice_questions",
                                                              language)

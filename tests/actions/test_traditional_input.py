@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from action_harness import run, tracker
 
+from actions.answers import holds_cue, put_as_question
+from actions.conversation import asks_about_amount
 from actions.form_answers import typed_text
 from actions.onboarding import ValidateOnboardingForm
 from actions.script import simplified
@@ -34,3 +36,16 @@ def test_the_typed_text_is_simplified_and_other_scripts_are_left_alone():
     assert typed_text(tracker(text="收入很穩定，手續費太貴")) == "收入很稳定，手续费太贵"
     assert typed_text(tracker(text="I'm 35, ＥＴＦ")) == "I'm 35, ＥＴＦ"
     assert simplified("头发") == "头发"  # already simplified: unchanged
+
+
+@pytest.mark.parametrize(("check", "text", "expected"), [
+    (lambda t: asks_about_amount(t, "zh"), "為什麼這麼多債券", True),
+    (lambda t: asks_about_amount(t, "zh"), "債券是什麼", False),
+    (lambda t: put_as_question(t, "zh"), "能不能告訴我債券是什麼", True),
+    (lambda t: holds_cue(t, "leaving_cost_questions", "zh"), "註銷賬戶要收費嗎", True),
+    # A cue of letters is a whole word beside Chinese characters too.
+    (lambda t: holds_cue(t, "leaving_cost_questions", "en"), "closing要fee吗", True),
+    (lambda t: holds_cue(t, "leaving_cost_questions", "en"), "feeling fine", False),
+])
+def test_the_cues_of_questions_read_traditional_characters(check, text, expected):
+    assert check(text) is expected
