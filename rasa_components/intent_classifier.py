@@ -14,8 +14,18 @@ retrieval action (``utter_faq``) to answer with the chosen key's response. Why n
 ResponseSelector: it is DIET again, which scores lower than this model on this data, and a second
 model would read the same message twice.
 
+Two languages. With ``route_by_language: true`` the classifier keeps one linear model per
+language, routed by the message's language (:func:`rasa_components.scripts.language_of`: a CJK
+character makes a message Chinese, a ``language`` in its metadata overrides the script), so English
+examples never compete with Chinese ones and the English model is the one an English-only training
+would learn. With ``false`` (the default) one model learns every example. With
+``cjk_word_tokens: true`` the word n-grams of a Chinese message are those of its tokens (jieba's
+words from the tokenizer before this component) instead of runs of characters between spaces,
+which in Chinese are whole sentences; the character n-grams then stay within words.
+
 Options: ``C`` (inverse regularisation, default 100), ``word_ngrams`` ([1, 2]), ``char_ngrams``
-([1, 5]), ``ranking_length`` (10) and ``random_state`` (42).
+([1, 5]), ``ranking_length`` (10), ``random_state`` (42), ``route_by_language`` (false) and
+``cjk_word_tokens`` (false).
 
 Type hints use ``typing`` names without ``from __future__ import annotations``: Rasa's graph
 validation reads them at run time and compares them with its own ``List``/``Dict`` hints.
@@ -39,12 +49,14 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
     RESPONSE_SELECTOR_TEMPLATE_NAME_KEY,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+    TOKENS_NAMES,
 )
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     INTENT_RESPONSE_KEY,
+    METADATA,
     PREDICTED_CONFIDENCE_KEY,
     RESPONSE_IDENTIFIER_DELIMITER,
     TEXT,
@@ -54,6 +66,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_components.linear_intents import LinearIntentModel
+from rasa_components.scripts import CHINESE, LANGUAGES, has_cjk, language_of
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +93,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [1, 5],
-                "ranking_length": 10, "random_state": 42}
+                "ranking_length": 10, "random_state": 42, "route_by_language": False,
+                "cjk_word_tokens": False}
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -89,11 +103,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[LinearIntentModel] = None,
                  retrieval_intents: Optional[List[str]] = None,
-                 responses: Optional[Dict[str, List[Dict[str, Any]]]] = None) -> None:
+                 responses: Optional[Dict[str, List[Dict[str, Any]]]] = None,
+                 models: Optional[Dict[str, LinearIntentModel]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
+        #: The model of every message (one model for all languages), or None.
         self.model = model
+        #: Language -> its model, when the classifier routes by language.
+        self.models: Dict[str, LinearIntentModel] = dict(models or {})
         #: The retrieval intents of the training data (``faq``), sorted.
         self.retrieval_intents = sorted(retrieval_intents or [])
         #: Response name (``utter_faq/fees``) -> its variations, as the training data gives them.
@@ -109,17 +127,21 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len({label(e) for e in examples}) < 2:
             logger.warning("Fewer than two intents in the training data: no intent classifier.")
             return self._resource
-        # Several patterns under one name make one feature: any of them matching.
-        grouped: Dict[str, List[str]] = {}
-        for row in training_data.regex_features:
-            grouped.setdefault(row["name"], []).append(row["pattern"])
-        patterns = {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
-        self.model = LinearIntentModel.fit(
-            [e.get(TEXT) for e in examples], [label(e) for e in examples], patterns,
-            c=float(self.config["C"]), word_ngrams=tuple(self.config["word_ngrams"]),
-            char_ngrams=tuple(self.config["char_ngrams"]),
-            random_state=int(self.config["random_state"]),
-        )
+        if self.config["route_by_language"]:
+            self.model = None
+            self.models = {}
+            for language in LANGUAGES:
+                chosen = [e for e in examples if self.language(e) == language]
+                rows = [row for row in training_data.regex_features
+                        if (language == CHINESE) == has_cjk(row["pattern"])]
+                if len({label(e) for e in chosen}) < 2:
+                    logger.warning(f"Fewer than two intents in the {language!r} examples: no "
+                                   f"{language!r} model; its messages go to the other one.")
+                    continue
+                self.models[language] = self._fit(chosen, rows)
+        else:
+            self.models = {}
+            self.model = self._fit(examples, training_data.regex_features)
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         keys = {e.get(INTENT_RESPONSE_KEY) for e in examples if e.get(INTENT_RESPONSE_KEY)}
         self.responses = {}
@@ -130,26 +152,71 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                                "should declare it.")
             self.responses[name] = training_data.responses.get(name) or []
         with self._model_storage.write_to(self._resource) as directory:
-            self.model.save(directory)
+            if self.model is not None:
+                self.model.save(directory)
+            for language, model in self.models.items():
+                model.save(directory / language)
             (directory / _RETRIEVAL).write_text(json.dumps(
                 {"retrieval_intents": self.retrieval_intents, "responses": self.responses},
                 ensure_ascii=False))
         return self._resource
 
+    def _fit(self, examples: List[Message], regex_features: List[Dict[str, str]]
+             ) -> LinearIntentModel:
+        # Several patterns under one name make one feature: any of them matching.
+        grouped: Dict[str, List[str]] = {}
+        for row in regex_features:
+            grouped.setdefault(row["name"], []).append(row["pattern"])
+        patterns = {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
+        return LinearIntentModel.fit(
+            [self.text(e) for e in examples], [label(e) for e in examples], patterns,
+            c=float(self.config["C"]), word_ngrams=tuple(self.config["word_ngrams"]),
+            char_ngrams=tuple(self.config["char_ngrams"]),
+            random_state=int(self.config["random_state"]),
+        )
+
+    @staticmethod
+    def language(message: Message) -> str:
+        """The language a message is routed to: its metadata's, else its script's."""
+        return language_of(message.get(TEXT), message.get(METADATA))
+
+    def text(self, message: Message) -> str:
+        """The text the model reads: the message's text, or with ``cjk_word_tokens`` a Chinese
+        message's tokens joined by spaces."""
+        text = message.get(TEXT) or ""
+        if self.config["cjk_word_tokens"] and has_cjk(text):
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            if tokens:
+                return " ".join(token.text for token in tokens)
+        return text
+
+    def model_of(self, message: Message) -> Optional[LinearIntentModel]:
+        """The model that reads ``message``: its language's, else the only one there is."""
+        if self.model is not None:
+            return self.model
+        if not self.models:
+            return None
+        return self.models.get(self.language(message)) or next(iter(self.models.values()))
+
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         retrieval: Dict[str, Any] = {}
+        model = None
+        models: Dict[str, LinearIntentModel] = {}
         try:
             with model_storage.read_from(resource) as directory:
-                model = LinearIntentModel.load(directory)
+                models = {language: LinearIntentModel.load(directory / language)
+                          for language in LANGUAGES if (directory / language).is_dir()}
+                if not models:
+                    model = LinearIntentModel.load(directory)
                 if (directory / _RETRIEVAL).exists():
                     retrieval = json.loads((directory / _RETRIEVAL).read_text())
         except (ValueError, FileNotFoundError):
             logger.warning("No trained intent classifier in the model: intents will be missing.")
-            model = None
+            model, models = None, {}
         return cls(config, model_storage, resource, model,
-                   retrieval.get("retrieval_intents"), retrieval.get("responses"))
+                   retrieval.get("retrieval_intents"), retrieval.get("responses"), models)
 
     def _retrieval_intent(self, name: str) -> Optional[str]:
         """The retrieval intent a class belongs to (``faq`` for ``faq/fees``), or None."""
@@ -157,12 +224,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return base if delimiter and base in self.retrieval_intents else None
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None:
-            return messages
         length = max(int(self.config["ranking_length"]), 1)
         for message in messages:
-            probabilities = self.model.probabilities([message.get(TEXT) or ""])[0]
-            by_class = dict(zip(self.model.classes, (float(p) for p in probabilities), strict=True))
+            model = self.model_of(message)
+            if model is None:
+                return messages
+            probabilities = model.probabilities([self.text(message)])[0]
+            by_class = dict(zip(model.classes, (float(p) for p in probabilities), strict=True))
             intents: Dict[str, float] = {}
             keys: Dict[str, Dict[str, float]] = {name: {} for name in self.retrieval_intents}
             for name, probability in by_class.items():
