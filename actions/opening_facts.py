@@ -8,35 +8,26 @@ and "I want an income in retirement" says nothing of a salary.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from actions.answers import match_goal, match_income_stability
+from actions.script import cue_pattern, every_cue, every_language, holds_any, normalised
 from engine.opening import read_opening
-from engine.profile import IncomeStability
+from engine.profile import Goal, IncomeStability
 
 #: Opening facts the form takes before its first question, in the order they are confirmed.
 PREFILLED = ("age", "goal", "horizon_years", "initial_amount", "monthly_contribution",
              "target_amount", "income_stability")
-#: An opening message names a goal only with words of purpose.
-PURPOSE_CUE = re.compile(r"\b(?:for|towards?|to (?:buy|pay|fund|afford|retire|build|grow|protect|"
-                         r"keep|live|save|get)|saving|save up|retir\w*|pension|goal|aim|"
-                         r"college|university|uni|tuition|school fees|deposit|wedding|income)\b",
-                         re.IGNORECASE)
-#: Income wanted in retirement or after it is the income goal, not saving for retirement.
-INCOME_GOAL = re.compile(r"\b(?:regular |an |some |steady |monthly )?income\b|\bpayouts?\b|"
-                         r"\bdividends?\b|\blive off\b", re.IGNORECASE)
-RETIRED = re.compile(r"\bretired\b|\bin (?:my )?retirement\b|\bpensioner\b|\bnow that i'?m "
-                     r"retired\b", re.IGNORECASE)
-INCOME_GOAL_PHRASE = re.compile(
-    r"\b(?:looking for|want|wants|need|needs|would like|like|get|generate|provide|produce|"
-    r"live on|for)\s+(?:an?\s+|some\s+)?(?:regular\s+|steady\s+|monthly\s+|an\s+)?income\b|"
-    r"\bincome from\b", re.IGNORECASE)
-#: An opening message speaks of its income only with one of these words.
-INCOME_CUE = re.compile(r"\b(?:income|salary|salaried|job|work|freelanc\w*|self.employed|"
-                        r"contract\w*|pay|paid|earn\w*|commission|gig|pension)\b", re.IGNORECASE)
-
-
+#: Keys of the locale files' ``answers:`` (locales/<language>/onboarding.yml), every language's
+#: read (actions.script): words of purpose, without which an opening names no goal; what is taken
+#: out before the goal is read (the request, where the money comes from, the wish to invest);
+#: income wanted by someone retired; income as a goal, taken out before the words of pay; and the
+#: words of pay, without which an opening says nothing of its income.
+PURPOSE, REQUESTS, SOURCES, INVEST = ("opening_purpose_words", "opening_requests",
+                                      "opening_sources", "opening_invest_words")
+INCOME_GOAL, RETIRED, INCOME_GOAL_PHRASES, INCOME = (
+    "opening_income_goal_words", "opening_retired_words", "opening_income_goal_phrases",
+    "opening_income_words")
 
 
 def opening_facts(text: str) -> dict[str, Any]:
@@ -45,29 +36,40 @@ def opening_facts(text: str) -> dict[str, Any]:
     if text.startswith("/"):
         return {}
     facts: dict[str, Any] = dict(read_opening(text).stated())
+    written = normalised(text)
     # "I want to invest" names no goal, nor does "I have two kids"; a purpose does ("for a
     # house", "saving for college", "to retire").
-    if PURPOSE_CUE.search(text):
-        goal = match_goal(_purpose_words(text))
+    if holds_any(written, every_cue(PURPOSE)):
+        goal = _purpose(written)
         if goal is not None:
             facts["goal"] = goal.value
-    about_pay = INCOME_GOAL_PHRASE.sub(" ", text)  # income as the goal says nothing of pay
-    if INCOME_CUE.search(about_pay):
-        stability = match_income_stability(about_pay)
+    about_pay = _without(written, INCOME_GOAL_PHRASES)  # income as the goal says nothing of pay
+    if holds_any(about_pay, every_cue(INCOME)):
+        stability = _in_words(match_income_stability, about_pay)
         if stability is not None:
             facts["income_stability"] = IncomeStability(stability).value
     return facts
 
 
-def _purpose_words(text: str) -> str:
-    """An opening message as a statement of purpose: without the request around it ("can you
-    help me plan for retirement?"), the wish to invest, and where the money comes from ("from
-    selling my house" says nothing of what it is for)."""
-    text = re.sub(r"^\W*(?:(?:hi|hello|hey)\W+)?(?:can|could|would|will) you\s+(?:please\s+)?"
-                  r"(?:help me(?: to)?|help)?", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bfrom (?:selling|the sale of|sale of)\s+(?:my|our|the|a|an)?\s*\w+", " ",
-                  text, flags=re.IGNORECASE)
-    text = re.sub(r"\binvest\w*", " ", text, flags=re.IGNORECASE)
-    if INCOME_GOAL.search(text) and RETIRED.search(text):
-        return "regular income"  # income wanted by someone retired: the income goal
-    return text.replace("?", ".")
+def _without(text: str, key: str) -> str:
+    """``text`` without the cues under ``key`` (the longest first)."""
+    for cue in sorted(every_cue(key), key=len, reverse=True):
+        text = cue_pattern(cue).sub(" ", text)
+    return text
+
+
+def _in_words(match, text: str):
+    """What ``match`` reads in ``text`` by the words of its own language, whichever it is."""
+    return next((found for language, _ in every_language("goal")
+                 if (found := match(text, language)) is not None), None)
+
+
+def _purpose(text: str) -> Goal | None:
+    """The goal an opening message states: read without the request around it ("can you help me
+    plan for retirement?"), the wish to invest, and where the money comes from ("from selling my
+    house" says nothing of what it is for)."""
+    if holds_any(text, every_cue(INCOME_GOAL)) and holds_any(text, every_cue(RETIRED)):
+        return Goal.income  # income wanted by someone retired: the income goal
+    for key in (REQUESTS, SOURCES, INVEST):
+        text = _without(text, key)
+    return _in_words(match_goal, text.replace("?", "."))

@@ -48,19 +48,37 @@ _WORD_CHAR = rf"[^\W_{_CJK}]"
 #: "not 38", "5k") or Chinese numerals ("三十八岁").
 FIGURE = "#"
 _FIGURE = r"[$€£¥]?(?:\d[\d,.]*(?:\s*(?:k|%))?|[零〇一二两三四五六七八九十百千万亿]+)"
+#: In a cue, ``...`` stands for up to three words (a run of Chinese characters is one),
+#: ``*`` alone for one word, and ``*`` after letters for any ending ("invest*").
+GAP, ANY_WORD, ENDING = "...", "*", "*"
+_GAP = r"(?:\W*\w+){0,3}?\W*"
+
+
+def _token(token: str) -> str:
+    if token == GAP:
+        return _GAP
+    if token == ANY_WORD:
+        return r"\w+"
+    stem, ending = (token[:-1], r"\w*") if token.endswith(ENDING) else (token, "")
+    return _FIGURE.join(re.escape(part) for part in stem.split(FIGURE)) + ending
 
 
 @lru_cache(maxsize=4096)
 def cue_pattern(cue: str) -> re.Pattern[str]:
     """The pattern of one cue, which :func:`normalised` text is searched for: its words in order
-    (spaces optional), ``#`` any figure; a cue that starts or ends with a letter or digit of a
-    spaced script matches whole words there, and one of CJK characters anywhere (no spaces part
-    Chinese words)."""
-    cue = " ".join(cue.lower().split())
-    body = _FIGURE.join(r"\s*".join(re.escape(word) for word in part.split(" "))
-                        for part in cue.split(FIGURE))
-    before = rf"(?<!{_WORD_CHAR})" if re.match(rf"{_WORD_CHAR}|{FIGURE}", cue) else ""
-    after = rf"(?!{_WORD_CHAR})" if re.search(rf"{_WORD_CHAR}$", cue) else ""
+    (spaces optional), ``#`` any figure, ``...`` a gap of up to three words, ``*`` one word or
+    any ending; a cue that starts or ends with a letter or digit of a spaced script matches whole
+    words there, and one of CJK characters anywhere (no spaces part Chinese words)."""
+    tokens = [t for t in re.split(rf"\s+|({re.escape(GAP)})", cue.lower().strip()) if t]
+    body = ""
+    for previous, token in zip([None, *tokens], tokens, strict=False):
+        joint = "" if previous is None or GAP in (previous, token) else r"\s*"
+        body += joint + _token(token)
+    first, last = tokens[0], tokens[-1]
+    before = (rf"(?<!{_WORD_CHAR})"
+              if re.match(rf"{_WORD_CHAR}|{FIGURE}", first) or first == ANY_WORD else "")
+    after = (rf"(?!{_WORD_CHAR})"
+             if re.search(rf"{_WORD_CHAR}$", last) or last.endswith(ENDING) else "")
     return re.compile(before + body + after)
 
 

@@ -1,0 +1,31 @@
+"""What a Chinese opening message already says: a goal only where it speaks of a purpose, and its
+income's stability only where it speaks of pay, by the locale files' cues."""
+
+import pytest
+
+from actions.opening_facts import opening_facts
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("你好，我想为退休做个理财规划", {"goal": "retirement"}),
+    ("為了退休", {"goal": "retirement"}),
+    ("我想给孩子存教育金", {"goal": "education"}),
+    # Income wanted by someone retired is the income goal.
+    ("我已经退休了，想要每个月有稳定的收入", {"goal": "income"}),
+    ("退休后想每月领点利息", {"goal": "income"}),
+    # Where the money comes from is no purpose; keeping it safe is.
+    ("卖房的钱想找个稳妥的地方放着", {"goal": "capital_preservation"}),
+    ("我工作很稳定，想为买房攒首付", {"goal": "major_purchase", "income_stability": "stable"}),
+    ("我在上班，收入不太稳定，想为养老做准备",
+     {"goal": "retirement", "income_stability": "somewhat_stable"}),
+    # Wanting to invest names no goal, nor do children without a purpose.
+    ("我想開始投資", {}),
+    ("我有两个孩子", {}),
+])
+def test_a_chinese_opening_gives_its_goal_and_income_only_with_their_words(text, facts):
+    found = opening_facts(text)
+    assert {k: v for k, v in found.items() if k in ("goal", "income_stability")} == facts
+
+
+def test_income_as_a_goal_says_nothing_of_pay():
+    assert "income_stability" not in opening_facts("退休后希望有稳定的收入")
