@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from babel.support import NullTranslations
 from sqlalchemy.orm import Session
 
+from bot.i18n import N_
 from db.exit_interviews import ExitSummary, summary
 from db.overview import Day, figures
 from engine.lifecycle.feedback import RATING_SCALE
@@ -28,11 +29,6 @@ LABEL_WIDTH, BAR_AREA, VALUE_WIDTH, ROW = 210.0, 330.0, 110.0, 28.0
 #: Per-day charts: margins, and the width of one day within these bounds.
 LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 30.0, 56.0
 PLOT_HEIGHT, DAY_MIN, DAY_MAX, PLOT_TARGET = 200.0, 8.0, 48.0, 640.0
-
-
-def N_(msgid: str) -> str:  # noqa: N802 (the name `pybabel extract` looks for)
-    """Marks a word for the catalogs that is translated later, where the language is known."""
-    return msgid
 
 
 #: The onboarding funnel's steps (``db.conversation_list.ONBOARDING_STEPS``' labels), for the

@@ -4,7 +4,7 @@ re-roling, deactivating, reactivating them and resetting their passwords.
 Every change is written to the append-only staff audit trail (``StaffAuditEntry``) with the acting
 admin and the time, in the same transaction as the change itself. A request the rules refuse
 (weak password, duplicate user name, unknown role, the last active admin) shows the reason on the
-page with status 422 and stores nothing.
+page, in the page's language, with status 422 and stores nothing.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.exc import IntegrityError
 
+from bot import i18n
 from bot.auth.demo_passwords import CLIENT_PASSWORD, STAFF
 from bot.auth.dependencies import CurrentSession
 from bot.auth.passwords import hash_password
 from bot.console.routes import Staff
 from bot.dependencies import DB
+from bot.i18n import N_
 from bot.pages import render
 from bot.security import check_csrf
 from db.accounts import (
@@ -56,7 +58,19 @@ CsrfToken = Annotated[str, Form(max_length=100)]
 
 
 class Refused(ValueError):
-    """A change the rules do not allow; the message is shown on the page."""
+    """A change the rules do not allow; the message is shown on the page.
+
+    ``msgid`` is the English message with ``%(name)s`` placeholders, marked with ``i18n.N_`` for
+    the catalogs; ``str()`` is the English text, :meth:`said` the text in a page's language.
+    """
+
+    def __init__(self, msgid: str, **params: object):
+        super().__init__(msgid % params)
+        self.msgid = msgid
+        self.params = params
+
+    def said(self, words) -> str:
+        return words.gettext(self.msgid) % self.params
 
 
 def admin_page(staff: Staff) -> StaffUser:
@@ -69,16 +83,17 @@ def admin_page(staff: Staff) -> StaffUser:
 Admin = Annotated[StaffUser, Depends(admin_page)]
 
 
-def password_problem(username: str, password: str) -> str | None:
+def password_problem(username: str, password: str) -> Refused | None:
     """Why ``password`` is too weak for ``username``, or None when it will do."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
+        return Refused(N_("The password needs at least %(n)d characters."), n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"The password can have at most {MAX_PASSWORD_LENGTH} characters."
+        return Refused(N_("The password can have at most %(n)d characters."),
+                       n=MAX_PASSWORD_LENGTH)
     if password.strip().casefold() == username.strip().casefold():
-        return "The password cannot be the user name."
+        return Refused(N_("The password cannot be the user name."))
     if password in DEMO_PASSWORDS:
-        return "The password is a published demo password; choose another."
+        return Refused(N_("The password is a published demo password; choose another."))
     return None
 
 
@@ -86,8 +101,9 @@ def _role(value: str) -> StaffRole:
     try:
         return StaffRole(value.strip())
     except ValueError:
-        choices = " or ".join(r.value for r in StaffRole)
-        raise Refused(f"Unknown role {value.strip()!r}: choose {choices}.") from None
+        reviewer, admin = (r.value for r in StaffRole)
+        raise Refused(N_("Unknown role %(role)s: choose %(reviewer)s or %(admin)s."),
+                      role=repr(value.strip()), reviewer=reviewer, admin=admin) from None
 
 
 def _account(username: str, db: DB, session: CurrentSession, admin: Admin,
@@ -111,7 +127,8 @@ def _keeps_an_admin(db: DB, losing: StaffUser) -> None:
     same time cannot both succeed.
     """
     if losing.role == StaffRole.admin.value and active_admin_ids(db) <= {losing.id}:
-        raise Refused(f"{losing.username} is the last active admin; make another admin first.")
+        raise Refused(N_("%(username)s is the last active admin; make another admin first."),
+                      username=losing.username)
 
 
 def _record(db: DB, actor: StaffUser, target: StaffUser, action: StaffAuditAction,
@@ -121,7 +138,8 @@ def _record(db: DB, actor: StaffUser, target: StaffUser, action: StaffAuditActio
 
 
 def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
-          error: str | None = None, form: dict | None = None) -> HTMLResponse:
+          refusal: Refused | None = None, form: dict | None = None) -> HTMLResponse:
+    error = refusal.said(i18n.request_translations(request)) if refusal else None
     return render(request, "staff/users.html", {
         "session": session, "staff": admin, "users": all_staff_users(db),
         "last_signin": last_sign_ins(db, SignInRealm.staff),
@@ -150,12 +168,13 @@ def create_account(request: Request, db: DB, session: CurrentSession, admin: Adm
     username = username.strip()
     try:
         if not USERNAME.fullmatch(username):
-            raise Refused("A user name is 3 to 80 letters, digits, dots, dashes or underscores.")
+            raise Refused(N_("A user name is 3 to 80 letters, digits, dots, dashes or "
+                             "underscores."))
         new_role = _role(role)
         if staff_username_taken(db, username):
-            raise Refused(f"The user name {username!r} is taken.")
+            raise Refused(N_("The user name %(username)s is taken."), username=repr(username))
         if problem := password_problem(username, password):
-            raise Refused(problem)
+            raise problem
         user = StaffUser(username=username, password_hash=hash_password(password),
                          role=new_role.value, active=True, created_at=utcnow())
         db.add(user)
@@ -163,9 +182,10 @@ def create_account(request: Request, db: DB, session: CurrentSession, admin: Adm
             db.flush()
         except IntegrityError:  # created by someone else since the check above
             db.rollback()
-            raise Refused(f"The user name {username!r} is taken.") from None
+            raise Refused(N_("The user name %(username)s is taken."),
+                          username=repr(username)) from None
     except Refused as refusal:
-        return _page(request, db, session, admin, str(refusal),
+        return _page(request, db, session, admin, refusal,
                      {"username": username, "role": role})
     _record(db, admin, user, StaffAuditAction.created, f"role {new_role.value}")
     return _done()
@@ -177,10 +197,11 @@ def change_role(request: Request, db: DB, session: CurrentSession, admin: Admin,
     try:
         new_role = _role(role)
         if new_role.value == user.role:
-            raise Refused(f"{user.username} already has the role {new_role.value}.")
+            raise Refused(N_("%(username)s already has the role %(role)s."),
+                          username=user.username, role=new_role.value)
         _keeps_an_admin(db, user)
     except Refused as refusal:
-        return _page(request, db, session, admin, str(refusal))
+        return _page(request, db, session, admin, refusal)
     _record(db, admin, user, StaffAuditAction.role_changed, f"{user.role} -> {new_role.value}")
     user.role = new_role.value
     return _done()
@@ -190,12 +211,12 @@ def change_role(request: Request, db: DB, session: CurrentSession, admin: Admin,
 def deactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account):
     try:
         if user.id == admin.id:
-            raise Refused("You cannot deactivate your own account.")
+            raise Refused(N_("You cannot deactivate your own account."))
         if not user.active:
-            raise Refused(f"{user.username} is already inactive.")
+            raise Refused(N_("%(username)s is already inactive."), username=user.username)
         _keeps_an_admin(db, user)
     except Refused as refusal:
-        return _page(request, db, session, admin, str(refusal))
+        return _page(request, db, session, admin, refusal)
     user.active = False
     ended = end_staff_sessions(db, user.id)
     _record(db, admin, user, StaffAuditAction.deactivated, f"{ended} open session(s) ended")
@@ -205,7 +226,8 @@ def deactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, 
 @router.post("/{username}/reactivate", response_class=HTMLResponse)
 def reactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account):
     if user.active:
-        return _page(request, db, session, admin, f"{user.username} is already active.")
+        return _page(request, db, session, admin,
+                     Refused(N_("%(username)s is already active."), username=user.username))
     user.active = True
     _record(db, admin, user, StaffAuditAction.reactivated)
     return _done()

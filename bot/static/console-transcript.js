@@ -20,8 +20,13 @@
   } catch (ignored) {
     states = [];
   }
-  const labels = { show: toggle ? toggle.textContent : "",
-    changed: panel ? panel.dataset.changedLabel || "" : "" };
+  // The page's words in its language (staff/transcript.html writes them as JSON in data-texts).
+  let texts = {};
+  try {
+    texts = JSON.parse(chat.dataset.texts || "{}");
+  } catch (ignored) {
+    texts = {};
+  }
   let current = turns.findIndex((li) => li.classList.contains("selected"));
 
   function select(index, scroll) {
@@ -41,7 +46,7 @@
         row.classList.toggle("changed", changed);
         row.querySelector(".slot-value").textContent =
           Object.prototype.hasOwnProperty.call(state.slots, name) ? state.slots[name] : "–";
-        row.querySelector(".changed-mark").textContent = changed ? labels.changed : "";
+        row.querySelector(".changed-mark").textContent = changed ? texts.changed : "";
       });
     }
     if (scroll) {
@@ -64,7 +69,7 @@
     raw.hidden = !on;
     chat.parentElement.hidden = on;
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
-    toggle.textContent = on ? toggle.dataset.hideLabel : labels.show;
+    toggle.textContent = on ? texts.show_conversation : texts.show_raw;
   }
   if (toggle) {
     toggle.addEventListener("click", () => showRaw(raw.hidden));

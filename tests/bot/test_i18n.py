@@ -28,11 +28,12 @@ from engine.assumptions import GROUPS
 from engine.wording import texts
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The pages and modules whose words go through the catalogs: every template, and the staff
-#: console's modules that name CSV columns and chart labels.
+#: The pages and modules whose words go through the catalogs: every template, the staff
+#: console's modules that name CSV columns, chart labels and refusals, and the chat gateway's
+#: refusals (routes.py, schemas.py).
 CONVERTED = {path.name for path in (ROOT / "bot" / "templates").glob("*.html")} | {
     path.name for path in (ROOT / "bot" / "templates" / "staff").glob("*.html")} | {
-    "export.py", "overview.py"} | {"routes.py", "schemas.py"}  # the chat gateway's refusals
+    "export.py", "overview.py", "staff_accounts.py"} | {"routes.py", "schemas.py"}
 CATALOGS = {language: i18n.read_catalog(language) for language in i18n.LANGUAGES}
 TRANSLATIONS = i18n.load_translations()
 

@@ -140,6 +140,17 @@ def test_a_reviewer_reads_a_chinese_conversation_in_the_chinese_console(page, si
     assert page.inner_text("#slot-panel-title") == word("Slots after message %(n)s of %(total)d") % {
         "n": "1", "total": 2}
     assert glyphs_render(page, "#chat-view .msg-user .msg-text")
+    # The script's words are the page's: the slot panel's mark and the raw events' toggle.
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    age = page.locator('#slot-panel tr[data-slot="age"]')
+    assert age.locator(".slot-value").inner_text() == "35"
+    assert age.locator(".changed-mark").inner_text() == word("changed")
+    page.keyboard.press("g")
+    assert page.inner_text("#raw-toggle") == word("Show the conversation")
+    assert page.locator("#raw-events td", has_text=PLANNING_FIRST).count() == 1
+    page.keyboard.press("g")
+    assert page.inner_text("#raw-toggle") == word("Show raw events")
     assert page.evaluate(UNLABELLED) == []
     readable(page, ".conversation-language, .msg-text, .who, .triage-place, #slot-panel td, th")
     page.screenshot(path=str(SCREENSHOTS / "console-transcript-zh.png"), full_page=True)

@@ -233,3 +233,42 @@ def test_the_overview_labels_its_charts_and_their_csv_in_chinese(staff):
     rows = csv_rows(staff.get("/staff/overview/funnel.csv", headers=ZH))
     assert rows[0] == [column("zh", k) for k in ("step", "prospects", "share_of_started")]
     assert [r[0] for r in rows[1:]] == [word("zh", label) for label in FUNNEL_STEPS]
+
+
+# -- staff accounts --------------------------------------------------------------------------------
+
+def test_a_refused_staff_account_change_is_said_in_the_consoles_language(make_client):
+    from staff_session import sign_in
+
+    from bot.console.staff_accounts import MIN_PASSWORD_LENGTH
+
+    admin = make_client()
+    assert sign_in(admin, "admin", "admin-demo-2026").status_code == 303
+    page = admin.get("/staff/users", headers=ZH)
+    assert f"<h1>{word('zh', 'Staff accounts')}</h1>" in page.text
+    refused = admin.post("/staff/users", headers=ZH, data={
+        "username": "new.reviewer", "role": "reviewer", "password": "short",
+        "csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 422
+    said = word("zh", "The password needs at least %(n)d characters.") % {"n": MIN_PASSWORD_LENGTH}
+    assert re.search(r"[\u4e00-\u9fff]", said)
+    assert f'<p class="error" role="alert">{said}</p>' in refused.text
+    english = admin.post("/staff/users", data={
+        "username": "new.reviewer", "role": "auditor", "password": "a-long-enough-password",
+        "csrf_token": csrf_token(page.text)})
+    assert ("<p class=\"error\" role=\"alert\">Unknown role &#39;auditor&#39;: choose reviewer or "
+            "admin.</p>") in english.text
+
+
+def test_every_word_the_console_scripts_ask_for_is_in_the_page(staff):
+    from pathlib import Path
+
+    page = staff.get(f"/staff/conversations/{CHINESE}", headers=ZH).text
+    blob = json.loads(html.unescape(re.search(r'data-texts="([^"]+)"', page).group(1)))
+    static = Path(__file__).resolve().parents[3] / "bot" / "static"
+    asked = set()
+    for script in static.glob("console*.js"):
+        asked |= set(re.findall(r"\btexts\.(\w+)", script.read_text(encoding="utf-8")))
+    assert asked, "the scripts' look-ups were not found"
+    assert asked <= set(blob), sorted(asked - set(blob))
+    assert blob["changed"] == word("zh", "changed") != "changed"
