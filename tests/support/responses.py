@@ -14,6 +14,8 @@ are literal braces. A placeholder left as a wildcard matches any non-empty text 
 line: Rasa's REST channel sends each paragraph of a message (split at blank lines) as a message of
 its own, so a value never spans one. The texts are the English locale files' (every ``*.yml`` of
 ``LOCALE``): the chat responses (``utter_*``) Rasa sends and the phrases actions put in them.
+:func:`response_name` and :func:`response_names` also tell a reply of another language by its
+folder (``language="zh"``: the texts of ``locales/zh/``).
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ _WILDCARD = r"(?:(?!\n\n).)+?"
 
 
 @functools.cache
-def _variations() -> dict[str, tuple[dict, ...]]:
+def _variations(language: str | None = None) -> dict[str, tuple[dict, ...]]:
+    # None: the reference folder, LOCALE.
+    folder = LOCALE if language is None else LOCALE.parent / language
+    if not folder.is_dir():
+        raise ValueError(f"no locale folder {folder}")
     merged: dict[str, tuple[dict, ...]] = {}
-    for path in sorted(LOCALE.glob("*.yml")):
+    for path in sorted(folder.glob("*.yml")):
         responses = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
         for name, variations in responses.items():
             merged[name] = tuple(variations or [])
@@ -42,9 +48,9 @@ def _variations() -> dict[str, tuple[dict, ...]]:
 
 
 @functools.cache
-def _responses() -> dict[str, tuple[str, ...]]:
+def _responses(language: str | None = None) -> dict[str, tuple[str, ...]]:
     return {name: tuple(v["text"] for v in variations if v.get("text"))
-            for name, variations in _variations().items()}
+            for name, variations in _variations(language).items()}
 
 
 def response_variations(name: str) -> list[dict]:
@@ -110,13 +116,13 @@ def _literal_length(text: str) -> int:
     return len(_PIECE.sub("", text))
 
 
-def response_name(text: str) -> str | None:
-    """The response ``text`` is a variation of; the most specific when several fit (a response
-    that is mostly placeholders fits many texts), None when none does."""
+def response_name(text: str, language: str | None = None) -> str | None:
+    """The response ``text`` is a variation of, in ``language``; the most specific when several
+    fit (a response that is mostly placeholders fits many texts), None when none does."""
     # A phrase that is a placeholder alone (``money``: "{amount}") has no words of its own to
     # recognise a text by.
     fits = [(_literal_length(variation), name)
-            for name, variations in _responses().items() for variation in variations
+            for name, variations in _responses(language).items() for variation in variations
             if _literal_length(variation) > 0
             and re.fullmatch(_pattern(variation, {}), text, re.DOTALL)]
     if not fits:
@@ -128,11 +134,11 @@ def response_name(text: str) -> str | None:
     return names[0]
 
 
-def response_names(messages: Iterable[Mapping]) -> list[str | None]:
-    """The response of each text message the REST channel returned, in order (payloads without
-    text are left out). A response of several paragraphs arrives as several messages: check it
-    with :func:`matches_reply`."""
-    return [response_name(m["text"]) for m in messages if m.get("text")]
+def response_names(messages: Iterable[Mapping], language: str | None = None) -> list[str | None]:
+    """The response of each text message the REST channel returned, in order, as ``language``
+    words them (payloads without text are left out). A response of several paragraphs arrives
+    as several messages: check it with :func:`matches_reply`."""
+    return [response_name(m["text"], language) for m in messages if m.get("text")]
 
 
 def reply_text(messages: Iterable[Mapping]) -> str:
