@@ -5,7 +5,12 @@ A sentence can hold several figures, so each is read by what stands around it: a
 one ("I'm 62", "62 years old"), a target by what it is to become ("aiming for 80k"), a horizon by a span of time ("in 3 years", "for a decade", "until
 I'm 60", "retire at 65"), a monthly amount by its period ("500 a month"), an amount to start with by
 money words (a currency sign, "k", "grand", "have", "saved", "invest"). A figure that none of these
-claims is left unread: the form asks for it rather than guess.
+claims is left unread: the form asks for it rather than guess. A monthly sum said as more than
+today's ("500 more a month", "an extra 200 a month") is marked as a raise (``monthly_raise``), so a
+what-if adds it to the contribution rather than replacing it.
+
+Text with CJK characters goes to :mod:`engine.opening_zh`, which reads Chinese the same way
+("我35岁，手头有20万，每个月能投三千").
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine import numbers
 from engine.numbers import figures_in, parse_monthly, stated_age, target_age
 
 _YEARS_AFTER = re.compile(r"^\s*(?:more\s+)?(?P<unit>years?|yrs?|decades?)\b", re.IGNORECASE)
@@ -22,10 +28,13 @@ _HORIZON_BEFORE = re.compile(
 _HORIZON_AFTER = re.compile(r"^\s*(?:years?|yrs?|decades?)\s*(?:from now|time|'s time|away|"
                             r"horizon|out|or so|left|to go)\b", re.IGNORECASE)
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:each|every|a|per|/)\s*(?:month|mo|week|wk|year|yr|annum|fortnight|day)\b"
-    r"|^\s*(?:monthly|weekly|yearly|annually|fortnightly|daily)\b"
-    r"|^\s*(?:k|grand|thousand)?\s*(?:each|every|a|per|/)\s*(?:month|mo|week|year|day)\b",
+    r"^\s*(?:k|grand|thousand)?\s*(?:(?:more|extra)\s+)?"
+    r"(?:(?:each|every|a|per|/)\s*(?:month|mo|week|wk|year|yr|annum|fortnight|day)\b"
+    r"|(?:monthly|weekly|yearly|annually|fortnightly|daily)\b)",
     re.IGNORECASE)
+#: A monthly sum said as more than today's: "an extra 500 a month", "500 more a month".
+_RAISE_BEFORE = re.compile(r"\b(?:extra|another|additional|further)\s*[$€£]?\s*$", re.IGNORECASE)
+_RAISE_AFTER = re.compile(r"^\s*(?:k|grand|thousand)?\s*(?:more|extra)\b", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(
     r"(?:[$€£]\s*$|\b(?:have|has|got|saved|savings?|save|invest|investing|put|putting|with|"
     r"inherited|inheritance|bonus|lump sum|sum of|budget(?: is)?|spare|start with|"
@@ -48,16 +57,28 @@ _SMALLEST_AMOUNT = 50
 
 @dataclass(frozen=True)
 class Opening:
-    """What an opening message says; None where it says nothing."""
+    """What an opening message says; None where it says nothing.
+
+    ``rough`` names the facts given as approximate ("八十多万", "三五年"), for the chat to say
+    back as such; ``monthly_raise`` says the monthly sum was given as more than today's ("500 more
+    a month", "每月多投500").
+    """
 
     age: int | None = None
     horizon_years: float | None = None
     initial_amount: float | None = None
     monthly_contribution: float | None = None
     target_amount: float | None = None
+    rough: frozenset[str] = frozenset()
+    monthly_raise: bool = False
 
     def stated(self) -> dict[str, float]:
-        return {name: value for name, value in self.__dict__.items() if value is not None}
+        """The facts stated, by name (the form's slots)."""
+        return {name: getattr(self, name) for name in FACTS if getattr(self, name) is not None}
+
+
+#: The facts an opening message may state, named as the form's slots.
+FACTS = ("age", "horizon_years", "initial_amount", "monthly_contribution", "target_amount")
 
 
 def _years(written: str, start: int, end: int, value: float) -> float | None:
@@ -74,9 +95,14 @@ def read_opening(text: str) -> Opening:
     """The age, horizon and amounts ``text`` states, each only where the wording makes it clear."""
     if not isinstance(text, str) or not text.strip():
         return Opening()
+    if numbers.reader_for(text) is not numbers:
+        from engine.opening_zh import read_chinese_opening  # loads the Chinese number reader
+
+        return read_chinese_opening(text)
     written, figures = figures_in(text)
     age = stated_age(text)
     horizon = initial = monthly = target = None
+    raised = False
     claimed_age = age is not None
     for figure in figures:
         if figure.percent:
@@ -90,8 +116,9 @@ def read_opening(text: str) -> Opening:
             horizon = horizon if horizon is not None else years
             continue
         if _PERIOD_AFTER.match(after):
-            monthly = monthly if monthly is not None else parse_monthly(
-                written[figure.start:figure.end] + " " + after[:20])
+            if monthly is None:
+                monthly = parse_monthly(written[figure.start:figure.end] + " " + after[:20])
+                raised = bool(_RAISE_BEFORE.search(before) or _RAISE_AFTER.match(after))
             continue
         if claimed_age and figure.value == age and not _MONEY_MARK.search(
                 written[figure.start:figure.end]):
@@ -113,4 +140,4 @@ def read_opening(text: str) -> Opening:
             reach = float(retire.group("age"))
         if reach is not None and reach > age:
             horizon = reach - age
-    return Opening(age, horizon, initial, monthly, target)
+    return Opening(age, horizon, initial, monthly, target, monthly_raise=raised)

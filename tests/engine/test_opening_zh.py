@@ -1,0 +1,39 @@
+"""The facts of a Chinese opening message, each figure read by the words around it."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.opening import FACTS, Opening, read_opening
+
+TABLE = yaml.safe_load((Path(__file__).parent / "chinese_openings.yml").read_text("utf-8"))
+
+
+def test_the_table_is_large_and_names_only_known_facts():
+    assert len(TABLE) >= 60
+    assert len({row["text"] for row in TABLE}) == len(TABLE)
+    for row in TABLE:
+        assert set(row["facts"]) <= set(FACTS), row["text"]
+        assert set(row.get("rough", [])) <= set(row["facts"]), row["text"]
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[row["text"] for row in TABLE])
+def test_each_chinese_opening_states_exactly_its_facts(row):
+    opening = read_opening(row["text"])
+    assert opening.stated() == pytest.approx(row["facts"])
+    assert opening.rough == frozenset(row.get("rough", []))
+    assert opening.monthly_raise is False
+
+
+@pytest.mark.parametrize("text", [
+    "你好，我想做个理财规划",
+    "我有两个孩子",  # a count, not money
+    "我是90后",  # a generation, not an age
+    "七零后的，想了解一下",
+    "能赚百分之五吗",  # a percentage is never an amount
+    "我2030年要用钱",  # a date, not a sum or a span
+    "月薪两万",  # pay is no sum to invest
+])
+def test_a_figure_no_words_claim_is_left_for_the_form_to_ask(text):
+    assert read_opening(text) == Opening()
