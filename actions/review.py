@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions import records
 from actions.advice import conversation_texts
+from actions.answers import put_as_question
 from actions.conversation import client_id_of
 from actions.records import Review, current_review
 from db.session import session_scope
@@ -82,6 +83,13 @@ def review_figures(review: Review, texts: Texts) -> dict[str, str]:
             "threshold": format_value(plan.threshold, "percent.1", texts)}
 
 
+def asks_about_concept(tracker) -> bool:
+    """Whether the message is a question naming an idea the advisor explains (a ``concept``)."""
+    message = tracker.latest_message
+    return put_as_question(message.get("text") or "", tracker.get_slot("language")) and any(
+        e.get("entity") == "concept" for e in message.get("entities") or [])
+
+
 class PortfolioReview(Action):
     """Compare the client's holdings with their target and propose the trades that restore it."""
 
@@ -94,6 +102,9 @@ class PortfolioReview(Action):
         # A new review closes any leaving conversation, so their yes/no answers cannot mix.
         events = [SlotSet("retention_outcome", None)]
         if client is None:
+            if asks_about_concept(tracker):
+                # "How does rebalancing work?" from someone with no portfolio asks about the idea.
+                return [FollowupAction("action_explain")]
             dispatcher.utter_message(response="utter_review_prospect")
             return [*events, SlotSet("review_outcome", "no_client")]
         with session_scope(records.engine()) as session:

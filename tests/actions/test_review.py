@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from action_harness import CLIENT, SIGNED_IN, add_client, rows, run, said, tracker
+from rasa_sdk.executor import CollectingDispatcher
 from support.responses import response_variations
 
 from actions.conversation import Greet, Handoff
@@ -83,6 +86,20 @@ def test_a_prospect_is_told_a_review_needs_a_signed_in_client(domain, database):
                                                      text="review client 7"), domain)
     assert said(messages, domain) == ["utter_review_prospect"]
     assert slots["review_outcome"] == "no_client"
+
+
+@pytest.mark.parametrize(("text", "language", "explained"), [
+    ("how does rebalancing work?", "en", True),
+    ("再平衡是什么意思", "zh", True),
+    ("rebalance my portfolio", "en", False),  # a request, not a question about the idea
+])
+def test_a_prospect_asking_about_an_idea_gets_it_explained(domain, database, text, language,
+                                                           explained):
+    state = tracker(slots={"language": language}, intent="portfolio_review", text=text,
+                    entities=[{"entity": "concept", "value": "rebalancing"}])
+    events = asyncio.run(PortfolioReview().run(CollectingDispatcher(), state, domain))
+    followups = [e["name"] for e in events if e.get("event") == "followup"]
+    assert followups == (["action_explain"] if explained else [])
 
 
 def test_yes_to_the_trades_asks_an_adviser_without_answering_a_stage_offer(domain, database):
