@@ -18,7 +18,8 @@ Each language says in its own folder (``locales/<language>/language.yml``, under
 the Unicode script it is written in (``writing_script``), the cues its clients use to ask for a
 language and the names they give languages, keyed by the language asked for. The negations,
 contrasts and contractions are the language's answer words (``answers.yml``). Cues are read on
-the text in lower case and NFKC form (full-width letters as ASCII), contractions written out;
+the text in lower case and NFKC form (full-width letters as ASCII), traditional Chinese characters
+as simplified ones (OpenCC's ``t2s``: "請說中文" asks as "请说中文" does), contractions written out;
 ``= english`` is a cue that must be the whole message (trailing punctuation aside).
 """
 
@@ -29,7 +30,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from opencc import OpenCC
 
 from engine.wording import answer_words, locales
 
@@ -152,8 +156,15 @@ def opening_language(text: str, page: str | None = None,
 
 # -- requests --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _simplified() -> OpenCC:
+    return OpenCC("t2s")
+
+
 def _normalised(text: str, cues: LanguageCues) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    if words_by_script(text)["Han"]:
+        text = _simplified().convert(text)
     for short, full in cues.contractions.items():
         text = re.sub(rf"(?<![\w']){re.escape(short)}(?![\w'])", full, text)
     for ending, full in cues.contraction_endings.items():

@@ -78,6 +78,8 @@ def test_later_a_text_in_the_other_script_changes_nothing_by_itself(text):
     ("能用英文回答吗", "en"),
     ("中文", "zh"),
     ("english!", "en"),
+    ("請說中文", "zh"),          # traditional characters ask as simplified ones do
+    ("麻煩用英語回覆", "en"),
 ])
 def test_an_explicit_request_switches_whatever_the_script(text, language):
     assert requested_language(text) == language
