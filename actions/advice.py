@@ -235,13 +235,25 @@ RETIREMENT_CUES = "what_if_retirement"
 
 
 def what_if_of(text: str) -> str | None:
-    """The what-if a figure typed after a recommendation asks for: a monthly amount or a
-    retirement age, or None."""
+    """The what-if a figure typed after a recommendation asks for: a monthly amount ("say 800 a
+    month", "月投2000会怎样", "每月多投500") or a retirement age ("如果我60岁退休呢"), or None."""
     if read_opening(text).monthly_contribution is not None:
         return "what_if_monthly"
     if holds_any(normalised(text), every_cue(RETIREMENT_CUES)) and parse_number(text) is not None:
         return "what_if_retire_at"
     return None
+
+
+def monthly_asked(text: str, current: float) -> float | None:
+    """The monthly contribution a what-if asks for: the sum named ("800 a month", "月投2000"), or
+    ``current`` raised by it where it is said as more than today's ("500 more a month", "an extra
+    500 a month", "每月多投500", "每个月再加500")."""
+    opening = read_opening(text)
+    if opening.monthly_contribution is None:
+        return parse_monthly(text)
+    if opening.monthly_raise:
+        return (current or 0.0) + opening.monthly_contribution
+    return opening.monthly_contribution
 
 
 WHAT_IF_REFUSALS = {
@@ -282,7 +294,8 @@ class WhatIf(NeedsProfile):
                 new_profile = retire_at(profile, parse_number(text))
                 changed = "horizon_years"
             elif intent == "what_if_monthly":
-                new_profile = monthly_contribution(profile, parse_monthly(text))
+                new_profile = monthly_contribution(
+                    profile, monthly_asked(text, profile.monthly_contribution))
                 changed = "monthly_contribution"
         except WhatIfRefused as refused:
             dispatcher.utter_message(response=WHAT_IF_REFUSALS[refused.code])
