@@ -272,3 +272,26 @@ def test_every_word_the_console_scripts_ask_for_is_in_the_page(staff):
     assert asked, "the scripts' look-ups were not found"
     assert asked <= set(blob), sorted(asked - set(blob))
     assert blob["changed"] == word("zh", "changed") != "changed"
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("/staff", "Conversations"),
+    ("/staff/handoffs", "Handoff queue"),
+    ("/staff/overview", "Overview"),
+    ("/staff/corrections", "Corrections"),
+])
+def test_every_console_page_follows_the_browsers_language(staff, path, title):
+    page = staff.get(path, headers=ZH).text
+    assert re.search(r'<html lang="([^"]+)">', page).group(1) == "zh"
+    assert f"<h1>{word('zh', title)}</h1>" in page and word("zh", title) != title
+    for link in ("Conversations", "Handoff queue", "Overview", "Corrections", "Sign out"):
+        assert f">{word('zh', link)}<" in page, link
+    assert '<a href="/language/en?next=' in page  # the switch back to English
+    english = staff.get(path, headers={"Accept-Language": "en-GB"}).text
+    assert f"<h1>{title}</h1>" in english
+
+
+def test_the_handoff_queue_names_each_conversations_language(staff):
+    page = staff.get("/staff/handoffs", headers=ZH).text
+    cell = re.search(r'<td class="language" data-language="(\w+)">([^<]*)</td>', page)
+    assert cell.groups() == ("en", i18n.language_name("en", "zh"))  # wants-person never set it
