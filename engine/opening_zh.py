@@ -43,7 +43,7 @@ _BARE_AGE_AFTER = re.compile(r"^\s*(?:了|啦|喽|咯|多了|出头)?\s*$")
 _YOUNGEST, _OLDEST = 16, 110
 #: Someone else's age or plans: "孩子今年5岁", "我爸65了".
 _SOMEONE_ELSE = re.compile(r"孩子|小孩|儿子|女儿|闺女|宝宝|老大|老二|老公|老婆|爱人|对象|先生|太太|"
-                           r"爸|妈|父亲|母亲|父母|老人|爷爷|奶奶|外公|外婆|哥|姐|弟|妹|朋友|同事")
+                           r"爸|妈|父亲|母亲|父母|老人|爷爷|奶奶|外公|外婆|哥|姐|弟|妹|朋友|同事|她|(?<!其)他")
 #: An age to reach: "60岁退休", "60岁的时候", "到65岁", "干到六十".
 _REACH_AFTER = re.compile(r"^\s*(?:周岁|岁)?\s*(?:就|再|才|能|想|要|打算|准备|计划|左右|前后)?\s*"
                           r"(?:提前|提早|早点|就)?\s*(?:退休|退下来|不上班|不工作|的时候|时候|时|那年|"
@@ -65,9 +65,10 @@ _PERIOD_AFTER = re.compile(r"^\s*(?:块钱|块|元|人民币|rmb)?\s*(?:/|每|�
                            r"(?:月|年|周|星期|礼拜|天|日|季度)(?!\s*(?:后|以后|之后|内|以内))",
                            re.IGNORECASE)
 _GAP_CHARS = 8
-#: Money that is not put aside to invest: pay, rent, spending, debt.
+#: Money that is not put aside to invest: pay, rent, spending, debt, a loss.
 _NOT_SAVED = re.compile(r"月薪|月入|收入|工资|薪水|薪资|挣|赚|房租|租金|房贷|车贷|月供|贷款|还款|"
-                        r"开销|花销|开支|花|生活费|消费|支出|欠|负债|利息|分红|养老金|退休金")
+                        r"开销|花销|开支|花|生活费|消费|支出|欠|负债|利息|分红|养老金|退休金|亏|赔|"
+                        r"损失|跌|套牢")
 #: A sum said as more than today's: "每月多投500", "每个月再加500", "多存500一个月".
 _RAISE = re.compile(r"(?:多|再|追加|加投|加存|额外|增加|提高|另外|加)\s*"
                     r"(?:投|存|放|拿|攒|定投|投入|出)?\s*(?:个)?\s*$")
@@ -75,7 +76,7 @@ _NOT_RAISE = re.compile(r"(?:增加|提高|加|提)\s*到\s*$")
 #: "想三年后有50万", "希望退休时有500万": a sum wished for, not one at hand.
 _WISH_TO_HAVE = re.compile(r"(?:想|希望|要|争取|盼)(?:(?!但|可是|不过|只)[^,;:!?。；：！？、])*?(?<!只)有\s*$")
 _TARGET = re.compile(r"(?:攒|存|凑|涨|增值|增长|翻|滚|积累|变|达|升)\s*(?:到|够|成)|达到|目标|想攒|"
-                     r"要攒|想存|要存|希望有|想要有|想有|要有|需要|准备好|备好|够")
+                     r"要攒|希望有|想要有|想有|要有|需要|准备好|备好|够|(?:要|得|需)准备")
 _INITIAL = re.compile(r"有|存了|存有|攒了|攒下|存下|手头|手上|手里|本金|投入|拿出|拿|积蓄|存款|"
                       r"闲钱|余钱|准备了|一笔|资金|现金|存着|放着|投|理财|¥|￥|\$")
 #: "手上", "账上": a place, where the number reader would see "上" (over) as approximate.

@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+import cn2an
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.opening import FACTS, Opening, read_opening
 
@@ -37,3 +40,18 @@ def test_each_chinese_opening_states_exactly_its_facts(row):
 ])
 def test_a_figure_no_words_claim_is_left_for_the_form_to_ask(text):
     assert read_opening(text) == Opening()
+
+
+@given(st.integers(min_value=18, max_value=80), st.integers(min_value=1, max_value=999),
+       st.integers(min_value=1, max_value=200), st.integers(min_value=1, max_value=40),
+       st.booleans())
+def test_any_age_sum_monthly_and_horizon_said_plainly_are_all_read(age, wan, hundreds, years,
+                                                                   in_characters):
+    def said(number: int) -> str:
+        return cn2an.an2cn(number) if in_characters else str(number)
+
+    text = f"我{said(age)}岁，手头有{said(wan)}万，每个月能投{said(hundreds * 100)}，" \
+           f"打算{said(years)}年后用"
+    assert read_opening(text).stated() == {
+        "age": age, "initial_amount": wan * 10_000, "monthly_contribution": hundreds * 100,
+        "horizon_years": years}

@@ -1,0 +1,40 @@
+"""A Chinese opening message prefills the onboarding form and its facts are said back in Chinese."""
+
+import asyncio
+
+import pytest
+from action_harness import said, tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.onboarding import ValidateOnboardingForm
+
+
+def opening(domain, text):
+    state = tracker(slots={"requested_slot": None, "language": "zh"}, text=text,
+                    intent="start_onboarding", active_loop="onboarding_form")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateOnboardingForm().run(dispatcher, state, domain))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return {k: v for k, v in slots.items() if k != "failed_attempts"}, dispatcher.messages
+
+
+@pytest.mark.parametrize(("text", "slots", "facts"), [
+    ("我35岁，想给退休存点钱，手头有20万，每个月能投三千",
+     {"age": 35, "goal": "retirement", "initial_amount": 200_000, "monthly_contribution": 3_000},
+     "您今年35岁，这笔钱用于养老，起始资金为20万元，每月可追加3000元"),
+    # Traditional characters; an approximate sum at its documented point (八十多万 is 85万).
+    ("還有三年退休，有八十多萬",
+     {"goal": "retirement", "horizon_years": 3, "initial_amount": 850_000},
+     "这笔钱用于养老，大约3年后要用，起始资金为85万元"),
+])
+def test_a_chinese_opening_fills_its_answers_and_says_them_back(domain, text, slots, facts):
+    taken, messages = opening(domain, text)
+    assert taken == pytest.approx(slots)
+    assert said(messages, domain) == ["utter_opening_understood"]
+    assert messages[0]["facts"] == facts
+
+
+def test_a_chinese_opening_without_facts_fills_nothing(domain):
+    taken, messages = opening(domain, "你好，我想了解一下怎么理财")
+    assert all(value is None for value in taken.values())
+    assert messages == []
