@@ -65,10 +65,20 @@ _PERIOD_AFTER = re.compile(r"^\s*(?:块钱|块|元|人民币|rmb)?\s*(?:/|每|�
                            r"(?:月|年|周|星期|礼拜|天|日|季度)(?!\s*(?:后|以后|之后|内|以内))",
                            re.IGNORECASE)
 _GAP_CHARS = 8
+#: A clause that only says what is saved ("能存四千"), whose period the clause before gave.
+_SAVING_ONLY = re.compile(r"\s*(?:还|大概|大约|差不多|估计)?\s*(?:能|可以|可|会)?\s*(?:再)?\s*"
+                          r"(?:存|投|攒|定投|剩|结余|省|存下|剩下|省下|攒下)\s*(?:下|个|出)?\s*")
+#: How far back the clause before may give the period.
+_EARLIER_CHARS = 16
+#: Approximate words the number reader does not see for a verb between ("大概能存1500").
+_ROUGH_GAP = re.compile(r"(?:大概|大约|约|差不多|估计|可能|也许|左右)\s*(?:能|可以|会|要)?\s*"
+                        r"(?:存|投|攒|拿出|定投|有)?\s*(?:个)?\s*$")
 #: Money that is not put aside to invest: pay, rent, spending, debt, a loss.
 _NOT_SAVED = re.compile(r"月薪|月入|收入|工资|薪水|薪资|挣|赚|房租|租金|房贷|车贷|月供|贷款|还款|"
                         r"开销|花销|开支|花|生活费|消费|支出|欠|负债|利息|分红|养老金|退休金|亏|赔|"
-                        r"损失|跌|套牢")
+                        r"损失|跌|套牢|(?<!价)值(?!得)|价值|市值|估值")
+_NOT_SAVED_AFTER = re.compile(r"^\s*(?:块钱|块|元)?\s*(?:的)?\s*(?:收入|工资|薪水|开销|花销|生活费|房租|"
+                              r"利息|养老金|退休金)")
 #: A sum said as more than today's: "每月多投500", "每个月再加500", "多存500一个月".
 _RAISE = re.compile(r"(?:多|再|追加|加投|加存|额外|增加|提高|另外|加)\s*"
                     r"(?:投|存|放|拿|攒|定投|投入|出)?\s*(?:个)?\s*$")
@@ -142,15 +152,20 @@ def _age(figure: ChineseFigure, before: str, after: str, digits: str) -> int | N
     return parse_age(before + digits + re.sub(r"^\s*出头", "", after))
 
 
-def _monthly(figure: ChineseFigure, before: str, after: str,
-             digits: str) -> tuple[float, bool] | None:
+def _monthly(figure: ChineseFigure, before: str, after: str, digits: str,
+             earlier: str) -> tuple[float, bool] | None:
     period = _near(_PERIOD, before)
     said_after = _PERIOD_AFTER.match(after)
+    if period is None and said_after is None and _SAVING_ONLY.fullmatch(before):
+        # "每个月工资一万，能存四千": the period said in the clause before.
+        periods = list(_PERIOD.finditer(earlier))
+        if periods:
+            return parse_monthly(periods[-1].group() + digits), bool(_RAISE.search(before))
     if period is None and said_after is None:
         return None
     gap = before[period.end():] if period is not None else before
-    if _NOT_SAVED.search(before):
-        return None  # "房租每月三千", "退休金每月六千"
+    if _NOT_SAVED.search(before) or _NOT_SAVED_AFTER.match(after):
+        return None  # "房租每月三千", "退休金每月六千", "每月一万的收入"
     words = period.group() if period is not None else said_after.group()
     value = parse_monthly(re.sub(r"^[\s块钱元人民币rmb/]*", "", words, flags=re.I) + digits
                           if period is None else words + digits)
@@ -186,10 +201,10 @@ def read_chinese_opening(text: str) -> Opening:
     raise_ = False
     reach: float | None = None
 
-    def take(name: str, value: float, figure: ChineseFigure) -> None:
+    def take(name: str, value: float, figure: ChineseFigure, before: str) -> None:
         if name not in facts:
             facts[name] = value
-            if figure.rough:
+            if figure.rough or _ROUGH_GAP.search(before):
                 rough.add(name)
 
     for index, figure in enumerate(figures):
@@ -201,30 +216,33 @@ def read_chinese_opening(text: str) -> Opening:
             continue  # "孩子今年5岁": not the client's age
         years = _years(figure, before, after)
         if years is not None:
-            take("horizon_years", years, figure)
+            take("horizon_years", years, figure, before)
             continue
         age = _age(figure, before, after, digits)
         if age is not None:
-            take("age", age, figure)
+            take("age", age, figure, before)
             continue
         if figure.value <= _OLDEST and (_REACH_AFTER.match(after) or (
                 _REACH_BEFORE.search(before) and not _MONEY_AFTER.match(after))):
             reach = reach if reach is not None else figure.value  # "60岁退休": an age to reach
             continue
-        monthly = _monthly(figure, before, after, digits)
+        earlier = written[max(0, figure.start - len(lead) - _EARLIER_CHARS):
+                          figure.start - len(lead)]
+        monthly = _monthly(figure, before, after, digits, earlier)
         if monthly is not None:
             if "monthly_contribution" not in facts:
                 raise_ = monthly[1]
-            take("monthly_contribution", monthly[0], figure)
+            take("monthly_contribution", monthly[0], figure, before)
             continue
-        if _PERIOD_AFTER.match(after) or _NOT_SAVED.search(before):
-            continue  # pay, rent or a sum per period that is no contribution
+        if _PERIOD_AFTER.match(after) or _NOT_SAVED.search(before) or _NOT_SAVED_AFTER.match(
+                after):
+            continue  # pay, rent, an income wished for, or a sum per period that is no saving
         if _is_target(lead, before) and figure.value >= _SMALLEST_AMOUNT and not _COUNT_AFTER.match(
                 after):
-            take("target_amount", figure.value, figure)
+            take("target_amount", figure.value, figure, before)
             continue
         if _is_initial(figure, before, after):
-            take("initial_amount", figure.value, figure)
+            take("initial_amount", figure.value, figure, before)
     if "horizon_years" not in facts and _ONE_SPAN.search(written):
         facts["horizon_years"] = 1.0
     age = facts.get("age")
