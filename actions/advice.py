@@ -246,13 +246,13 @@ def what_if_of(text: str) -> str | None:
 
 def monthly_asked(text: str, current: float) -> float | None:
     """The monthly contribution a what-if asks for: the sum named ("800 a month", "月投2000"), or
-    ``current`` raised by it where it is said as more than today's ("500 more a month", "an extra
-    500 a month", "每月多投500", "每个月再加500")."""
+    ``current`` changed by it where it is said as more or less than today's ("500 more a month",
+    "an extra 500 a month", "每月多投500", "每个月再加500"; "100 less a month", "每月少投300")."""
     opening = read_opening(text)
     if opening.monthly_contribution is None:
         return parse_monthly(text)
-    if opening.monthly_raise:
-        return (current or 0.0) + opening.monthly_contribution
+    if opening.monthly_change:
+        return (current or 0.0) + opening.monthly_change * opening.monthly_contribution
     return opening.monthly_contribution
 
 

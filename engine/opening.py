@@ -5,9 +5,10 @@ A sentence can hold several figures, so each is read by what stands around it: a
 one ("I'm 62", "62 years old"), a target by what it is to become ("aiming for 80k"), a horizon by a span of time ("in 3 years", "for a decade", "until
 I'm 60", "retire at 65"), a monthly amount by its period ("500 a month"), an amount to start with by
 money words (a currency sign, "k", "grand", "have", "saved", "invest"). A figure that none of these
-claims is left unread: the form asks for it rather than guess. A monthly sum said as more than
-today's ("500 more a month", "an extra 200 a month") is marked as a raise (``monthly_raise``), so a
-what-if adds it to the contribution rather than replacing it.
+claims is left unread: the form asks for it rather than guess. A monthly sum said as more or less
+than today's ("500 more a month", "an extra 200 a month", "100 less a month") is marked as a change
+(``monthly_change``), so a what-if adds it to the contribution (or takes it off) rather than
+replacing it.
 
 Text with CJK characters goes to :mod:`engine.opening_zh`, which reads Chinese the same way
 ("我35岁，手头有20万，每个月能投三千").
@@ -28,13 +29,16 @@ _HORIZON_BEFORE = re.compile(
 _HORIZON_AFTER = re.compile(r"^\s*(?:years?|yrs?|decades?)\s*(?:from now|time|'s time|away|"
                             r"horizon|out|or so|left|to go)\b", re.IGNORECASE)
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:k|grand|thousand)?\s*(?:(?:more|extra)\s+)?"
+    r"^\s*(?:k|grand|thousand)?\s*(?:(?:more|extra|less|fewer)\s+)?"
     r"(?:(?:each|every|a|per|/)\s*(?:month|mo|week|wk|year|yr|annum|fortnight|day)\b"
     r"|(?:monthly|weekly|yearly|annually|fortnightly|daily)\b)",
     re.IGNORECASE)
-#: A monthly sum said as more than today's: "an extra 500 a month", "500 more a month".
+#: A monthly sum said as more than today's: "an extra 500 a month", "500 more a month"; or as less.
 _RAISE_BEFORE = re.compile(r"\b(?:extra|another|additional|further)\s*[$€£]?\s*$", re.IGNORECASE)
 _RAISE_AFTER = re.compile(r"^\s*(?:k|grand|thousand)?\s*(?:more|extra)\b", re.IGNORECASE)
+_CUT_AFTER = re.compile(r"^\s*(?:k|grand|thousand)?\s*(?:less|fewer)\b", re.IGNORECASE)
+#: ``Opening.monthly_change``: the monthly sum is the new contribution, more than it, or less.
+NEW_SUM, RAISE, CUT = 0, 1, -1
 _MONEY_BEFORE = re.compile(
     r"(?:[$€£]\s*$|\b(?:have|has|got|saved|savings?|save|invest|investing|put|putting|with|"
     r"inherited|inheritance|bonus|lump sum|sum of|budget(?: is)?|spare|start with|"
@@ -60,8 +64,9 @@ class Opening:
     """What an opening message says; None where it says nothing.
 
     ``rough`` names the facts given as approximate ("八十多万", "三五年"), for the chat to say
-    back as such; ``monthly_raise`` says the monthly sum was given as more than today's ("500 more
-    a month", "每月多投500").
+    back as such; ``monthly_change`` says whether the monthly sum is the new contribution
+    (``NEW_SUM``), to be added to today's (``RAISE``: "500 more a month", "每月多投500") or taken
+    off it (``CUT``: "100 less a month", "每月少投300").
     """
 
     age: int | None = None
@@ -70,7 +75,7 @@ class Opening:
     monthly_contribution: float | None = None
     target_amount: float | None = None
     rough: frozenset[str] = frozenset()
-    monthly_raise: bool = False
+    monthly_change: int = 0
 
     def stated(self) -> dict[str, float]:
         """The facts stated, by name (the form's slots)."""
@@ -102,7 +107,7 @@ def read_opening(text: str) -> Opening:
     written, figures = figures_in(text)
     age = stated_age(text)
     horizon = initial = monthly = target = None
-    raised = False
+    change = NEW_SUM
     claimed_age = age is not None
     for figure in figures:
         if figure.percent:
@@ -118,7 +123,8 @@ def read_opening(text: str) -> Opening:
         if _PERIOD_AFTER.match(after):
             if monthly is None:
                 monthly = parse_monthly(written[figure.start:figure.end] + " " + after[:20])
-                raised = bool(_RAISE_BEFORE.search(before) or _RAISE_AFTER.match(after))
+                change = RAISE if _RAISE_BEFORE.search(before) or _RAISE_AFTER.match(after) \
+                    else CUT if _CUT_AFTER.match(after) else NEW_SUM
             continue
         if claimed_age and figure.value == age and not _MONEY_MARK.search(
                 written[figure.start:figure.end]):
@@ -140,4 +146,4 @@ def read_opening(text: str) -> Opening:
             reach = float(retire.group("age"))
         if reach is not None and reach > age:
             horizon = reach - age
-    return Opening(age, horizon, initial, monthly, target, monthly_raise=raised)
+    return Opening(age, horizon, initial, monthly, target, monthly_change=change)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from engine.chinese_numbers import ChineseFigure, figures_in, parse_age, parse_monthly
-from engine.opening import Opening
+from engine.opening import CUT, NEW_SUM, RAISE, Opening
 
 #: What ends a clause: a figure's words are read within its own clause.
 _CLAUSE_END = re.compile(r"[,;:!?。；：！？、\n~～]|\.(?!\d)|\s{2,}")
@@ -80,9 +80,11 @@ _NOT_SAVED = re.compile(r"月薪|月入|收入|工资|薪水|薪资|挣|赚|房�
 _NOT_SAVED_AFTER = re.compile(r"^\s*(?:块钱|块|元)?\s*(?:的)?\s*(?:收入|工资|薪水|开销|花销|生活费|房租|"
                               r"利息|养老金|退休金)")
 #: A sum said as more than today's: "每月多投500", "每个月再加500", "多存500一个月".
-_RAISE = re.compile(r"(?:多|再|追加|加投|加存|额外|增加|提高|另外|加)\s*"
+_RAISE = re.compile(r"(?:(?<![最很许好顶至])多|再|追加|加投|加存|额外|增加|提高|另外|加)\s*"
                     r"(?:投|存|放|拿|攒|定投|投入|出)?\s*(?:个)?\s*$")
-_NOT_RAISE = re.compile(r"(?:增加|提高|加|提)\s*到\s*$")
+_CUT = re.compile(r"(?:(?<![最至多很])少|减少|降低|减|少拿|削减|砍)\s*(?:投|存|放|拿|攒|定投|投入)?\s*(?:个)?\s*$")
+#: "加到5000", "减到2000": the new sum itself.
+_TO = re.compile(r"(?:增加|提高|加|提|减少|降低|减|降|少|调|改)\s*(?:成|为)?\s*到\s*$|(?:调|改)\s*(?:成|为)\s*$")
 #: "想三年后有50万", "希望退休时有500万": a sum wished for, not one at hand.
 _WISH_TO_HAVE = re.compile(r"(?:想|希望|要|争取|盼)(?:(?!但|可是|不过|只)[^,;:!?。；：！？、])*?(?<!只)有\s*$")
 _TARGET = re.compile(r"(?:攒|存|凑|涨|增值|增长|翻|滚|积累|变|达|升)\s*(?:到|够|成)|达到|目标|想攒|"
@@ -153,14 +155,14 @@ def _age(figure: ChineseFigure, before: str, after: str, digits: str) -> int | N
 
 
 def _monthly(figure: ChineseFigure, before: str, after: str, digits: str,
-             earlier: str) -> tuple[float, bool] | None:
+             earlier: str) -> tuple[float, int] | None:
     period = _near(_PERIOD, before)
     said_after = _PERIOD_AFTER.match(after)
     if period is None and said_after is None and _SAVING_ONLY.fullmatch(before):
         # "每个月工资一万，能存四千": the period said in the clause before.
         periods = list(_PERIOD.finditer(earlier))
         if periods:
-            return parse_monthly(periods[-1].group() + digits), bool(_RAISE.search(before))
+            return parse_monthly(periods[-1].group() + digits), _change(before)
     if period is None and said_after is None:
         return None
     gap = before[period.end():] if period is not None else before
@@ -171,8 +173,16 @@ def _monthly(figure: ChineseFigure, before: str, after: str, digits: str,
                           if period is None else words + digits)
     if value is None:
         return None
-    raise_ = bool(_RAISE.search(gap)) and not _NOT_RAISE.search(gap)
-    return value, raise_
+    return value, _change(gap)
+
+
+def _change(gap: str) -> int:
+    """Whether the words before a monthly sum make it more than today's, less, or the new one."""
+    if _TO.search(gap):
+        return NEW_SUM
+    if _CUT.search(gap):
+        return CUT
+    return RAISE if _RAISE.search(gap) else NEW_SUM
 
 
 def _is_target(lead: str, before: str) -> bool:
@@ -198,7 +208,7 @@ def read_chinese_opening(text: str) -> Opening:
     written, figures = figures_in(_PLACE_ON.sub("里", text))
     facts: dict[str, float] = {}
     rough: set[str] = set()
-    raise_ = False
+    change = NEW_SUM
     reach: float | None = None
 
     def take(name: str, value: float, figure: ChineseFigure, before: str) -> None:
@@ -231,7 +241,7 @@ def read_chinese_opening(text: str) -> Opening:
         monthly = _monthly(figure, before, after, digits, earlier)
         if monthly is not None:
             if "monthly_contribution" not in facts:
-                raise_ = monthly[1]
+                change = monthly[1]
             take("monthly_contribution", monthly[0], figure, before)
             continue
         if _PERIOD_AFTER.match(after) or _NOT_SAVED.search(before) or _NOT_SAVED_AFTER.match(
@@ -252,4 +262,4 @@ def read_chinese_opening(text: str) -> Opening:
                    initial_amount=facts.get("initial_amount"),
                    monthly_contribution=facts.get("monthly_contribution"),
                    target_amount=facts.get("target_amount"), rough=frozenset(rough),
-                   monthly_raise=raise_)
+                   monthly_change=change)

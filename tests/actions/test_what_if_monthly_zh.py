@@ -1,6 +1,7 @@
 """Chinese what-ifs after a recommendation: a monthly sum named ("月投2000会怎样") replaces the
-contribution, one said as more than today's ("每月多投500", "每个月再加500") raises it by that sum,
-as "500 more a month" does in English, and a retirement age ("如果我60岁退休呢") moves the horizon."""
+contribution, one said as more or less than today's ("每月多投500", "每个月再加500", "每月少投300")
+changes it by that sum, as "500 more a month" does in English, and a retirement age
+("如果我60岁退休呢") moves the horizon."""
 
 import pytest
 from action_harness import responses, run, tracker
@@ -55,6 +56,15 @@ def test_a_chinese_figure_after_a_recommendation_names_its_what_if(text, what_if
     ("an extra 500 a month", 3_500),
     ("what if I put in 500 more each month", 3_500),
     ("say 800 a month", 800),
+    # Less than today's: the sum is taken off.
+    ("每月少投300", 2_700),
+    ("每个月减少500", 2_500),
+    ("100 less a month", 2_900),
+    ("每月减到2000", 2_000),  # lowered to, not by
+    ("每月投入调到2500", 2_500),
+    # "最多" and "至少" bound the sum; they ask for no change by it.
+    ("每月最多投1000", 1_000),
+    ("每月至少投4000", 4_000),
 ])
 def test_a_monthly_what_if_names_the_new_sum_or_raises_the_current_one(text, asked):
     assert monthly_asked(text, 3_000.0) == pytest.approx(asked)
@@ -64,10 +74,19 @@ def test_a_raise_with_no_contribution_yet_is_the_raise_itself():
     assert monthly_asked("每月多投500", 0.0) == 500
 
 
+def test_a_cut_below_nothing_is_refused_as_out_of_range(domain, database):
+    state = tracker(slots={**PROFILE, "monthly_contribution": 200.0}, intent="what_if_monthly",
+                    text="每月少投500")
+    messages, slots = run(WhatIf(), state, domain)
+    assert responses(messages) == ["utter_what_if_not_understood"]
+    assert slots == {}
+
+
 @pytest.mark.parametrize(("text", "intent", "monthly"), [
     ("每月多投500", "nlu_fallback", 3_500),  # typed after the recommendation, no what-if intent
     ("每个月再加500", "what_if_monthly", 3_500),  # the classifier's what-if intent
     ("月投2000会怎样", "what_if_monthly", 2_000),
+    ("每月少投一千呢", "nlu_fallback", 2_000),
 ])
 def test_the_what_if_action_applies_a_chinese_monthly_sum(domain, database, text, intent,
                                                            monthly):

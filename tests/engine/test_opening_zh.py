@@ -26,7 +26,7 @@ def test_each_chinese_opening_states_exactly_its_facts(row):
     opening = read_opening(row["text"])
     assert opening.stated() == pytest.approx(row["facts"])
     assert opening.rough == frozenset(row.get("rough", []))
-    assert opening.monthly_raise is row.get("raise", False)
+    assert opening.monthly_change == row.get("change", 0)
 
 
 @pytest.mark.parametrize("text", [
