@@ -13,9 +13,11 @@ text; this module then reads each figure by the words around it, within its clau
   "后" / "内" ("18个月后" is 1.5 years); a span in the past ("工作了十年") is none, a calendar
   year ("2030年") neither;
 * a monthly sum by its period before or after it ("每月能投三千", "月投2000", "定投1000",
-  "3000一个月", "每年三万" is 2,500 a month); a sum said as more than today's ("每月多投500",
-  "每个月再加500") is marked as a raise; pay, rent and spending ("月薪两万", "房租三千") are no
-  sum to invest and are left unread;
+  "3000一个月", "每年三万" is 2,500 a month; "每个月工资一万，能存四千" takes the period of the
+  clause before); a sum said as more or less than today's ("每月多投500", "每个月再加500",
+  "每月少投300", but not "加到5000") is marked as a change (:attr:`Opening.monthly_change`); pay,
+  rent, spending, a loss and someone else's age ("月薪两万", "房租三千", "亏了三千", "孩子5岁")
+  are left unread;
 * a target by what it is to become ("攒到一百万", "目标是两百万", "凑够首付50万");
 * an amount to start with by having or putting in ("手头有20万", "存了五万块", "本金", "拿出"),
   or, with no other words, by its size (from 1,000) or a money word ("块", "元", "¥").
