@@ -64,7 +64,10 @@ _PERIOD = re.compile(r"每\s*(?:两|二|2|半)?\s*个?\s*(?:月|年|周|星期|�
                      r"一\s*个?\s*(?:月|年|周|星期|礼拜|天|季度)|(?<!个)月(?=投|存|定投|供|攒|省|结余)|"
                      r"定投|按月|按年|按周|按季")
 _PERIOD_AFTER = re.compile(r"^\s*(?:块钱|块|元|人民币|rmb)?\s*(?:/|每|一)\s*(?:两|二|2|半)?\s*个?\s*"
-                           r"(?:月|年|周|星期|礼拜|天|日|季度)(?!\s*(?:后|以后|之后|内|以内))",
+                           r"(?:月|年|周|星期|礼拜|天|日|季度)(?!\s*(?:后|以后|之后|内|以内))"
+                           # "存款60w 每月能存8k": a period followed by its own verb is the next sum's.
+                           r"(?!\s*(?:能|可以|可|会|想|要|打算|准备|再|都|存|投|定投|攒|拿|省|还|"
+                           r"工资|收入|挣|赚|花))",
                            re.IGNORECASE)
 _GAP_CHARS = 8
 #: A clause that only says what is saved ("能存四千"), whose period the clause before gave.
@@ -78,9 +81,9 @@ _ROUGH_GAP = re.compile(r"(?:大概|大约|约|差不多|估计|可能|也许|�
 #: Money that is not put aside to invest: pay, rent, spending, debt, a loss.
 _NOT_SAVED = re.compile(r"月薪|月入|收入|工资|薪水|薪资|挣|赚|房租|租金|房贷|车贷|月供|贷款|还款|"
                         r"开销|花销|开支|花|生活费|消费|支出|欠|负债|利息|分红|养老金|退休金|亏|赔|"
-                        r"损失|跌|套牢|(?<!价)值(?!得)|价值|市值|估值")
+                        r"损失|跌|套牢|(?<!价)值(?!得)|价值|市值|估值|还\s*$")
 _NOT_SAVED_AFTER = re.compile(r"^\s*(?:块钱|块|元)?\s*(?:的)?\s*(?:收入|工资|薪水|开销|花销|生活费|房租|"
-                              r"利息|养老金|退休金)")
+                              r"利息|养老金|退休金|起投|起购|起步|起|门槛)")
 #: A sum said as more than today's: "每月多投500", "每个月再加500", "多存500一个月".
 _RAISE = re.compile(r"(?:(?<![最很许好顶至])多|再|追加|加投|加存|额外|增加|提高|另外|加)\s*"
                     r"(?:投|存|放|拿|攒|定投|投入|出)?\s*(?:个)?\s*$")
@@ -145,10 +148,12 @@ def _years(figure: ChineseFigure, before: str, after: str) -> float | None:
 
 
 def _age(figure: ChineseFigure, before: str, after: str, digits: str) -> int | None:
-    if figure.value > _OLDEST or _REACH_AFTER.match(after) or _REACH_BEFORE.search(before):
+    if not _YOUNGEST <= figure.value <= _OLDEST:
+        return None  # "一个8岁": a child's age, not a client's
+    if _REACH_AFTER.match(after) or _REACH_BEFORE.search(before):
         return None
     said = _AGE_AFTER.match(after) or _AGE_BEFORE.search(before) or (
-        figure.value >= _YOUNGEST and _BARE_AGE_BEFORE.search(before)
+        _BARE_AGE_BEFORE.search(before)
         and _BARE_AGE_AFTER.match(after) and (before.strip() or after.strip()))
     if not said:
         return None
