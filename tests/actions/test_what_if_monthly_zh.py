@@ -48,6 +48,9 @@ def test_a_chinese_figure_after_a_recommendation_names_its_what_if(text, what_if
     ("每月额外投500块", 3_500),
     ("每周多存100", 3_000 + 100 * 52 / 12),
     ("多投500一个月", 3_500),
+    ("要是我每个月能多拿出两千呢", 5_000),
+    ("如果每周投500呢", 500 * 52 / 12),
+    ("一年投五万呢", 50_000 / 12),
     ("月投2000会怎样", 2_000),  # a sum named: the new contribution itself
     ("每月加到5000", 5_000),  # raised to, not by
     ("每月投500", 500),
