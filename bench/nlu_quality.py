@@ -14,7 +14,8 @@ FallbackClassifier threshold (the bot would answer "I didn't understand"; Rasa's
 fallback and scores the top intent) and the intents with the lowest F1 with what they were taken for.
 
 Run: ``.venv/bin/python -m bench.nlu_quality [--folds 5] [--seed 0] [--config config.yml]
-[--skip-cross-validation]``
+[--skip-cross-validation] [--model PATH] [--language en|zh]``; ``--language zh`` scores the Chinese
+held-out phrasings (tests/nlu/unseen_zh.yml)
 (the held-out part needs models/advisor.tar.gz: ``scripts/train_model.sh``).
 """
 
@@ -35,8 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "advisor.tar.gz"
 HELD_OUT = ROOT / "tests" / "nlu" / "unseen.yml"
-#: The extractor whose entities are scored (the concept lookup table).
-ENTITY_EXTRACTOR = "RegexEntityExtractor"
+#: The Chinese held-out phrasings, written the same way.
+HELD_OUT_ZH = ROOT / "tests" / "nlu" / "unseen_zh.yml"
+HELD_OUT_SETS = {"en": HELD_OUT, "zh": HELD_OUT_ZH}
+#: The extractors whose entities are scored (the concept lookup table): the pipeline's
+#: script-aware one, or Rasa's own in a pipeline without it; the first with a report counts.
+ENTITY_EXTRACTORS = ("ScriptRegexEntityExtractor", "RegexEntityExtractor")
 #: Keys of Rasa's intent report that are averages, not intents.
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 
@@ -141,8 +146,9 @@ def read_scores(report_dir: Path, seconds: float = 0.0) -> NluScores:
         if name not in _AVERAGES
     }
     entity_f1 = None
-    entity_path = report_dir / f"{ENTITY_EXTRACTOR}_report.json"
-    if entity_path.exists():
+    entity_path = next((report_dir / f"{name}_report.json" for name in ENTITY_EXTRACTORS
+                        if (report_dir / f"{name}_report.json").exists()), None)
+    if entity_path is not None:
         entity = json.loads(entity_path.read_text())
         average = entity.get("micro avg") or entity.get("weighted avg")
         if average and average.get("support"):
@@ -227,11 +233,15 @@ def main() -> None:
     parser.add_argument("--skip-cross-validation", action="store_true",
                         help="only score the held-out phrasings")
     parser.add_argument("--model", type=Path, default=MODEL, help="model for the held-out set")
+    parser.add_argument("--language", choices=sorted(HELD_OUT_SETS), default="en",
+                        help="language of the held-out phrasings (default en)")
     args = parser.parse_args()
     if not args.skip_cross_validation:
         scores = cross_validate(args.folds, seed=args.seed, config=args.config)
         print(scores.summary(f"{args.folds}-fold cross-validation (data/, seed {args.seed})"))
-    print(held_out(args.model).summary(f"Held-out phrasings ({HELD_OUT.relative_to(ROOT)})"))
+    phrasings = HELD_OUT_SETS[args.language]
+    print(held_out(args.model, phrasings).summary(
+        f"Held-out phrasings ({phrasings.relative_to(ROOT)})"))
 
 
 if __name__ == "__main__":
