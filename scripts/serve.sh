@@ -130,9 +130,16 @@ The advisor is running (Ctrl-C stops it):
 The demo accounts are printed above. Logs are in $LOG_DIR/.
 MSG
 
-# Until Ctrl-C, or until a server stops by itself: then say which, and stop the others.
-finished= status=0
-wait -n -p finished || status=$?
-for i in "${!pids[@]}"; do
-  if [ "${pids[$i]}" = "$finished" ]; then fail "$i" "stopped with status $status"; fi
+# Until Ctrl-C, or until a server stops by itself: then say which, and stop the others. A short
+# sleep in a loop rather than `wait -n`: a Ctrl-C that comes just before `wait -n` starts waiting
+# can be held until a server ends, which may be never; after `sleep` the trap runs at once.
+while :; do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      status=0
+      wait "${pids[$i]}" || status=$?
+      fail "$i" "stopped with status $status"
+    fi
+  done
+  sleep 0.5
 done
