@@ -8,14 +8,16 @@ word the wrong reply could also contain:
     response_name(text) == "utter_ask_age"                 # which response a text is
     response_names(messages) == ["utter_explain_bonds", "utter_ask_age"]  # a REST channel reply
     matches_reply(messages, "utter_recommendation", "utter_projection", years=30)
+    matches_response(text, "utter_ask_age", language="zh")  # as locales/zh/ words it
 
 Placeholders are Rasa's ``{name}`` and the explanation phrases' ``{name:format}``; ``{{`` and ``}}``
 are literal braces. A placeholder left as a wildcard matches any non-empty text without a blank
 line: Rasa's REST channel sends each paragraph of a message (split at blank lines) as a message of
 its own, so a value never spans one. The texts are the English locale files' (every ``*.yml`` of
 ``LOCALE``): the chat responses (``utter_*``) Rasa sends and the phrases actions put in them.
-:func:`response_name` and :func:`response_names` also tell a reply of another language by its
-folder (``language="zh"``: the texts of ``locales/zh/``).
+Every function takes ``language="zh"`` to read the texts of another locale folder
+(``locales/zh/``); :func:`response_name` and :func:`response_names` so tell a reply of another
+language by its folder.
 """
 
 from __future__ import annotations
@@ -53,17 +55,19 @@ def _responses(language: str | None = None) -> dict[str, tuple[str, ...]]:
             for name, variations in _variations(language).items()}
 
 
-def response_variations(name: str) -> list[dict]:
-    """Every variation of the response or phrase ``name`` (text, buttons, condition)."""
+def response_variations(name: str, language: str | None = None) -> list[dict]:
+    """Every variation of the response or phrase ``name`` (text, buttons, condition), as the
+    locale folder of ``language`` words it (by default the English reference, ``LOCALE``)."""
     try:
-        return list(_variations()[name])
+        return list(_variations(language)[name])
     except KeyError:
-        raise KeyError(f"the locale files have no response {name!r}") from None
+        folder = "the locale files" if language is None else f"locales/{language}"
+        raise KeyError(f"{folder} have no response {name!r}") from None
 
 
-def response_texts(name: str) -> list[str]:
-    """The text of every variation of the response or phrase ``name``."""
-    return [v["text"] for v in response_variations(name) if v.get("text")]
+def response_texts(name: str, language: str | None = None) -> list[str]:
+    """The text of every variation of the response or phrase ``name`` in ``language``."""
+    return [v["text"] for v in response_variations(name, language) if v.get("text")]
 
 
 def _placeholders(text: str) -> set[str]:
@@ -86,30 +90,36 @@ def _pattern(text: str, values: Mapping[str, object]) -> str:
     return "".join(parts)
 
 
-def _check_values(names: Iterable[str], values: Mapping[str, object]) -> None:
+def _check_values(names: Iterable[str], values: Mapping[str, object],
+                  language: str | None = None) -> None:
     # A value for a placeholder no variation has is an error, so a misspelt name cannot make a
     # check pass.
-    known = set().union(*(_placeholders(t) for name in names for t in response_texts(name)))
+    known = set().union(*(_placeholders(t) for name in names
+                          for t in response_texts(name, language)))
     if unknown := set(values) - known:
         raise ValueError(f"{', '.join(names)} has no placeholder {', '.join(sorted(unknown))}")
 
 
-def _alternatives(name: str, values: Mapping[str, object]) -> str:
-    return "(?:" + "|".join(f"(?:{_pattern(t, values)})" for t in response_texts(name)) + ")"
+def _alternatives(name: str, values: Mapping[str, object], language: str | None = None) -> str:
+    return "(?:" + "|".join(f"(?:{_pattern(t, values)})"
+                            for t in response_texts(name, language)) + ")"
 
 
-def response_pattern(name: str, **values: object) -> re.Pattern[str]:
-    """One regular expression for all variations of ``name`` (use ``fullmatch`` or ``search``).
+def response_pattern(name: str, *, language: str | None = None,
+                     **values: object) -> re.Pattern[str]:
+    """One regular expression for all variations of ``name`` in ``language`` (use ``fullmatch``
+    or ``search``).
 
     ``values`` fill placeholders by name; placeholders not given are wildcards.
     """
-    _check_values([name], values)
-    return re.compile(_alternatives(name, values), re.DOTALL)
+    _check_values([name], values, language)
+    return re.compile(_alternatives(name, values, language), re.DOTALL)
 
 
-def matches_response(text: str, name: str, **values: object) -> bool:
-    """Whether ``text`` is, in full, one variation of the response ``name``."""
-    return response_pattern(name, **values).fullmatch(text) is not None
+def matches_response(text: str, name: str, *, language: str | None = None,
+                     **values: object) -> bool:
+    """Whether ``text`` is, in full, one variation of the response ``name`` in ``language``."""
+    return response_pattern(name, language=language, **values).fullmatch(text) is not None
 
 
 def _literal_length(text: str) -> int:
@@ -147,9 +157,10 @@ def reply_text(messages: Iterable[Mapping]) -> str:
     return "\n\n".join(m["text"] for m in messages if m.get("text"))
 
 
-def matches_reply(messages: Iterable[Mapping], *names: str, **values: object) -> bool:
-    """Whether the text of a REST channel reply is exactly the responses ``names``, in this order;
-    ``values`` fill the placeholders of that name in any of them."""
-    _check_values(names, values)
-    pattern = "\n\n".join(_alternatives(name, values) for name in names)
+def matches_reply(messages: Iterable[Mapping], *names: str, language: str | None = None,
+                  **values: object) -> bool:
+    """Whether the text of a REST channel reply is exactly the responses ``names`` in
+    ``language``, in this order; ``values`` fill the placeholders of that name in any of them."""
+    _check_values(names, values, language)
+    pattern = "\n\n".join(_alternatives(name, values, language) for name in names)
     return re.fullmatch(pattern, reply_text(messages), re.DOTALL) is not None

@@ -110,3 +110,21 @@ def test_literal_braces_and_merged_files(tmp_path, monkeypatch):
     finally:
         responses._variations.cache_clear()
         responses._responses.cache_clear()
+
+
+def test_every_check_reads_the_locale_folder_of_the_language_it_is_given():
+    [english] = response_texts("utter_projection")
+    [chinese] = response_texts("utter_projection", language="zh")
+    assert english != chinese
+    reply = chinese.format(years=30, median="234.51万元", low="143.49万元", high="391.5万元")
+    assert matches_response(reply, "utter_projection", language="zh", years=30)
+    assert not matches_response(reply, "utter_projection", language="zh", years=25)
+    assert not matches_response(reply, "utter_projection")  # not the English text
+    assert response_pattern("utter_projection", language="zh", median="234.51万元").search(reply)
+    assert matches_reply(rest_reply(reply), "utter_projection", language="zh",
+                         low="143.49万元")
+    assert not matches_reply(rest_reply(reply), "utter_projection", language="zh", low="143万元")
+    with pytest.raises(KeyError, match="locales/zh have no response 'utter_no_such_thing'"):
+        response_texts("utter_no_such_thing", language="zh")
+    with pytest.raises(ValueError, match="has no placeholder reference"):
+        matches_reply(rest_reply(reply), "utter_projection", language="zh", reference=1)
