@@ -2,8 +2,9 @@
 
 :func:`running_advisor` starts the action server and the Rasa server with the product's command
 lines (scripts/serve.sh) on free ports and a fresh, migrated SQLite database, and stops them when
-the block ends. :data:`ONBOARDING` is a complete onboarding as a person would type it. The
-end-to-end, browser and hardening tests and the latency, load and field-set benchmarks share them.
+the block ends. :data:`ONBOARDING` is a complete onboarding as a person would type it
+(:data:`ONBOARDING_ZH` in Chinese). The end-to-end, browser and hardening tests and the latency,
+load and field-set benchmarks share them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,26 @@ ONBOARDING = [
     "between 9,300 and 11,200",
     "some experience",
     "my income is stable",
+]
+#: The same onboarding in Chinese as a person would type it, figures in words (三十五岁, 五万块,
+#: 每个月两千): the same answers but 2,000 a month.
+ONBOARDING_ZH = [
+    "你好",
+    "好的，开始吧",
+    "我今年三十五岁",
+    "给自己养老用的",
+    "大概三十年以后",
+    "手头有五万块",
+    "每个月两千",
+    "希望能攒到一百万",
+    "不卖，等它涨回来",
+    "两成左右吧",
+    "增长和稳定都要兼顾",
+    "朋友都说我比较谨慎",
+    "选五成机会拿两千五的",
+    "最少九千三，最多一万一千二",
+    "买过一点基金",
+    "工作很稳定",
 ]
 
 
