@@ -5,8 +5,10 @@ runs complete onboarding conversations one at a time and times every turn from r
 Reports the median and 95th percentile in milliseconds, for all turns and for the turn that
 computes the recommendation, and the time of the last ``rasa train`` if its log is given.
 
-Run: ``.venv/bin/python -m bench.turn_latency [--conversations 5] [--compare]`` (needs
-models/advisor.tar.gz); ``--compare`` first measures Rasa's stock command line in the same run.
+Run: ``.venv/bin/python -m bench.turn_latency [--conversations 5] [--compare] [--language zh]``
+(needs models/advisor.tar.gz); ``--compare`` first measures Rasa's stock command line in the same
+run; ``--language zh`` types the onboarding in Chinese (:data:`harness.advisor.ONBOARDING_ZH`, whose
+first message makes the conversation Chinese) instead of English (:data:`harness.advisor.ONBOARDING`).
 The servers are started by :func:`harness.advisor.running_advisor`.
 """
 
@@ -17,10 +19,12 @@ import statistics
 import time
 from pathlib import Path
 
-from harness.advisor import ONBOARDING, RASA, ROOT, running_advisor
+from harness.advisor import ONBOARDING, ONBOARDING_ZH, RASA, ROOT, running_advisor
 
 #: Rasa's own command line, unchanged: the baseline of ``--compare``.
 STOCK_RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+#: The onboarding typed in each language ``--language`` offers.
+ONBOARDINGS = {"en": ONBOARDING, "zh": ONBOARDING_ZH}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -29,14 +33,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def measure(conversations: int, rasa: Path = RASA) -> dict[str, float]:
-    """Milliseconds per turn over ``conversations`` complete onboardings, one at a time."""
+def measure(conversations: int, rasa: Path = RASA,
+            onboarding: list[str] = ONBOARDING) -> dict[str, float]:
+    """Milliseconds per turn over ``conversations`` complete onboardings (the messages of
+    ``onboarding``), one at a time."""
     turns: list[float] = []
     recommendation_turns: list[float] = []
     with running_advisor(rasa=rasa) as advisor:
-        advisor.say("warm-up", "hello")  # first message loads lazily imported code
+        advisor.say("warm-up", onboarding[0])  # first message loads lazily imported code
         for n in range(conversations):
-            for text in ONBOARDING:
+            for text in onboarding:
                 start = time.perf_counter()
                 messages = advisor.say(f"bench-{n}", text)
                 elapsed = (time.perf_counter() - start) * 1000
@@ -65,11 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations", type=int, default=5)
     parser.add_argument("--compare", action="store_true",
                         help="also measure Rasa's stock command line, in the same run, first")
+    parser.add_argument("--language", choices=sorted(ONBOARDINGS), default="en",
+                        help="the language the onboarding is typed in (default: en)")
     args = parser.parse_args(argv)
-    print(f"{args.conversations} onboardings of {len(ONBOARDING)} turns, one at a time")
+    onboarding = ONBOARDINGS[args.language]
+    print(f"{args.conversations} onboardings of {len(onboarding)} turns in {args.language}, "
+          "one at a time")
     if args.compare:
-        report("stock rasa run", measure(args.conversations, STOCK_RASA))
-    report("advisor" if not args.compare else "scripts/rasa.sh", measure(args.conversations))
+        report("stock rasa run", measure(args.conversations, STOCK_RASA, onboarding))
+    report("advisor" if not args.compare else "scripts/rasa.sh",
+           measure(args.conversations, onboarding=onboarding))
     return 0
 
 
