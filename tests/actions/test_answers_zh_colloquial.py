@@ -1,0 +1,78 @@
+"""Colloquial Chinese answers to the form's questions, read with locales/zh/answers.yml: the ways
+people put a goal (提车, 凑首付, 救急), how steady their pay is (稳得很, 没谱, 被优化), what they would
+do in a fall (全清, 先出一部分, 拿住不动, 趁跌买), how they see themselves (怂, 稳字当头, 心里有数,
+胆子很大), the range they accept and how long they have invested (零基础, 老江湖)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import match_goal, match_income_stability, match_option
+from engine.questionnaire import option_titles, questionnaire
+from engine.wording import texts
+
+QUESTIONS = {q.id: q for q in questionnaire().questions}
+
+
+def option(question_id: str, text: str) -> str | None:
+    question = QUESTIONS[question_id]
+    return match_option(question, text, option_titles(question, texts("zh")), "zh")
+
+
+@pytest.mark.parametrize(("text", "goal"), [
+    ("攒钱买房子", "major_purchase"), ("想明年提车", "major_purchase"),
+    ("凑首付用的", "major_purchase"), ("两年后办婚礼", "major_purchase"),
+    ("想换大房子", "major_purchase"), ("带爸妈出国旅游", "major_purchase"),
+    ("安全第一吧", "capital_preservation"), ("不亏就行，别的无所谓", "capital_preservation"),
+    ("留着急用的钱", "capital_preservation"), ("家里人看病钱，亏不起", "capital_preservation"),
+    ("稳稳当当就好", "capital_preservation"),
+    # A purpose named with a way of investing is the purpose.
+    ("为了养老，稳健一点", "retirement"), ("每个月有点稳定收入", "income"),
+])
+def test_colloquial_goals(text, goal):
+    found = match_goal(text, "zh")
+    assert found is not None and found.value == goal
+
+
+@pytest.mark.parametrize(("text", "stability"), [
+    ("稳得很，我是老师", "stable"), ("挺稳的", "stable"), ("医院上班，工资稳定", "stable"),
+    ("收入有浮动", "somewhat_stable"), ("一般般吧", "somewhat_stable"),
+    ("时多时少", "somewhat_stable"), ("不太稳", "somewhat_stable"),
+    ("很不稳", "unstable"), ("没谱，靠接单", "unstable"), ("摆摊的，看天吃饭", "unstable"),
+    ("刚被优化了，在找工作中", "unstable"),
+])
+def test_colloquial_income_stability(text, stability):
+    found = match_income_stability(text, "zh")
+    assert found is not None and found.value == stability
+
+
+@pytest.mark.parametrize(("question_id", "text", "answer"), [
+    ("loss_reaction", "全清了，保命要紧", "sell_all"), ("loss_reaction", "赶紧撤", "sell_all"),
+    ("loss_reaction", "直接卖了", "sell_all"), ("loss_reaction", "先出一部分", "sell_some"),
+    ("loss_reaction", "减一半吧", "sell_some"), ("loss_reaction", "抛一些", "sell_some"),
+    ("loss_reaction", "啥也不干，等它涨回来", "hold"), ("loss_reaction", "拿住不动", "hold"),
+    ("loss_reaction", "该干嘛干嘛，不看账户", "hold"), ("loss_reaction", "不割肉", "hold"),
+    ("loss_reaction", "趁跌买点", "buy_more"), ("loss_reaction", "加点仓", "buy_more"),
+    ("loss_reaction", "别人恐惧我贪婪", "buy_more"),
+    ("risk_self_view", "胆小鬼一个", "avoider"), ("risk_self_view", "我很怂的", "avoider"),
+    ("risk_self_view", "只敢存银行", "avoider"), ("risk_self_view", "小心谨慎型", "cautious"),
+    ("risk_self_view", "不太喜欢冒险", "cautious"), ("risk_self_view", "稳字当头", "cautious"),
+    ("risk_self_view", "冷静理性，心里有数", "calculated"),
+    ("risk_self_view", "不盲目", "calculated"), ("risk_self_view", "风险可控就行", "calculated"),
+    ("risk_self_view", "胆子很大", "risk_taker"), ("risk_self_view", "喜欢刺激，敢赌", "risk_taker"),
+    ("risk_self_view", "冲冲冲", "risk_taker"),
+    ("outcome_range", "最安全的那个", "narrow"), ("outcome_range", "少亏点就行", "narrow"),
+    ("outcome_range", "温和一点的", "moderate"), ("outcome_range", "中规中矩", "moderate"),
+    ("outcome_range", "激进一点", "wide"), ("outcome_range", "波动大一点没事", "wide"),
+    ("outcome_range", "最激进的", "widest"),
+    ("experience", "不炒股", "none"), ("experience", "零基础", "none"),
+    ("experience", "啥也不懂", "none"), ("experience", "几乎没有", "none"),
+    ("experience", "没投资过", "none"), ("experience", "纯新手一枚", "none"),
+    ("experience", "十多年了", "extensive"), ("experience", "老江湖了", "extensive"),
+    ("experience", "在券商上班", "extensive"), ("experience", "经历过几轮牛熊", "extensive"),
+    ("experience", "炒了二十多年", "extensive"),
+    # The cues for the ends leave the middle where it was.
+    ("experience", "买过一点基金", "some"), ("experience", "两三年", "some"),
+])
+def test_colloquial_risk_answers(question_id, text, answer):
+    assert option(question_id, text) == answer
