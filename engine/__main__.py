@@ -2,12 +2,16 @@
 
 Every subcommand prints JSON on standard output. Bad input ends with exit status 2 and one line on
 standard error naming the field and what it accepts.
+
+``recommend --market cn`` recommends in the China market (yuan, suitability classes and grades);
+without ``--market`` the deployment setting ``MARKET`` chooses, and without it the default market.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -15,17 +19,21 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from engine.assumptions import DEFAULT_MARKET, MARKETS
 from engine.profile import (
     AGE_RANGE,
     DEFAULT_RETIREMENT_AGE,
     GOAL_ALIASES,
     HORIZON_RANGE,
+    HOUSEHOLD_INCOME_RANGE,
     INITIAL_AMOUNT_RANGE,
+    INVESTABLE_ASSETS_RANGE,
     MONTHLY_CONTRIBUTION_RANGE,
     RETIREMENT_AGE_RANGE,
     TARGET_AMOUNT_RANGE,
     Goal,
     IncomeStability,
+    InvestmentKnowledge,
     InvestorProfile,
     LiquidityNeeds,
     MarketOutlook,
@@ -35,6 +43,8 @@ from engine.rebalancing import DEFAULT_THRESHOLD
 from engine.wording import texts
 
 EXIT_BAD_INPUT = 2
+#: The deployment setting that chooses the market when ``--market`` is not given.
+MARKET_ENV = "MARKET"
 #: Monte Carlo paths accepted: fewer make the percentiles noisy, more need gigabytes of memory.
 PATHS_RANGE = (1_000, 1_000_000)
 
@@ -105,6 +115,8 @@ def _profile(args: argparse.Namespace) -> InvestorProfile:
         "monthly_contribution": args.monthly, "target_amount": args.target,
         "risk_answers": _answers(args), "income_stability": args.income_stability,
         "liquidity_needs": args.liquidity, "market_outlook": args.outlook,
+        "investable_assets": args.investable_assets, "household_income": args.household_income,
+        "investment_knowledge": args.knowledge,
     }
     try:
         return InvestorProfile.model_validate({k: v for k, v in data.items() if v is not None})
@@ -112,13 +124,25 @@ def _profile(args: argparse.Namespace) -> InvestorProfile:
         raise BadInput(_validation_message(exc)) from None
 
 
+def _market(args: argparse.Namespace) -> str:
+    """The market of ``--market``, else of the ``MARKET`` setting, else the default."""
+    if args.market is not None:
+        return args.market
+    market = os.environ.get(MARKET_ENV, "").strip().lower() or DEFAULT_MARKET
+    if market not in MARKETS:
+        raise BadInput(f"the {MARKET_ENV} setting is {market!r}; valid markets: "
+                       f"{', '.join(MARKETS)}")
+    return market
+
+
 def _run_recommend(args: argparse.Namespace) -> int:
     profile = _profile(args)
+    market = _market(args)
     from engine.recommendation import recommend  # after validation: it loads the optimizer
 
     try:
         recommendation = recommend(profile, assumptions=args.assumptions, seed=args.seed,
-                                   paths=args.paths, language=args.language)
+                                   paths=args.paths, language=args.language, market=market)
     except ValueError as exc:  # a bad assumptions file, infeasible bounds, too few paths
         raise BadInput(str(exc)) from None
     print(recommendation.model_dump_json(indent=2))
@@ -207,6 +231,18 @@ def _add_recommend(subparsers) -> None:
                         "medium, high (>25%%) (default: low)")
     p.add_argument("--outlook", choices=[v.value for v in MarketOutlook],
                    help="your market view; moves equity by at most 5 points, disclosed")
+    p.add_argument("--investable-assets", type=float, metavar="AMOUNT",
+                   help=f"investable financial assets, {INVESTABLE_ASSETS_RANGE.words()} "
+                        "(counts towards the suitability class in the cn market)")
+    p.add_argument("--household-income", type=float, metavar="AMOUNT",
+                   help=f"household income a year, {HOUSEHOLD_INCOME_RANGE.words()} "
+                        "(counts towards the suitability class in the cn market)")
+    p.add_argument("--knowledge", choices=[v.value for v in InvestmentKnowledge],
+                   help="investment knowledge (counts towards the suitability class in the cn "
+                        "market)")
+    p.add_argument("--market", choices=list(MARKETS),
+                   help=f"market: assumptions, currency and suitability rules (default: the "
+                        f"{MARKET_ENV} setting, else {DEFAULT_MARKET})")
     p.add_argument("--assumptions", metavar="FILE",
                    help="capital market assumptions YAML file (default: the bundled file)")
     p.add_argument("--seed", type=_count(0, None), default=0,

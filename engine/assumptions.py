@@ -2,6 +2,10 @@
 
 The default file is ``engine/data/capital_market_assumptions.yml`` (sources and dates inside). A firm
 may supply its own file of the same shape; :func:`load_assumptions` checks it and names any problem.
+
+A file names its ``market`` (``us`` when it does not): the market decides the asset classes the file
+must cover (:data:`MARKET_CLASSES`) and its default file (:data:`MARKET_FILES`); the China market's
+file, in yuan, is ``engine/data/capital_market_assumptions_cn.yml``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "capital_market_assumptions.yml"
+CN_FILE = DEFAULT_FILE.with_name("capital_market_assumptions_cn.yml")
+
+#: The markets the engine knows: a deployment setting (``MARKET``) read at the edges only.
+Market = Literal["us", "cn"]
+MARKETS: tuple[str, ...] = get_args(Market)
+DEFAULT_MARKET = "us"
 
 #: The groups an asset class belongs to, in the order recommendations report them.
 Group = Literal["equity", "bonds", "cash", "alternatives"]
@@ -34,6 +44,19 @@ REQUIRED_CLASSES = (
     "real_estate",
     "gold_commodities",
 )
+#: The asset classes of the China market (yuan), for which its rules are written.
+CN_CLASSES = (
+    "cn_a_shares",
+    "hk_equity",
+    "global_equity_qdii",
+    "cn_government_bonds",
+    "cn_credit_bonds",
+    "cn_money_market",
+    "gold_cny",
+    "c_reits",
+)
+MARKET_CLASSES = {"us": REQUIRED_CLASSES, "cn": CN_CLASSES}
+MARKET_FILES = {"us": DEFAULT_FILE, "cn": CN_FILE}
 
 
 class AssumptionsError(ValueError):
@@ -70,6 +93,8 @@ class AssumptionsFile(BaseModel):
 
     version: str
     as_of: str
+    market: Market = DEFAULT_MARKET
+    currency: str = "USD"
     sources: dict[str, dict[str, str]]
     asset_classes: dict[str, AssetClass]
     correlations: Correlations
@@ -92,6 +117,8 @@ class CapitalMarketAssumptions:
     def __init__(self, spec: AssumptionsFile):
         self.version = spec.version
         self.as_of = spec.as_of
+        self.market = spec.market
+        self.currency = spec.currency
         self.sources = spec.sources
         self.classes = pd.DataFrame(
             {key: value.model_dump() for key, value in spec.asset_classes.items()}
@@ -117,24 +144,31 @@ class CapitalMarketAssumptions:
         return list(self.classes.index[self.classes["group"] == group])
 
 
-def load_assumptions(path: str | Path | None = None) -> CapitalMarketAssumptions:
-    """Load and check a capital-market-assumptions file (the default one when ``path`` is None).
+def load_assumptions(path: str | Path | None = None, market: str = DEFAULT_MARKET
+                     ) -> CapitalMarketAssumptions:
+    """Load and check a capital-market-assumptions file (the market's default one when ``path``
+    is None).
 
     Raises
     ------
     AssumptionsError
         When the file is missing or unreadable, a field is missing or out of range, an asset class
         is missing, or the correlation matrix is not a valid, positive semi-definite correlation
-        matrix. The message names the problem.
+        matrix. The message names the problem; also when ``market`` is not a known market, or
+        the file is written for another market.
     """
-    if path is None:
-        return _default_assumptions()
-    return _load(Path(path))
+    if market not in MARKETS:
+        raise AssumptionsError(f"unknown market {market!r} (valid: {', '.join(MARKETS)})")
+    cma = _default_assumptions(market) if path is None else _load(Path(path))
+    if cma.market != market:
+        raise AssumptionsError(f"assumptions file {path} is for the market {cma.market!r}, "
+                               f"not {market!r}")
+    return cma
 
 
-@lru_cache(maxsize=1)
-def _default_assumptions() -> CapitalMarketAssumptions:
-    return _load(DEFAULT_FILE)
+@lru_cache(maxsize=len(MARKETS))
+def _default_assumptions(market: str = DEFAULT_MARKET) -> CapitalMarketAssumptions:
+    return _load(MARKET_FILES[market])
 
 
 def _load(path: Path) -> CapitalMarketAssumptions:
@@ -157,7 +191,7 @@ def _load(path: Path) -> CapitalMarketAssumptions:
 
 def _check_consistency(spec: AssumptionsFile, path: Path) -> None:
     classes = set(spec.asset_classes)
-    missing = [name for name in REQUIRED_CLASSES if name not in classes]
+    missing = [name for name in MARKET_CLASSES[spec.market] if name not in classes]
     if missing:
         raise AssumptionsError(f"assumptions file {path}: missing asset classes: {', '.join(missing)}")
     unknown_sources = sorted(

@@ -26,6 +26,12 @@ group. The rules and where their figures come from (advice-anchors.md):
 * The stated loss tolerance caps equity after all of these (:func:`cap_equity`, with the cap found
   by engine/loss_limit.py): the mix's 1-in-20 bad year may not be worse than the largest one-year
   fall the client said they could accept.
+
+The class-level bounds (the equity sleeve, the caps on single classes, the classes that count as
+money needed soon) are written for one market's asset classes: :class:`AllocationRules` holds them,
+``US_RULES`` for the default assumptions; other markets bring their own (engine/suitability/), and
+may also exclude classes and cap the share of risk assets (the suitability limit of a market whose
+rules grade products and investors).
 """
 
 from __future__ import annotations
@@ -66,6 +72,47 @@ CLASS_CAPS = {
 }
 #: Equity-like classes outside equity are held only alongside equity, up to this multiple of it.
 EQUITY_LIKE_PER_EQUITY = {"high_yield_bonds": 0.15, "real_estate": 0.12, "gold_commodities": 0.08}
+
+
+@dataclass(frozen=True)
+class AllocationRules:
+    """The class-level bounds of one market's asset classes (fractions of the portfolio).
+
+    ``equity_sleeve``: bounds of each equity class as shares of the equity share; ``class_caps``:
+    absolute upper bounds of single classes outside equity; ``equity_like_per_equity``: classes held
+    only alongside equity, up to this multiple of it; ``short_money``: classes beside the cash group
+    that count as money needed soon; ``excluded``: classes the mix may not hold at all;
+    ``risk_assets`` and ``risk_asset_cap``: classes whose total may not exceed the cap (None: no cap).
+    """
+
+    equity_sleeve: dict[str, tuple[float, float]]
+    class_caps: dict[str, float]
+    equity_like_per_equity: dict[str, float]
+    short_money: tuple[str, ...]
+    excluded: frozenset[str] = frozenset()
+    risk_assets: tuple[str, ...] = ()
+    risk_asset_cap: float | None = None
+
+
+#: The rules of the default assumptions (US dollar asset classes).
+US_RULES = AllocationRules(EQUITY_SLEEVE, CLASS_CAPS, EQUITY_LIKE_PER_EQUITY, ("short_term_bonds",))
+#: The rules of the China market's classes (engine/data/capital_market_assumptions_cn.yml), a
+#: house rule in the spirit of the US one: a home bias towards A-shares, with Hong Kong shares and
+#: global shares (through QDII funds, whose quotas are limited) for diversification; credit bonds at
+#: most 40 % to spread issuer risk; gold and C-REITs small and only beside equity, as real estate and
+#: gold are in the US rules (the REIT market opened in 2021 and is thin). Money-market funds are the
+#: money needed soon. The suitability limit of the client's class is added to these
+#: (engine/suitability/grades.py).
+CN_RULES = AllocationRules(
+    equity_sleeve={"cn_a_shares": (0.40, 0.70), "hk_equity": (0.10, 0.30),
+                   "global_equity_qdii": (0.10, 0.35)},
+    class_caps={"cn_credit_bonds": 0.40, "gold_cny": 0.05, "c_reits": 0.05},
+    equity_like_per_equity={"gold_cny": 0.08, "c_reits": 0.12},
+    short_money=(),
+)
+#: The code of the suitability limit in a policy's ``binding`` list: the client's class capped the
+#: share of risk assets, and so the equity share.
+SUITABILITY_CAP = "suitability_cap"
 
 
 #: An equity share this close to a cap counts as held by it.
@@ -134,6 +181,8 @@ class PolicyTargets:
     group_bounds: dict[str, tuple[list[str], float, float]] = field(default_factory=dict)
     #: The largest one-year fall the client accepts (a fraction), when the answers set one.
     loss_limit: float | None = None
+    #: The class-level bounds of the market (and its suitability limit, if any).
+    rules: AllocationRules = US_RULES
 
     @property
     def short_money(self) -> float:
@@ -145,6 +194,7 @@ class PolicyTargets:
         figures = {
             "horizon_cap": {"cap": self.horizon_cap, "short_money": self.short_money},
             "goal_cap": {"cap": self.goal_cap},
+            "suitability_cap": {"cap": self.rules.risk_asset_cap or 0.0},
         }
         limit = {"limit": self.loss_limit or 0.0, "equity": self.equity}
         return [
@@ -154,7 +204,8 @@ class PolicyTargets:
         ]
 
 
-def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]) -> PolicyTargets:
+def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]],
+            rules: AllocationRules = US_RULES) -> PolicyTargets:
     """Equity share and optimizer bounds for a profile with a given risk score.
 
     Parameters
@@ -164,6 +215,8 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
         Risk score, 1-10.
     groups : dict
         Asset classes of each group ("equity", "bonds", "cash", "alternatives").
+    rules : AllocationRules
+        The class-level bounds of the market's asset classes.
     """
     base = equity_for_score(score)
     tilt = OUTLOOK_TILT[profile.market_outlook] if profile.market_outlook else 0.0
@@ -179,32 +232,37 @@ def targets(profile: InvestorProfile, score: float, groups: dict[str, list[str]]
     # the disclosure must state the change the view actually made.
     tilt = equity - _capped_equity(base, horizon_cap, goal_cap, cash_floor)[0]
 
-    bounds, group_bounds = _bounds(equity, groups, cash_floor, short_floor)
+    bounds, group_bounds = _bounds(equity, groups, cash_floor, short_floor, rules)
     return PolicyTargets(
         equity=equity, equity_for_score=base, horizon_cap=horizon_cap, goal_cap=goal_cap,
         outlook_tilt=tilt, cash_floor=cash_floor, short_money_floor=short_floor,
         binding=binding, bounds=bounds, group_bounds=group_bounds,
-        loss_limit=questionnaire().loss_limit(profile.risk_answers),
+        loss_limit=questionnaire().loss_limit(profile.risk_answers), rules=rules,
     )
 
 
 def _bounds(
-    equity: float, groups: dict[str, list[str]], cash_floor: float, short_floor: float
+    equity: float, groups: dict[str, list[str]], cash_floor: float, short_floor: float,
+    rules: AllocationRules = US_RULES,
 ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[list[str], float, float]]]:
     """The optimizer's bounds per asset class and per group for an equity share."""
     bounds: dict[str, tuple[float, float]] = {}
-    for name, (lo, hi) in EQUITY_SLEEVE.items():
+    for name, (lo, hi) in rules.equity_sleeve.items():
         bounds[name] = (lo * equity, hi * equity)
-    for name, cap in CLASS_CAPS.items():
-        cap = min(cap, EQUITY_LIKE_PER_EQUITY.get(name, np.inf) * equity)
+    for name, cap in rules.class_caps.items():
+        cap = min(cap, rules.equity_like_per_equity.get(name, np.inf) * equity)
         bounds[name] = (0.0, cap)
+    for name in rules.excluded:
+        bounds[name] = (0.0, 0.0)
     group_bounds = {
         "equity": (groups["equity"], equity, equity),
         "cash": (groups["cash"], cash_floor, 1.0),
     }
     if short_floor > 0:
-        short_money = groups["cash"] + ["short_term_bonds"]
+        short_money = groups["cash"] + list(rules.short_money)
         group_bounds["short_money"] = (short_money, max(short_floor, cash_floor), 1.0)
+    if rules.risk_asset_cap is not None:
+        group_bounds["risk_assets"] = (list(rules.risk_assets), 0.0, rules.risk_asset_cap)
     return bounds, group_bounds
 
 
@@ -218,7 +276,8 @@ def cap_equity(
     """
     untilted = policy.equity - policy.outlook_tilt
     equity = min(policy.equity, cap)
-    bounds, group_bounds = _bounds(equity, groups, policy.cash_floor, policy.short_money_floor)
+    bounds, group_bounds = _bounds(equity, groups, policy.cash_floor, policy.short_money_floor,
+                                   policy.rules)
     return replace(
         policy, equity=equity, outlook_tilt=equity - min(untilted, cap),
         binding=[*policy.binding, code], bounds=bounds, group_bounds=group_bounds,

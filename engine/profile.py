@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from engine.questionnaire import questionnaire
 
@@ -62,6 +70,10 @@ INITIAL_AMOUNT_RANGE = Range(0, 1e11)
 MONTHLY_CONTRIBUTION_RANGE = Range(0, 1e9)
 #: Amount hoped for at the horizon, account currency (no target is None, not 0).
 TARGET_AMOUNT_RANGE = Range(0, 1e12, low_included=False)
+#: Financial assets the person could invest (savings, deposits, funds, shares), account currency.
+INVESTABLE_ASSETS_RANGE = Range(0, 1e12)
+#: The household's income over a year, account currency per year.
+HOUSEHOLD_INCOME_RANGE = Range(0, 1e11)
 #: The range of each numeric field of :class:`InvestorProfile`, by field name.
 INPUT_RANGES = {
     "age": AGE_RANGE,
@@ -70,6 +82,8 @@ INPUT_RANGES = {
     "initial_amount": INITIAL_AMOUNT_RANGE,
     "monthly_contribution": MONTHLY_CONTRIBUTION_RANGE,
     "target_amount": TARGET_AMOUNT_RANGE,
+    "investable_assets": INVESTABLE_ASSETS_RANGE,
+    "household_income": HOUSEHOLD_INCOME_RANGE,
 }
 
 
@@ -162,6 +176,20 @@ class MarketOutlook(StrEnum):
     bullish = "bullish"
 
 
+class InvestmentKnowledge(StrEnum):
+    """What the person knows of investing, as the person describes it."""
+
+    none = "none"  # knows little or nothing of investment products
+    basic = "basic"  # knows the difference between deposits, bonds and shares
+    good = "good"  # understands funds, diversification and the risks of shares
+    extensive = "extensive"  # works in finance or holds a finance qualification
+
+
+#: Situation fields that suitability rules ask for (engine/suitability/); optional, and left out of
+#: a profile's record when not given, so that a profile without them reads as it always has.
+SITUATION_FIELDS = ("investable_assets", "household_income", "investment_knowledge")
+
+
 class InvestorProfile(BaseModel):
     """Everything the engine needs to recommend an allocation.
 
@@ -198,6 +226,23 @@ class InvestorProfile(BaseModel):
     income_stability: IncomeStability = IncomeStability.stable
     liquidity_needs: LiquidityNeeds = LiquidityNeeds.low
     market_outlook: MarketOutlook | None = None
+    investable_assets: float | None = Field(
+        default=None, **INVESTABLE_ASSETS_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Investable financial assets, {INVESTABLE_ASSETS_RANGE.words()}.",
+    )
+    household_income: float | None = Field(
+        default=None, **HOUSEHOLD_INCOME_RANGE.bounds(), allow_inf_nan=False,
+        description=f"Household income a year, {HOUSEHOLD_INCOME_RANGE.words()}.",
+    )
+    investment_knowledge: InvestmentKnowledge | None = None
+
+    @model_serializer(mode="wrap")
+    def _situation_only_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        for name in SITUATION_FIELDS:
+            if name in data and data[name] is None:
+                del data[name]
+        return data
 
     @field_validator("goal", mode="before")
     @classmethod

@@ -6,6 +6,10 @@ Steps: score the risk (engine.risk), let the policy fix the equity share and the
 Sharpe ratio against cash), round the weights to 0.1 %, lower the equity share until the mix keeps
 to the client's stated loss limit (engine.loss_limit), then project the balance (engine.projection)
 and explain the result (engine.explanation).
+
+The market (``market="cn"``) chooses the assumptions file and the class-level rules; in the China
+market the client's suitability class also limits the mix (engine/suitability/), and the
+recommendation carries its suitability record (:class:`engine.suitability.SuitableRecommendation`).
 """
 
 from __future__ import annotations
@@ -19,17 +23,33 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from engine.assumptions import GROUPS, CapitalMarketAssumptions, load_assumptions
+from engine.assumptions import (
+    DEFAULT_MARKET,
+    GROUPS,
+    AssumptionsError,
+    CapitalMarketAssumptions,
+    load_assumptions,
+)
 from engine.explanation import DEFAULT_LANGUAGE, Explanation, Statement, disclosures, explain
-from engine.history import HistoricalStress, stress
+from engine.history import HistoricalStress, market_history, stress
 from engine.loss_limit import limit_losses, unreachable_flag
 from engine.optimizer import InfeasibleError, optimize
-from engine.policy import BindingConstraint, PolicyTargets, targets
+from engine.policy import (
+    CAP_TOLERANCE,
+    SUITABILITY_CAP,
+    US_RULES,
+    AllocationRules,
+    BindingConstraint,
+    PolicyTargets,
+    cap_equity,
+    targets,
+)
 from engine.profile import InvestorProfile
 from engine.projection import DEFAULT_PATHS, DEFAULT_SEED, Projection, bad_year, project
 from engine.questionnaire import questionnaire
 from engine.rebalancing import DEFAULT_THRESHOLD
 from engine.risk import RiskAssessment, assess
+from engine.suitability.grades import within_band
 
 try:
     ENGINE_VERSION = metadata.version("robo-advisor")
@@ -199,23 +219,47 @@ class _Mix:
 def _mix(market: _Market, policy: PolicyTargets, defensive: bool = False) -> _Mix:
     raw, objective = _optimal_mix(market, policy, defensive)
     w = round_weights(raw, groups=list(market.positions.values()))
+    w = within_band(w, market.labels, policy.rules, WEIGHT_STEP)
     expected = float(w @ market.mu)
     volatility = float(np.sqrt(max(0.0, w @ market.cov @ w)))
     return _Mix(w, objective, expected, volatility, bad_year(expected, volatility))
 
 
-def _limited(profile: InvestorProfile, score: float, market: _Market) -> tuple[PolicyTargets, _Mix]:
-    """The rules' policy for a profile, held to its stated loss limit, and the mix within it."""
+def _limited(profile: InvestorProfile, score: float, market: _Market,
+             rules: AllocationRules = US_RULES) -> tuple[PolicyTargets, _Mix]:
+    """The rules' policy for a profile, held to its suitability limit (when ``rules`` set one)
+    and to its stated loss limit, and the mix within it."""
+    policy = targets(profile, score, market.members, rules)
+    cap = rules.risk_asset_cap
+    if cap is not None and policy.equity > cap + CAP_TOLERANCE:
+        policy = cap_equity(policy, cap, market.members, code=SUITABILITY_CAP)
     return limit_losses(
-        targets(profile, score, market.members), market.members,
+        policy, market.members,
         lambda within_policy, defensive: _mix(market, within_policy, defensive),
     )
 
 
-def _assumptions(assumptions: CapitalMarketAssumptions | str | Path | None) -> CapitalMarketAssumptions:
+def _assumptions(assumptions: CapitalMarketAssumptions | str | Path | None,
+                 market: str = DEFAULT_MARKET) -> CapitalMarketAssumptions:
     if isinstance(assumptions, CapitalMarketAssumptions):
+        if assumptions.market != market:
+            raise AssumptionsError(f"the assumptions {assumptions.version} are for the market "
+                                   f"{assumptions.market!r}, not {market!r}")
         return assumptions
-    return load_assumptions(assumptions)
+    return load_assumptions(assumptions, market)
+
+
+def _history(weights: dict[str, float], required: bool) -> tuple[HistoricalStress | None, list[str]]:
+    """What the mix did in market history, and the classes of the mix the data hold no series
+    for. When ``required`` (the default market, whose every class has a series) a missing series
+    is an error; otherwise a mix with a class the data do not cover gets no history at all rather
+    than one made up from another market's series."""
+    if not required:
+        covered = market_history().classes
+        missing = sorted(name for name, w in weights.items() if w > 0 and name not in covered)
+        if missing:
+            return None, missing
+    return stress(weights), []
 
 
 def recommend(
@@ -225,6 +269,7 @@ def recommend(
     seed: int = DEFAULT_SEED,
     paths: int = DEFAULT_PATHS,
     language: str = DEFAULT_LANGUAGE,
+    market: str = DEFAULT_MARKET,
 ) -> Recommendation:
     """Recommend a strategic asset allocation for ``profile``.
 
@@ -232,32 +277,71 @@ def recommend(
     ----------
     profile : InvestorProfile
     assumptions : CapitalMarketAssumptions or path, optional
-        Capital market assumptions, or the path of a file of them; the default file when None.
+        Capital market assumptions, or the path of a file of them; the market's default file
+        when None. They must be written for ``market``.
     seed : int
         Seed of the Monte Carlo projection (recorded in it).
     paths : int
         Number of Monte Carlo paths, at least 1,000.
     language : str
         Language of the explanation and disclosures.
+    market : str
+        ``"us"`` (the default) or ``"cn"``: the China market's assumptions in yuan, and its
+        suitability rules, whose record the result carries
+        (:class:`engine.suitability.SuitableRecommendation`).
 
     Raises
     ------
     engine.assumptions.AssumptionsError
-        When an assumptions file cannot be used.
+        When an assumptions file cannot be used, is for another market, or the market is unknown.
     engine.optimizer.InfeasibleError
         When the policy's bounds cannot be met by the assumptions' asset classes.
     engine.history.HistoryDataError
-        When the market history data cannot be read, or hold no series for a class of the mix.
+        When the market history data cannot be read, or (default market) hold no series for a
+        class of the mix.
     """
-    cma = _assumptions(assumptions)
+    cma = _assumptions(assumptions, market)
+    if market != DEFAULT_MARKET:
+        from engine.suitability.advice import recommend_suitable  # it builds on this module
+
+        return recommend_suitable(profile, cma, seed=seed, paths=paths, language=language)
+    return Recommendation(**allocate(profile, cma, US_RULES, seed=seed, paths=paths,
+                                     language=language).fields)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The fields of a recommendation (``fields``), with the decisions behind them."""
+
+    fields: dict
+    policy: PolicyTargets
+    risk: RiskAssessment
+    weights: dict[str, float]
+    history_unavailable: list[str]
+
+
+def allocate(
+    profile: InvestorProfile,
+    cma: CapitalMarketAssumptions,
+    rules: AllocationRules,
+    *,
+    seed: int = DEFAULT_SEED,
+    paths: int = DEFAULT_PATHS,
+    language: str = DEFAULT_LANGUAGE,
+    risk: RiskAssessment | None = None,
+) -> Allocation:
+    """The allocation of :func:`recommend` for ``profile`` under the class-level ``rules``
+    (a market's, with its suitability limit), as the fields of a :class:`Recommendation`.
+    ``risk`` is the profile's assessment when the caller already has it."""
     market = _market(cma)
-    risk = assess(profile)
-    policy, mix = _limited(profile, risk.score, market)
+    risk = risk if risk is not None else assess(profile)
+    policy, mix = _limited(profile, risk.score, market, rules)
     if policy.outlook_tilt != 0 and policy.loss_limit is not None:
         # The loss limit may hold down the mix without the market view and not the one with it
         # (a bearish view): the tilt disclosed is the change the view made to what would have been
         # recommended without it, after every limit.
-        neutral, _ = _limited(profile.model_copy(update={"market_outlook": None}), risk.score, market)
+        neutral, _ = _limited(profile.model_copy(update={"market_outlook": None}), risk.score,
+                              market, rules)
         policy = replace(policy, outlook_tilt=round(policy.equity - neutral.equity, 12))
     flag = unreachable_flag(policy, mix.bad_year)
     if flag is not None:
@@ -271,8 +355,10 @@ def recommend(
         monthly=profile.monthly_contribution, target=profile.target_amount, paths=paths, seed=seed,
     )
     form_version = questionnaire().version
-    history = stress(dict(zip(market.labels, w.tolist(), strict=True)))
-    return Recommendation(
+    history, unavailable = _history(dict(zip(market.labels, w.tolist(), strict=True)),
+                                    required=cma.market == DEFAULT_MARKET)
+    weights = {name: float(value) for name, value in zip(market.labels, w, strict=True) if value > 0}
+    fields = dict(
         profile=profile,
         horizon_years=profile.horizon,
         risk=risk,
@@ -284,7 +370,7 @@ def recommend(
             constraints=policy.constraints(), loss_limit=policy.loss_limit,
         ),
         objective=objective,
-        weights={name: float(value) for name, value in zip(market.labels, w, strict=True) if value > 0},
+        weights=weights,
         groups=groups,
         expected_return=round(expected, 6),
         volatility=round(volatility, 6),
@@ -305,3 +391,5 @@ def recommend(
         assumptions_version=cma.version,
         questionnaire_version=form_version,
     )
+    return Allocation(fields=fields, policy=policy, risk=risk, weights=weights,
+                      history_unavailable=unavailable)
