@@ -178,7 +178,7 @@ def _run_rebalance(args: argparse.Namespace) -> int:
     from engine.rebalancing import rebalance
 
     try:
-        classes = load_assumptions(args.assumptions).labels
+        classes = load_assumptions(args.assumptions, _market(args)).labels
         targets = _mapping(args.targets, "targets")
         # the output of `recommend` can serve as the targets: its weights are the target mix
         if isinstance(targets.get("weights"), dict):
@@ -277,7 +277,11 @@ def _add_rebalance(subparsers) -> None:
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, metavar="FRACTION",
                    help=f"drift that triggers selling, between 0 and 1 (default {DEFAULT_THRESHOLD})")
     p.add_argument("--assumptions", metavar="FILE",
-                   help="assumptions file whose asset classes are valid (default: the bundled file)")
+                   help="assumptions file whose asset classes are valid (default: the market's "
+                        "bundled file)")
+    p.add_argument("--market", choices=list(MARKETS),
+                   help=f"market whose asset classes are valid (default: the {MARKET_ENV} setting, "
+                        f"else {DEFAULT_MARKET})")
     p.set_defaults(func=_run_rebalance)
 
 

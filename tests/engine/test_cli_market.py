@@ -101,3 +101,20 @@ def test_python_dash_m_engine_recommends_in_the_china_market():
     assert result.returncode == 0, result.stderr
     rec = json.loads(result.stdout)
     assert rec["suitability"]["reasons"][0]["text"].startswith("您的风险承受能力为C3（稳健型）")
+
+
+def test_rebalance_takes_the_china_classes_and_a_china_recommendation_as_targets(capsys, tmp_path):
+    code, out, err = run(capsys, *BASE, "--market", "cn")
+    assert code == 0, err
+    path = tmp_path / "rec.json"
+    path.write_text(out, encoding="utf-8")
+    holdings = json.dumps({"cn_a_shares": 60_000, "cn_money_market": 40_000})
+    code, out, err = run(capsys, "rebalance", "--market", "cn", "--holdings", holdings,
+                         "--targets", str(path))
+    assert code == 0, err
+    plan = json.loads(out)
+    targets = json.loads(path.read_text(encoding="utf-8"))["weights"]
+    assert plan["rebalanced"] and plan["weights_after"] == {
+        name: pytest.approx(targets.get(name, 0.0)) for name in plan["weights_after"]}
+    code, out, err = run(capsys, "rebalance", "--holdings", holdings, "--targets", str(path))
+    assert code == 2 and "cn_a_shares" in err
