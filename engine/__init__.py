@@ -6,6 +6,8 @@ Public API::
     from engine import InvestorProfile, recommend
     rec = recommend(InvestorProfile(age=35, goal="retirement", risk_answers={...}))
     rec.weights, rec.groups, rec.projection.median, rec.explanation.summary
+    rec = recommend(profile, market="cn")  # China: yuan assumptions, suitability record
+    rec.suitability.investor_class, rec.suitability.portfolio_grade, rec.suitability.matched
 
 Names are imported on first use, so that ``import engine.profile`` (in the action server, say) does
 not pay for the optimizer and the rest.
@@ -36,6 +38,8 @@ __getattr__, __dir__, __all__ = lazy_exports(globals(), {
     "recommend": "engine.recommendation",
     "Recommendation": "engine.recommendation",
     "ENGINE_VERSION": "engine.recommendation",
+    "SuitableRecommendation": "engine.suitability.advice",
+    "InvestmentKnowledge": "engine.profile",
     "stress": "engine.history",
     "HistoricalStress": "engine.history",
     "HistoryDataError": "engine.history",

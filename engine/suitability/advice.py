@@ -123,9 +123,15 @@ def recommend_suitable(
     investor = investor if investor is not None else classify(profile, risk)
     allowed = allowed_grade(investor)
     limit = limit_grade or allowed
-    if level(limit) > level(allowed) and (investor.lowest_category or not confirmations):
-        raise ValueError(f"a mix above {allowed} needs the special risk warning and the client's "
-                         "confirmation, and is never built for the lowest category")
+    if level(limit) > level(allowed):
+        if investor.lowest_category:
+            raise ValueError(f"a mix above {allowed} is never built for the lowest category, "
+                             "even on request")
+        if WARNING_BEYOND_CLASS not in (warnings_shown or []) or BEYOND_CLASS not in (
+                confirmations or []):
+            raise ValueError(f"a mix above {allowed} needs the special risk warning "
+                             f"({WARNING_BEYOND_CLASS}) shown and the client's confirmation "
+                             f"({BEYOND_CLASS}) given first")
     rules = limits(limit, CN_RULES)
     result = allocate(profile, cma, rules, seed=seed, paths=paths, language=language, risk=risk)
     fields = result.fields

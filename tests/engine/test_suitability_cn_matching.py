@@ -188,8 +188,15 @@ def test_no_history_is_invented_for_classes_the_market_data_do_not_hold():
 
 def test_a_mix_above_the_class_is_never_built_without_the_confirmation_nor_for_the_lowest():
     profile = InvestorProfile(age=50, goal="wealth_building", risk_answers=middle_answers())
-    with pytest.raises(ValueError, match="special risk warning"):
+    with pytest.raises(ValueError, match="needs the special risk warning"):
         recommend_suitable(profile, CN, paths=PATHS, limit_grade="R5")
+    with pytest.raises(ValueError, match="needs the special risk warning"):  # warned, not confirmed
+        recommend_suitable(profile, CN, paths=PATHS, limit_grade="R5",
+                           warnings_shown=[WARNING_BEYOND_CLASS])
+    confirmed = recommend_suitable(profile, CN, paths=PATHS, limit_grade="R5",
+                                   warnings_shown=[WARNING_BEYOND_CLASS],
+                                   confirmations=[BEYOND_CLASS])
+    assert confirmed.suitability.limit_grade == "R5" and not confirmed.suitability.matched
     lowest = InvestorProfile(age=50, goal="wealth_building",
                              risk_answers=middle_answers() | NO_LOSS)
     with pytest.raises(ValueError, match="never built for the lowest category"):
