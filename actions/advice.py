@@ -17,8 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import records
 from actions.answers import holds_cue, put_as_question
+from actions.market import in_currency, market
 from actions.profile_slots import profile_from, slot_values
 from actions.script import every_cue, holds_any, normalised
+from db.market_suitability import market_suitability_record
 from db.suitability import suitability_record
 from engine.explanation import Statement
 from engine.numbers import parse_monthly, parse_number
@@ -40,19 +42,26 @@ from engine.wording import DEFAULT_LANGUAGE, Texts, format_value, render, texts
 
 
 def allocation_payload(rec: Recommendation) -> dict[str, Any]:
-    """The custom payload the widget draws and the staff console reads."""
+    """The custom payload the widget draws and the staff console reads; a market with suitability
+    rules adds the recommendation's ``suitability`` record, and ``history`` is None where the
+    market data hold no series for a class of the mix."""
     projection = rec.projection.model_dump()
-    return {
+    history = rec.history.model_dump(mode="json") if rec.history is not None else None
+    payload = {
         "type": "allocation",
         "weights": dict(rec.weights),
         "groups": dict(rec.groups),
         "expected_return": rec.expected_return,
         "volatility": rec.volatility,
         "bad_year": rec.bad_year,
-        "history": rec.history.model_dump(mode="json"),
+        "history": history,
         "projection": projection,
         "probability_of_target": rec.projection.probability_of_target,
     }
+    suitability = getattr(rec, "suitability", None)
+    if suitability is not None:
+        payload["suitability"] = suitability.model_dump(mode="json")
+    return payload
 
 
 #: The slot that holds the conversation's language (a folder of locales/).
@@ -91,8 +100,11 @@ def _duration(months: int, texts: Texts) -> str:
 
 def history_text(rec: Recommendation, texts: Texts) -> str:
     """What the mix did in market history, in one or two sentences: its worst calendar year, then
-    the named episode in which it fell furthest."""
+    the named episode in which it fell furthest; that there is none where the market data hold no
+    series for a class of the mix."""
     history = rec.history
+    if history is None:
+        return render("history_unavailable", {}, texts)
     worst = history.worst_calendar_year
     since = {"first_year": str(history.first_full_year)}
     if worst.total_return >= 0:
@@ -160,17 +172,26 @@ def present(rec: Recommendation, dispatcher: CollectingDispatcher, message: dict
 
 def record(rec: Recommendation, tracker: Tracker, trigger: str,
            disclosures: list[Statement]) -> int:
-    """Append the suitability record of a recommendation shown in this conversation."""
-    return records.append(suitability_record(
-        rec, conversation_id=tracker.sender_id, client_id=tracker.get_slot("client_id"),
+    """Append the suitability record of a recommendation shown in this conversation, and in a
+    market with suitability rules the record of its class, grade and match beside it."""
+    client_id = tracker.get_slot("client_id")
+    beside = None
+    if getattr(rec, "suitability", None) is not None:
+        def beside(recommendation_id: int):
+            return market_suitability_record(rec, recommendation_id=recommendation_id,
+                                             conversation_id=tracker.sender_id,
+                                             client_id=client_id)
+    return records.append_with(suitability_record(
+        rec, conversation_id=tracker.sender_id, client_id=client_id,
         trigger=trigger, answers_confirmed=bool(tracker.get_slot("answers_confirmed")),
         disclosures=disclosures,
-    ))
+    ), beside)
 
 
 def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
-    rec = recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE)
-    say = conversation_texts(tracker)
+    rec = recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE,
+                    market=market())
+    say = in_currency(conversation_texts(tracker), getattr(rec, "currency", None))
     # Written out before anything is recorded or sent: a missing phrase stops both.
     disclosures = disclosures_shown(rec, say)
     message = recommendation_message(rec, say, disclosures)

@@ -8,6 +8,7 @@ that the action server keeps one connection pool. The queries are db's; what is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,17 @@ def append(record: Base) -> int:
     with session_scope(engine()) as session:
         session.add(record)
         session.flush()
+        return record.id
+
+
+def append_with(record: Base, beside: Callable[[int], Base] | None) -> int:
+    """Write ``record`` and, in the same transaction, the row ``beside`` makes of its id (when
+    given); return the first one's id (records are never updated)."""
+    with session_scope(engine()) as session:
+        session.add(record)
+        session.flush()
+        if beside is not None:
+            session.add(beside(record.id))
         return record.id
 
 

@@ -9,7 +9,9 @@ with the queries on them, by topic:
 - ``db.review``: the staff review trail and the messages Rasa never received;
 - ``db.accounts``: staff and client accounts, web sessions, the staff audit trail, sign-ins;
 - ``db.holdings``: portfolio snapshots;
-- ``db.saved_filters``: staff members' saved filters of the conversation list.
+- ``db.saved_filters``: staff members' saved filters of the conversation list;
+- ``db.market_suitability``: the class, grade and match of each recommendation of a market with
+  suitability rules.
 
 Rasa's SQL tracker store keeps the conversations in its own ``events`` table in the same database
 (described in ``db.tracker_events``); the project's tables never reuse that name. Records that
@@ -29,6 +31,7 @@ from db.base import Base
 from db.clients import Client, ClientEvent, LifecycleScore
 from db.conversations import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.holdings import Holding
+from db.market_suitability import MarketSuitabilityRecord
 from db.review import ReviewEvent, UndeliveredMessage
 from db.saved_filters import SavedFilter
 
@@ -40,4 +43,5 @@ __all__ = [
     "StaffUser", "StaffAuditEntry", "ClientAccount", "WebSession", "SignInAttempt",
     "Holding",
     "SavedFilter",
+    "MarketSuitabilityRecord",
 ]

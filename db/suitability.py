@@ -33,5 +33,6 @@ def suitability_record(rec: Recommendation, *, conversation_id: str, client_id: 
                      for s in (rec.disclosures if disclosures is None else disclosures)],
         engine_version=rec.engine_version, assumptions_version=rec.assumptions_version,
         questionnaire_version=rec.questionnaire_version, trigger=trigger,
-        history=rec.history.model_dump(mode="json"), history_version=rec.history.data_version,
+        history=rec.history.model_dump(mode="json") if rec.history is not None else None,
+        history_version=rec.history.data_version if rec.history is not None else None,
     )

@@ -1,0 +1,107 @@
+"""MARKET=cn in the action server: the chat's recommendation is the China market's, its amounts in
+yuan, its payload carries the suitability record, its stress-test part says there is no history,
+and beside its record the class, grade and match are kept (append-only)."""
+
+from __future__ import annotations
+
+import pytest
+from action_harness import SENDER, rows, run, said, tracker
+from support.responses import response_texts
+
+from actions import market as market_setting
+from actions.advice import Recommend
+from db.market_suitability import MarketSuitabilityRecord
+from db.models import SuitabilityRecord
+from engine.questionnaire import middle_answers
+from engine.wording import format_value, texts
+
+CALM_ANSWERS = {f"q_{question}": option for question, option in middle_answers().items()}
+PROFILE = {
+    "age": 35, "goal": "retirement", "horizon_years": 30.0, "initial_amount": 200_000.0,
+    "monthly_contribution": 2_000.0, "target_amount": 1_000_000.0, "income_stability": "stable",
+    **CALM_ANSWERS,
+}
+
+
+@pytest.fixture
+def in_market(monkeypatch):
+    """Set MARKET for one test; the action server reads it once, so the reading is cleared."""
+    def set_market(value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv("MARKET", raising=False)
+        else:
+            monkeypatch.setenv("MARKET", value)
+        market_setting.market.cache_clear()
+    yield set_market
+    market_setting.market.cache_clear()
+
+
+def message(messages, name):
+    [found] = [m for m in messages if m.get("response") == name]
+    return found
+
+
+def payload(messages):
+    return next(m["custom"] for m in messages if m.get("custom"))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_china_recommendation_is_in_yuan_with_its_suitability(language, in_market, domain,
+                                                                  database):
+    in_market("cn")
+    messages, slots = run(Recommend(), tracker(slots={**PROFILE, "language": language}), domain)
+    said(messages, domain)
+    data = payload(messages)
+    assert "cn_a_shares" in data["weights"] and "us_equity" not in data["weights"]
+    suitability = data["suitability"]
+    assert suitability["market"] == "cn"
+    assert suitability["investor_class"] in {"C1", "C2", "C3", "C4", "C5"}
+    assert suitability["portfolio_grade"] in {"R1", "R2", "R3", "R4", "R5"}
+    assert suitability["matched"] is True
+    # Same shape as the default market's payload otherwise.
+    assert {"type", "weights", "groups", "expected_return", "volatility", "bad_year", "history",
+            "projection", "probability_of_target"} <= set(data)
+    median = message(messages, "utter_projection")["median"]
+    number = format_value(data["projection"]["median"], "money", texts("zh" if language == "zh"
+                                                                       else "en"))
+    if language == "en":
+        assert median == f"CNY {number}"
+        assert median.startswith("CNY ") and median[4].isdigit()
+    else:
+        assert median == number and median.endswith("元") and "万" in median
+    # No series of these classes: the stress-test part says so, in the conversation's language.
+    assert data["history"] is None
+    [no_history] = response_texts("history_unavailable", language)
+    assert message(messages, "utter_recommendation")["history"] == no_history
+    # The record, and beside it the class, grade and match.
+    [record] = rows(database, SuitabilityRecord)
+    assert record.history is None and record.id == slots["recommendation_id"]
+    [kept] = rows(database, MarketSuitabilityRecord)
+    assert kept.recommendation_id == record.id and kept.conversation_id == SENDER
+    assert (kept.investor_class, kept.portfolio_grade, kept.matched) == (
+        suitability["investor_class"], suitability["portfolio_grade"], True)
+    assert kept.warnings_shown == [] and kept.confirmations == [] and kept.after_warning is False
+    assert kept.questionnaire_version == record.questionnaire_version
+    assert kept.assumptions_version == record.assumptions_version != ""
+    assert kept.created_at is not None
+
+
+def test_the_default_market_has_no_suitability_and_plain_amounts(in_market, domain, database):
+    in_market(None)
+    messages, _ = run(Recommend(), tracker(slots={**PROFILE, "language": "en"}), domain)
+    data = payload(messages)
+    assert "suitability" not in data and data["history"] is not None
+    assert not message(messages, "utter_projection")["median"].startswith("CNY")
+    assert rows(database, MarketSuitabilityRecord) == []
+    assert len(rows(database, SuitabilityRecord)) == 1
+
+
+def test_an_unknown_market_is_named(in_market):
+    in_market("mars")
+    with pytest.raises(market_setting.MarketSettingError, match="'mars'.*valid markets: us, cn"):
+        market_setting.market()
+
+
+def test_the_market_setting_ignores_case_and_spaces(in_market):
+    in_market(" CN ")
+    assert market_setting.market() == "cn"
