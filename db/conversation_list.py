@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.accounts import StaffUser
 from db.clients import latest_stage
 from db.conversations import HandoffRequest, SuitabilityRecord, SurveyAnswer
+from db.market_suitability import MarketSuitabilityRecord
 from db.review import ReviewAction, ReviewEvent, review_state
 from db.tracker_events import (
     EVENTS,
@@ -86,6 +87,8 @@ class Filters:
     min_rating: float | None = None
     search: str | None = None
     language: str | None = None  # a language code, "en" also matching conversations never set
+    #: With a recommendation made after a special risk warning and the client's confirmation.
+    after_warning: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,11 @@ def _conditions(rows, filters: Filters) -> list:
             sa.select(e.sender_id).where(e.type_name == "user", e.intent_name == filters.intent)))
     if filters.language is not None:
         conditions.append(rows.c.language == filters.language)
+    if filters.after_warning is not None:
+        warned = rows.c.conversation_id.in_(
+            sa.select(MarketSuitabilityRecord.conversation_id)
+            .where(MarketSuitabilityRecord.after_warning.is_(sa.true())))
+        conditions.append(warned if filters.after_warning else sa.not_(warned))
     if filters.search:
         data = sa.func.lower(e.data)
         conditions.append(rows.c.conversation_id.in_(

@@ -22,7 +22,7 @@ from engine.lifecycle.feedback import RATING_SCALE
 YES_NO = "^(|yes|no)$"
 #: The list's filter fields, in the order the list's form has them.
 FIELDS = ("q", "period", "date_from", "date_to", "audience", "language", "stage", "intent",
-          "fallback", "handoff", "flagged", "reviewed", "min_rating")
+          "fallback", "handoff", "flagged", "reviewed", "min_rating", "after_warning")
 
 
 class ListQuery(BaseModel):
@@ -43,6 +43,7 @@ class ListQuery(BaseModel):
     flagged: str = Field("", pattern=YES_NO)
     reviewed: str = Field("", pattern=YES_NO)
     min_rating: str = Field("", max_length=5)
+    after_warning: str = Field("", pattern=YES_NO)
 
     @field_validator("language")
     @classmethod
@@ -87,7 +88,7 @@ class ListQuery(BaseModel):
             date_from, date_to, self.audience or None, self.stage or None, self.intent or None,
             yes_no.get(self.fallback), yes_no.get(self.handoff), yes_no.get(self.flagged),
             yes_no.get(self.reviewed), _rating(self.min_rating), self.q or None,
-            self.language or None)
+            self.language or None, after_warning=yes_no.get(self.after_warning))
 
 
 def _said(error: dict) -> str:

@@ -27,6 +27,7 @@ from bot.security import check_csrf
 from db.accounts import SignInRealm, StaffUser, staff_user_named
 from db.clock import utcnow
 from db.conversation_list import Filters, Summary, conversation_language, count, summaries
+from db.market_suitability import suitability_of
 from db.review import (
     ReviewAction,
     ReviewEvent,
@@ -75,6 +76,7 @@ def list_filters(
     flagged: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     reviewed: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     min_rating: Annotated[str, Query(max_length=5)] = "",
+    after_warning: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     period: Annotated[str, Query(max_length=16, description="this_week, last_7_days...")] = "",
 ) -> Filters:
@@ -82,7 +84,8 @@ def list_filters(
         return ListQuery.checked(dict(
             q=q, period=period, date_from=date_from, date_to=date_to, audience=audience,
             language=language, stage=stage, intent=intent, fallback=fallback, handoff=handoff,
-            flagged=flagged, reviewed=reviewed, min_rating=min_rating)).filters(utcnow().date())
+            flagged=flagged, reviewed=reviewed, min_rating=min_rating,
+            after_warning=after_warning)).filters(utcnow().date())
     except ValueError as exc:
         raise _unreadable(exc) from exc
 
@@ -212,7 +215,8 @@ def conversation(request: Request, conversation_id: str, db: DB, session: Curren
     return render(request, "staff/transcript.html", {
         "session": session, "staff": staff, "t": found, "actions": ReviewAction,
         "corrected": corrected, "vocabulary": vocabulary(), "triage": in_list,
-        "list_query": list_query, "language": conversation_language(db, conversation_id)})
+        "list_query": list_query, "language": conversation_language(db, conversation_id),
+        "suitability": suitability_of(db, [r.id for r in found.records.recommendations])})
 
 
 @router.get("/conversations/{conversation_id}/recommendations/{record_id}.json")
