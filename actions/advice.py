@@ -203,12 +203,17 @@ def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
 
 
 class NeedsProfile(Action, abc.ABC):
-    """An action on the client's answers: without a complete profile it asks the client to start."""
+    """An action on the client's answers: without a complete profile it asks the client to start;
+    while an admin has suspended automated recommendations it offers a person instead."""
 
     async def run(self, dispatcher, tracker, domain):
         profile = profile_from(tracker)
         if profile is None:
             dispatcher.utter_message(response="utter_what_if_needs_profile")
+            return []
+        if records.recommendations_suspended():
+            # The stop switch (db.automation): no automated recommendation; a person is offered.
+            dispatcher.utter_message(response="utter_recommendations_suspended")
             return []
         return self.run_with(profile, dispatcher, tracker)
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from db import automation
 from db.base import Base
 from db.clients import Client, LifecycleScore, latest_score
 from db.holdings import Snapshot, latest_snapshot, latest_target
@@ -48,6 +49,12 @@ def append_with(record: Base, beside: Callable[[int], Base] | None) -> int:
         if beside is not None:
             session.add(beside(record.id))
         return record.id
+
+
+def recommendations_suspended() -> bool:
+    """Whether an admin has suspended automated recommendations (the stop switch, db.automation)."""
+    with session_scope(engine()) as session:
+        return automation.recommendations_suspended(session)
 
 
 def client(client_id: int) -> Client | None:

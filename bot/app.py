@@ -21,8 +21,8 @@ from bot.auth.demo_passwords import refuse_demo_passwords
 from bot.auth.sessions import SessionCookieMiddleware, purge_expired
 from bot.chat import routes as chat
 from bot.chat.rate_limit import SlidingWindowLimiter
+from bot.console import automation, staff_accounts
 from bot.console import routes as console
-from bot.console import staff_accounts
 from bot.security import SecurityHeadersMiddleware
 from bot.settings import Settings
 from db.session import make_engine, session_factory
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     docs.install(app)
     for router in (engine_api.router, clients.router, chat.router, pages.router, console.router,
-                   staff_accounts.router):
+                   staff_accounts.router, automation.router):
         app.include_router(router)
     return app
 

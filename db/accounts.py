@@ -57,6 +57,9 @@ class StaffAuditAction(StrEnum):
     deactivated = "deactivated"
     reactivated = "reactivated"
     password_reset = "password_reset"
+    #: The stop switch of automated recommendations (db.automation); the target is the admin.
+    recommendations_suspended = "recommendations_suspended"
+    recommendations_resumed = "recommendations_resumed"
 
 
 class StaffAuditEntry(Base):

@@ -41,6 +41,7 @@ from db.accounts import (
     staff_user_named,
     staff_username_taken,
 )
+from db.automation import switch_state
 from db.clock import utcnow
 
 router = APIRouter(prefix="/staff/users", tags=["staff"], include_in_schema=False)
@@ -145,7 +146,7 @@ def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
         "last_signin": last_sign_ins(db, SignInRealm.staff),
         "failed_since": failures_since_last_sign_in(db, SignInRealm.staff),
         "recent_sign_ins": recent_sign_ins(db, SignInRealm.staff, SIGN_INS_SHOWN),
-        "trail": staff_audit_trail(db, TRAIL_SHOWN),
+        "trail": staff_audit_trail(db, TRAIL_SHOWN), "automation": switch_state(db),
         "roles": list(StaffRole), "error": error, "form": form or {},
         "min_password_length": MIN_PASSWORD_LENGTH},
         status.HTTP_422_UNPROCESSABLE_CONTENT if error else status.HTTP_200_OK)

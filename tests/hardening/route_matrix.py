@@ -125,6 +125,10 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("POST", f"/staff/users/{PROBED_STAFF}/deactivate", form={}), admin_only(303)),
     ("POST", "/staff/users/{username}/reactivate"): (
         Probe("POST", f"/staff/users/{PROBED_STAFF}/reactivate", form={}), admin_only(303)),
+    # Resuming recommendations that run already changes nothing (bot/console/automation.py).
+    ("POST", "/staff/automation"): (
+        Probe("POST", "/staff/automation", form={"recommendations": "running"}),
+        admin_only(303)),
 }
 #: Routes that end the visitor's session: probed last, so the others run signed in.
 SESSION_ENDING = {("POST", "/signout"), ("POST", "/staff/signout")}
