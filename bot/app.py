@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 
-from bot import errors, i18n, pages
+from bot import algorithm, errors, i18n, pages
 from bot.api import clients, docs, engine_api
 from bot.auth.demo_passwords import refuse_demo_passwords
 from bot.auth.sessions import SessionCookieMiddleware, purge_expired
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     docs.install(app)
     for router in (engine_api.router, clients.router, chat.router, pages.router, console.router,
-                   staff_accounts.router, automation.router):
+                   staff_accounts.router, automation.router, algorithm.router):
         app.include_router(router)
     return app
 

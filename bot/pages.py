@@ -17,7 +17,7 @@ from bot.security import check_csrf
 from db.accounts import ClientAccount, SignInRealm, client_account_named
 from db.clients import record_activity
 from db.clock import utcnow
-from engine.assumptions import load_assumptions
+from engine.assumptions import DEFAULT_MARKET, load_assumptions
 from engine.wording import MissingText, texts
 
 router = APIRouter(tags=["website"], include_in_schema=False)
@@ -40,8 +40,10 @@ def locked_out(request: Request, name: str, context: dict, lockout: Lockout) -> 
 
 
 @lru_cache(maxsize=8)
-def asset_class_names(language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
-    """Display names of the asset classes in ``language``, for the widget's chart legend.
+def asset_class_names(language: str = i18n.DEFAULT_LANGUAGE,
+                      market: str = DEFAULT_MARKET) -> dict[str, str]:
+    """Display names of the asset classes of ``market`` in ``language``, for the widget's chart
+    legend and the algorithm statement.
 
     The names are the locale files' phrases ``asset_class_<key>`` (locales/<language>/advice.yml),
     the same words the chat's allocation lines use, so the legend and the chat never name a class
@@ -49,7 +51,7 @@ def asset_class_names(language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
     """
     words = texts(language)
     names = {}
-    for key, name in load_assumptions().classes["name"].to_dict().items():
+    for key, name in load_assumptions(market=market).classes["name"].to_dict().items():
         try:
             names[str(key)] = words(f"asset_class_{key}")
         except MissingText:
@@ -58,8 +60,9 @@ def asset_class_names(language: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def landing(request: Request, session: CurrentSession, client: Client) -> HTMLResponse:
-    names = asset_class_names(i18n.request_language(request))
+def landing(request: Request, session: CurrentSession, client: Client,
+            settings: AppSettings) -> HTMLResponse:
+    names = asset_class_names(i18n.request_language(request), settings.market)
     return render(request, "index.html", {"session": session, "client": client,
                                           "asset_names": names})
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from db.session import database_url
+from engine.assumptions import DEFAULT_MARKET, Market
 
 #: Signs session cookies in development only; production must set SECRET_KEY.
 DEVELOPMENT_SECRET = "development-secret-key-do-not-use-in-production"
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     signin_max_failures : int
         Failed sign-ins for one user name, within ``signin_lockout_minutes`` and since its last
         successful sign-in, after which further attempts for that name are refused (429).
+    market : {"us", "cn"}
+        The market the deployment advises in (``MARKET``): ``cn`` for China's suitability rules
+        and yuan assumptions; the action server reads the same setting (actions/market.py).
     signin_lockout_minutes : int
         The window (minutes) in which failed sign-ins are counted; a lock ends when enough of
         them have left it (see ``bot.auth.sign_ins``).
@@ -71,6 +75,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     signin_max_failures: int = Field(default=5, ge=1)
     signin_lockout_minutes: int = Field(default=15, ge=1)
+    market: Market = DEFAULT_MARKET
+
+    @field_validator("market", mode="before")
+    @classmethod
+    def _market_as_typed(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def production(self) -> bool:

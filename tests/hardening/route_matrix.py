@@ -54,6 +54,7 @@ PROBED_STAFF = "matrix-probe"  # a staff account the admin's probe creates, then
 MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
     ("GET", "/"): (Probe("GET", "/"), everyone(200)),
     ("GET", "/signin"): (Probe("GET", "/signin"), everyone(200)),
+    ("GET", "/algorithm"): (Probe("GET", "/algorithm"), everyone(200)),
     ("POST", "/signin"): (
         Probe("POST", "/signin", form={"username": "client1", "password": "wrong"}), everyone(401)),
     ("POST", "/signout"): (Probe("POST", "/signout", form={}), everyone(303)),
