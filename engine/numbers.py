@@ -444,12 +444,14 @@ def parse_horizon(text: str, age: float | None,
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure found in a sentence: its value and where it stands in the (digit-written) text."""
+    """A figure found in a sentence: its value, where it stands in the (digit-written) text,
+    whether it is a percentage, and whether it was given as approximate ("about 50k", "10-15k")."""
 
     value: float
     start: int
     end: int
     percent: bool
+    rough: bool = False
 
 
 def figures_in(text: str) -> tuple[str, list[Figure]]:
@@ -457,7 +459,8 @@ def figures_in(text: str) -> tuple[str, list[Figure]]:
     if (chinese := _chinese(text)) is not None:
         return chinese.figures_in(text)
     written = _words_as_digits(text)
-    return written, [Figure(f.value, f.start, f.end, f.percent) for f in _figures(written)]
+    return written, [Figure(f.value, f.start, f.end, f.percent, f.rough)
+                     for f in _figures(written)]
 
 
 def approximate(text: str) -> bool:

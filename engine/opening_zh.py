@@ -22,6 +22,10 @@ text; this module then reads each figure by the words around it, within its clau
 * an amount to start with by having or putting in ("手头有20万", "存了五万块", "本金", "拿出"),
   or, with no other words, by its size (from 1,000) or a money word ("块", "元", "¥").
 
+A span of years said as a move of the retirement date ("晚5年退休", "推迟三年退休", "早两年退休",
+"延迟退休半年", "多工作五年") is no horizon: it is read as :attr:`Opening.retirement_shift` (years,
+negative for earlier), which a what-if applies to the retirement age the profile implies.
+
 A figure nothing claims is left unread: the form asks for it rather than guess. A fact given as
 approximate ("八十多万", "三五年", "三十万左右") is named in :attr:`Opening.rough`.
 """
@@ -70,6 +74,16 @@ _PERIOD_AFTER = re.compile(r"^\s*(?:块钱|块|元|人民币|rmb)?\s*(?:/|每|�
                            r"工资|收入|挣|赚|花))",
                            re.IGNORECASE)
 _GAP_CHARS = 8
+#: A move of the retirement date: "晚5年退休", "退休推迟三年", "延迟退休两年", "提前三年退休",
+#: "多工作五年"; the figure is a number of years (or months) after one of these words.
+_LATER = r"再晚|晚点|晚|推迟|延迟|延后|推后|往后推|往后|多工作|多干|多上|再工作|再干|多做"
+_EARLIER = r"提前|提早|早点|(?<![最])早|少工作|少干|少上|少做"
+_SHIFT_BEFORE = re.compile(rf"(?:(?P<later>{_LATER})|(?P<earlier>{_EARLIER}))\s*(?:退休)?\s*"
+                           r"(?:个|上)?\s*$")
+_SHIFT_UNIT = re.compile(r"^\s*(?:个)?\s*(?:半)?\s*(?P<unit>年|个月|月)(?!\s*(?:前|以前|之前|了))")
+#: "我早3年就退休了": a retirement in the past, no move of it.
+_RETIRED = re.compile(r"退休了\s*$")
+_RETIRING = re.compile(r"退休|退下来|工作|上班|干")
 #: A clause that only says what is saved ("能存四千"), whose period the clause before gave.
 _SAVING_ONLY = re.compile(r"\s*(?:还|大概|大约|差不多|估计)?\s*(?:能|可以|可|会)?\s*(?:再)?\s*"
                           r"(?:存|投|攒|定投|剩|结余|省|存下|剩下|省下|攒下)\s*(?:下|个|出)?\s*")
@@ -130,6 +144,16 @@ def _near(pattern: re.Pattern, before: str) -> re.Match | None:
     """The last match of ``pattern`` at most a few characters before the figure."""
     found = [m for m in pattern.finditer(before) if len(before) - m.end() <= _GAP_CHARS]
     return found[-1] if found else None
+
+
+def _shift(figure: ChineseFigure, before: str, after: str, written: str) -> float | None:
+    """The move of the retirement date a figure states ("晚5年退休" is 5, "早两年退休" -2)."""
+    said = _SHIFT_BEFORE.search(before)
+    unit = _SHIFT_UNIT.match(after)
+    if said is None or unit is None or not _RETIRING.search(written) or _RETIRED.search(after):
+        return None
+    years = figure.value if unit["unit"] == "年" else figure.value / 12
+    return years if said["later"] else -years
 
 
 def _years(figure: ChineseFigure, before: str, after: str) -> float | None:
@@ -218,6 +242,7 @@ def read_chinese_opening(text: str) -> Opening:
     rough: set[str] = set()
     change = NEW_SUM
     reach: float | None = None
+    shift: float | None = None
 
     def take(name: str, value: float, figure: ChineseFigure, before: str) -> None:
         if name not in facts:
@@ -232,6 +257,10 @@ def read_chinese_opening(text: str) -> Opening:
         digits = written[figure.start:figure.end]
         if _SOMEONE_ELSE.search(lead) and (_AGE_AFTER.match(after) or _AGE_BEFORE.search(before)):
             continue  # "孩子今年5岁": not the client's age
+        moved = _shift(figure, before, after, written)
+        if moved is not None:
+            shift = shift if shift is not None else moved  # not a horizon: a what-if's move
+            continue
         years = _years(figure, before, after)
         if years is not None:
             take("horizon_years", years, figure, before)
@@ -270,4 +299,4 @@ def read_chinese_opening(text: str) -> Opening:
                    initial_amount=facts.get("initial_amount"),
                    monthly_contribution=facts.get("monthly_contribution"),
                    target_amount=facts.get("target_amount"), rough=frozenset(rough),
-                   monthly_change=change)
+                   monthly_change=change, retirement_shift=shift)

@@ -50,3 +50,47 @@ def test_any_age_and_horizon_said_plainly_are_both_read(age, years):
 ])
 def test_large_sums_and_targets_are_read_but_not_dates(text, facts):
     assert read_opening(text).stated() == pytest.approx(facts)
+
+
+@pytest.mark.parametrize(("text", "rough"), [
+    ("I have about 50k and can add 500 a month", {"initial_amount"}),
+    ("I have 40-60k", {"initial_amount"}),
+    ("I can save roughly 300 a month", {"monthly_contribution"}),
+    ("aiming for around 200k", {"target_amount"}),
+    ("I have 50k and can add 500 a month", set()),
+    ("I'm 62 and need the money in 3 years", set()),
+])
+def test_a_fact_given_as_approximate_is_named_rough(text, rough):
+    assert read_opening(text).rough == rough
+
+
+@pytest.mark.parametrize(("text", "shift"), [
+    ("what if I retire 5 years later", 5),
+    ("retire two years earlier", -2),
+    ("retire 3 years sooner", -3),
+    ("what if I retire a year later", 1),
+    ("work 3 more years", 3),
+    ("what if I work 2 fewer years", -2),
+    ("delay my retirement by five years", 5),
+    ("push my retirement back 2 years", 2),
+    ("bring my retirement forward by 3 years", -3),
+    ("I'm 62 and need the money in 3 years", None),  # a horizon, not a move
+    ("I'll need it 5 years later", None),  # no retirement or work spoken of
+    ("retire at 60", None),
+])
+def test_a_move_of_the_retirement_date_is_a_shift_not_a_horizon_or_an_age(text, shift):
+    opening = read_opening(text)
+    assert opening.retirement_shift == shift
+    if shift is not None:
+        assert opening.stated() == {}
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("I'm 35, 20万", {"age": 35, "initial_amount": 200_000}),
+    ("I am 35 and have 20 万", {"age": 35, "initial_amount": 200_000}),
+    ("35岁, saving 2000 a month for 10 years",
+     {"age": 35, "monthly_contribution": 2_000, "horizon_years": 10}),
+    ("手头有20万 I'm 35 years old", {"age": 35, "initial_amount": 200_000}),
+])
+def test_a_message_in_both_scripts_reads_each_figure_once_by_its_own_words(text, facts):
+    assert read_opening(text).stated() == pytest.approx(facts)

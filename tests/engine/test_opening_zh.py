@@ -19,6 +19,7 @@ def test_the_table_is_large_and_names_only_known_facts():
     for row in TABLE:
         assert set(row["facts"]) <= set(FACTS), row["text"]
         assert set(row.get("rough", [])) <= set(row["facts"]), row["text"]
+        assert set(row) <= {"text", "facts", "rough", "change", "shift"}, row["text"]
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[row["text"] for row in TABLE])
@@ -27,6 +28,7 @@ def test_each_chinese_opening_states_exactly_its_facts(row):
     assert opening.stated() == pytest.approx(row["facts"])
     assert opening.rough == frozenset(row.get("rough", []))
     assert opening.monthly_change == row.get("change", 0)
+    assert opening.retirement_shift == row.get("shift")
 
 
 @pytest.mark.parametrize("text", [
