@@ -23,7 +23,7 @@ from actions.script import every_cue, holds_any, normalised
 from db.market_suitability import market_suitability_record
 from db.suitability import suitability_record
 from engine.explanation import Statement
-from engine.numbers import parse_monthly, parse_number
+from engine.numbers import parse_monthly, parse_number, target_age
 from engine.opening import read_opening
 from engine.profile import InvestorProfile
 from engine.recommendation import Recommendation, recommend
@@ -34,8 +34,11 @@ from engine.what_if import (
     NOT_RETIREMENT,
     OUT_OF_RANGE,
     WhatIfRefused,
+    current_retirement_age,
     monthly_contribution,
     retire_at,
+    retire_later,
+    retirement_ages,
     shift_risk,
 )
 from engine.wording import DEFAULT_LANGUAGE, Texts, format_value, render, texts
@@ -262,12 +265,26 @@ RETIREMENT_CUES = "what_if_retirement"
 
 def what_if_of(text: str) -> str | None:
     """The what-if a figure typed after a recommendation asks for: a monthly amount ("say 800 a
-    month", "月投2000会怎样", "每月多投500") or a retirement age ("如果我60岁退休呢"), or None."""
-    if read_opening(text).monthly_contribution is not None:
+    month", "月投2000会怎样", "每月多投500"), a retirement age ("如果我60岁退休呢") or a move of
+    the retirement date ("晚5年退休", "retire two years earlier"), or None."""
+    opening = read_opening(text)
+    if opening.monthly_contribution is not None:
         return "what_if_monthly"
-    if holds_any(normalised(text), every_cue(RETIREMENT_CUES)) and parse_number(text) is not None:
+    if opening.retirement_shift is not None or (
+            holds_any(normalised(text), every_cue(RETIREMENT_CUES))
+            and parse_number(text) is not None):
         return "what_if_retire_at"
     return None
+
+
+def retirement_asked(profile: InvestorProfile, text: str) -> InvestorProfile:
+    """The profile of a retirement what-if: retiring at the age named ("如果我60岁退休呢"), or
+    later or earlier than the profile does now by the years named ("晚5年退休" is its
+    retirement age plus 5, "retire two years earlier" minus 2; engine.what_if.retire_later)."""
+    shift = read_opening(text).retirement_shift
+    if shift is not None and target_age(text) is None:
+        return retire_later(profile, shift)
+    return retire_at(profile, parse_number(text))
 
 
 def monthly_asked(text: str, current: float) -> float | None:
@@ -288,6 +305,24 @@ WHAT_IF_REFUSALS = {
     NOT_RETIREMENT: "utter_what_if_retire_not_retirement",
     OUT_OF_RANGE: "utter_what_if_not_understood",
 }
+
+
+def _refusal(refused: WhatIfRefused, intent: str, profile: InvestorProfile,
+             text: str) -> dict[str, Any]:
+    """The reply to a refused what-if; a retirement age read but outside what can be planned
+    ("retire at 30", "晚40年退休") says the age it would be and asks for one within the range."""
+    if refused.code == OUT_OF_RANGE and intent == "what_if_retire_at":
+        shift = read_opening(text).retirement_shift
+        if shift is not None and target_age(text) is None:
+            asked = current_retirement_age(profile) + shift
+        else:
+            asked = parse_number(text)
+        low, high = retirement_ages(profile)
+        if asked is not None and low <= high:
+            return {"response": "utter_what_if_retire_out_of_range",
+                    "age": format_value(asked, "number"), "min": format_value(low, "number"),
+                    "max": format_value(high, "number")}
+    return {"response": WHAT_IF_REFUSALS[refused.code]}
 
 
 class WhatIf(NeedsProfile):
@@ -317,14 +352,14 @@ class WhatIf(NeedsProfile):
                 new_profile = shift_risk(profile, 1 if intent == "more_risk" else -1)
                 changed = "risk_answers"
             elif intent == "what_if_retire_at":
-                new_profile = retire_at(profile, parse_number(text))
+                new_profile = retirement_asked(profile, text)
                 changed = "horizon_years"
             elif intent == "what_if_monthly":
                 new_profile = monthly_contribution(
                     profile, monthly_asked(text, profile.monthly_contribution))
                 changed = "monthly_contribution"
         except WhatIfRefused as refused:
-            dispatcher.utter_message(response=WHAT_IF_REFUSALS[refused.code])
+            dispatcher.utter_message(**_refusal(refused, intent, profile, text))
             return []
         changes = slot_values(new_profile, changed) if changed else {}
         dispatcher.utter_message(response="utter_what_if_applied", change=text)

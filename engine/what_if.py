@@ -79,6 +79,14 @@ def shift_risk(profile: InvestorProfile, step: int) -> InvestorProfile:
     return with_changes(profile, risk_answers=answers)
 
 
+def retirement_ages(profile: InvestorProfile) -> tuple[float, float]:
+    """The lowest and highest retirement age a what-if can plan for ``profile``: within
+    ``RETIREMENT_AGE_RANGE``, not below the person's age, and at most ``HORIZON_RANGE.high``
+    years away."""
+    return (max(RETIREMENT_AGE_RANGE.low, profile.age),
+            min(RETIREMENT_AGE_RANGE.high, profile.age + HORIZON_RANGE.high))
+
+
 def retire_at(profile: InvestorProfile, age: float) -> InvestorProfile:
     """The profile of a retirement goal with the money needed at ``age`` (years).
 
@@ -94,11 +102,37 @@ def retire_at(profile: InvestorProfile, age: float) -> InvestorProfile:
     if profile.goal is not Goal.retirement:
         raise WhatIfRefused(NOT_RETIREMENT, f"a retirement age does not apply to the goal "
                                             f"{profile.goal.value}")
-    low, high = max(RETIREMENT_AGE_RANGE.low, profile.age), RETIREMENT_AGE_RANGE.high
-    if age is None or not (low <= age <= high and HORIZON_RANGE.contains(age - profile.age)):
+    low, high = retirement_ages(profile)
+    if age is None or not low <= age <= high:
         raise WhatIfRefused(OUT_OF_RANGE, f"retirement age must be {low:g} to {high:g} and at "
                                           f"most {HORIZON_RANGE.high:g} years away, got {age}")
     return with_changes(profile, horizon_years=float(age - profile.age))
+
+
+def retire_later(profile: InvestorProfile, years: float) -> InvestorProfile:
+    """The profile of a retirement goal retiring ``years`` later (earlier when negative) than it
+    does now.
+
+    A relative move is taken rather than refused: for a retirement goal the horizon is the years
+    until retiring, so the profile implies a retirement age (its age plus its horizon, the goal's
+    default horizon when none was given), and "retire 5 years later" ("晚5年退休") is that age
+    plus 5. For another goal there is no retirement date to move.
+
+    Raises
+    ------
+    WhatIfRefused
+        ``NOT_RETIREMENT`` for another goal, ``OUT_OF_RANGE`` when the moved age is outside
+        :func:`retirement_ages`.
+    """
+    if profile.goal is not Goal.retirement:
+        raise WhatIfRefused(NOT_RETIREMENT, f"a retirement date does not apply to the goal "
+                                            f"{profile.goal.value}")
+    return retire_at(profile, current_retirement_age(profile) + years)
+
+
+def current_retirement_age(profile: InvestorProfile) -> float:
+    """The age at which ``profile`` retires: its age plus its horizon (retirement goal)."""
+    return profile.age + profile.horizon
 
 
 def monthly_contribution(profile: InvestorProfile, amount: float) -> InvestorProfile:
