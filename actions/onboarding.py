@@ -37,7 +37,7 @@ from actions.form_answers import (
     shown_titles,
     typed_text,
 )
-from actions.opening_facts import PREFILLED, opening_facts
+from actions.opening_facts import PREFILLED, opening_facts, rough_facts
 from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
 from engine.numbers import parse_age, parse_amount, parse_monthly, stated_age
 from engine.profile import (
@@ -167,14 +167,17 @@ class ValidateOnboardingForm(FormValidationAction):
     @staticmethod
     def _confirm_opening(dispatcher: CollectingDispatcher, tracker: Tracker,
                          events: list[dict]) -> None:
-        """Say back the facts taken from the opening message, so the client can correct them."""
+        """Say back the facts taken from the opening message, so the client can correct them;
+        a fact given as approximate ("二三十万") is said back as such ("约25万元")."""
         taken = {e["name"]: e["value"] for e in events
                  if e.get("event") == "slot" and e.get("name") in PREFILLED}
         taken = {name: value for name, value in taken.items() if value is not None}
         if not taken:
             return
         texts = conversation_texts(tracker)
-        facts = [render(f"opening_fact_{name}", {"value": taken[name]}, texts)
+        rough = rough_facts(typed_text(tracker))
+        facts = [render(f"opening_fact_{name}{'_rough' if name in rough else ''}",
+                        {"value": taken[name]}, texts)
                  for name in PREFILLED if name in taken]
         joined = facts[0] if len(facts) == 1 else render(
             "opening_facts", {"items": render("opening_fact_separator", {}, texts).join(facts[:-1]),

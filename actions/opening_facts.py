@@ -51,6 +51,14 @@ def opening_facts(text: str) -> dict[str, Any]:
     return facts
 
 
+def rough_facts(text: str) -> frozenset[str]:
+    """The opening facts ``text`` gives as approximate ("二三十万", "about 50k"), to be said
+    back as such (the phrases ``opening_fact_<name>_rough``)."""
+    if text.startswith("/"):
+        return frozenset()
+    return read_opening(text).rough
+
+
 def _without(text: str, key: str) -> str:
     """``text`` without the cues under ``key`` (the longest first)."""
     for cue in sorted(every_cue(key), key=len, reverse=True):
