@@ -87,6 +87,37 @@ class Greet(Action):
         return events
 
 
+class LeadBack(Action):
+    """After an everyday question or a declined request is answered outside any form, lead back to
+    the recommendation: a prospect's first message gets the welcome that follows the answer (it
+    was never greeted), a later one the short offer to start. A yes then accepts it. Signed-in
+    clients, whose greeting serves their stage, and anyone already recommended get nothing more."""
+
+    def name(self) -> str:
+        return "action_lead_back"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.active_loop_name or tracker.get_slot("recommended") \
+                or client_id_of(tracker) is not None:
+            return []
+        if not spoken_to_before(tracker):
+            dispatcher.utter_message(response="utter_greet_prospect")
+            return [SlotSet("lifecycle_stage", "prospect"), SlotSet("last_offer", "onboarding"),
+                    SlotSet("retention_outcome", None)]
+        dispatcher.utter_message(response="utter_lead_back")
+        return [SlotSet("last_offer", "onboarding")]
+
+
+def spoken_to_before(tracker: Tracker) -> bool:
+    """Whether the advisor said anything before the client's latest message."""
+    latest = None
+    for index, event in enumerate(tracker.events):
+        if event.get("event") == "user":
+            latest = index
+    earlier = tracker.events[:latest] if latest is not None else []
+    return any(event.get("event") == "bot" for event in earlier)
+
+
 def declining_next_step(dispatcher, domain, offer: str | None, aum: float,
                         texts: Texts | None = None) -> list:
     """The step a declining client's greeting ends with, each with buttons: the retention offer

@@ -103,3 +103,23 @@ def test_a_correction_of_an_earlier_answer_keeps_the_open_question(advisor):
     assert matches_reply(reply, "utter_noted_change", "utter_ask_monthly_contribution",
                          fact="the money is for education")
     assert slots(advisor, sender)["goal"] == "education"
+
+
+def test_a_first_message_that_asks_a_question_is_answered_then_welcomed_and_yes_starts(advisor):
+    sender = "newcomer-question-first"
+    reply = advisor.say(sender, "what are your fees?")
+    assert response_names(reply) == ["utter_faq/fees", "utter_greet_prospect"]
+    assert "/start_onboarding" in payloads(reply)
+    assert response_names(advisor.say(sender, "ok")) == ["utter_ask_age"]
+    assert slots(advisor, sender)["active_loop"] == "onboarding_form"
+
+
+def test_a_later_question_leads_back_to_the_recommendation_and_yes_starts(advisor):
+    sender = "newcomer-question-later"
+    advisor.say(sender, "hello")
+    advisor.say(sender, "no thanks")
+    reply = advisor.say(sender, "can I lose money?")
+    assert response_names(reply) == ["utter_faq/losing_money", "utter_lead_back"]
+    assert matches_reply(reply[-1:], "utter_lead_back")
+    assert "/start_onboarding" in payloads(reply)
+    assert response_names(advisor.say(sender, "yes please")) == ["utter_ask_age"]
