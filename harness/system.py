@@ -125,8 +125,14 @@ class System:
 
 def conversation_id(system: System, browser: httpx.Client) -> str:
     """The conversation id the web app gave this browser's session (read from the database)."""
-    token = browser.cookies[COOKIE_NAME].rsplit(".", 1)[0]
-    engine = make_engine(system.database_url)
+    return session_conversation(system.database_url, browser.cookies[COOKIE_NAME])
+
+
+def session_conversation(database_url: str, cookie: str) -> str:
+    """The conversation id the web app gave the session whose cookie (``COOKIE_NAME``) holds
+    ``cookie``, read from the database at ``database_url``."""
+    token = cookie.rsplit(".", 1)[0]
+    engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
             return connection.execute(

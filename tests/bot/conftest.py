@@ -8,11 +8,16 @@ Rasa, and the end-to-end tests against a trained model live with the dialogue's 
 ``.venv-rasa`` through ``rasa_tracker_writer.py``), so the staff console is tested on the exact
 rows Rasa writes; the project's tables are added by the migrations, as in a deployment where both
 share one database.
+
+The browser tests share ``chromium`` and ``browser`` (Debian's Chromium driven by Playwright) and
+``system``: the whole product on local ports for the journeys that chat (helpers in
+tests/support/browser.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -27,6 +32,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from support.browser import run_server
 from support.databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
 
 from bot.app import create_app
@@ -34,7 +40,9 @@ from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import make_engine, session_scope
 from demo.accounts import DEMO_CLIENT_IDS, seed_accounts
+from demo.client_base import seed_client_base
 from engine.history import stress
+from harness.advisor import running_advisor
 
 
 @pytest.fixture
@@ -247,3 +255,65 @@ def seeded(db_engine, capsys):
         credentials = seed_accounts(session)
     capsys.readouterr()
     return credentials
+
+
+# -- real Chromium ------------------------------------------------------------------------------
+
+#: Debian's Chromium (``apt-get install chromium fonts-noto-cjk``), or wherever CHROMIUM says.
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium executable. Without it a browser test fails, saying so: a skip would let
+    `make test` pass without the checks a browser user depends on. Modules that start servers
+    ask for it first (``pytest.mark.usefixtures("chromium")``) so it fails before they start."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"The browser tests need Debian's Chromium, and there is none at {CHROMIUM}: "
+                    "apt-get install chromium fonts-noto-cjk (or set CHROMIUM to its path).",
+                    pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium) -> Iterator:
+    """Headless Chromium, one for the module; each test opens its own contexts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class System:
+    """The running product: the web app's URL and the shared database."""
+
+    url: str
+    database_url: str
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory, trained_model) -> Iterator[System]:
+    """The whole product for the browser journeys that chat: the action server and the Rasa
+    server on the trained model (``harness.advisor.running_advisor``), a fresh SQLite database
+    seeded as ``make run`` seeds it (a scored synthetic client base and the demo accounts), and
+    the web app under uvicorn pointing at both. One for the test session, as Rasa takes a minute
+    to start: each journey holds conversations of its own, and finds them by what it typed."""
+    with running_advisor(tmp_path_factory.mktemp("browser")) as advisor:
+        engine = make_engine(advisor.database_url)
+        seed_client_base(engine, n_clients=300)  # every stage, scored by the classifier
+        with session_scope(engine) as session:
+            seed_accounts(session)
+        engine.dispose()
+        # A generous chat rate limit: one onboarding is about twenty messages within a minute.
+        app = create_app(Settings(database_url=advisor.database_url, rasa_url=advisor.url,
+                                  chat_rate_limit=500))
+        server, thread, url = run_server(app)
+        try:
+            yield System(url, advisor.database_url)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)

@@ -1,14 +1,13 @@
 """The whole product in real headless Chromium (Debian's package, driven by Playwright).
 
-One module-scoped system: the action server and the Rasa server with the trained model
-(``harness.advisor.running_advisor``), a fresh SQLite database seeded as ``make run`` seeds it
-(a scored synthetic client base and the demo accounts), and the web app under uvicorn on a local
-port pointing at both. The journeys: a prospect onboards by typing and clicking and sees the
-charts; each demo client signs in and is greeted for its lifecycle stage; a member of staff
-filters, opens the transcripts those conversations left, flags one and exports it, and corrects a
-message the bot misunderstood and downloads the correction as NLU data. The bot's
-texts are matched in full against the Rasa domain's responses, never copied here. Screenshots go
-to artifacts/browser/.
+The system of tests/bot/conftest.py: the action server and the Rasa server with the trained model,
+a fresh SQLite database seeded as ``make run`` seeds it (a scored synthetic client base and the
+demo accounts), and the web app under uvicorn on a local port pointing at both. The journeys: a
+prospect onboards by typing and clicking and sees the charts; each demo client signs in and is
+greeted for its lifecycle stage; a member of staff filters, opens the transcripts those
+conversations left, flags one and exports it, and corrects a message the bot misunderstood and
+downloads the correction as NLU data. The bot's texts are matched in full against the Rasa
+domain's responses, never copied here. Screenshots go to artifacts/browser/.
 
 Chromium is Debian's package (``apt-get install chromium fonts-noto-cjk``), at /usr/bin/chromium
 or wherever ``CHROMIUM`` says. Without it every test here fails, saying so: a skip would let
@@ -20,33 +19,35 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-import uvicorn
 import yaml
-from support.responses import matches_response, response_name
+from support.browser import (
+    Visit,
+    click_reply,
+    messages,
+    middle,
+    onboard,
+    run_server,
+    type_message,
+    visit,
+    wait_for_reply,
+)
+from support.responses import matches_response
 
 from bot.app import create_app
 from bot.auth.demo_passwords import ACTION_USERNAMES, CLIENT_PASSWORD, STAGE_USERNAMES
 from bot.chat.routes import UNAVAILABLE
 from bot.settings import Settings
-from db.session import make_engine, session_scope
-from demo.accounts import seed_accounts
-from demo.client_base import seed_client_base
-from harness.advisor import ROOT, running_advisor
+from harness.advisor import ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "browser"
 PHONE = {"width": 375, "height": 740}
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# Chromium is checked before the system starts.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 
 #: What a person types when the bot asks a question that has no buttons.
 TYPED_ANSWERS = {"utter_ask_age": "35", "utter_ask_initial_amount": "$50k",
@@ -57,139 +58,9 @@ PREFERRED_BUTTONS = ("Yes, let's start", "Get my recommendation", "Retirement",
                      "Yes, keep my answers", "Stable")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def chromium() -> str:
-    """The Chromium executable; checked before any server starts."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"The browser tests need Debian's Chromium, and there is none at {CHROMIUM}: "
-                    "apt-get install chromium fonts-noto-cjk (or set CHROMIUM to its path).",
-                    pytrace=False)
-    return CHROMIUM
-
-
-def run_server(app) -> tuple[uvicorn.Server, threading.Thread, str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, thread, f"http://127.0.0.1:{port}"
-
-
-@dataclass
-class System:
-    """The running product: the web app's URL and the shared database."""
-
-    url: str
-    database_url: str
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, trained_model) -> Iterator[System]:
-    with running_advisor(tmp_path_factory.mktemp("browser")) as advisor:
-        engine = make_engine(advisor.database_url)
-        seed_client_base(engine, n_clients=300)  # every stage, scored by the classifier
-        with session_scope(engine) as session:
-            seed_accounts(session)
-        engine.dispose()
-        # A generous chat rate limit: one onboarding is about twenty messages within a minute.
-        app = create_app(Settings(database_url=advisor.database_url, rasa_url=advisor.url,
-                                  chat_rate_limit=500))
-        server, thread, url = run_server(app)
-        try:
-            yield System(url, advisor.database_url)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
-
-
-@dataclass
-class Visit:
-    """A browser tab, with every CSP violation and every request that left 127.0.0.1."""
-
-    page: object
-    violations: list[str]
-    outside: list[str]
-
-
-def visit(browser, url: str, viewport: dict | None = None) -> Visit:
-    context = browser.new_context(viewport=viewport or {"width": 1024, "height": 800},
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)  # a turn with the optimizer and the database is slow-ish
-    found = Visit(page, [], [])
-    page.on("console", lambda m: found.violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
-    page.on("request", lambda r: found.outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-    page.goto(url)
-    return found
-
-
-def messages(page) -> int:
-    return page.locator(".chat-log li").count()
-
-
-def wait_for_reply(page, before: int) -> list[str]:
-    """Wait until the message sent after ``before`` messages is answered; the bot's new texts."""
-    page.wait_for_function(
-        "n => document.querySelectorAll('.chat-log li').length > n"
-        " && !document.querySelector('#chat').hasAttribute('aria-busy')", arg=before)
-    return page.locator(".chat-log li").evaluate_all(
-        "(items, n) => items.slice(n).filter(i => i.classList.contains('msg-bot'))"
-        ".map(i => (i.querySelector('.msg-text') || {}).textContent || '')", before)
-
-
-def type_message(page, text: str) -> list[str]:
-    before = messages(page)
-    page.click("#chat-input")
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    return wait_for_reply(page, before)
-
-
-def click_reply(page, title: str) -> list[str]:
-    before = messages(page)
-    page.locator(".msg-bot").last.locator(".quick-reply:enabled", has_text=title).first.click()
-    return wait_for_reply(page, before)
-
-
-def onboard(page, first_message: str = "hello") -> list[str]:
-    """Answer the onboarding as a person would until the recommendation card shows.
-
-    Questions with buttons are answered by clicking one; the others by typing. Returns every
-    text the bot sent.
-    """
-    said = type_message(page, first_message)
-    for _ in range(40):
-        if page.locator(".allocation-card svg.fan").count():
-            return said
-        titles = page.locator(".msg-bot").last.locator(".quick-reply:enabled").all_inner_texts()
-        if titles:
-            pick = next((t for t in PREFERRED_BUTTONS if t in titles),
-                        titles[(len(titles) - 1) // 2])
-            said += click_reply(page, pick)
-            continue
-        last = said[-1] if said else ""
-        answer = TYPED_ANSWERS.get(response_name(last) or "")
-        assert answer is not None, f"the onboarding stopped at a question it cannot answer: {last!r}"
-        said += type_message(page, answer)
-    raise AssertionError(f"no recommendation after 40 turns; the bot said last: {said[-3:]}")
+def preferred(titles: Sequence[str]) -> str:
+    """The button a prospect clicks: one it prefers when offered, else the middle one."""
+    return next((t for t in PREFERRED_BUTTONS if t in titles), middle(titles))
 
 
 def staff_sign_in(page, url: str) -> None:
@@ -205,7 +76,7 @@ def onboarded(system, browser) -> Iterator[Visit]:
     """A prospect on a phone-width screen who onboarded, then rated the advice 4 of 5."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tab = visit(browser, system.url, PHONE)
-    said = onboard(tab.page)
+    said = onboard(tab.page, "hello", TYPED_ANSWERS, preferred)
     tab.page.screenshot(path=str(ARTIFACTS / "prospect-onboarding-phone.png"), full_page=True)
     tab.page.locator(".allocation-card").screenshot(path=str(ARTIFACTS / "allocation-card-phone.png"))
     asked = type_message(tab.page, "thank you")

@@ -15,14 +15,12 @@ not used here (the Chinese conversation is tested with the Rasa server), so no R
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import run_server
+from support.browser import PHONE, glyphs_render, run_server
 
 from actions.advice import allocation_payload
 from bot import i18n
@@ -35,8 +33,6 @@ from engine.wording import texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
 TRANSLATIONS = i18n.load_translations()
 TITLE = "Your strategic asset allocation, explained"
 pytestmark = [pytest.mark.browser]
@@ -56,21 +52,6 @@ def site(tmp_path_factory) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"This test needs Debian's Chromium, and there is none at {CHROMIUM}: "
-                    "apt-get install chromium fonts-noto-cjk (or set CHROMIUM to its path).",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -95,30 +76,6 @@ def payload() -> dict:
                               risk_answers=answers, income_stability="stable",
                               liquidity_needs="low")
     return allocation_payload(recommend(profile, paths=1_000))
-
-
-def glyphs_render(page, selector: str) -> bool:
-    """Whether the first two characters of ``selector``'s text draw as two different glyphs in
-    its font. A font without them draws each as the same empty box (.notdef), so two different
-    characters drawn alike, or drawn like a private-use code point no font has, mean boxes."""
-    return page.evaluate("""selector => {
-        const element = document.querySelector(selector);
-        const font = getComputedStyle(element).font;
-        const [first, second] = Array.from(element.textContent.trim());
-        const draw = (text) => {
-            const canvas = document.createElement("canvas");
-            canvas.width = 64; canvas.height = 64;
-            const context = canvas.getContext("2d");
-            context.font = font.replace(/\\d+(\\.\\d+)?px/, "40px");
-            context.fillStyle = "#000";
-            context.fillText(text, 4, 48);
-            return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
-        };
-        const blank = draw("");
-        const missing = draw("\\u{10FFFD}");
-        const a = draw(first), b = draw(second);
-        return a !== blank && b !== blank && a !== b && a !== missing && b !== missing;
-    }""", selector)
 
 
 def language_of(page) -> str:

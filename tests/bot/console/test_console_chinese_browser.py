@@ -9,16 +9,13 @@ so no Rasa server runs; the web app runs under uvicorn on a local port.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from chinese_conversations import ASK_AGE, PLANNING_FIRST, review_db_with_chinese
-from test_browser import run_server
-from test_site_language_browser import glyphs_render
+from support.browser import glyphs_render, run_server
 from test_triage_browser import CONTRAST, UNLABELLED
 
 from bot import i18n
@@ -27,10 +24,10 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 TRANSLATIONS = i18n.load_translations()
 CHINESE = "zh-planning"
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# Chromium is checked before the review database is written.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 
 
 def word(msgid: str) -> str:
@@ -49,21 +46,6 @@ def site(review_db, tmp_path_factory) -> Iterator[str]:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"The browser tests need Debian's Chromium, and there is none at {CHROMIUM}: "
-                    "apt-get install chromium fonts-noto-cjk (or set CHROMIUM to its path).",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

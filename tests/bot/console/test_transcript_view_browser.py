@@ -9,14 +9,11 @@ artifacts/screenshots/.
 from __future__ import annotations
 
 import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import uvicorn
+from support.browser import run_server
 from transcript_events import at, long_conversation, onboarding_with_a_reset, write
 
 from bot.app import create_app
@@ -29,7 +26,6 @@ from demo.accounts import seed_accounts
 from engine import InvestorProfile, recommend
 from engine.questionnaire import middle_answers
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SHOTS = os.path.join(ROOT, "artifacts", "screenshots")
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -46,10 +42,8 @@ def recommendation():
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, recommendation) -> Iterator[str]:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"These tests need Debian's Chromium, and there is none at {CHROMIUM}.",
-                    pytrace=False)
+def app_url(chromium, tmp_path_factory, recommendation) -> Iterator[str]:
+    """The web app on the conversations written for these tests; Chromium is checked first."""
     folder = tmp_path_factory.mktemp("transcript-view")
     path = folder / "advisor.db"
     write(path, [onboarding_with_a_reset("reset-twice"), long_conversation("long-chat", 250)],
@@ -68,28 +62,10 @@ def app_url(tmp_path_factory, recommendation) -> Iterator[str]:
         session.add(SurveyAnswer(conversation_id="reset-twice", survey="satisfaction",
                                  question="rating", answer="4", created_at=naive(at(54))))
     engine.dispose()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(database_url=url)),
-                                           host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    server, thread, address = run_server(create_app(Settings(database_url=url)))
+    yield address
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
