@@ -17,6 +17,7 @@ from db.session import session_scope
 from engine.assumptions import load_assumptions
 from engine.projection import DEFAULT_PATHS
 from engine.questionnaire import questionnaire
+from engine.recommendation import FALLBACK_OBJECTIVE, OBJECTIVE
 from engine.suitability.rules import suitability_rules
 from engine.wording import texts
 
@@ -69,6 +70,10 @@ def test_the_statement_reads_the_market_s_assumptions(make_client, market, langu
     assert cma.version in parameter(text, "assumptions_version")
     assert cma.as_of in parameter(text, "assumptions_version")
     assert parameter(text, "paths") == f"{DEFAULT_PATHS:,}"
+    assert parameter(text, "objective") == (
+        f"{OBJECTIVE} ("
+        + word(language, "when no mix beats cash: %(objective)s") % {
+            "objective": FALLBACK_OBJECTIVE} + ")")
     assert parameter(text, "questionnaire_version") == questionnaire().version
     china = word(language, "No market history of these asset classes is available here, so no "
                            "historical stress test is shown.")
