@@ -22,12 +22,14 @@ from actions.profile_slots import profile_from, slot_values
 from actions.script import every_cue, holds_any, normalised
 from db.market_suitability import market_suitability_record
 from db.suitability import suitability_record
+from engine.assumptions import DEFAULT_MARKET
 from engine.explanation import Statement
 from engine.numbers import parse_monthly, parse_number, target_age
 from engine.opening import read_opening
 from engine.profile import InvestorProfile
 from engine.recommendation import Recommendation, recommend
 from engine.risk import assess
+from engine.suitability.what_if import Outcome, more_risk
 from engine.what_if import (
     AT_HIGHEST_RISK,
     AT_LOWEST_RISK,
@@ -191,9 +193,12 @@ def record(rec: Recommendation, tracker: Tracker, trigger: str,
     ), beside)
 
 
-def show(profile: InvestorProfile, dispatcher, tracker, trigger: str) -> list:
-    rec = recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE,
-                    market=market())
+def show(profile: InvestorProfile, dispatcher, tracker, trigger: str,
+         rec: Recommendation | None = None) -> list:
+    """Recommend for ``profile`` (or show ``rec``, already made for it), record it and send it."""
+    if rec is None:
+        rec = recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE,
+                        market=market())
     say = in_currency(conversation_texts(tracker), getattr(rec, "currency", None))
     # Written out before anything is recorded or sent: a missing phrase stops both.
     disclosures = disclosures_shown(rec, say)
@@ -348,6 +353,8 @@ class WhatIf(NeedsProfile):
                 return []
         new_profile, changed = profile, None  # the profile field the what-if changes
         try:
+            if intent == "more_risk" and market() != DEFAULT_MARKET:
+                return self.more_risk_with_suitability(profile, dispatcher, tracker)
             if intent in ("more_risk", "less_risk"):
                 new_profile = shift_risk(profile, 1 if intent == "more_risk" else -1)
                 changed = "risk_answers"
@@ -365,3 +372,28 @@ class WhatIf(NeedsProfile):
         dispatcher.utter_message(response="utter_what_if_applied", change=text)
         events = show(new_profile, dispatcher, tracker, trigger=f"what_if:{intent}")
         return [SlotSet(slot, value) for slot, value in changes.items()] + events
+
+    @staticmethod
+    def more_risk_with_suitability(profile: InvestorProfile, dispatcher, tracker) -> list:
+        """More risk in a market with suitability rules (engine.suitability.more_risk): matched
+        against the client's class, which the what-if does not change. Within it, the mix is
+        shown; above it, the lowest category is refused, and anyone else reads the special risk
+        warning and is offered an adviser, with whom the confirmation is given; no mix above the
+        class is shown by the chat."""
+        language = tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE
+        result = more_risk(profile, language=language)
+        say = conversation_texts(tracker)
+        if result.outcome == Outcome.within_class:
+            dispatcher.utter_message(response="utter_what_if_applied",
+                                     change=tracker.latest_message.get("text") or "")
+            events = show(shift_risk(profile, 1), dispatcher, tracker,
+                          trigger="what_if:more_risk", rec=result.recommendation)
+            return [SlotSet(slot, value) for slot, value in
+                    slot_values(shift_risk(profile, 1), "risk_answers").items()] + events
+        if result.outcome == Outcome.refused:
+            dispatcher.utter_message(response="utter_suitability_refused", refusal=render(
+                result.refusal, result.message_params, say))
+            return []
+        dispatcher.utter_message(response="utter_suitability_beyond_class", warning=render(
+            result.warning, result.message_params, say))
+        return []

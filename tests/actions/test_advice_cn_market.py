@@ -9,11 +9,13 @@ from action_harness import SENDER, rows, run, said, tracker
 from support.responses import response_texts
 
 from actions import market as market_setting
-from actions.advice import Recommend
+from actions.advice import Recommend, WhatIf
+from actions.profile_slots import profile_from
 from db.market_suitability import MarketSuitabilityRecord
 from db.models import SuitabilityRecord
 from engine.questionnaire import middle_answers
-from engine.wording import format_value, texts
+from engine.suitability.what_if import Outcome, more_risk
+from engine.wording import format_value, render, texts
 
 CALM_ANSWERS = {f"q_{question}": option for question, option in middle_answers().items()}
 PROFILE = {
@@ -105,3 +107,44 @@ def test_an_unknown_market_is_named(in_market):
 def test_the_market_setting_ignores_case_and_spaces(in_market):
     in_market(" CN ")
     assert market_setting.market() == "cn"
+
+
+
+LOWEST = {**PROFILE, "q_loss_reaction": "sell_all", "q_return_priority": "protect_capital",
+          "q_max_loss": "loss_5"}
+
+
+def engine_what_if(slots: dict, language: str):
+    """What the engine decides for a more-risk what-if of these answers."""
+    return more_risk(profile_from(tracker(slots=slots)), language=language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_more_risk_in_china_is_matched_against_the_client_s_class(language, in_market, domain,
+                                                                   database):
+    in_market("cn")
+    # The lowest category is refused, in the engine's words; nothing is recommended or recorded.
+    slots = {**LOWEST, "language": language, "recommended": True}
+    decided = engine_what_if(slots, language)
+    assert decided.outcome == Outcome.refused
+    messages, events = run(WhatIf(), tracker(slots=slots, intent="more_risk"), domain)
+    assert said(messages, domain) == ["utter_suitability_refused"]
+    assert messages[0]["refusal"] == render(decided.refusal, decided.message_params,
+                                            texts(language))
+    assert events == {} and rows(database, SuitabilityRecord) == []
+    # Above a C3 client's class: the special risk warning, an adviser offered, no mix shown.
+    slots = {**PROFILE, "language": language, "recommended": True}
+    decided = engine_what_if(slots, language)
+    assert (decided.outcome, decided.investor_class) == (Outcome.confirmation_required, "C3")
+    messages, events = run(WhatIf(), tracker(slots=slots, intent="more_risk"), domain)
+    assert said(messages, domain) == ["utter_suitability_beyond_class"]
+    assert messages[0]["warning"] == render(decided.warning, decided.message_params,
+                                            texts(language))
+    assert not any(m.get("custom") for m in messages)
+    assert events == {} and rows(database, MarketSuitabilityRecord) == []
+    # Less risk is within any class: shown and recorded as matched.
+    messages, events = run(WhatIf(), tracker(slots=slots, text="less risk", intent="less_risk"),
+                           domain)
+    assert "utter_recommendation" in said(messages, domain)
+    [kept] = rows(database, MarketSuitabilityRecord)
+    assert kept.matched and payload(messages)["suitability"]["matched"] is True
