@@ -60,7 +60,9 @@ GROUPS = {
     "liquidity_needs": [v.value for v in LiquidityNeeds],
     "market_outlook": [v.value for v in MarketOutlook],
     "objective": [OBJECTIVE, FALLBACK_OBJECTIVE],
-    "asset_class": list(load_assumptions().classes.index),
+    # The asset classes of every market's assumptions (the China market's yuan classes too).
+    "asset_class": sorted({*load_assumptions().classes.index,
+                           *load_assumptions(market="cn").classes.index}),
 }
 
 
@@ -86,7 +88,10 @@ def test_every_placeholder_word_is_a_number_format_or_a_group_of_phrases():
 def recommendations(tmp_path_factory):
     volatile = volatile_cash_and_bonds(tmp_path_factory.mktemp("assumptions"))
     return [recommend(InvestorProfile(**p), paths=1_000) for p in PROFILES] + [
-        recommend(InvestorProfile(**UNREACHABLE_LOSS_LIMIT), assumptions=volatile, paths=1_000)
+        recommend(InvestorProfile(**UNREACHABLE_LOSS_LIMIT), assumptions=volatile, paths=1_000),
+        # The China market: a class cap from the investor's class, and no stored history for
+        # its yuan classes.
+        *(recommend(InvestorProfile(**p), paths=1_000, market="cn") for p in PROFILES[:2]),
     ]
 
 
