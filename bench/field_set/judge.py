@@ -37,6 +37,9 @@ WHAT_IF = {"more_risk": ("q_", "utter_what_if_limit_highest"),
 #: The welcome of an unclear first message: what the advisor does (and so what it can help with
 #: instead), the offer to start and a person.
 WELCOME_FIRST = "utter_default_first"
+#: The prospect's greeting with its offer to start, whichever action says it (action_greet, or
+#: action_lead_back after a first message that asked a question).
+WELCOME_GREETING = "utter_greet_prospect"
 #: Expectations met by answering and going back to the pending question.
 RESUMING_FLOWS = ("explain:", "bot_challenge", "out_of_scope")
 
@@ -139,7 +142,7 @@ def _started(reply: Reply) -> bool:
 
 FLOW_JUDGES = {
     "welcome": lambda r, _: ("action_greet" in r.actions or _started(r)
-                             or WELCOME_FIRST in r.responses),
+                             or bool({WELCOME_FIRST, WELCOME_GREETING} & set(r.responses))),
     "greet": lambda r, _: "action_greet" in r.actions,
     "start_onboarding": lambda r, _: _started(r),
     "decline": lambda r, _: "utter_anything_else" in r.responses and r.loop is None,

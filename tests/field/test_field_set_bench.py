@@ -94,6 +94,18 @@ def test_faq_and_boundary_answers_fit_by_their_retrieval_response_of_the_same_ke
     assert not fits(mid_form, reply("asked: age", ASKING_AGE, answered[:1]))[0]
 
 
+def test_a_first_message_is_welcomed_by_the_greeting_or_the_unclear_welcome_only():
+    welcome = message({"flow": "welcome"})
+    assert fits(welcome, reply("start", [], [action("action_greet"), bot("utter_greet_prospect")]))[0]
+    answered = [bot("utter_faq/how_it_works"), action("action_lead_back"),
+                bot("utter_greet_prospect")]
+    assert fits(welcome, reply("start", [], answered))[0]
+    assert fits(welcome, reply("start", [], [bot("utter_default_first")]))[0]
+    assert not fits(welcome, reply("start", [], answered[:1]))[0]
+    assert not fits(welcome, reply("start", [], [bot("utter_faq/how_it_works"),
+                                                 bot("utter_lead_back")]))[0]
+
+
 def test_a_what_if_fits_only_with_the_change_it_asked_for():
     more = message({"flow": "what_if:more_risk"}, "recommended")
     monthly = [bot("utter_what_if_applied"), slot("monthly_contribution", 800.0)]
