@@ -6,17 +6,14 @@ Screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import uvicorn
+from support.browser import run_server
 from support.databases import (
     POSTGRESQL_URL,
     drop_postgresql_database,
@@ -27,18 +24,9 @@ from bot.app import create_app
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def chromium() -> str:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"The browser tests need Debian's Chromium, and there is none at {CHROMIUM}: "
-                    "apt-get install chromium fonts-noto-cjk (or set CHROMIUM to its path).",
-                    pytrace=False)
-    return CHROMIUM
+# Debian's Chromium and the module's browser come from tests/bot/conftest.py.
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 
 
 @pytest.fixture(scope="module")
@@ -56,27 +44,10 @@ def database(review_db, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def site(database) -> Iterator[str]:
     app = create_app(Settings(database_url=database, rasa_url="http://127.0.0.1:9", market="cn"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    server, thread, url = run_server(app)
+    yield url
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def words(page, selector: str) -> str:
