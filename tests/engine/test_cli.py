@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
+from support.engine_cli import run
 
 from engine.__main__ import main
 from engine.questionnaire import middle_answers, questionnaire
@@ -16,15 +17,6 @@ MODERATE = ",".join(f"{question}={option}" for question, option in middle_answer
 CAUTIOUS = ["--loss-reaction", "sell_some", "--max-loss", "loss_10", "--return-priority",
             "protect_capital", "--risk-self-view", "cautious", "--gamble-choice", "sure_1000",
             "--outcome-range", "narrow", "--experience", "some"]
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse's own errors
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def recommend_json(capsys, *argv) -> dict:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.engine_cli import run
 
-from engine.__main__ import main
 from engine.assumptions import CN_FILE
 from engine.questionnaire import middle_answers
 
@@ -16,15 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MODERATE = ",".join(f"{question}={option}" for question, option in middle_answers().items())
 BASE = ["recommend", "--age", "50", "--goal", "wealth_building", "--answers", MODERATE,
         "--paths", "1000"]
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse's own errors
-        code = exit_.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(autouse=True)
