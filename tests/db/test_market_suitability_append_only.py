@@ -64,18 +64,24 @@ def test_a_row_keeps_what_was_shown_and_cannot_be_changed_or_deleted(database_ur
             assert row.questionnaire_version == china_recommendation.questionnaire_version
             assert row.created_at is not None and row.after_warning is False
         # Through the ORM.
-        with pytest.raises(AppendOnlyError, match="cannot be changed"):
-            with session_scope(engine) as session:
-                session.get(MarketSuitabilityRecord, row_id).investor_class = "C5"
-        with pytest.raises(AppendOnlyError, match="cannot be deleted"):
-            with session_scope(engine) as session:
-                session.delete(session.get(MarketSuitabilityRecord, row_id))
+        with (
+            pytest.raises(AppendOnlyError, match="cannot be changed"),
+            session_scope(engine) as session,
+        ):
+            session.get(MarketSuitabilityRecord, row_id).investor_class = "C5"
+        with (
+            pytest.raises(AppendOnlyError, match="cannot be deleted"),
+            session_scope(engine) as session,
+        ):
+            session.delete(session.get(MarketSuitabilityRecord, row_id))
         # Through plain SQL, as any other writer would: the database's triggers refuse.
         table = MarketSuitabilityRecord.__table__
         for statement in (table.update().values(matched=False), table.delete()):
-            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-                with engine.begin() as connection:
-                    connection.execute(statement.where(table.c.id == row_id))
+            with (
+                pytest.raises(sa.exc.DatabaseError, match="append-only"),
+                engine.begin() as connection,
+            ):
+                connection.execute(statement.where(table.c.id == row_id))
         with session_scope(engine) as session:
             row = session.get(MarketSuitabilityRecord, row_id)
             assert (row.investor_class, row.matched) == (
