@@ -56,7 +56,12 @@ class Misclassified:
     confidence: float
 
     def __str__(self) -> str:
-        return f"{self.text!r}: {self.expected} -> {self.predicted} ({self.confidence:.2f})"
+        return f"{self.text!r}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What was expected and what the model said, without the text (for held-out sets)."""
+        return f"{self.expected} -> {self.predicted} ({self.confidence:.2f})"
 
 
 @dataclass
@@ -95,7 +100,9 @@ class NluScores:
         ranked = sorted(self.per_intent.items(), key=lambda item: (item[1][0], item[0]))
         return [(name, f1, support, confused) for name, (f1, support, confused) in ranked[:n]]
 
-    def summary(self, title: str, max_errors: int = 40) -> str:
+    def summary(self, title: str, max_errors: int = 40, texts: bool = True) -> str:
+        """The scores as text; ``texts=False`` lists misclassifications without their texts (for a
+        held-out set, whose texts must not guide the training data)."""
         entity = "n/a" if self.entity_f1 is None else f"{self.entity_f1:.3f}"
         lines = [
             f"{title}",
@@ -109,7 +116,7 @@ class NluScores:
             lines.append(f"    {name:22s} F1 {f1:.2f} (n={support})  taken for: {taken}")
         if self.errors:
             lines.append(f"  misclassified ({len(self.errors)}):")
-            lines += [f"    {error}" for error in self.errors[:max_errors]]
+            lines += [f"    {error if texts else error.label}" for error in self.errors[:max_errors]]
             if len(self.errors) > max_errors:
                 lines.append(f"    ... and {len(self.errors) - max_errors} more")
         return "\n".join(lines)
@@ -241,7 +248,7 @@ def main() -> None:
         print(scores.summary(f"{args.folds}-fold cross-validation (data/, seed {args.seed})"))
     phrasings = HELD_OUT_SETS[args.language]
     print(held_out(args.model, phrasings).summary(
-        f"Held-out phrasings ({phrasings.relative_to(ROOT)})"))
+        f"Held-out phrasings ({phrasings.relative_to(ROOT)})", texts=False))
 
 
 if __name__ == "__main__":

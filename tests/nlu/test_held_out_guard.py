@@ -76,12 +76,12 @@ def test_the_checks_fail_naming_each_copy_once():
     assert str(copy.value).splitlines() == [
         "1 phrasings equal a training example once normalised (lower case, numbers as one "
         "token, no punctuation):",
-        "  1.00  \"I'M 27!\" (inform)  ~  \"I'm 42\" (inform)"]
+        "  1.00  a inform message  ~  \"I'm 42\" (inform)"]
     with pytest.raises(pytest.fail.Exception) as near:
         fail_on_near_copies(held_out, training, "phrasings")
     assert str(near.value).splitlines() == [
         f"1 phrasings are near copies of training examples (word similarity >= {NEAR_COPY}):",
-        "  0.86  'stop the questionnaire please' (stop)  ~  'stop the questionnaire' (stop)"]
+        "  0.86  a stop message  ~  'stop the questionnaire' (stop)"]
     fail_on_copies(held_out[1:], training, "phrasings")
     fail_on_near_copies(held_out[2:], training, "phrasings")
 

@@ -28,7 +28,7 @@ def scores(trained_model, tmp_path_factory):
 
 
 def test_unseen_chinese_phrasings_get_the_right_intent(scores):
-    misread = "\n".join(str(error) for error in scores.errors)
+    misread = "\n".join(error.label for error in scores.errors)
     assert scores.accuracy >= ACCURACY_FLOOR, (
         f"Chinese held-out intent accuracy {scores.accuracy:.3f} < {ACCURACY_FLOOR}; "
         f"misclassified:\n{misread}"

@@ -85,14 +85,16 @@ def copies(held_out: list[tuple[str, str]], training: list[tuple[str, str]],
 
 
 def listing(pairs) -> str:
-    """One line per held-out phrasing: its closest training example and how many more are close."""
+    """One line per held-out phrasing: its label, its closest training example and how many more
+    are close. The held-out text itself is left out, so that a failure does not show the messages
+    the training data must not be written from: the training example is the one to change."""
     closest: dict[str, list] = {}
     for pair in pairs:  # most alike first
         closest.setdefault(pair[1], []).append(pair)
     lines = []
-    for (ratio, text, intent, other, other_intent), *more in closest.values():
+    for (ratio, _text, intent, other, other_intent), *more in closest.values():
         also = f"  (+{len(more)} more)" if more else ""
-        lines.append(f"  {ratio:.2f}  {text!r} ({intent})  ~  {other!r} ({other_intent}){also}")
+        lines.append(f"  {ratio:.2f}  a {intent} message  ~  {other!r} ({other_intent}){also}")
     return "\n".join(lines)
 
 
