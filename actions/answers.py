@@ -438,8 +438,12 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
                      written)
     if not keep_ranges:
         # "between 9,300 and 11,200" names both ends, not their middle.
-        joins = "|".join(re.escape(" ".join(p)) for p in vocab.phrase("range_joins")) or "(?!)"
-        written = re.sub(rf"(\d(?: %)?) (?:{joins}) (?=[$€£]? ?\d)", r"\1 ; ", written)
+        joins = [" ".join(p) for p in vocab.phrase("range_joins")]
+        spaced = "|".join(re.escape(j) for j in joins) or "(?!)"
+        # Chinese numbers read as figures are written without spaces: "8500到12000".
+        unspaced = "|".join(re.escape(j) for j in joins if _CJK_CHAR.search(j)) or "(?!)"
+        written = re.sub(rf"(\d(?: %)?)(?: (?:{spaced}) | ?(?:{unspaced}) ?)(?=[$€£¥]? ?\d)",
+                         r"\1 ; ", written)
     written, figures = figures_in(written)
     found = []
     for figure in figures:

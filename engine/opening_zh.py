@@ -261,6 +261,8 @@ def read_chinese_opening(text: str) -> Opening:
         if moved is not None:
             shift = shift if shift is not None else moved  # not a horizon: a what-if's move
             continue
+        if _SHIFT_BEFORE.search(before) and _RETIRED.search(after):
+            continue  # "我早3年就退休了": retired years ago, neither a move nor a horizon
         years = _years(figure, before, after)
         if years is not None:
             take("horizon_years", years, figure, before)

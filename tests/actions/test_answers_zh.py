@@ -32,7 +32,7 @@ def test_goals_in_chinese(text, goal):
 
 @pytest.mark.parametrize(("text", "stability"), [
     ("稳定", "stable"), ("很稳定，公务员", "stable"), ("是的", "stable"),
-    ("比较稳定", "somewhat_stable"), ("不太稳定", "somewhat_stable"), ("底薪加提成", "somewhat_stable"),
+    ("比较稳定", "somewhat_stable"), ("不太稳定", "unstable"), ("不完全稳定", "somewhat_stable"), ("底薪加提成", "somewhat_stable"),
     ("还行吧", "somewhat_stable"),
     ("不稳定", "unstable"), ("合同快到期了", "unstable"), ("自由职业，收入不固定", "unstable"),
 ])
@@ -69,6 +69,9 @@ def test_income_stability_in_chinese(text, stability):
     ("outcome_range", "最窄的", "narrow"), ("outcome_range", "中等", "moderate"),
     ("outcome_range", "最多亏1500", "wide"), ("outcome_range", "8500到12300", "wide"),
     ("outcome_range", "最宽", "widest"),
+    # Both ends in Chinese number words: each end is read, not their middle.
+    ("outcome_range", "八千五到一万二", "wide"), ("outcome_range", "九千八到一万零五百", "narrow"),
+    ("outcome_range", "七千二至一万三千八", "widest"), ("outcome_range", "大概8500到12000之间", "wide"),
     ("experience", "没有经验", "none"), ("experience", "小白", "none"), ("experience", "没有", "none"),
     ("experience", "买过基金", "some"), ("experience", "有一些", "some"), ("experience", "3年", "some"),
     ("experience", "经验丰富", "extensive"), ("experience", "炒股10年了", "extensive"),

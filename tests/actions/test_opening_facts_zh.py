@@ -17,6 +17,8 @@ from actions.opening_facts import opening_facts
     ("卖房的钱想找个稳妥的地方放着", {"goal": "capital_preservation"}),
     ("我工作很稳定，想为买房攒首付", {"goal": "major_purchase", "income_stability": "stable"}),
     ("我在上班，收入不太稳定，想为养老做准备",
+     {"goal": "retirement", "income_stability": "unstable"}),
+    ("我在上班，收入不完全稳定，想为养老做准备",
      {"goal": "retirement", "income_stability": "somewhat_stable"}),
     # Wanting to invest names no goal, nor do children without a purpose.
     ("我想開始投資", {}),

@@ -15,7 +15,7 @@ from actions.script import simplified
 
 @pytest.mark.parametrize(("slot", "text", "value", "slots"), [
     ("income_stability", "收入很穩定", "stable", {}),
-    ("income_stability", "收入不太穩定", "somewhat_stable", {}),
+    ("income_stability", "收入不太穩定", "unstable", {}),
     ("goal", "給孩子存教育經費", "education", {}),
     ("q_loss_reaction", "全部賣掉", "sell_all", {}),
     ("q_loss_reaction", "繼續持有", "hold", {}),

@@ -39,6 +39,8 @@ def test_each_chinese_opening_states_exactly_its_facts(row):
     "能赚百分之五吗",  # a percentage is never an amount
     "我2030年要用钱",  # a date, not a sum or a span
     "月薪两万",  # pay is no sum to invest
+    "我早两年就退休了",  # retired already: neither a move of the date nor a horizon
+    "我三年前就退休了，想理财",
 ])
 def test_a_figure_no_words_claim_is_left_for_the_form_to_ask(text):
     assert read_opening(text) == Opening()
