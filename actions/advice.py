@@ -396,4 +396,37 @@ class WhatIf(NeedsProfile):
             return []
         dispatcher.utter_message(response="utter_suitability_beyond_class", warning=render(
             result.warning, result.message_params, say))
-        return []
+        return [SlotSet(RISK_WARNING_SLOT, True)]
+
+
+#: Set while the special risk warning of a more-risk what-if awaits the client's confirmation.
+RISK_WARNING_SLOT = "risk_warning_shown"
+
+
+class ConfirmRiskWarning(NeedsProfile):
+    """The client's explicit confirmation of the special risk warning (China market): the mix
+    above their class is shown, its suitability record naming the warning shown and the
+    confirmation given. Without a warning shown in this conversation there is nothing to
+    confirm, and the client is told so."""
+
+    def name(self) -> str:
+        return "action_confirm_risk_warning"
+
+    def run_with(self, profile: InvestorProfile, dispatcher, tracker) -> list:
+        if market() == DEFAULT_MARKET or not tracker.get_slot(RISK_WARNING_SLOT):
+            dispatcher.utter_message(response="utter_risk_warning_nothing_to_confirm")
+            return []
+        language = tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE
+        result = more_risk(profile, confirmed=True, language=language)
+        events = [SlotSet(RISK_WARNING_SLOT, False)]
+        if result.outcome == Outcome.refused:
+            dispatcher.utter_message(response="utter_suitability_refused", refusal=render(
+                result.refusal, result.message_params, conversation_texts(tracker)))
+            return events
+        shifted = shift_risk(profile, 1)
+        dispatcher.utter_message(response="utter_risk_warning_confirmed")
+        trigger = ("what_if:more_risk_confirmed" if result.outcome == Outcome.shown_after_warning
+                   else "what_if:more_risk")
+        return events + [SlotSet(slot, value) for slot, value in
+                         slot_values(shifted, "risk_answers").items()] + show(
+            shifted, dispatcher, tracker, trigger=trigger, rec=result.recommendation)

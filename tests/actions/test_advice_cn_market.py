@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from action_harness import SENDER, rows, run, said, tracker
-from support.responses import response_texts
+from support.responses import response_texts, response_variations
 
 from actions import market as market_setting
-from actions.advice import Recommend, WhatIf
+from actions.advice import ConfirmRiskWarning, Recommend, WhatIf
 from actions.profile_slots import profile_from
 from db.market_suitability import MarketSuitabilityRecord
 from db.models import SuitabilityRecord
@@ -141,10 +141,46 @@ def test_more_risk_in_china_is_matched_against_the_client_s_class(language, in_m
     assert messages[0]["warning"] == render(decided.warning, decided.message_params,
                                             texts(language))
     assert not any(m.get("custom") for m in messages)
-    assert events == {} and rows(database, MarketSuitabilityRecord) == []
+    assert events == {"risk_warning_shown": True}
+    assert rows(database, MarketSuitabilityRecord) == []
     # Less risk is within any class: shown and recorded as matched.
     messages, events = run(WhatIf(), tracker(slots=slots, text="less risk", intent="less_risk"),
                            domain)
     assert "utter_recommendation" in said(messages, domain)
     [kept] = rows(database, MarketSuitabilityRecord)
     assert kept.matched and payload(messages)["suitability"]["matched"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_mix_above_the_class_is_shown_only_after_the_confirmation_and_both_are_kept(
+        language, in_market, domain, database):
+    in_market("cn")
+    slots = {**PROFILE, "language": language, "recommended": True}
+    # The warning's first button confirms it.
+    _, events = run(WhatIf(), tracker(slots=slots, intent="more_risk"), domain)
+    [warning] = response_variations("utter_suitability_beyond_class", language)
+    assert warning["buttons"][0]["payload"] == "/confirm_risk_warning"
+    messages, events = run(ConfirmRiskWarning(), tracker(
+        slots={**slots, **events}, intent="confirm_risk_warning"), domain)
+    assert said(messages, domain)[:2] == ["utter_risk_warning_confirmed", "utter_recommendation"]
+    shown = payload(messages)["suitability"]
+    decided = more_risk(profile_from(tracker(slots=slots)), confirmed=True, language=language)
+    assert decided.outcome == Outcome.shown_after_warning
+    assert (shown["matched"], shown["portfolio_grade"]) == (False, decided.requested_grade)
+    assert events["risk_warning_shown"] is False and events["recommended"] is True
+    [kept] = rows(database, MarketSuitabilityRecord)
+    assert kept.after_warning is True and kept.matched is False
+    assert kept.warnings_shown and kept.confirmations
+    [record] = rows(database, SuitabilityRecord)
+    assert record.trigger == "what_if:more_risk_confirmed"
+
+
+@pytest.mark.parametrize("market", ["cn", None])
+def test_a_confirmation_with_no_warning_waiting_shows_nothing(market, in_market, domain,
+                                                               database):
+    in_market(market)
+    slots = {**PROFILE, "language": "zh", "recommended": True, "risk_warning_shown": False}
+    messages, events = run(ConfirmRiskWarning(), tracker(slots=slots,
+                                                         intent="confirm_risk_warning"), domain)
+    assert said(messages, domain) == ["utter_risk_warning_nothing_to_confirm"]
+    assert events == {} and rows(database, SuitabilityRecord) == []
