@@ -4,12 +4,18 @@ engine's rebalancing trades, in money.
 The target is the weights of the client's latest suitability record; the holdings are their
 latest snapshot. Trades are proposed only when the drift exceeds the rebalancing band, because
 smaller deviations cost more to trade away than they add in risk.
+
+In a market with suitability rules (``MARKET=cn``) an assessment is due again after 12 months, or
+when what the client has said in this conversation changes their situation
+(engine.suitability.what_if.reassessment_due): the client is then asked to re-assess before the
+review recommends any trades.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction, SlotSet
 
@@ -17,9 +23,17 @@ from actions import records
 from actions.advice import conversation_texts
 from actions.answers import put_as_question
 from actions.conversation import client_id_of
+from actions.market import market
+from actions.profile_slots import profile_from
 from actions.records import Review, current_review
+from db.clock import utcnow
+from db.holdings import latest_target
+from db.models import SuitabilityRecord
 from db.session import session_scope
+from engine.assumptions import DEFAULT_MARKET
+from engine.profile import InvestorProfile
 from engine.rebalancing import RebalancePlan
+from engine.suitability.what_if import Reassessment, reassessment_due
 from engine.wording import MissingText, Texts, format_value, render
 
 #: Deviations smaller than this (a fraction of the portfolio) are not listed: rounding noise.
@@ -90,6 +104,19 @@ def asks_about_concept(tracker) -> bool:
         e.get("entity") == "concept" for e in message.get("entities") or [])
 
 
+def reassessment(target: SuitabilityRecord | None, tracker) -> Reassessment | None:
+    """Whether the client must re-assess before a new recommendation: only in a market with
+    suitability rules, and only with an assessment on record. What the client said in this
+    conversation is compared with the assessment when both make a whole profile."""
+    if market() == DEFAULT_MARKET or target is None:
+        return None
+    try:
+        assessed = InvestorProfile.model_validate(target.inputs)
+    except ValidationError:
+        assessed = None  # an older record without the profile: only its age counts
+    return reassessment_due(target.created_at, utcnow(), assessed, profile_from(tracker))
+
+
 class PortfolioReview(Action):
     """Compare the client's holdings with their target and propose the trades that restore it."""
 
@@ -109,7 +136,19 @@ class PortfolioReview(Action):
             return [*events, SlotSet("review_outcome", "no_client")]
         with session_scope(records.engine()) as session:
             review = current_review(session, client.id)
+            target = latest_target(session, client.id)
+            due = reassessment(target, tracker)
+            assessed_on = target.created_at.date().isoformat() if target is not None else None
         events.append(SlotSet("client_id", client.id))
+        if due is not None and due.due:
+            # The rules ask for a new assessment before anything new is recommended; a yes
+            # starts the questions.
+            reason = "expired" if "expired" in due.reasons else "changed"
+            dispatcher.utter_message(response="utter_reassessment_due", reason=render(
+                f"reassessment_{reason}", {"assessed_on": assessed_on},
+                conversation_texts(tracker)))
+            return [*events, SlotSet("review_outcome", "reassess"),
+                    SlotSet("last_offer", "onboarding")]
         if not isinstance(review, Review):
             no_target = review is not None  # holdings, but no target to compare them with
             dispatcher.utter_message(

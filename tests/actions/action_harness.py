@@ -22,10 +22,12 @@ SIGNED_IN = {"client_id": CLIENT}
 
 
 def add_client(engine, *, aum=200_000.0, segment="retail", do_not_contact=False, stage=None,
-               churn_risk=0.4, next_best_action=None, holdings=None, target=None, offered=()):
+               churn_risk=0.4, next_best_action=None, holdings=None, target=None, offered=(),
+               assessed_at=None, inputs=None):
     """Client 7, Ada; with a lifecycle score when ``stage`` is given and ``churn_risk`` is not
     None, a holdings snapshot (asset class: market value), a target (a suitability record with
-    these weights) and the offers made to her in an earlier conversation."""
+    these weights, made at ``assessed_at`` from the profile ``inputs`` when given) and the offers
+    made to her in an earlier conversation."""
     with session_scope(engine) as session:
         session.add(Client(id=CLIENT, name="Ada", created_at=datetime(2020, 1, 1), aum=aum,
                            segment=segment, products="", do_not_contact=do_not_contact))
@@ -39,10 +41,11 @@ def add_client(engine, *, aum=200_000.0, segment="retail", do_not_contact=False,
                                 as_of=datetime(2026, 11, 20)))
         if target:
             session.add(SuitabilityRecord(
-                conversation_id="earlier", client_id=CLIENT, inputs={}, risk_score=5.0,
+                conversation_id="earlier", client_id=CLIENT, inputs=inputs or {}, risk_score=5.0,
                 willingness=5.0, capacity=5.0, flags=[], weights=target, groups={},
                 expected_return=0.05, volatility=0.1, bad_year=-0.1, disclosures=[],
-                engine_version="t", assumptions_version="t", questionnaire_version="t"))
+                engine_version="t", assumptions_version="t", questionnaire_version="t",
+                **({"created_at": assessed_at} if assessed_at is not None else {})))
         for offer in offered:
             session.add(OfferRecord(conversation_id="earlier", client_id=CLIENT, offer=offer))
 
