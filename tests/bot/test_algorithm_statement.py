@@ -9,6 +9,7 @@ import html as markup
 import re
 
 import pytest
+from support.responses import _variations
 
 from bot import i18n
 from db.accounts import StaffUser
@@ -107,3 +108,20 @@ def test_it_says_when_recommendations_are_suspended(make_client, seeded, db_engi
 def test_an_unknown_market_is_refused_naming_the_setting(make_client):
     with pytest.raises(ValueError, match="market"):
         make_client(market="mars")
+
+
+#: A site path named in the bot's words ("/algorithm"), not a button's payload ("/affirm").
+SITE_PATH = re.compile(r"(?<![\w/.])/[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)*")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_chat_points_to_it_and_every_page_it_names_is_served(make_client, language):
+    said = {name: v["text"] for name, variations in _variations(language).items()
+            for v in variations if v.get("text")}
+    named = {name: set(SITE_PATH.findall(text)) for name, text in said.items()}
+    # "How does it work?" and every recommendation's disclosure point to the statement.
+    assert "/algorithm" in named["utter_faq/how_it_works"]
+    assert "/algorithm" in named["disclosure_algorithm"]
+    client = make_client()
+    for path in set().union(*named.values()):
+        assert client.get(path, headers={"Cookie": f"lang={language}"}).status_code == 200, path
