@@ -1,0 +1,133 @@
+"""The China market as ``MARKET=cn make run`` serves it, through the real servers (the web app's
+``POST /api/chat``, the Rasa server on the product's model, the action server, one database):
+
+* an onboarding in Chinese or in English ends in a recommendation in yuan whose payload carries the client's class,
+  the mix's grade and their match, kept beside its suitability record;
+* more risk beyond the client's class gets the special risk warning and no mix; the warning's
+  button confirms it, and only then is the mix shown, its record naming the warning and the
+  confirmation;
+* the algorithm statement is served, with the China market's assumptions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from unittest import mock
+
+import pytest
+from sqlalchemy import select
+from support.responses import matches_reply, response_names, response_texts
+
+from actions.profile_slots import profile_inputs
+from db.market_suitability import MarketSuitabilityRecord
+from db.models import SuitabilityRecord
+from db.session import make_engine, session_scope
+from engine.assumptions import load_assumptions
+from engine.profile import InvestorProfile
+from engine.suitability.what_if import Outcome, more_risk
+from engine.wording import render, texts
+from harness.advisor import ONBOARDING, ONBOARDING_ZH
+from harness.system import conversation_id, running_system, say
+
+pytestmark = pytest.mark.slow
+
+
+def messages(response) -> list[dict]:
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+def payload(reply: list[dict]) -> dict:
+    [found] = [m["custom"] for m in reply if m.get("custom")]
+    return found
+
+
+@pytest.fixture(scope="module")
+def system(trained_model, tmp_path_factory):
+    with mock.patch.dict(os.environ, {"MARKET": "cn"}), running_system(
+            tmp_path_factory.mktemp("china-market")) as running:
+        yield running
+
+
+#: Each language's onboarding, and its words for more risk.
+LANGUAGES = {"zh": (ONBOARDING_ZH, "要是我愿意冒更大的风险呢"),
+             "en": (ONBOARDING, "what if I take more risk")}
+
+
+@pytest.fixture(scope="module", params=sorted(LANGUAGES))
+def onboarded(system, request):
+    """A prospect's onboarding in one language: the visitor, the conversation, the last reply
+    and the language."""
+    visitor = system.browser()
+    replies = [messages(say(visitor, text)) for text in LANGUAGES[request.param][0]]
+    return visitor, conversation_id(system, visitor), replies[-1], request.param
+
+
+def kept(system, sender) -> list[tuple[SuitabilityRecord, MarketSuitabilityRecord]]:
+    engine = make_engine(system.database_url)
+    try:
+        with session_scope(engine) as session:
+            rows = session.execute(
+                select(SuitabilityRecord, MarketSuitabilityRecord)
+                .join(MarketSuitabilityRecord,
+                      MarketSuitabilityRecord.recommendation_id == SuitabilityRecord.id)
+                .where(SuitabilityRecord.conversation_id == sender)
+                .order_by(SuitabilityRecord.id)).all()
+            session.expunge_all()
+            return [tuple(row) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def test_a_chinese_onboarding_is_advised_in_yuan_with_class_grade_and_match(system, onboarded):
+    _, sender, final, language = onboarded
+    data = payload(final)
+    assert set(data["weights"]) <= set(load_assumptions(market="cn").classes.index)
+    # Amounts in yuan, as each language writes them ("20万元", "CNY 200,000").
+    yuan = r"\d(?:\.\d+)?万元" if language == "zh" else r"CNY \d{1,3}(?:,\d{3})+"
+    assert any(re.search(yuan, m.get("text") or "") for m in final)
+    suitability = data["suitability"]
+    assert (suitability["market"], suitability["matched"]) == ("cn", True)
+    assert suitability["investor_class"] == "C3"
+    assert data["history"] is None
+    [(record, market_record)] = kept(system, sender)
+    assert record.weights == data["weights"]
+    assert (market_record.investor_class, market_record.portfolio_grade,
+            market_record.matched, market_record.after_warning) == (
+        "C3", suitability["portfolio_grade"], True, False)
+
+
+def test_more_risk_beyond_the_class_is_shown_only_after_the_warning_is_confirmed(system,
+                                                                                onboarded):
+    visitor, sender, _, language = onboarded
+    profile = InvestorProfile.model_validate(profile_inputs(system.tracker(sender)["slots"]))
+    decided = more_risk(profile, language=language)
+    assert decided.outcome == Outcome.confirmation_required
+    warned = messages(say(visitor, LANGUAGES[language][1]))
+    assert matches_reply(warned, "utter_suitability_beyond_class", language=language,
+                         warning=render(decided.warning, decided.message_params,
+                                        texts(language))), warned
+    assert not any(m.get("custom") for m in warned)
+    assert len(kept(system, sender)) == 1
+    # The warning's first button.
+    [button, _person] = next(m["buttons"] for m in warned if m.get("buttons"))
+    assert button["payload"] == "/confirm_risk_warning"
+    confirmed = messages(say(visitor, button["payload"]))
+    assert confirmed[0]["text"] == response_texts("utter_risk_warning_confirmed", language)[0]
+    shown = payload(confirmed)["suitability"]
+    assert (shown["matched"], shown["portfolio_grade"]) == (False, decided.requested_grade)
+    (_, first), (record, after) = kept(system, sender)
+    assert record.trigger == "what_if:more_risk_confirmed"
+    assert after.after_warning and after.warnings_shown and after.confirmations
+    assert not first.after_warning
+    # A second confirmation has no warning to confirm.
+    again = messages(say(visitor, button["payload"]))
+    assert response_names(again, language) == ["utter_risk_warning_nothing_to_confirm"]
+
+
+def test_the_algorithm_statement_shows_the_china_market(system):
+    for language in LANGUAGES:
+        page = system.browser().get("/algorithm", headers={"Cookie": f"lang={language}"})
+        assert page.status_code == 200
+        assert 'data-asset-class="cn_a_shares"' in page.text
