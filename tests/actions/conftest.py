@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from support.locale_files import LocaleFolder
 
+from actions import market as market_setting
 from actions import records
 from db.migrate import upgrade
 from db.session import make_engine
@@ -27,3 +28,17 @@ def locales(tmp_path, monkeypatch) -> LocaleFolder:
     folder = LocaleFolder.copy_of_repository(tmp_path)
     monkeypatch.setenv("LOCALES_DIR", str(folder.path))
     return folder
+
+
+@pytest.fixture
+def in_market(monkeypatch):
+    """Set MARKET for one test (None: unset); the action server reads it once, so the reading is
+    cleared before and after."""
+    def set_market(value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv("MARKET", raising=False)
+        else:
+            monkeypatch.setenv("MARKET", value)
+        market_setting.market.cache_clear()
+    yield set_market
+    market_setting.market.cache_clear()

@@ -25,17 +25,6 @@ PROFILE = {
 }
 
 
-@pytest.fixture
-def in_market(monkeypatch):
-    """Set MARKET for one test; the action server reads it once, so the reading is cleared."""
-    def set_market(value: str | None) -> None:
-        if value is None:
-            monkeypatch.delenv("MARKET", raising=False)
-        else:
-            monkeypatch.setenv("MARKET", value)
-        market_setting.market.cache_clear()
-    yield set_market
-    market_setting.market.cache_clear()
 
 
 def message(messages, name):

@@ -10,7 +10,6 @@ import pytest
 from action_harness import SIGNED_IN, add_client, run, said, tracker
 from support.responses import response_variations
 
-from actions import market as market_setting
 from actions.profile_slots import profile_from
 from actions.review import PortfolioReview
 from db.clock import utcnow
@@ -27,16 +26,6 @@ PROFILE = {
 }
 
 
-@pytest.fixture
-def in_market(monkeypatch):
-    def set_market(value: str | None) -> None:
-        if value is None:
-            monkeypatch.delenv("MARKET", raising=False)
-        else:
-            monkeypatch.setenv("MARKET", value)
-        market_setting.market.cache_clear()
-    yield set_market
-    market_setting.market.cache_clear()
 
 
 def review(domain, slots=None, language="en"):
