@@ -44,6 +44,15 @@ def without_placeholders(text: str) -> str:
     return "".join(literal for literal, *_ in string.Formatter().parse(text))
 
 
+#: A page of the website named in a text ("算法说明（/algorithm）"): an address, not an English word.
+SITE_PATH = re.compile(r"(?<![\w/.])/[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)*")
+
+
+def latin_words(literal: str) -> set[str]:
+    """The words in Latin letters of a text, site addresses and the words kept in Latin left out."""
+    return set(re.findall(r"[A-Za-z]+", SITE_PATH.sub("", literal))) - KEPT_LATIN
+
+
 SHOWN = list(shown_texts())
 
 
@@ -62,8 +71,14 @@ def test_every_text_is_written_in_chinese(where, text):
     if not re.search(r"[^\W\d_]", literal):
         return  # a number, a separator or a placeholder only ("1", "；", "{number:number}. ")
     assert re.search(f"[{CJK}]", literal), f"{where} is not in Chinese: {text!r}"
-    latin = set(re.findall(r"[A-Za-z]+", literal)) - KEPT_LATIN
+    latin = latin_words(literal)
     assert not latin, f"{where} keeps English words {sorted(latin)}: {text!r}"
+
+
+def test_a_site_address_is_no_english_word_but_the_words_beside_it_are():
+    assert latin_words("详见算法说明（/algorithm）") == set()
+    assert latin_words("详见 /algorithm 的 details") == {"details"}
+    assert latin_words("algorithm说明") == {"algorithm"}
 
 
 def test_the_client_is_addressed_as_nin_never_ni():
