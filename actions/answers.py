@@ -47,7 +47,7 @@ from rasa_sdk import Tracker
 from actions.script import holds_any, normalised
 from engine.hedges import soften
 from engine.numbers import figures_in, words_to_number
-from engine.profile import Goal, IncomeStability
+from engine.profile import Goal, IncomeStability, InvestmentKnowledge
 from engine.questionnaire import Question, option_titles, questionnaire
 from engine.wording import DEFAULT_LANGUAGE, answer_words, locales, texts
 
@@ -147,6 +147,7 @@ class Vocabulary:
         """Topic ("goal", "income_stability" or a question id) -> its cues, the unsure ones too."""
         topics = {"goal": self.words.get("goal") or {},
                   "income_stability": self.words.get("income_stability") or {},
+                  "investment_knowledge": self.words.get("investment_knowledge") or {},
                   **(self.words.get("risk_questions") or {}),
                   **(self.words.get("figure_questions") or {})}
         unsure = [_Cue(UNSURE, p, False, False) for p in self.phrase("unsure")]
@@ -797,6 +798,15 @@ def match_income_stability(text: str, language: str | None = None) -> IncomeStab
     return soften(scale, IncomeStability(reading.option), reading.rest)
 
 
+def match_investment_knowledge(text: str,
+                               language: str | None = None) -> InvestmentKnowledge | None:
+    """Investment knowledge from a typed answer ("I know the basics", "I work at a fund house").
+    The four levels have no middle, so a hedge moves nothing: the words name the level."""
+    reading = _read(text, "investment_knowledge", [k.value for k in InvestmentKnowledge],
+                    vocabulary(language))
+    return None if reading.option is None else InvestmentKnowledge(reading.option)
+
+
 def match_option(question: Question, text: str, titles: Mapping[str, str],
                  language: str | None = None) -> str | None:
     """The id of the option of ``question`` that a typed answer describes, or None.
@@ -847,9 +857,11 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
     problems = [f"{folder}answers.yml: no {key}" for key in GRAMMAR if key not in words]
     expected = {"goal": [g.value for g in Goal],
                 "income_stability": [s.value for s in IncomeStability],
+                "investment_knowledge": [k.value for k in InvestmentKnowledge],
                 **{f"risk_questions.{q.id}": [o.id for o in q.options]
                    for q in questionnaire().questions}}
     given = {"goal": words.get("goal"), "income_stability": words.get("income_stability"),
+             "investment_knowledge": words.get("investment_knowledge"),
              **{f"risk_questions.{q}": v for q, v in (words.get("risk_questions") or {}).items()}}
     expected.update({f"figure_questions.{slot}": list(ids) for slot, ids in FIGURE_ANSWERS.items()})
     given.update({f"figure_questions.{slot}": v

@@ -21,11 +21,12 @@ from actions.answers import (
     match_figure_words,
     match_goal,
     match_income_stability,
+    match_investment_knowledge,
     match_option,
     put_as_question,
 )
 from actions.corrections import changes_last_answer, correction, names_previous_question
-from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, onboarding_slots, risk_slots
+from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, form_slots, risk_slots
 from actions.script import simplified
 from engine.numbers import (
     figures_in,
@@ -33,9 +34,16 @@ from engine.numbers import (
     parse_amount,
     parse_horizon,
     parse_monthly,
+    parse_yearly,
     stated_age,
 )
-from engine.profile import INPUT_RANGES, Goal, IncomeStability, default_horizon
+from engine.profile import (
+    INPUT_RANGES,
+    Goal,
+    IncomeStability,
+    InvestmentKnowledge,
+    default_horizon,
+)
 from engine.questionnaire import Question, option_titles, questionnaire
 
 #: Intents that leave the open question for a moment (a question, a person, stop, a complaint,
@@ -91,7 +99,7 @@ def correction_of(tracker: Tracker) -> tuple[str, Any] | None:
     if changed is None and changes_last_answer(typed_text(tracker)):
         # "typo, should be 24": the question answered just before the open one, when the
         # message does not answer the open one.
-        order = onboarding_slots()
+        order = form_slots()
         previous = order[order.index(requested) - 1] if requested in order[1:] else None
         if previous and tracker.get_slot(previous) is not None and (
                 names_previous_question(typed_text(tracker))
@@ -190,6 +198,17 @@ def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
             return choice if choice in valid else text, True
         stability = match_income_stability(text, tracker.get_slot("language"))
         return (IncomeStability(stability).value if stability else None), False
+    if slot == "investable_assets":
+        return parse_amount(text), True
+    if slot == "household_income":
+        # "20k a month" is a year's 240k: the question asks for a year.
+        return parse_yearly(text), True
+    if slot == "investment_knowledge":
+        valid = {k.value for k in InvestmentKnowledge}
+        if choice in valid or text in valid:
+            return choice if choice in valid else text, True
+        knowledge = match_investment_knowledge(text, tracker.get_slot("language"))
+        return (knowledge.value if knowledge else None), False
     if slot in risk_slots():
         question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
         titles = shown_titles(question, tracker)
@@ -234,6 +253,15 @@ def is_digression(tracker: Tracker) -> bool:
     # mean?"); "so I can stop working one day" answers the goal, whatever "stop" suggests.
     return (not firm and intent in QUESTIONS and confidence >= CLEAR_DIGRESSION
             and _asks(tracker))
+
+
+def acknowledges(tracker: Tracker) -> bool:
+    """Whether an unread message is only a yes ("ok, let's start" typed when the form already
+    asks the first question): it answers nothing and is no mistake either."""
+    intent, confidence = intent_of(tracker)
+    text = typed_text(tracker)
+    return (intent == "affirm" and confidence >= CLEAR_DIGRESSION and not text.startswith("/")
+            and not figures_in(text)[1])
 
 
 def _answers_figure_question(slot: str, value: Any, text: str) -> bool:

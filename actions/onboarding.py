@@ -28,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import conversation_texts
 from actions.form_answers import (
+    acknowledges,
     button_only,
     correction_of,
     corrects_another,
@@ -38,12 +39,20 @@ from actions.form_answers import (
     typed_text,
 )
 from actions.opening_facts import PREFILLED, opening_facts, rough_facts
-from actions.profile_slots import RISK_SLOT_PREFIX, onboarding_slots, risk_slots
-from engine.numbers import parse_age, parse_amount, parse_monthly, stated_age
+from actions.profile_slots import (
+    RISK_SLOT_PREFIX,
+    SITUATION_SLOTS,
+    asks_situation,
+    onboarding_slots,
+    risk_slots,
+)
+from engine.numbers import parse_age, parse_amount, parse_monthly, parse_yearly, stated_age
 from engine.profile import (
     AGE_RANGE,
     HORIZON_RANGE,
+    HOUSEHOLD_INCOME_RANGE,
     INITIAL_AMOUNT_RANGE,
+    INVESTABLE_ASSETS_RANGE,
     MONTHLY_CONTRIBUTION_RANGE,
     TARGET_AMOUNT_RANGE,
     Range,
@@ -125,12 +134,22 @@ class ValidateOnboardingForm(FormValidationAction):
         """Re-ask with a clear message; after repeated failures, offer a person."""
         if button_only(tracker) or corrects_another(tracker, slot):
             return {slot: None}
-        dispatcher.utter_message(response=response, **params)
+        if not acknowledges(tracker):
+            # A bare yes gets the question again (Rasa asks it), not an error; it still counts
+            # towards the offer of a person.
+            dispatcher.utter_message(response=response, **params)
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= MAX_FAILED_ATTEMPTS:
             dispatcher.utter_message(response="utter_offer_handoff")
             failures = 0
         return {slot: None, "failed_attempts": failures}
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        # The situation questions, before the last one, only where the market's suitability
+        # rules score them; elsewhere Rasa asks the domain's list as it stands.
+        if not asks_situation():
+            return domain_slots
+        return [*domain_slots[:-1], *SITUATION_SLOTS, domain_slots[-1]]
 
     # -- the open question's first look, and the facts of an opening message ---------------------
 
@@ -200,6 +219,16 @@ class ValidateOnboardingForm(FormValidationAction):
             value = changed[1] if changed and changed[0] == slot else None
         return {slot: value} if value is not None else {}
 
+    @staticmethod
+    def _situation_text(slot: str, tracker: Tracker) -> Result:
+        """The message as typed, for a situation question while it is open: what Rasa's
+        from_text mapping gives the other questions. These are asked beyond the domain's list, so
+        their mappings are custom (a form condition in domain.yml would name a slot the form's
+        list lacks)."""
+        if tracker.get_slot("requested_slot") != slot or not just_typed(tracker):
+            return {}
+        return {slot: tracker.latest_message.get("text")}
+
     # -- validators -----------------------------------------------------------------------------
 
     @answers("age")
@@ -253,6 +282,20 @@ class ValidateOnboardingForm(FormValidationAction):
                                 "utter_invalid_income_stability")
         return self._accept("income_stability", stability)
 
+    validate_investable_assets = amount_validator(
+        "investable_assets", parse_amount, INVESTABLE_ASSETS_RANGE, "utter_invalid_amount")
+    # A household income given by the month ("15k a month") is made a year's.
+    validate_household_income = amount_validator(
+        "household_income", parse_yearly, HOUSEHOLD_INCOME_RANGE, "utter_invalid_amount")
+
+    @answers("investment_knowledge")
+    def validate_investment_knowledge(self, value, dispatcher, tracker, domain) -> Result:
+        knowledge, _ = read_answer("investment_knowledge", str(value), tracker)
+        if knowledge is None:
+            return self._reject("investment_knowledge", dispatcher, tracker,
+                                "utter_invalid_investment_knowledge")
+        return self._accept("investment_knowledge", knowledge)
+
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
         if value is None or corrects_another(tracker, slot):
             return {slot: None}
@@ -280,6 +323,8 @@ class ValidateOnboardingForm(FormValidationAction):
         slot = name.removeprefix("extract_")
         if name.startswith("extract_") and (slot in PREFILLED or slot in risk_slots()):
             return lambda dispatcher, tracker, domain: self._extracted(slot, tracker)
+        if name.startswith("extract_") and slot in SITUATION_SLOTS:
+            return lambda dispatcher, tracker, domain: self._situation_text(slot, tracker)
         raise AttributeError(name)
 
 
@@ -326,7 +371,7 @@ for _question_id in questionnaire().ids:
 
 def reset_events() -> list[dict]:
     """Forget every answer and confirmation of an earlier pass through the form."""
-    return [SlotSet(slot, None) for slot in onboarding_slots()] + [
+    return [SlotSet(slot, None) for slot in (*onboarding_slots(), *SITUATION_SLOTS)] + [
         SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
         SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
     ]

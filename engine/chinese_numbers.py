@@ -610,6 +610,18 @@ def parse_monthly(text: str) -> float | None:
     return value
 
 
+def parse_yearly(text: str) -> float | None:
+    """A yearly sum such as an income: "三十万" and "年收入三十万" as they are, a sum given for a
+    shorter period made a year's ("月入两万" -> 24万, "每周三千" -> 3000 x 52); "没有" is 0."""
+    value = parse_amount(text)
+    norm = _normalise(text) if isinstance(text, str) else ""
+    if value is None or _PER_YEAR.search(norm) or not any(
+            period.search(norm) for period in (_PER_HALF_MONTH, _PER_FORTNIGHT, _PER_MONTH,
+                                               _PER_QUARTER, _PER_WEEK, _PER_DAY)):
+        return value
+    return parse_monthly(text) * 12
+
+
 def parse_years(text: str) -> float | None:
     """A number of years ("十年", "半年" -> 0.5, "三年半" -> 3.5, "十来年" -> 10, "18个月" -> 1.5,
     "两三年" -> 2.5). A calendar year ("2035年") is not a number of years."""

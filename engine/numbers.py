@@ -389,6 +389,18 @@ def parse_monthly(text: str) -> float | None:
     return value
 
 
+def parse_yearly(text: str) -> float | None:
+    """A yearly sum such as an income: "200k" and "200k a year" as they are, a sum given for a
+    shorter period made a year's ("15k a month" -> 180k, "800 a week" -> 800 x 52); "none" is 0."""
+    if (chinese := _chinese(text)) is not None:
+        return chinese.parse_yearly(text)
+    value = parse_amount(text)
+    if value is None or _PER_YEAR.search(text) or not any(
+            period.search(text) for period in (_PER_MONTH, _PER_FORTNIGHT, _PER_WEEK, _PER_DAY)):
+        return value
+    return parse_monthly(text) * 12
+
+
 def parse_years(text: str) -> float | None:
     """A number of years ("10", "ten years", "in two and a half years"); "18 months" is 1.5."""
     if (chinese := _chinese(text)) is not None:

@@ -1,8 +1,10 @@
 """The China market as ``MARKET=cn make run`` serves it, through the real servers (the web app's
 ``POST /api/chat``, the Rasa server on the product's model, the action server, one database):
 
-* an onboarding in Chinese or in English ends in a recommendation in yuan whose payload carries the client's class,
-  the mix's grade and their match, kept beside its suitability record;
+* an onboarding in Chinese or in English also asks the situation the investor class scores
+  (investable assets, household income, investment knowledge), read from the client's own words,
+  and ends in a recommendation in yuan whose payload carries the client's class, the mix's grade
+  and their match, kept beside its suitability record;
 * more risk beyond the client's class gets the special risk warning and no mix; the warning's
   button confirms it, and only then is the mix shown, its record naming the warning and the
   confirmation;
@@ -25,6 +27,8 @@ from db.models import SuitabilityRecord
 from db.session import make_engine, session_scope
 from engine.assumptions import load_assumptions
 from engine.profile import InvestorProfile
+from engine.risk import assess
+from engine.suitability.classes import classify
 from engine.suitability.what_if import Outcome, more_risk
 from engine.wording import render, texts
 from harness.advisor import ONBOARDING, ONBOARDING_ZH
@@ -50,18 +54,30 @@ def system(trained_model, tmp_path_factory):
         yield running
 
 
+#: Each language's answers to the situation questions, before the last question, and the values
+#: they give: 600k of assets, a household's 30k a month (360k a year), the basics.
+SITUATION = {"zh": ["六十万左右", "两口子一个月加起来三万", "懂一点"],
+             "en": ["around 600k", "my wife and I make about 30k a month together",
+                    "I know the basics"]}
+SITUATION_VALUES = (600_000, 360_000, "basic")
+
+
+def with_situation(onboarding: list[str], language: str) -> list[str]:
+    return [*onboarding[:-1], *SITUATION[language], onboarding[-1]]
+
+
 #: Each language's onboarding, and its words for more risk.
-LANGUAGES = {"zh": (ONBOARDING_ZH, "要是我愿意冒更大的风险呢"),
-             "en": (ONBOARDING, "what if I take more risk")}
+LANGUAGES = {"zh": (with_situation(ONBOARDING_ZH, "zh"), "要是我愿意冒更大的风险呢"),
+             "en": (with_situation(ONBOARDING, "en"), "what if I take more risk")}
 
 
 @pytest.fixture(scope="module", params=sorted(LANGUAGES))
 def onboarded(system, request):
-    """A prospect's onboarding in one language: the visitor, the conversation, the last reply
+    """A prospect's onboarding in one language: the visitor, the conversation, the replies
     and the language."""
     visitor = system.browser()
     replies = [messages(say(visitor, text)) for text in LANGUAGES[request.param][0]]
-    return visitor, conversation_id(system, visitor), replies[-1], request.param
+    return visitor, conversation_id(system, visitor), replies, request.param
 
 
 def kept(system, sender) -> list[tuple[SuitabilityRecord, MarketSuitabilityRecord]]:
@@ -80,8 +96,26 @@ def kept(system, sender) -> list[tuple[SuitabilityRecord, MarketSuitabilityRecor
         engine.dispose()
 
 
+def test_the_situation_is_asked_and_read_from_the_clients_words(system, onboarded):
+    _, sender, replies, language = onboarded
+    # The answer to the experience question is followed by the three situation questions, each
+    # answer by the next question, and the last by the income question.
+    asked = len(ONBOARDING) - 2
+    assert [response_names(reply, language) for reply in replies[asked:asked + 4]] == [
+        ["utter_ask_investable_assets"], ["utter_ask_household_income"],
+        ["utter_ask_investment_knowledge"], ["utter_ask_income_stability"]]
+    profile = InvestorProfile.model_validate(profile_inputs(system.tracker(sender)["slots"]))
+    assert (profile.investable_assets, profile.household_income,
+            profile.investment_knowledge) == SITUATION_VALUES
+    # The class counts them: 6 + 6 + 3 points (engine/data/suitability_cn.yml).
+    points = classify(profile, assess(profile)).points
+    assert (points.investable_assets, points.household_income,
+            points.investment_knowledge) == (6, 6, 3)
+
+
 def test_a_chinese_onboarding_is_advised_in_yuan_with_class_grade_and_match(system, onboarded):
-    _, sender, final, language = onboarded
+    _, sender, replies, language = onboarded
+    final = replies[-1]
     data = payload(final)
     assert set(data["weights"]) <= set(load_assumptions(market="cn").classes.index)
     # Amounts in yuan, as each language writes them ("20万元", "CNY 200,000").
@@ -89,13 +123,14 @@ def test_a_chinese_onboarding_is_advised_in_yuan_with_class_grade_and_match(syst
     assert any(re.search(yuan, m.get("text") or "") for m in final)
     suitability = data["suitability"]
     assert (suitability["market"], suitability["matched"]) == ("cn", True)
-    assert suitability["investor_class"] == "C3"
+    profile = InvestorProfile.model_validate(profile_inputs(system.tracker(sender)["slots"]))
+    assert suitability["investor_class"] == classify(profile, assess(profile)).investor_class == "C4"
     assert data["history"] is None
     [(record, market_record)] = kept(system, sender)
     assert record.weights == data["weights"]
     assert (market_record.investor_class, market_record.portfolio_grade,
             market_record.matched, market_record.after_warning) == (
-        "C3", suitability["portfolio_grade"], True, False)
+        "C4", suitability["portfolio_grade"], True, False)
 
 
 def test_more_risk_beyond_the_class_is_shown_only_after_the_warning_is_confirmed(system,

@@ -10,6 +10,7 @@ from engine.numbers import (
     parse_horizon,
     parse_monthly,
     parse_number,
+    parse_yearly,
     parse_years,
     stated_age,
     target_age,
@@ -42,6 +43,16 @@ def test_amounts_in_the_usual_forms(text, expected):
 )
 def test_yearly_contributions_become_monthly(text, expected):
     assert parse_monthly(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("200k", 200_000), ("200k a year", 200_000), ("$85,000 annually", 85_000),
+     ("15k a month", 180_000), ("800 a week", 41_600), ("2,000 every fortnight", 52_000),
+     ("none", 0), ("about 1.2 million", 1_200_000)],
+)
+def test_an_income_given_for_a_shorter_period_becomes_a_year(text, expected):
+    assert parse_yearly(text) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
