@@ -57,6 +57,8 @@ QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq",
 #: Off-topic chat is a digression only when the classifier is this sure of it; a less certain
 #: "out of scope" inside the form is more often an answer in words the form does not know yet.
 OFF_TOPIC = "out_of_scope"
+#: Intents that agree to start ("ok", "let's start") rather than answer.
+STARTING = frozenset({"affirm", "start_onboarding"})
 #: From this confidence a digression wins over an answer read from loose word matches.
 CLEAR_DIGRESSION = 0.7
 
@@ -256,12 +258,15 @@ def is_digression(tracker: Tracker) -> bool:
 
 
 def acknowledges(tracker: Tracker) -> bool:
-    """Whether an unread message is only a yes ("ok, let's start" typed when the form already
-    asks the first question): it answers nothing and is no mistake either."""
+    """Whether an unread message is only a yes to starting ("ok, let's start" typed when the form
+    already asks its first question, nothing answered yet): it answers nothing and is no mistake
+    either. Later in the form a bare "ok" is a failed answer, whose re-ask lists the choices."""
     intent, confidence = intent_of(tracker)
     text = typed_text(tracker)
-    return (intent == "affirm" and confidence >= CLEAR_DIGRESSION and not text.startswith("/")
-            and not figures_in(text)[1])
+    return (intent in STARTING and confidence >= CLEAR_DIGRESSION and not text.startswith("/")
+            and not figures_in(text)[1]
+            and all(tracker.get_slot(slot) is None for slot in form_slots()
+                    if slot != tracker.get_slot("requested_slot")))
 
 
 def _answers_figure_question(slot: str, value: Any, text: str) -> bool:

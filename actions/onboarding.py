@@ -135,8 +135,8 @@ class ValidateOnboardingForm(FormValidationAction):
         if button_only(tracker) or corrects_another(tracker, slot):
             return {slot: None}
         if not acknowledges(tracker):
-            # A bare yes gets the question again (Rasa asks it), not an error; it still counts
-            # towards the offer of a person.
+            # A bare yes to starting gets the first question again (Rasa asks it), not an
+            # error; it still counts towards the offer of a person.
             dispatcher.utter_message(response=response, **params)
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= MAX_FAILED_ATTEMPTS:

@@ -351,10 +351,13 @@ def test_an_opening_names_the_purpose_not_the_request_or_the_source(domain, text
     assert slots.get("income_stability") is None  # income as a goal says nothing of pay
 
 
-@pytest.mark.parametrize(("text", "language"), [("yes, let's start", "en"), ("好的，开始吧", "zh")])
-def test_a_bare_yes_at_a_question_gets_the_question_again_not_an_error(domain, text, language):
+@pytest.mark.parametrize(("text", "language", "intent"), [
+    ("yes", "en", "affirm"), ("ok, let's start", "en", "start_onboarding"),
+    ("好的，开始吧", "zh", "affirm")])
+def test_a_bare_yes_at_a_question_gets_the_question_again_not_an_error(domain, text, language,
+                                                                        intent):
     # "I'd like a plan" starts the form at once; a following "ok, let's start" is no wrong age.
-    events, messages = form_run(domain, "age", text, intent="affirm", slots={"language": language})
+    events, messages = form_run(domain, "age", text, intent=intent, slots={"language": language})
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert messages == []
     assert slots["age"] is None and slots["failed_attempts"] == 1
@@ -370,3 +373,8 @@ def test_repeated_bare_yeses_still_lead_to_a_person(domain):
     events, messages = form_run(domain, "age", "ok", intent="affirm",
                                 slots={"failed_attempts": 2})
     assert responses(messages) == ["utter_offer_handoff"]
+
+
+def test_a_bare_yes_once_answers_are_given_is_a_failed_answer(domain):
+    events, messages = form_run(domain, "goal", "ok", intent="affirm", slots={"age": 35})
+    assert responses(messages) == ["utter_invalid_goal"]

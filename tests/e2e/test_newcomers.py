@@ -66,6 +66,19 @@ def test_yes_after_the_offer_of_a_recommendation_starts_it(advisor):
     assert slots(advisor, sender)["active_loop"] == "onboarding_form"
 
 
+@pytest.mark.parametrize(("opening", "yes", "language"), [
+    ("I'd like to make an investment plan", "ok, let's start", "en"),
+    ("你好，我想做个理财规划", "好的，开始吧", "zh")])
+def test_a_yes_to_starting_after_the_form_has_started_gets_the_first_question_again(
+        advisor, opening, yes, language):
+    sender = f"newcomer-started-{language}"
+    assert response_names(advisor.say(sender, opening), language) == ["utter_ask_age"]
+    # No "I need your age as a number": the question again, and the answer after it counts.
+    assert response_names(advisor.say(sender, yes), language) == ["utter_ask_age"]
+    assert response_names(advisor.say(sender, "35"), language) == ["utter_ask_goal"]
+    assert slots(advisor, sender)["age"] == 35
+
+
 def test_a_question_about_fees_mid_form_is_answered_and_the_question_asked_again(advisor):
     sender = "newcomer-fees"
     assert response_names(advisor.say(sender, "help me invest")) == ["utter_ask_age"]
