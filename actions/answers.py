@@ -70,6 +70,11 @@ PURPOSES = (Goal.retirement, Goal.major_purchase, Goal.education)
 BLENDS = {"return_priority": "balanced_growth", "risk_self_view": "calculated",
           "income_stability": IncomeStability.somewhat_stable.value}
 
+#: Options that win over another named in the same answer: a long or wide experience is told by
+#: what sets it apart (futures, options, decades), while the products it also names ("shares and
+#: futures") are held by the middle option too.
+PREFERRED = {"experience": ("extensive",)}
+
 GAP, WHOLE, UNSURE = "...", "=", ""
 #: Words a "..." in a cue may stand for; a negation within as many words before a cue turns it.
 MAX_GAP = 3
@@ -816,7 +821,8 @@ def match_option(question: Question, text: str, titles: Mapping[str, str],
     """
     language = language or _language_of(question, titles)
     return _read(text, question.id, [o.id for o in question.options], vocabulary(language),
-                 titles=titles, middle=question.middle).option
+                 titles=titles, middle=question.middle,
+                 prefer=PREFERRED.get(question.id, ())).option
 
 
 #: The answers in words that a question asking for a figure accepts (answers.yml,
