@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.assumptions import load_assumptions
 from engine.history import stress
 from engine.questionnaire import questionnaire
 
@@ -154,3 +155,37 @@ def test_rebalance_rejects_bad_input_naming_the_field(make_client, body, named):
     detail = response.json()["detail"]
     text = detail if isinstance(detail, str) else " ".join(e["msg"] for e in detail)
     assert text.startswith(named), text  # the message begins with the field it is about
+
+
+def test_the_china_market_allocates_in_its_classes_with_the_clients_suitability(make_client):
+    # The situation the class scores: 600k of assets, 360k of income, the basics (6 + 6 + 3).
+    body = {"age": 35, "goal": "retirement", "initial_amount": 50_000,
+            "monthly_contribution": 500, "risk_answers": bold_answers(),
+            "investable_assets": 600_000, "household_income": 360_000,
+            "investment_knowledge": "basic"}
+    china = make_client(market="cn").post("/api/v1/allocation", json=body)
+    assert china.status_code == 200, china.text
+    data = china.json()
+    assert (data["market"], data["currency"]) == ("cn", "CNY")
+    assert set(data["weights"]) <= set(load_assumptions(market="cn").classes.index)
+    suitability = data["suitability"]
+    assert suitability["matched"] is True
+    assert (suitability["points"]["investable_assets"], suitability["points"]["household_income"],
+            suitability["points"]["investment_knowledge"]) == (6, 6, 3)
+    # The default market's answer is unchanged: its classes, no suitability.
+    default = make_client().post("/api/v1/allocation", json=body).json()
+    assert "suitability" not in default
+    assert set(default["weights"]) <= set(load_assumptions().classes.index)
+
+
+def test_the_china_market_rebalances_its_own_classes(make_client):
+    holdings = {"cn_a_shares": 60_000.0, "cn_government_bonds": 40_000.0}
+    targets = {"cn_a_shares": 0.5, "cn_government_bonds": 0.5}
+    response = make_client(market="cn").post(
+        "/api/v1/rebalance", json={"holdings": holdings, "targets": targets})
+    assert response.status_code == 200, response.text
+    assert response.json()["rebalanced"] is True
+    # The default market does not know these classes, and says so.
+    refused = make_client().post("/api/v1/rebalance", json={"holdings": holdings,
+                                                            "targets": targets})
+    assert refused.status_code == 422
