@@ -63,6 +63,12 @@ STARTING = frozenset({"affirm", "start_onboarding"})
 CLEAR_DIGRESSION = 0.7
 
 
+#: Questions answered with a level of a scale: a button, the level's id typed, or words read by
+#: the scale's matcher.
+SCALES = {"income_stability": (IncomeStability, match_income_stability),
+          "investment_knowledge": (InvestmentKnowledge, match_investment_knowledge)}
+
+
 def shown_titles(question: Question, tracker: Tracker) -> dict[str, str]:
     """Option id -> its title as this conversation shows it (in its language)."""
     return option_titles(question, conversation_texts(tracker))
@@ -194,23 +200,18 @@ def read_answer(slot: str, text: str, tracker: Tracker) -> tuple[Any, bool]:
         return parse_amount(text), True
     if slot == "monthly_contribution":
         return parse_monthly(text), True
-    if slot == "income_stability":
-        valid = {s.value for s in IncomeStability}
+    if slot in SCALES:
+        scale, match = SCALES[slot]
+        valid = {level.value for level in scale}
         if choice in valid or text in valid:
             return choice if choice in valid else text, True
-        stability = match_income_stability(text, tracker.get_slot("language"))
-        return (IncomeStability(stability).value if stability else None), False
+        level = match(text, tracker.get_slot("language"))
+        return (scale(level).value if level else None), False
     if slot == "investable_assets":
         return parse_amount(text), True
     if slot == "household_income":
         # "20k a month" is a year's 240k: the question asks for a year.
         return parse_yearly(text), True
-    if slot == "investment_knowledge":
-        valid = {k.value for k in InvestmentKnowledge}
-        if choice in valid or text in valid:
-            return choice if choice in valid else text, True
-        knowledge = match_investment_knowledge(text, tracker.get_slot("language"))
-        return (knowledge.value if knowledge else None), False
     if slot in risk_slots():
         question = questionnaire().question(slot.removeprefix(RISK_SLOT_PREFIX))
         titles = shown_titles(question, tracker)

@@ -117,6 +117,21 @@ def amount_validator(slot: str, parse: Callable[[str], float | None], valid: Ran
     return validate
 
 
+def choice_validator(slot: str, response: str):
+    """The validator of a question answered by a choice (the goal, a level of a scale): read with
+    :func:`read_answer`, re-asked with ``response`` when nothing is read."""
+
+    @answers(slot)
+    def validate(self, value, dispatcher, tracker, domain) -> Result:
+        picked, _ = read_answer(slot, str(value), tracker)
+        if picked is None:
+            return self._reject(slot, dispatcher, tracker, response)
+        return self._accept(slot, picked)
+
+    validate.__name__ = validate.__qualname__ = f"validate_{slot}"
+    return validate
+
+
 class ValidateOnboardingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_onboarding_form"
@@ -243,12 +258,7 @@ class ValidateOnboardingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_noted_age", age=age)
         return self._accept("age", age)
 
-    @answers("goal")
-    def validate_goal(self, value, dispatcher, tracker, domain) -> Result:
-        goal, _ = read_answer("goal", str(value), tracker)
-        if goal is None:
-            return self._reject("goal", dispatcher, tracker, "utter_invalid_goal")
-        return self._accept("goal", goal)
+    validate_goal = choice_validator("goal", "utter_invalid_goal")
 
     @answers("horizon_years")
     def validate_horizon_years(self, value, dispatcher, tracker, domain) -> Result:
@@ -274,13 +284,8 @@ class ValidateOnboardingForm(FormValidationAction):
                                 max=f"{TARGET_AMOUNT_RANGE.high:,.0f}")
         return self._accept("target_amount", float(target))
 
-    @answers("income_stability")
-    def validate_income_stability(self, value, dispatcher, tracker, domain) -> Result:
-        stability, _ = read_answer("income_stability", str(value), tracker)
-        if stability is None:
-            return self._reject("income_stability", dispatcher, tracker,
-                                "utter_invalid_income_stability")
-        return self._accept("income_stability", stability)
+    validate_income_stability = choice_validator("income_stability",
+                                                 "utter_invalid_income_stability")
 
     validate_investable_assets = amount_validator(
         "investable_assets", parse_amount, INVESTABLE_ASSETS_RANGE, "utter_invalid_amount")
@@ -288,13 +293,8 @@ class ValidateOnboardingForm(FormValidationAction):
     validate_household_income = amount_validator(
         "household_income", parse_yearly, HOUSEHOLD_INCOME_RANGE, "utter_invalid_amount")
 
-    @answers("investment_knowledge")
-    def validate_investment_knowledge(self, value, dispatcher, tracker, domain) -> Result:
-        knowledge, _ = read_answer("investment_knowledge", str(value), tracker)
-        if knowledge is None:
-            return self._reject("investment_knowledge", dispatcher, tracker,
-                                "utter_invalid_investment_knowledge")
-        return self._accept("investment_knowledge", knowledge)
+    validate_investment_knowledge = choice_validator("investment_knowledge",
+                                                     "utter_invalid_investment_knowledge")
 
     def validate_risk_answer(self, slot, value, dispatcher, tracker, domain) -> Result:
         if value is None or corrects_another(tracker, slot):
