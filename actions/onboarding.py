@@ -371,7 +371,8 @@ for _question_id in questionnaire().ids:
 
 def reset_events() -> list[dict]:
     """Forget every answer and confirmation of an earlier pass through the form."""
-    return [SlotSet(slot, None) for slot in (*onboarding_slots(), *SITUATION_SLOTS)] + [
+    situation = SITUATION_SLOTS if asks_situation() else ()
+    return [SlotSet(slot, None) for slot in (*onboarding_slots(), *situation)] + [
         SlotSet("failed_attempts", 0), SlotSet("answers_inconsistent", False),
         SlotSet("answers_confirmed", False), SlotSet("last_offer", None),
     ]

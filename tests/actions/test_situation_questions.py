@@ -148,3 +148,15 @@ def test_the_chat_profile_carries_the_situation_and_the_class_counts_it(in_marke
     # 500k-2m of assets, 300k-500k of income, good knowledge: 6 + 6 + 7 points (the table in
     # engine/data/suitability_cn.yml).
     assert after.total - before.total == pytest.approx(19)
+
+
+def test_starting_again_forgets_the_situation_only_where_it_is_asked(in_market):
+    from actions.onboarding import reset_events
+
+    def cleared() -> set[str]:
+        return {e["name"] for e in reset_events() if e.get("event") == "slot"}
+
+    in_market("cn")
+    assert set(SITUATION_SLOTS) <= cleared()
+    in_market(None)
+    assert not set(SITUATION_SLOTS) & cleared()
