@@ -61,7 +61,7 @@ lint: .venv/.installed
 	$(APP_PY) -m ruff check .
 
 lock: | $(UV)
-	$(UV) pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements/app.lock
+	$(UV) pip compile --quiet pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements/app.lock
 	$(UV) pip compile --quiet --python "$$(scripts/python310.sh)" --python-version 3.10 requirements/rasa.in -o requirements/rasa.lock
 
 clean:

@@ -17,7 +17,7 @@ to BG/NBD's for the full horizon by one shift of the log-odds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -111,6 +111,16 @@ class ChurnModel:
     coef: np.ndarray
     trained_horizon: float
     trained_rows: int
+    #: A fixed log-odds shift for longer horizons (see :meth:`with_level_of`); None: from the rows.
+    level_shift: float | None = None
+
+    def _log_odds(self, features: pd.DataFrame, horizon: float) -> np.ndarray:
+        X = (design_matrix(features, self.repeat, horizon) - self.center) / self.scale
+        return self.coef[0] + X @ self.coef[1:]
+
+    def _shift(self, features: pd.DataFrame, z: np.ndarray, horizon: float) -> float:
+        target = float(np.mean(self.repeat_only(features, horizon)))
+        return optimize.brentq(lambda d: float(np.mean(special.expit(z + d))) - target, -20, 20)
 
     def predict(self, features: pd.DataFrame, horizon: float) -> np.ndarray:
         """Probability of no activity in the next ``horizon`` days, per row of ``features``.
@@ -119,13 +129,21 @@ class ChurnModel:
         log-odds are then shifted by one constant so that the mean matches BG/NBD's mean for
         ``horizon`` (the order of clients, hence the ranking, is unchanged).
         """
-        X = (design_matrix(features, self.repeat, horizon) - self.center) / self.scale
-        z = self.coef[0] + X @ self.coef[1:]
+        z = self._log_odds(features, horizon)
         if horizon > self.trained_horizon + 1e-9:
-            target = float(np.mean(self.repeat_only(features, horizon)))
-            shift = optimize.brentq(lambda d: float(np.mean(special.expit(z + d))) - target, -20, 20)
-            z = z + shift
+            z = z + (self.level_shift if self.level_shift is not None
+                     else self._shift(features, z, horizon))
         return special.expit(z)
+
+    def with_level_of(self, features: pd.DataFrame, horizon: float) -> ChurnModel:
+        """This model with the level shift for ``horizon`` fixed on ``features`` (a sample).
+
+        Scored part by part, a base would otherwise get one shift per part.
+        """
+        if horizon <= self.trained_horizon + 1e-9:
+            return self
+        shift = self._shift(features, self._log_odds(features, horizon), horizon)
+        return replace(self, level_shift=float(shift))
 
     def repeat_only(self, features: pd.DataFrame, horizon: float) -> np.ndarray:
         """The plain BG/NBD probability of no activity in the next ``horizon`` days."""

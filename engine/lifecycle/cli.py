@@ -24,6 +24,8 @@ def _fail(message: str) -> int:
 
 
 def run_score(args) -> int:
+    if args.engine == "spark":
+        return run_score_spark(args)
     from engine.lifecycle.scoring import score
 
     try:
@@ -40,6 +42,26 @@ def run_score(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         counts = result["stage"].value_counts().to_dict()
         print(f"scored {len(result)} clients to {args.out}: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def run_score_spark(args) -> int:
+    """``score --engine spark``: Parquet in, a folder of Parquet out, Spark's stage progress shown."""
+    from engine.lifecycle.spark import SparkUnavailable, score_files
+
+    try:
+        history = read_table(args.offer_history) if args.offer_history else None
+        result = score_files(args.events, args.as_of, args.out, args.clients, args.horizon_days,
+                             offer_history=history, master=args.master,
+                             clients_per_bucket=args.clients_per_bucket, progress=_progress(args))
+    except (LifecycleInputError, ValueError, SparkUnavailable) as exc:
+        return _fail(str(exc).splitlines()[0])
+    if not args.quiet:
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+        counts = {row["stage"]: row["count"] for row in result.frame.groupBy("stage").count().collect()}
+        print(f"scored {sum(counts.values())} clients in {result.buckets} bucket(s) to {args.out}: "
               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
 
@@ -81,7 +103,15 @@ def register(subparsers) -> argparse.ArgumentParser:
     scoring.add_argument("--clients", help="clients file (.csv or .parquet), optional")
     scoring.add_argument("--offer-history", help="offers already made: client_id, offer_id, timestamp")
     scoring.add_argument("--as-of", required=True, help="scoring date, e.g. 2025-12-31")
-    scoring.add_argument("--out", required=True, help="output file (.csv or .parquet)")
+    scoring.add_argument("--out", required=True,
+                         help="output file (.csv or .parquet); with --engine spark, a folder of Parquet")
+    scoring.add_argument("--engine", choices=("single", "spark"), default="single",
+                         help="single: this machine, in memory (default); spark: Apache Spark, "
+                              "Parquet in and out (pip install '.[spark]', Java 17 or later)")
+    scoring.add_argument("--master", default="local[*]",
+                         help="Spark master URL with --engine spark (default local[*])")
+    scoring.add_argument("--clients-per-bucket", type=int, default=20_000,
+                         help="clients scored together in one Spark task (default 20000)")
     common(scoring)
     scoring.set_defaults(func=run_score)
 

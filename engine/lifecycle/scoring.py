@@ -34,26 +34,35 @@ OUTPUT_COLUMNS = (
 
 def collect_features(table: EventTable, as_of_day: float, train_horizon: float,
                      chunk_clients: int = 250_000, progress: bool = False,
-                     train_clients: int = 60_000, seed: int = 0):
+                     train_clients: int = 60_000, seed: int = 0, sample: np.ndarray | None = None):
     """Features of every client at ``as_of_day``, and of a seeded sample at the backtest cutoff.
 
     The backtest (``as_of_day - train_horizon``) only feeds the model fit, which works on a sample
-    anyway, so only ``train_clients`` clients are featurised there.
+    anyway, so only ``train_clients`` clients are featurised there. ``sample`` (one flag per client
+    of ``table``) chooses them instead, as when the base is split across machines.
     """
-    now = []
-    slices = list(client_slices(table, chunk_clients))
-    for start, stop, lo, hi in tqdm(slices, desc="features", unit="chunk", disable=not progress):
-        now.append(table_features(table, as_of_day, start, stop, lo, hi))
+    now = features_at(table, as_of_day, chunk_clients, progress)
     n = table.client_ids.size
-    sample = np.sort(np.random.default_rng(seed).choice(n, min(n, train_clients), replace=False))
-    member = np.zeros(n, dtype=bool)
-    member[sample] = True
+    if sample is None:
+        member = np.zeros(n, dtype=bool)
+        member[np.random.default_rng(seed).choice(n, min(n, train_clients), replace=False)] = True
+    else:
+        member = np.asarray(sample, dtype=bool)
+    sample = np.flatnonzero(member)
     rows = member[table.client]
     # Renumbering keeps the order, so the sample's events stay sorted by client and time.
     code = np.cumsum(member) - 1
     past = slice_features(code[table.client[rows]], table.day[rows], table.kind[rows],
                           table.amount[rows], sample.size, as_of_day - train_horizon)
     return as_frame(now, table.client_ids), as_frame([past], table.client_ids[sample])
+
+
+def features_at(table: EventTable, as_of_day: float, chunk_clients: int = 250_000,
+                progress: bool = False) -> list[dict[str, np.ndarray]]:
+    """Features of every client of ``table`` at ``as_of_day``, one dictionary per chunk of clients."""
+    slices = list(client_slices(table, chunk_clients))
+    return [table_features(table, as_of_day, start, stop, lo, hi)
+            for start, stop, lo, hi in tqdm(slices, desc="features", unit="chunk", disable=not progress)]
 
 
 def fit_model(now: pd.DataFrame, past: pd.DataFrame, train_horizon: float, notes: list[str],
