@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${REDIS_PORT:-56379}"
-data="$PWD/var/redis"
+data="$PWD/var/redis/$port"  # one folder per port: servers on two ports never share a pid file
 if ! command -v redis-server >/dev/null; then
   echo "Redis is not installed: apt-get install redis-server (Debian) or set REDIS_URL" >&2
   exit 1

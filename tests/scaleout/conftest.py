@@ -8,6 +8,7 @@ slow test runs real Rasa servers).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.settings import Settings
 from db.migrate import upgrade
-from harness.advisor import ROOT
+from harness.advisor import ROOT, free_port
 
 #: Redis database number the tests use (emptied first), apart from a development server's 0.
 TEST_REDIS_DB = 7
@@ -29,10 +30,12 @@ TEST_REDIS_DB = 7
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """The Redis of scripts/redis.sh on 127.0.0.1, its test database emptied; stopped afterwards
-    if it was not running before."""
+    """A Redis of scripts/redis.sh on a free port of 127.0.0.1, its test database emptied; stopped
+    afterwards if it was not running before. A port of its own keeps two test runs on one machine
+    from stopping each other's server."""
     script = str(ROOT / "scripts" / "redis.sh")
-    started = subprocess.run([script], capture_output=True, text=True)
+    env = {**os.environ, "REDIS_PORT": os.environ.get("TEST_REDIS_PORT") or str(free_port())}
+    started = subprocess.run([script], capture_output=True, text=True, env=env)
     if started.returncode != 0:
         pytest.fail(f"scale-out needs Redis, and scripts/redis.sh could not start it: "
                     f"{started.stderr.strip()}")
@@ -44,7 +47,7 @@ def redis_url() -> Iterator[str]:
     client.flushdb()
     client.close()
     if not already_running:
-        subprocess.run([script, "stop"], check=False)
+        subprocess.run([script, "stop"], check=False, env=env)
 
 
 @dataclass
