@@ -56,3 +56,23 @@ def test_future_events_do_not_change_the_scores(scored):
     again = score(with_future, base.as_of, clients, horizon_days=90)
     pd.testing.assert_series_equal(again["churn_risk"], result["churn_risk"])
     assert any("after as_of" in n for n in again.attrs["notes"])
+
+
+def test_a_fixed_level_shift_is_the_one_found_on_the_same_rows():
+    # Trained on 30 days and scored on 90, the log-odds are shifted to BG/NBD's level. Scored part
+    # by part (as on Spark), one shift fixed on a sample must serve every part.
+    from engine.lifecycle.churn import ChurnModel
+    from engine.lifecycle.io import clean_events
+    from engine.lifecycle.scoring import collect_features, fit_model
+
+    base = generate(3_000, seed=5)
+    table = clean_events(base.events, base.as_of)
+    now, past = collect_features(table, table.days(base.as_of), 30.0)
+    model = fit_model(now, past, 30.0, [])
+    assert isinstance(model, ChurnModel) and model.trained_horizon == 30.0
+    fixed = model.with_level_of(now, 90.0)
+    assert fixed.level_shift is not None and fixed.level_shift != 0.0
+    np.testing.assert_array_equal(fixed.predict(now, 90.0), model.predict(now, 90.0))
+    part = now.iloc[:400]
+    assert np.abs(fixed.predict(part, 90.0) - model.predict(part, 90.0)).max() > 1e-6
+    assert model.with_level_of(now, 30.0) is model
