@@ -64,6 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.chat_limiter = SlidingWindowLimiter(
         settings.chat_rate_limit, settings.chat_rate_window_seconds
     )
+    app.state.chat_address_limiter = SlidingWindowLimiter(
+        settings.chat_address_limit, settings.chat_rate_window_seconds
+    )
     app.state.http_client = httpx.Client()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     # Page words go through gettext (Jinja2's i18n extension): `{{ _("...") }}` and {% trans %}.

@@ -43,7 +43,13 @@ class Settings(BaseSettings):
     session_max_hours : int
         No session lives longer than this (hours), however active.
     chat_rate_limit : int
-        Chat messages allowed per session within ``chat_rate_window_seconds``.
+        Chat messages allowed per session within ``chat_rate_window_seconds``. The default, 45 a
+        minute, is more than a person clicking a button every 2 s sends (30), and stops a script
+        sending one a second within its first minute.
+    chat_address_rate_limit : int or None
+        Chat messages allowed per client address within the same window, whatever the session: a
+        script that drops its cookie to get a new session still meets it. Unset: four times
+        ``chat_rate_limit``, room for several people behind one office's address.
     chat_rate_window_seconds : float
         The rate limit's sliding window, in seconds.
     redis_url : str or None
@@ -70,7 +76,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     session_idle_minutes: int = Field(default=30, ge=1)
     session_max_hours: int = Field(default=12, ge=1)
-    chat_rate_limit: int = Field(default=20, ge=1)
+    chat_rate_limit: int = Field(default=45, ge=1)
+    chat_address_rate_limit: int | None = Field(default=None, ge=1)
     chat_rate_window_seconds: float = Field(default=60.0, gt=0)
     redis_url: str | None = None
     signin_max_failures: int = Field(default=5, ge=1)
@@ -81,6 +88,11 @@ class Settings(BaseSettings):
     @classmethod
     def _market_as_typed(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def chat_address_limit(self) -> int:
+        """Chat messages allowed per client address per window (see ``chat_address_rate_limit``)."""
+        return self.chat_address_rate_limit or 4 * self.chat_rate_limit
 
     @property
     def production(self) -> bool:

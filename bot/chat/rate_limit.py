@@ -120,8 +120,12 @@ class RedisWindowLimiter:
         return None if wait is None else max(0.0, float(wait))
 
 
-def chat_limiter(limit: int, window: float, redis_url: str | None = None) -> Limiter:
-    """The chat's limiter: shared in Redis when ``redis_url`` is given, else in this process."""
+def chat_limiter(limit: int, window: float, redis_url: str | None = None,
+                 prefix: str = "chat-rate:") -> Limiter:
+    """The chat's limiter: shared in Redis when ``redis_url`` is given, else in this process.
+
+    ``prefix`` keeps the keys of each limit apart in Redis (per session, per address).
+    """
     if redis_url:
-        return RedisWindowLimiter(redis_url, limit, window)
+        return RedisWindowLimiter(redis_url, limit, window, prefix=prefix)
     return SlidingWindowLimiter(limit, window)

@@ -55,7 +55,7 @@ def _rasa_servers(request: Request, settings: Settings) -> rasa_gateway.RasaServ
 
 
 def _limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
-    """The chat's rate limit: shared in Redis when REDIS_URL is set, else the app's own."""
+    """The chat's rate limit per session: shared in Redis when REDIS_URL is set, else the app's."""
     state = request.app.state
     if not settings.redis_url:
         return state.chat_limiter
@@ -66,6 +66,28 @@ def _limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
     return state.shared_chat_limiter
 
 
+def _address_limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
+    """The chat's rate limit per client address, shared in Redis like the session's."""
+    state = request.app.state
+    if not settings.redis_url:
+        return state.chat_address_limiter
+    if getattr(state, "shared_chat_address_limiter", None) is None:
+        state.shared_chat_address_limiter = rate_limit.chat_limiter(
+            settings.chat_address_limit, settings.chat_rate_window_seconds, settings.redis_url,
+            prefix="chat-rate-address:",
+        )
+    return state.shared_chat_address_limiter
+
+
+def _wait(request: Request, settings: Settings, session_key: str) -> float | None:
+    """Seconds to wait before the next message, or None: both limits are counted on every
+    message, and the longer wait applies."""
+    address = request.client.host if request.client is not None else "unknown"
+    waits = [_limiter(request, settings).hit(session_key),
+             _address_limiter(request, settings).hit(address)]
+    return max((w for w in waits if w is not None), default=None)
+
+
 @router.post(
     "",
     summary="Send a message to the advisor and get its replies",
@@ -73,7 +95,7 @@ def _limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
     response_model_exclude_none=True,
     dependencies=[Depends(require_json)],
     responses={
-        429: {"description": "Too many messages from this session; see Retry-After."},
+        429: {"description": "Too many messages from this session or address; see Retry-After."},
         503: {"model": ChatUnavailable, "description": "Rasa is down; the message was kept."},
     },
 )
@@ -85,7 +107,7 @@ def chat(
     session: CurrentSession,
     client: Annotated[ClientAccount | None, Depends(signed_in_client)],
 ):
-    retry_after = _limiter(request, settings).hit(session.token_hash)
+    retry_after = _wait(request, settings, session.token_hash)
     if retry_after is not None:
         seconds = max(1, math.ceil(retry_after))
         raise HTTPException(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import redis
+
 from bot.auth.sessions import COOKIE_NAME
 from bot.chat.rate_limit import RedisWindowLimiter
 from harness.advisor import free_port as closed_port
@@ -25,6 +27,21 @@ def test_two_workers_share_one_sessions_limit(web_app, rasa_stand_ins, redis_url
     assert 1 <= wait <= 60
     assert refused.json()["detail"] == f"Too many messages: please wait {wait} s before sending another."
     assert [text for _, text in rasa.received] == ["one", "two", "three"]
+
+
+def test_two_workers_share_one_address_limit(web_app, rasa_stand_ins, redis_url):
+    redis.Redis.from_url(redis_url).flushdb()  # this address's messages in the tests before
+    rasa = rasa_stand_ins("rasa")
+    limits = {"rasa_url": rasa.url, "redis_url": redis_url, "chat_rate_limit": 100,
+              "chat_address_rate_limit": 3, "chat_rate_window_seconds": 60}
+    workers = [web_app(**limits), web_app(**limits)]
+    codes = []
+    for i in range(4):  # a new session each time, alternating workers, from one address
+        worker = workers[i % 2]
+        worker.cookies.clear()
+        codes.append(worker.post("/api/chat", json={"text": f"m{i}"}).status_code)
+    assert codes == [200, 200, 200, 429]
+    assert [text for _, text in rasa.received] == ["m0", "m1", "m2"]
 
 
 def test_without_redis_each_worker_counts_alone(web_app, rasa_stand_ins):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from bot.auth.sessions import COOKIE_NAME
+from bot.chat.rate_limit import SlidingWindowLimiter
 from bot.chat.routes import UNAVAILABLE
 from bot.chat.schemas import MAX_CHAT_TEXT
 from bot.i18n import COOKIE
+from bot.settings import Settings
 
 
 def conversation_ids(db_engine) -> list[str]:
@@ -162,6 +164,43 @@ def test_rate_limit_per_session(make_client, rasa_stand_in):
     # Another browser has its own allowance.
     other = make_client(rasa_url=rasa_stand_in.url, chat_rate_limit=3)
     assert other.post("/api/chat", json={"text": "hi"}).status_code == 200
+
+
+def test_rate_limit_per_address_holds_across_new_sessions(make_client, rasa_stand_in):
+    # A script that drops its cookie gets a new session each time, but not a new address.
+    client = make_client(rasa_url=rasa_stand_in.url, chat_rate_limit=100,
+                         chat_address_rate_limit=3, chat_rate_window_seconds=60)
+    codes = []
+    for i in range(4):
+        client.cookies.clear()
+        codes.append(client.post("/api/chat", json={"text": f"m{i}"}).status_code)
+    assert codes == [200, 200, 200, 429]
+    assert [r["body"]["message"] for r in rasa_stand_in.received] == ["m0", "m1", "m2"]
+
+
+def test_default_limits_stop_a_script_but_never_a_person_clicking_every_two_seconds():
+    settings = Settings(database_url="sqlite://")
+    assert settings.chat_address_limit == 4 * settings.chat_rate_limit
+
+    def refusals(interval: float, seconds: float, limit: int) -> list[float]:
+        now = [0.0]
+        limiter = SlidingWindowLimiter(limit, settings.chat_rate_window_seconds,
+                                       clock=lambda: now[0])
+        refused = []
+        while now[0] < seconds:
+            if limiter.hit("one session") is not None:
+                refused.append(now[0])
+            now[0] += interval
+        return refused
+
+    # A person clicking a button every 2 s for ten minutes is never refused.
+    assert refusals(2.0, 600, settings.chat_rate_limit) == []
+    # A script sending one message a second is refused within its first minute.
+    refused = refusals(1.0, 600, settings.chat_rate_limit)
+    assert refused and refused[0] < 60
+    # A script sending five a second on ever new sessions meets the address's limit within a minute.
+    refused = refusals(0.2, 120, settings.chat_address_limit)
+    assert refused and refused[0] < 60
 
 
 def test_rasa_errors_timeouts_and_empty_replies_are_unavailable(
