@@ -105,7 +105,7 @@ def signin(
     password_hash = account.password_hash if account is not None and account.active else None
     verdict = sign_ins.attempt(db, settings, SignInRealm.client, username,
                                account.id if account is not None else None, password_hash,
-                               password)
+                               password, address=request.client.host if request.client else None)
     if verdict.lockout is not None:
         return locked_out(request, "signin.html", {"session": session, "client": None},
                           verdict.lockout)

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     signin_lockout_minutes : int
         The window (minutes) in which failed sign-ins are counted; a lock ends when enough of
         them have left it (see ``bot.auth.sign_ins``).
+    signin_address_max_failures : int
+        Failed sign-ins from one client address, for any user names, within
+        ``signin_lockout_minutes``, after which further attempts from it are refused (429).
     """
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
@@ -82,6 +85,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     signin_max_failures: int = Field(default=5, ge=1)
     signin_lockout_minutes: int = Field(default=15, ge=1)
+    signin_address_max_failures: int = Field(default=20, ge=1)
     market: Market = DEFAULT_MARKET
 
     @field_validator("market", mode="before")

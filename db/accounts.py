@@ -57,6 +57,9 @@ class StaffAuditAction(StrEnum):
     deactivated = "deactivated"
     reactivated = "reactivated"
     password_reset = "password_reset"
+    #: An admin ended a lock on the member's sign-ins (bot.auth.sign_ins); earlier failures no
+    #: longer count.
+    unlocked = "unlocked"
     #: The stop switch of automated recommendations (db.automation); the target is the admin.
     recommendations_suspended = "recommendations_suspended"
     recommendations_resumed = "recommendations_resumed"
@@ -124,12 +127,14 @@ class SignInAttempt(Base):
     Append-only: a row is never edited or deleted. ``username`` is the name as typed (stripped),
     known or not; the account columns are set when it named an account. ``refused`` marks an
     attempt turned away, password unchecked, because the name was locked after too many failures
-    (``bot.auth.sign_ins``); such an attempt is also not ``succeeded``.
+    (``bot.auth.sign_ins``); such an attempt is also not ``succeeded``. ``address`` is the
+    client address the attempt came from, when known.
     """
 
     __tablename__ = "sign_in_attempts"
     __table_args__ = (
         Index("ix_sign_in_attempts_realm_username_created_at", "realm", "username", "created_at"),
+        Index("ix_sign_in_attempts_address_created_at", "address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +145,7 @@ class SignInAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean)
     refused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(45))
 
 
 def active_accounts_named(session: Session,
@@ -227,11 +233,12 @@ def _account_column(realm: SignInRealm) -> InstrumentedAttribute:
 
 
 def log_sign_in(session: Session, realm: SignInRealm, username: str, account_id: int | None, *,
-                succeeded: bool, refused: bool, at: datetime) -> SignInAttempt:
+                succeeded: bool, refused: bool, at: datetime,
+                address: str | None = None) -> SignInAttempt:
     """Append one attempt to the log; ``account_id`` is the staff user's or the client
     account's id, if the name named one."""
     row = SignInAttempt(realm=realm.value, username=username, succeeded=succeeded,
-                        refused=refused, created_at=at)
+                        refused=refused, created_at=at, address=address)
     setattr(row, _account_column(realm).key, account_id)
     session.add(row)
     return row
@@ -266,6 +273,25 @@ def checked_failures_since(session: Session, realm: SignInRealm, username: str,
                SignInAttempt.succeeded.is_(False), SignInAttempt.refused.is_(False),
                SignInAttempt.created_at > since)
         .order_by(SignInAttempt.created_at)))
+
+
+def checked_failures_from(session: Session, address: str, since: datetime) -> list[datetime]:
+    """When each wrong password was tried from ``address`` after ``since``, for any name in
+    either realm, oldest first; refused attempts are left out."""
+    return list(session.scalars(
+        select(SignInAttempt.created_at)
+        .where(SignInAttempt.address == address, SignInAttempt.succeeded.is_(False),
+               SignInAttempt.refused.is_(False), SignInAttempt.created_at > since)
+        .order_by(SignInAttempt.created_at)))
+
+
+def last_unlock_of(session: Session, username: str) -> datetime | None:
+    """When an admin last unlocked the staff member ``username``'s sign-ins, if ever."""
+    return session.scalar(
+        select(func.max(StaffAuditEntry.created_at))
+        .join(StaffUser, StaffAuditEntry.target_id == StaffUser.id)
+        .where(StaffUser.username == username,
+               StaffAuditEntry.action == StaffAuditAction.unlocked.value))
 
 
 def last_sign_ins(session: Session, realm: SignInRealm) -> dict[int, datetime]:

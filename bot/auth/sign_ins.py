@@ -18,6 +18,12 @@ password then locks the name again until the next oldest failure leaves the wind
 gets at most ``signin_max_failures`` passwords checked per window and user name. A successful
 sign-in clears the count.
 
+An address is throttled too: while ``signin_address_max_failures`` wrong passwords came from one
+client address within the window, for any names in either realm, every attempt from it is
+refused the same way. A guesser spreading guesses over many names meets this limit; and an admin
+can end a staff member's lock (``/staff/users``, written to the audit trail), after which that
+name's earlier failures no longer count.
+
 Unknown user names are counted and locked exactly as known ones, so neither the status nor the
 message tells whether an account exists. The counts are read from the database, so they hold
 across web workers and restarts. On PostgreSQL the attempts for one name are taken in turn (a
@@ -39,8 +45,10 @@ from bot.settings import Settings
 from db.accounts import (
     SignInAttempt,
     SignInRealm,
+    checked_failures_from,
     checked_failures_since,
     last_success_of,
+    last_unlock_of,
     log_sign_in,
     sign_ins_in_turn,
 )
@@ -80,11 +88,27 @@ def lockout(db: Session, settings: Settings, realm: SignInRealm, username: str,
     now = now or utcnow()
     window = timedelta(minutes=settings.signin_lockout_minutes)
     since = now - window
-    last_success = last_success_of(db, realm, username)
-    if last_success is not None and last_success > since:
-        since = last_success
+    resets = [last_success_of(db, realm, username)]
+    if realm == SignInRealm.staff:
+        resets.append(last_unlock_of(db, username))
+    since = max([since, *(at for at in resets if at is not None)])
     failures = checked_failures_since(db, realm, username, since)
-    excess = len(failures) - settings.signin_max_failures
+    return _lock(failures, settings.signin_max_failures, window, now)
+
+
+def address_lockout(db: Session, settings: Settings, address: str | None,
+                    now: datetime | None = None) -> Lockout | None:
+    """Whether sign-ins from ``address`` are locked now, and for how long (None: not known)."""
+    if not address:
+        return None
+    now = now or utcnow()
+    window = timedelta(minutes=settings.signin_lockout_minutes)
+    failures = checked_failures_from(db, address, now - window)
+    return _lock(failures, settings.signin_address_max_failures, window, now)
+
+
+def _lock(failures: list[datetime], limit: int, window: timedelta, now: datetime) -> Lockout | None:
+    excess = len(failures) - limit
     if excess < 0:
         return None
     # The lock lasts until fewer than the limit remain in the window: with exactly the limit,
@@ -94,25 +118,28 @@ def lockout(db: Session, settings: Settings, realm: SignInRealm, username: str,
 
 
 def record(db: Session, realm: SignInRealm, username: str, account_id: int | None, *,
-           succeeded: bool, refused: bool = False) -> SignInAttempt:
+           succeeded: bool, refused: bool = False, address: str | None = None) -> SignInAttempt:
     """Log one attempt; ``account_id`` is the staff user's or client account's id, if any."""
     return log_sign_in(db, realm, typed_name(username), account_id, succeeded=succeeded,
-                       refused=refused, at=utcnow())
+                       refused=refused, at=utcnow(), address=address)
 
 
 def attempt(db: Session, settings: Settings, realm: SignInRealm, username: str,
-            account_id: int | None, password_hash: str | None, password: str) -> Verdict:
-    """Check one sign-in and log it: refused while the name is locked, else the password's check.
+            account_id: int | None, password_hash: str | None, password: str,
+            address: str | None = None) -> Verdict:
+    """Check one sign-in and log it: refused while the name or the client ``address`` is locked,
+    else the password's check.
 
     ``password_hash`` is None for an unknown or inactive account: the password is then checked
     against a dummy hash, the same work as a wrong password (``bot.auth.passwords``).
     """
     username = typed_name(username)
     sign_ins_in_turn(db, realm, username)
-    locked = lockout(db, settings, realm, username)
-    if locked is not None:
-        record(db, realm, username, account_id, succeeded=False, refused=True)
-        return Verdict(False, locked)
+    locks = [lock for lock in (lockout(db, settings, realm, username),
+                               address_lockout(db, settings, address)) if lock is not None]
+    if locks:
+        record(db, realm, username, account_id, succeeded=False, refused=True, address=address)
+        return Verdict(False, max(locks, key=lambda lock: lock.seconds))
     succeeded = verify_password(password_hash, password)
-    record(db, realm, username, account_id, succeeded=succeeded)
+    record(db, realm, username, account_id, succeeded=succeeded, address=address)
     return Verdict(succeeded)

@@ -124,7 +124,8 @@ def signin(request: Request, db: DB, settings: AppSettings, session: CurrentSess
     user = staff_user_named(db, sign_ins.typed_name(username))
     password_hash = user.password_hash if user is not None and user.active else None
     verdict = sign_ins.attempt(db, settings, SignInRealm.staff, username,
-                               user.id if user is not None else None, password_hash, password)
+                               user.id if user is not None else None, password_hash, password,
+                               address=request.client.host if request.client else None)
     if verdict.lockout is not None:
         return locked_out(request, "staff/signin.html", {"session": session}, verdict.lockout)
     if not verdict.succeeded:

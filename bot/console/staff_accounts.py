@@ -17,11 +17,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.exc import IntegrityError
 
 from bot import i18n
+from bot.auth import sign_ins
 from bot.auth.demo_passwords import CLIENT_PASSWORD, STAFF
 from bot.auth.dependencies import CurrentSession
 from bot.auth.passwords import hash_password
 from bot.console.routes import Staff
-from bot.dependencies import DB
+from bot.dependencies import DB, AppSettings
 from bot.i18n import N_
 from bot.pages import render
 from bot.security import check_csrf
@@ -145,6 +146,9 @@ def _page(request: Request, db: DB, session: CurrentSession, admin: StaffUser,
         "session": session, "staff": admin, "users": all_staff_users(db),
         "last_signin": last_sign_ins(db, SignInRealm.staff),
         "failed_since": failures_since_last_sign_in(db, SignInRealm.staff),
+        "locked": {u.id for u in all_staff_users(db)
+                   if sign_ins.lockout(db, request.app.state.settings, SignInRealm.staff,
+                                       u.username) is not None},
         "recent_sign_ins": recent_sign_ins(db, SignInRealm.staff, SIGN_INS_SHOWN),
         "trail": staff_audit_trail(db, TRAIL_SHOWN), "automation": switch_state(db),
         "roles": list(StaffRole), "error": error, "form": form or {},
@@ -231,6 +235,18 @@ def reactivate(request: Request, db: DB, session: CurrentSession, admin: Admin, 
                      Refused(N_("%(username)s is already active."), username=user.username))
     user.active = True
     _record(db, admin, user, StaffAuditAction.reactivated)
+    return _done()
+
+
+@router.post("/{username}/unlock", response_class=HTMLResponse)
+def unlock(request: Request, db: DB, session: CurrentSession, admin: Admin, user: Account,
+           settings: AppSettings):
+    if sign_ins.lockout(db, settings, SignInRealm.staff, user.username) is None:
+        return _page(request, db, session, admin,
+                     Refused(N_("%(username)s is not locked."), username=user.username))
+    failed = failures_since_last_sign_in(db, SignInRealm.staff).get(user.id, 0)
+    _record(db, admin, user, StaffAuditAction.unlocked,
+            f"{failed} failed or refused sign-in(s) since the last one no longer count")
     return _done()
 
 

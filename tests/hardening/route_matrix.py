@@ -126,6 +126,9 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("POST", f"/staff/users/{PROBED_STAFF}/deactivate", form={}), admin_only(303)),
     ("POST", "/staff/users/{username}/reactivate"): (
         Probe("POST", f"/staff/users/{PROBED_STAFF}/reactivate", form={}), admin_only(303)),
+    # The probed account is not locked: the admin is told so (422), the others refused as ever.
+    ("POST", "/staff/users/{username}/unlock"): (
+        Probe("POST", f"/staff/users/{PROBED_STAFF}/unlock", form={}), admin_only(422)),
     # Resuming recommendations that run already changes nothing (bot/console/automation.py).
     ("POST", "/staff/automation"): (
         Probe("POST", "/staff/automation", form={"recommendations": "running"}),

@@ -279,3 +279,72 @@ def test_recent_sign_ins_lists_the_latest_fifty(make_client, seeded, db_engine):
     recent = admin.get("/staff/users").text.split("Recent sign-ins", 1)[1]
     names = re.findall(r'<tr class="sign-in-attempt">\s*<td>[^<]*</td>\s*<td>(.*?)</td>', recent)
     assert names == ["admin"] + ["old-guess"] * 49
+
+
+def test_guesses_spread_over_names_from_one_address_are_refused(make_client, seeded, db_engine):
+    # Four wrong passwords from this address, each for another name: none of the names is
+    # locked, but the address is, for every name, the right password included.
+    client_for = lambda: make_client(signin_address_max_failures=4)  # noqa: E731
+    for name in ("ghost1", "ghost2", "client1", "ghost3"):
+        assert sign_in(client_for(), "/staff/signin", name, "guess").status_code == 401
+    refused = sign_in(client_for(), "/staff/signin", *REVIEWER)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 15 * 60
+    assert sign_in(client_for(), "/signin", "client1", CLIENT_PASSWORD).status_code == 429
+    with session_scope(db_engine) as db:
+        logged = db.execute(select(SignInAttempt.username, SignInAttempt.refused,
+                                   SignInAttempt.address).order_by(SignInAttempt.id)).all()
+    assert [tuple(row) for row in logged] == [
+        ("ghost1", False, "testclient"), ("ghost2", False, "testclient"),
+        ("client1", False, "testclient"), ("ghost3", False, "testclient"),
+        ("reviewer", True, "testclient"), ("client1", True, "testclient")]
+
+
+def test_failures_from_another_address_do_not_lock_this_one(make_client, seeded, db_engine):
+    when = utcnow() - timedelta(minutes=1)
+    with session_scope(db_engine) as db:
+        db.add_all(SignInAttempt(realm="staff", username=f"ghost{i}", succeeded=False,
+                                 refused=False, created_at=when, address="203.0.113.7")
+                   for i in range(30))
+    assert sign_in(make_client(), "/staff/signin", *REVIEWER).status_code == 303
+
+
+def test_an_admin_unlocks_a_locked_staff_member_and_the_trail_says_so(make_client, seeded,
+                                                                       db_engine):
+    for _ in range(5):
+        assert sign_in(make_client(), "/staff/signin", "reviewer", "guess").status_code == 401
+    assert sign_in(make_client(), "/staff/signin", *REVIEWER).status_code == 429
+
+    admin = make_client()
+    assert sign_in(admin, "/staff/signin", *ADMIN).status_code == 303
+    page = admin.get("/staff/users").text
+    assert 'action="/staff/users/reviewer/unlock"' in page
+    assert 'action="/staff/users/admin/unlock"' not in page  # not locked: no button
+    token = csrf_token(admin, "/staff/users")
+    done = admin.post("/staff/users/reviewer/unlock", data={"csrf_token": token},
+                      follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (303, "/staff/users")
+    trail = admin.get("/staff/users").text.split("Audit trail", 1)[1]
+    entry = re.search(r'<tr class="audit-entry">\s*<td>[^<]+</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>'
+                      r"\s*<td>(.*?)</td>\s*<td>(.*?)</td>", trail, re.S)
+    assert entry.groups() == ("admin", "reviewer", "unlocked",
+                              "6 failed or refused sign-in(s) since the last one no longer count")
+
+    # The reviewer signs in again; a second unlock is refused, as nothing is locked.
+    assert sign_in(make_client(), "/staff/signin", *REVIEWER).status_code == 303
+    again = admin.post("/staff/users/reviewer/unlock", data={"csrf_token": token},
+                       follow_redirects=False)
+    assert again.status_code == 422
+    assert "reviewer is not locked." in again.text
+
+
+def test_only_an_admin_may_unlock(make_client, seeded):
+    for _ in range(5):
+        sign_in(make_client(), "/staff/signin", "admin", "guess")
+    reviewer = make_client()
+    assert sign_in(reviewer, "/staff/signin", *REVIEWER).status_code == 303
+    token = csrf_token(reviewer, "/staff")
+    refused = reviewer.post("/staff/users/admin/unlock", data={"csrf_token": token},
+                            follow_redirects=False)
+    assert refused.status_code == 403
+    assert sign_in(make_client(), "/staff/signin", *ADMIN).status_code == 429
