@@ -32,8 +32,9 @@ def render(request: Request, name: str, context: dict, status_code: int = 200) -
 
 
 def locked_out(request: Request, name: str, context: dict, lockout: Lockout) -> HTMLResponse:
-    """A sign-in page refusing a locked user name (429), with the wait in Retry-After."""
-    response = render(request, name, {**context, "error": None, "locked_minutes": lockout.minutes},
+    """A sign-in page refusing a locked user name or address (429), with the wait in Retry-After."""
+    response = render(request, name, {**context, "error": None, "locked_minutes": lockout.minutes,
+                                      "locked_address": lockout.by_address},
                       status.HTTP_429_TOO_MANY_REQUESTS)
     response.headers["Retry-After"] = str(lockout.seconds)
     return response

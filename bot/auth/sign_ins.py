@@ -59,9 +59,11 @@ USERNAME_LENGTH = 80  # as the column stores it
 
 @dataclass(frozen=True)
 class Lockout:
-    """A locked user name: how long (seconds, at least 1) until it may try again."""
+    """A locked user name or address: how long (seconds, at least 1) until it may try again."""
 
     seconds: int
+    #: Locked for the guesses from the client's address rather than for the name's.
+    by_address: bool = False
 
     @property
     def minutes(self) -> int:
@@ -104,7 +106,8 @@ def address_lockout(db: Session, settings: Settings, address: str | None,
     now = now or utcnow()
     window = timedelta(minutes=settings.signin_lockout_minutes)
     failures = checked_failures_from(db, address, now - window)
-    return _lock(failures, settings.signin_address_max_failures, window, now)
+    locked = _lock(failures, settings.signin_address_max_failures, window, now)
+    return None if locked is None else Lockout(locked.seconds, by_address=True)
 
 
 def _lock(failures: list[datetime], limit: int, window: timedelta, now: datetime) -> Lockout | None:

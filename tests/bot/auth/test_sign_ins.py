@@ -290,6 +290,7 @@ def test_guesses_spread_over_names_from_one_address_are_refused(make_client, see
     refused = sign_in(client_for(), "/staff/signin", *REVIEWER)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 15 * 60
+    assert alert(refused) == "Too many failed sign-ins from this address. Try again in 15 minutes."
     assert sign_in(client_for(), "/signin", "client1", CLIENT_PASSWORD).status_code == 429
     with session_scope(db_engine) as db:
         logged = db.execute(select(SignInAttempt.username, SignInAttempt.refused,
