@@ -54,37 +54,30 @@ def _rasa_servers(request: Request, settings: Settings) -> rasa_gateway.RasaServ
     return state.rasa_servers
 
 
-def _limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
-    """The chat's rate limit per session: shared in Redis when REDIS_URL is set, else the app's."""
+def _limiter(request: Request, settings: Settings, name: str, limit: int,
+             prefix: str) -> rate_limit.Limiter:
+    """One of the chat's rate limits: the app's own ``state.<name>``, or with REDIS_URL set one
+    shared in Redis under ``prefix``, made on first use."""
     state = request.app.state
     if not settings.redis_url:
-        return state.chat_limiter
-    if getattr(state, "shared_chat_limiter", None) is None:
-        state.shared_chat_limiter = rate_limit.chat_limiter(
-            settings.chat_rate_limit, settings.chat_rate_window_seconds, settings.redis_url
-        )
-    return state.shared_chat_limiter
-
-
-def _address_limiter(request: Request, settings: Settings) -> rate_limit.Limiter:
-    """The chat's rate limit per client address, shared in Redis like the session's."""
-    state = request.app.state
-    if not settings.redis_url:
-        return state.chat_address_limiter
-    if getattr(state, "shared_chat_address_limiter", None) is None:
-        state.shared_chat_address_limiter = rate_limit.chat_limiter(
-            settings.chat_address_limit, settings.chat_rate_window_seconds, settings.redis_url,
-            prefix="chat-rate-address:",
-        )
-    return state.shared_chat_address_limiter
+        return getattr(state, name)
+    shared = f"shared_{name}"
+    if getattr(state, shared, None) is None:
+        setattr(state, shared, rate_limit.chat_limiter(
+            limit, settings.chat_rate_window_seconds, settings.redis_url, prefix=prefix))
+    return getattr(state, shared)
 
 
 def _wait(request: Request, settings: Settings, session_key: str) -> float | None:
     """Seconds to wait before the next message, or None: both limits are counted on every
     message, and the longer wait applies."""
     address = request.client.host if request.client is not None else "unknown"
-    waits = [_limiter(request, settings).hit(session_key),
-             _address_limiter(request, settings).hit(address)]
+    waits = [
+        _limiter(request, settings, "chat_limiter", settings.chat_rate_limit,
+                 "chat-rate:").hit(session_key),
+        _limiter(request, settings, "chat_address_limiter", settings.chat_address_limit,
+                 "chat-rate-address:").hit(address),
+    ]
     return max((w for w in waits if w is not None), default=None)
 
 
