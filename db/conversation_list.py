@@ -2,15 +2,16 @@
 
 The conversation id is Rasa's sender id, which is also the ``conversation_id`` of the project's
 records (recommendations, offers, survey answers, handoff requests) and of the review trail. The
-list is one SQL query (``listing``): events are aggregated per conversation, joined with those
-records, filtered, counted and paginated in the database, so a page costs the same whether the
-store holds a hundred conversations or a hundred thousand. A signed-in client's stage, when the
-dialogue named none, is their latest lifecycle score (``db.clients.latest_stage``).
+list reads the per-conversation summaries a trigger keeps as Rasa writes its events
+(``db.conversation_summary``), never the events themselves: filters are conditions on the summary's
+indexed columns or small sets from the project's tables (flags, reviews, ratings, handoff requests,
+the latest lifecycle scores), the search reads each conversation's message text, and only the page's
+rows are joined with the records they show. A signed-in client's stage, when the dialogue named
+none, is their latest lifecycle score (``db.clients.latest_stage``).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,7 +19,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from db.accounts import StaffUser
-from db.clients import latest_stage
+from db.clients import LifecycleScore, latest_scores_query, latest_stage
+from db.conversation_summary import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_STAGE,
+    LANGUAGE_SLOT,
+    ConversationIntent,
+    ConversationSummary,
+    ConversationText,
+    aggregate,
+    ensure,
+    slot_set,
+)
 from db.conversations import HandoffRequest, SuitabilityRecord, SurveyAnswer
 from db.market_suitability import MarketSuitabilityRecord
 from db.review import ReviewAction, ReviewEvent, review_state
@@ -28,20 +40,15 @@ from db.tracker_events import (
     epoch,
     event_time,
     has_events,
-    json_integer,
     json_text,
 )
 
-FALLBACK_INTENTS = ("nlu_fallback",)
-FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
-HANDOFF_ACTIONS = ("action_handoff",)
 ONBOARDING_STEPS = (("Started", None), ("Age given", "age"), ("Goal given", "goal"),
                     ("Horizon given", "horizon_years"), ("Recommendation shown", "recommended"))
 #: Above this many ids, the review trail is read whole rather than with an IN list.
 MAX_IN_LIST = 500
-#: The slot the dialogue keeps a conversation's language in, and the language until it is set.
-LANGUAGE_SLOT = "language"
-DEFAULT_LANGUAGE = "en"
+SUMMARIES = ConversationSummary.__table__
+RATING_ANSWER = r"^ *[0-9]+(\.[0-9]+)? *$"
 
 
 @dataclass
@@ -102,187 +109,179 @@ class Neighbours:
     total: int
 
 
-def _slot_set(dialect: str, name: str):
-    """Events that give the slot ``name`` a value (not null, not empty)."""
-    e = EVENTS.c
-    value = json_text(dialect, e.data, "value")
-    # The LIKE is a cheap first pass so that only that slot's events are parsed as JSON.
-    return sa.and_(e.type_name == "slot", e.data.like(f"%{name}%"),
-                   json_text(dialect, e.data, "name") == name, value.is_not(None), value != "")
-
-
-def _per_conversation(dialect: str):
-    """Events aggregated per sender: times, message count, fallback, handoff, and the ids of the
-    first user message and of the last events that set the ``lifecycle_stage`` and the
-    ``language`` slots."""
-    e = EVENTS.c
-    is_user = e.type_name == "user"
-    fallback = sa.or_(sa.and_(is_user, e.intent_name.in_(FALLBACK_INTENTS)),
-                      sa.and_(e.type_name == "action", e.action_name.in_(FALLBACK_ACTIONS)))
-    handoff = sa.and_(e.type_name == "action", e.action_name.in_(HANDOFF_ACTIONS))
-    return (sa.select(
-        e.sender_id.label("conversation_id"),
-        sa.func.min(e.timestamp).label("started"),
-        sa.func.max(e.timestamp).label("last"),
-        sa.func.sum(sa.case((is_user, 1), else_=0)).label("user_messages"),
-        sa.func.max(sa.case((fallback, 1), else_=0)).label("fallback"),
-        sa.func.max(sa.case((handoff, 1), else_=0)).label("handoff_action"),
-        sa.func.min(sa.case((is_user, e.id))).label("first_user_event"),
-        sa.func.max(sa.case((_slot_set(dialect, "lifecycle_stage"), e.id))).label("stage_event"),
-        sa.func.max(sa.case((_slot_set(dialect, LANGUAGE_SLOT), e.id))).label("language_event"),
-    ).group_by(e.sender_id).subquery("per_sender"))
-
-
-def _with_client(dialect: str):
-    """The aggregate with the client id from the first user message and the dialogue's stage.
-
-    The web app puts the signed-in client's id in every user message's metadata, and a sign-in
-    starts a new conversation, so the first message names the client of the whole conversation.
-    Both values are read from single events found by primary key, which keeps the JSON parsing
-    off the other events and gives the query planner joins whose sizes it can estimate.
-    """
-    c = _per_conversation(dialect)
-    first = EVENTS.alias("first_message")
-    stage = EVENTS.alias("stage_slot")
-    language = EVENTS.alias("language_slot")
-    return (sa.select(*c.c, json_integer(dialect, first.c.data, "metadata", "client_id")
-                      .label("client_id"), json_text(dialect, stage.c.data, "value")
-                      .label("slot_stage"),
-                      sa.func.coalesce(json_text(dialect, language.c.data, "value"),
-                                       DEFAULT_LANGUAGE).label("language"))
-            .outerjoin(first, first.c.id == c.c.first_user_event)
-            .outerjoin(stage, stage.c.id == c.c.stage_event)
-            .outerjoin(language, language.c.id == c.c.language_event).subquery("conversation"))
-
-
 def _latest_rating(conversation_id):
     """The conversation's latest numeric satisfaction rating (a correlated subquery)."""
     a = SurveyAnswer
     return (sa.select(sa.cast(a.answer, sa.Float))
             .where(a.conversation_id == conversation_id, a.question == "rating",
-                   a.answer.regexp_match(r"^ *[0-9]+(\.[0-9]+)? *$"))
+                   a.answer.regexp_match(RATING_ANSWER))
             .order_by(a.id.desc()).limit(1).scalar_subquery())
 
 
-def _flags():
+def _flagged_ids():
     """Conversations whose latest flag or unflag action is a flag."""
     r = ReviewEvent
     latest = (sa.select(sa.func.max(r.id)).where(r.action.in_((ReviewAction.flag, ReviewAction.unflag)))
               .group_by(r.conversation_id))
-    return (sa.select(r.conversation_id).where(r.id.in_(latest), r.action == ReviewAction.flag)
-            .subquery())
+    return sa.select(r.conversation_id).where(r.id.in_(latest), r.action == ReviewAction.flag)
 
 
-def listing(dialect: str):
-    """One row per conversation with every column the list shows and filters on."""
-    c = _with_client(dialect)
-    flagged = _flags()
-    reviewed = (sa.select(ReviewEvent.conversation_id)
-                .where(ReviewEvent.action == ReviewAction.reviewed).distinct().subquery())
-    handoffs = sa.select(HandoffRequest.conversation_id).distinct().subquery()
+def _reviewed_ids():
+    return sa.select(ReviewEvent.conversation_id).where(ReviewEvent.action == ReviewAction.reviewed)
+
+
+def _handoff_ids():
+    return sa.select(HandoffRequest.conversation_id)
+
+
+def _with_records(c):
+    """The rows of ``c`` (a summary's columns) with the stage and what the project's records add:
+    handoff requests, the latest rating, recommendations, flag and review."""
+    flagged = _flagged_ids().subquery("flagged")
+    reviewed = _reviewed_ids().distinct().subquery("reviewed")
+    handoffs = _handoff_ids().distinct().subquery("handoffs")
     recommendations = (sa.select(SuitabilityRecord.conversation_id, sa.func.count().label("n"))
                        .group_by(SuitabilityRecord.conversation_id).subquery())
     # A client's stage comes from its lifecycle score when the dialogue did not name one.
     stage = sa.case(
-        (sa.and_(c.c.client_id.is_not(None),
-                 sa.func.coalesce(c.c.slot_stage, "prospect") == "prospect"),
-         sa.func.coalesce(latest_stage(c.c.client_id), "unscored")),
-        else_=sa.func.coalesce(c.c.slot_stage, "prospect"))
+        (sa.and_(c.client_id.is_not(None), c.dialogue_stage == DEFAULT_STAGE),
+         sa.func.coalesce(latest_stage(c.client_id), "unscored")),
+        else_=c.dialogue_stage)
     return (sa.select(
-        c.c.conversation_id, c.c.started, c.c.last, c.c.user_messages, c.c.client_id,
-        c.c.first_user_event, stage.label("stage"), c.c.language, c.c.fallback,
-        sa.case((sa.or_(c.c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
+        c.conversation_id, c.started, c.last, c.user_messages, c.client_id,
+        c.first_user_event, stage.label("stage"), c.language, c.fallback,
+        sa.case((sa.or_(c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
                 else_=0).label("handoff"),
-        _latest_rating(c.c.conversation_id).label("rating"),
+        _latest_rating(c.conversation_id).label("rating"),
         sa.func.coalesce(recommendations.c.n, 0).label("recommendations"),
         sa.case((flagged.c.conversation_id.is_not(None), 1), else_=0).label("flagged"),
         sa.case((reviewed.c.conversation_id.is_not(None), 1), else_=0).label("reviewed"),
-    ).select_from(c)
-        .outerjoin(flagged, flagged.c.conversation_id == c.c.conversation_id)
-        .outerjoin(reviewed, reviewed.c.conversation_id == c.c.conversation_id)
-        .outerjoin(handoffs, handoffs.c.conversation_id == c.c.conversation_id)
-        .outerjoin(recommendations, recommendations.c.conversation_id == c.c.conversation_id)
-        .subquery("listing"))
+    ).outerjoin(flagged, flagged.c.conversation_id == c.conversation_id)
+        .outerjoin(reviewed, reviewed.c.conversation_id == c.conversation_id)
+        .outerjoin(handoffs, handoffs.c.conversation_id == c.conversation_id)
+        .outerjoin(recommendations, recommendations.c.conversation_id == c.conversation_id))
 
 
-def search_patterns(text: str) -> list[str]:
-    """LIKE patterns (escape character ``\\``) that find ``text`` inside the JSON of
-    ``events.data``, lower-cased.
-
-    The column holds JSON, where quotes and backslashes are escaped, so the escaped form is
-    matched. Rasa writes it with Python's ``json.dumps``, which escapes every character beyond
-    ASCII (``你好`` is stored as ``\\u4f60\\u597d``), while a store that writes UTF-8 keeps the
-    characters: both forms are searched. Python writes the escapes' hex digits in lower case, so
-    the lower-cased column matches them.
-    """
-    needle = text.strip()
-    forms = dict.fromkeys(json.dumps(needle, ensure_ascii=escaped)[1:-1].lower()
-                          for escaped in (True, False))
-    return ["%" + form.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-            for form in forms]
+def listing(dialect: str):
+    """One row per conversation with every column the list shows, computed from all of
+    ``events`` (the overview's figures; the list itself reads the summaries)."""
+    return _with_records(aggregate(dialect).subquery("conversation").c).subquery("listing")
 
 
-def _conditions(rows, filters: Filters) -> list:
-    e = EVENTS.c
-    flag = {True: 1, False: 0}
+def _member(column, ids, wanted: bool):
+    """``column`` in the ids that the select ``ids`` gives (or, ``wanted`` False, not in them)."""
+    if wanted:
+        return column.in_(ids)
+    only = ids.where(ids.selected_columns[0].is_not(None))  # NOT IN with a NULL matches nothing
+    return column.not_in(only)
+
+
+def _contains(dialect: str, text, needle: str):
+    """``text`` contains ``needle``, case folded by the database on both sides."""
+    position = sa.func.strpos if dialect == "postgresql" else sa.func.instr
+    return position(text, sa.func.lower(sa.literal(needle, sa.Text))) > 0
+
+
+def _stage_is(stage: str):
+    """The summary's conversation is at ``stage``: the dialogue's, or for a client whose dialogue
+    named none, their latest lifecycle score's ("unscored" without one)."""
+    s = SUMMARIES.c
+    by_score = sa.and_(s.client_id.is_not(None), s.dialogue_stage == DEFAULT_STAGE)
+    if stage == "unscored":
+        scored = s.client_id.not_in(sa.select(LifecycleScore.client_id)
+                                    .where(LifecycleScore.client_id.is_not(None)))
+    else:
+        latest = latest_scores_query()
+        scored = s.client_id.in_(sa.select(latest.c.client_id).where(latest.c.stage == stage))
+    return sa.or_(sa.and_(by_score, scored), sa.and_(sa.not_(by_score), s.dialogue_stage == stage))
+
+
+def _rated_at_least(rating: float):
+    a = SurveyAnswer
+    latest = (sa.select(sa.func.max(a.id))
+              .where(a.question == "rating", a.answer.regexp_match(RATING_ANSWER))
+              .group_by(a.conversation_id))
+    return SUMMARIES.c.conversation_id.in_(
+        sa.select(a.conversation_id).where(a.id.in_(latest), sa.cast(a.answer, sa.Float) >= rating))
+
+
+def _conditions(dialect: str, filters: Filters) -> list:
+    """``filters`` as conditions on ``conversation_summaries``."""
+    s = SUMMARIES.c
     conditions = []
     if filters.date_from is not None:
-        conditions.append(rows.c.last >= epoch(datetime.combine(filters.date_from, time())))
+        conditions.append(s.last >= epoch(datetime.combine(filters.date_from, time())))
     if filters.date_to is not None:
         day_after = datetime.combine(filters.date_to + timedelta(days=1), time())
-        conditions.append(rows.c.started < epoch(day_after))
+        conditions.append(s.started < epoch(day_after))
     if filters.audience is not None:
-        is_client = rows.c.client_id.is_not(None)
+        is_client = s.client_id.is_not(None)
         conditions.append(is_client if filters.audience == "client" else sa.not_(is_client))
     if filters.stage is not None:
-        conditions.append(rows.c.stage == filters.stage)
-    for name in ("fallback", "handoff", "flagged", "reviewed"):
-        wanted = getattr(filters, name)
-        if wanted is not None:
-            conditions.append(rows.c[name] == flag[wanted])
+        conditions.append(_stage_is(filters.stage))
+    if filters.fallback is not None:
+        conditions.append(s.fallback == int(filters.fallback))
+    if filters.handoff is not None:
+        requested = _member(s.conversation_id, _handoff_ids(), filters.handoff)
+        conditions.append(sa.or_(s.handoff_action == 1, requested) if filters.handoff
+                          else sa.and_(s.handoff_action == 0, requested))
+    if filters.flagged is not None:
+        conditions.append(_member(s.conversation_id, _flagged_ids(), filters.flagged))
+    if filters.reviewed is not None:
+        conditions.append(_member(s.conversation_id, _reviewed_ids(), filters.reviewed))
     if filters.min_rating is not None:
-        conditions.append(rows.c.rating >= filters.min_rating)
+        conditions.append(_rated_at_least(filters.min_rating))
     if filters.intent is not None:
-        conditions.append(rows.c.conversation_id.in_(
-            sa.select(e.sender_id).where(e.type_name == "user", e.intent_name == filters.intent)))
+        conditions.append(s.conversation_id.in_(
+            sa.select(ConversationIntent.conversation_id)
+            .where(ConversationIntent.intent_name == filters.intent)))
     if filters.language is not None:
-        conditions.append(rows.c.language == filters.language)
+        conditions.append(s.language == filters.language)
     if filters.after_warning is not None:
-        warned = rows.c.conversation_id.in_(
-            sa.select(MarketSuitabilityRecord.conversation_id)
-            .where(MarketSuitabilityRecord.after_warning.is_(sa.true())))
-        conditions.append(warned if filters.after_warning else sa.not_(warned))
+        conditions.append(_member(s.conversation_id, sa.select(
+            MarketSuitabilityRecord.conversation_id)
+            .where(MarketSuitabilityRecord.after_warning.is_(sa.true())), filters.after_warning))
     if filters.search:
-        data = sa.func.lower(e.data)
-        conditions.append(rows.c.conversation_id.in_(
-            sa.select(e.sender_id).where(
-                e.type_name.in_(("user", "bot")),
-                sa.or_(*(data.like(pattern, escape="\\")
-                         for pattern in search_patterns(filters.search))))))
+        # The text of its user and bot messages, as written (not JSON-escaped), lower-cased.
+        conditions.append(s.conversation_id.in_(
+            sa.select(ConversationText.conversation_id)
+            .where(_contains(dialect, ConversationText.text, filters.search.strip()))))
     return conditions
+
+
+def _summarised(db: Session) -> bool:
+    """Whether Rasa has made ``events``; if so, make sure its summaries are kept."""
+    if not has_events(db):
+        return False
+    ensure(db)
+    return True
 
 
 def count(db: Session, filters: Filters | None = None) -> int:
     """How many conversations pass ``filters``."""
-    if not has_events(db):
+    if not _summarised(db):
         return 0
-    rows = listing(dialect_of(db))
-    return db.scalar(sa.select(sa.func.count()).select_from(rows)
-                     .where(*_conditions(rows, filters or Filters())))
+    return db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES)
+                     .where(*_conditions(dialect_of(db), filters or Filters())))
 
 
 def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
               limit: int | None = None) -> list[Summary]:
     """The conversations that pass ``filters``, the most recent first, ``limit`` from ``offset``."""
-    if not has_events(db):
+    if not _summarised(db):
         return []
     dialect = dialect_of(db)
-    rows = listing(dialect)
-    query = (sa.select(rows).where(*_conditions(rows, filters or Filters()))
-             .order_by(*_ordered(rows)).offset(offset).limit(limit))
-    found = db.execute(query).mappings().all()
+    # The page's ids first, from the summaries alone; then what the page shows of those.
+    ids = list(db.scalars(sa.select(SUMMARIES.c.conversation_id)
+                          .where(*_conditions(dialect, filters or Filters()))
+                          .order_by(*_ordered()).offset(offset).limit(limit)))
+    by_id = {}
+    for start in range(0, len(ids), MAX_IN_LIST):
+        rows = _with_records(SUMMARIES.c).where(
+            SUMMARIES.c.conversation_id.in_(ids[start:start + MAX_IN_LIST]))
+        by_id.update((r["conversation_id"], r) for r in db.execute(rows).mappings())
+    found = [by_id[i] for i in ids]
     first = _first_messages(db, dialect, [r["first_user_event"] for r in found])
-    ids = [r["conversation_id"] for r in found]
     state = review_state(db, ids if len(ids) <= MAX_IN_LIST else None)
     reviewers = _reviewers(db, ids)
     return [Summary(
@@ -307,14 +306,14 @@ def conversation_language(db: Session, conversation_id: str) -> str:
     dialect = dialect_of(db)
     e = EVENTS.c
     value = db.scalar(sa.select(json_text(dialect, e.data, "value"))
-                      .where(e.sender_id == conversation_id, _slot_set(dialect, LANGUAGE_SLOT))
+                      .where(e.sender_id == conversation_id, slot_set(dialect, e, LANGUAGE_SLOT))
                       .order_by(e.timestamp.desc(), e.id.desc()).limit(1))
     return str(value) if value else DEFAULT_LANGUAGE
 
 
-def _ordered(rows):
+def _ordered():
     """The list's order: the most recent last message first, then by id."""
-    return (rows.c.last.desc(), rows.c.conversation_id)
+    return (SUMMARIES.c.last.desc(), SUMMARIES.c.conversation_id)
 
 
 def _reviewers(db: Session, ids: list[str]) -> dict[str, tuple[str, datetime]]:
@@ -334,19 +333,40 @@ def _reviewers(db: Session, ids: list[str]) -> dict[str, tuple[str, datetime]]:
 
 def neighbours(db: Session, filters: Filters | None, conversation_id: str) -> Neighbours:
     """The conversations before and after ``conversation_id`` in the list that ``filters`` give,
-    in the list's order, with its position and the list's length; computed in the database."""
-    if not has_events(db):
+    in the list's order, with its position and the list's length; computed in the database from
+    the conversation's place in the list's order, so on the indexes rather than by numbering
+    the whole list."""
+    if not _summarised(db):
         return Neighbours(None, None, None, 0)
-    rows = listing(dialect_of(db))
-    conditions = _conditions(rows, filters or Filters())
-    total = db.scalar(sa.select(sa.func.count()).select_from(rows).where(*conditions))
-    numbered = sa.select(rows.c.conversation_id,
-                         sa.func.row_number().over(order_by=_ordered(rows)).label("n")
+    s = SUMMARIES.c
+    conditions = _conditions(dialect_of(db), filters or Filters())
+    total = db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES).where(*conditions))
+    here = db.execute(sa.select(s.last, s.conversation_id)
+                      .where(s.conversation_id == conversation_id, *conditions)).first()
+    if here is None:
+        return Neighbours(None, None, None, total)
+    if here.last is None:  # no time to compare with: number the list as a whole
+        return _numbered_neighbours(db, conditions, conversation_id, total)
+    before = sa.or_(s.last > here.last,
+                    sa.and_(s.last == here.last, s.conversation_id < conversation_id))
+    after = sa.or_(s.last < here.last,
+                   sa.and_(s.last == here.last, s.conversation_id > conversation_id))
+    ahead = db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES)
+                      .where(*conditions, before))
+    previous = db.scalar(sa.select(s.conversation_id).where(*conditions, before)
+                         .order_by(s.last.asc(), s.conversation_id.desc()).limit(1))
+    following = db.scalar(sa.select(s.conversation_id).where(*conditions, after)
+                          .order_by(*_ordered()).limit(1))
+    return Neighbours(previous, following, ahead + 1, total)
+
+
+def _numbered_neighbours(db: Session, conditions: list, conversation_id: str,
+                         total: int) -> Neighbours:
+    numbered = sa.select(SUMMARIES.c.conversation_id,
+                         sa.func.row_number().over(order_by=_ordered()).label("n")
                          ).where(*conditions).subquery("numbered")
     position = db.scalar(sa.select(numbered.c.n)
                          .where(numbered.c.conversation_id == conversation_id))
-    if position is None:
-        return Neighbours(None, None, None, total)
     around = dict(db.execute(sa.select(numbered.c.n, numbered.c.conversation_id)
                              .where(numbered.c.n.in_((position - 1, position + 1)))).all())
     return Neighbours(around.get(position - 1), around.get(position + 1), int(position), total)

@@ -10,6 +10,7 @@ with the queries on them, by topic:
 - ``db.accounts``: staff and client accounts, web sessions, the staff audit trail, sign-ins;
 - ``db.holdings``: portfolio snapshots;
 - ``db.saved_filters``: staff members' saved filters of the conversation list;
+- ``db.conversation_summary``: per-conversation summaries of Rasa's events, kept by a trigger;
 - ``db.market_suitability``: the class, grade and match of each recommendation of a market with
   suitability rules.
 
@@ -29,6 +30,7 @@ from db.accounts import (
 )
 from db.base import Base
 from db.clients import Client, ClientEvent, LifecycleScore
+from db.conversation_summary import ConversationIntent, ConversationSummary, ConversationText
 from db.conversations import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.holdings import Holding
 from db.market_suitability import MarketSuitabilityRecord
@@ -44,4 +46,5 @@ __all__ = [
     "Holding",
     "SavedFilter",
     "MarketSuitabilityRecord",
+    "ConversationSummary", "ConversationIntent", "ConversationText",
 ]

@@ -27,7 +27,7 @@ from staff_session import csrf_token
 from bot import i18n
 from bot.console.export import BOM, COLUMN_KEYS, CSV_COLUMN
 from bot.console.overview import FUNNEL_STEPS
-from db.conversation_list import ONBOARDING_STEPS, conversation_language, search_patterns
+from db.conversation_list import ONBOARDING_STEPS, conversation_language
 from db.session import make_engine, session_scope
 
 TRANSLATIONS = i18n.load_translations()
@@ -173,9 +173,18 @@ def test_rasa_stores_chinese_as_escapes_and_a_utf8_store_is_searched_too(databas
     assert listed(staff, q="看看养老") == ["utf8-store"]
 
 
-def test_search_patterns_escape_like_wildcards_in_both_forms():
-    assert search_patterns("50%_理财") == ["%50\\%\\_\\\\u7406\\\\u8d22%", "%50\\%\\_理财%"]
-    assert search_patterns("hello") == ["%hello%"]  # ASCII has one form
+def test_search_takes_like_wildcards_and_escapes_as_they_are(database_url, staff):
+    engine = make_engine(database_url)
+    with engine.begin() as c:
+        data = {"event": "user", "timestamp": 1.7e9, "text": 'A 50%_Share, "quoted" \\ 理财'}
+        c.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data)"
+                          " VALUES ('wildcards', 'user', 1.7e9, 'inform', :d)"),
+                  {"d": json.dumps(data)})
+    engine.dispose()
+    for found in ("50%_share", '"QUOTED" \\ 理', "a 5"):
+        assert listed(staff, q=found) == ["wildcards"], found
+    for missing in ("5%", "a_5", "\\u7406", "a%"):
+        assert listed(staff, q=missing) == [], missing
 
 
 # -- CSV -------------------------------------------------------------------------------------------
