@@ -1,17 +1,20 @@
 """Time of the staff console's conversation list on a large tracker store.
 
 Fills a fresh database with ``--conversations`` conversations of ``--events-per-conversation``
-events each, in the rows Rasa's SQL tracker store writes (user, bot, action and slot events), plus
-clients with lifecycle scores, ratings and review actions. It then times, in milliseconds:
+events each, in the rows Rasa's SQL tracker store writes (user, bot, action and slot events, some
+in Chinese, with fallbacks and handoffs), plus clients with lifecycle scores, ratings, flags and
+reviews. The events go in before the list's summaries exist, and the first list request fills them
+(``db.conversation_summary.ensure``, as for a store Rasa made before the migration); the last
+conversations then go in through the trigger, so both costs are printed. It then times, in
+milliseconds, the first page of 25 with its count: unfiltered, each filter, the search alone and
+with filters.
 
-- the first page of the unfiltered list (the count and 25 rows);
-- a filtered full-text search (signed-in clients whose messages mention a word).
+The tables are analyzed after the fill, as after any bulk load. With ``--old REV`` the list as it
+was at git revision REV (``db/conversation_list.py``, or before it ``bot/conversations.py``, which
+read every event into Python) is timed on the same data for the cases in ``OLD_CASES``, side by
+side.
 
-The tables are analyzed after the fill, as after any bulk load. ``bot.conversations`` answers
-both in SQL. With ``--old REV`` the module as it was at git revision
-REV (which read every event into Python) is timed on the same data, side by side.
-
-Run: ``.venv/bin/python -m bench.staff_console [--conversations 5000] [--old 124d0c1~1]
+Run: ``.venv/bin/python -m bench.staff_console [--conversations 5000] [--old REV]
 [--url postgresql+psycopg://...]`` (default: a temporary SQLite file).
 """
 
@@ -28,22 +31,48 @@ import tempfile
 import time
 import types
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from db import conversation_list as conversations
+from db import conversation_summary
+from db.accounts import StaffUser
 from db.migrate import upgrade
-from db.models import Client, LifecycleScore, SurveyAnswer
+from db.models import Client, LifecycleScore, ReviewEvent, SurveyAnswer
 from db.session import make_engine
 from engine.lifecycle.service import CLIENT_STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 25
 WORDS = ("retirement", "bonds", "house", "pension", "stocks", "savings", "education", "gold")
+WORDS_ZH = ("养老金", "理财规划", "债券", "股票")
 START = datetime(2026, 1, 1).timestamp()
+#: Conversations written after the summaries exist, through the trigger.
+THROUGH_TRIGGER = 1_000
+CASES = {
+    "list page": {},
+    "search": {"search": "pension"},
+    "search + filter": {"search": "pension", "audience": "client"},
+    "search, Chinese": {"search": "养老金"},
+    "search, rare": {"search": "no-such-words"},
+    "audience": {"audience": "client"},
+    "stage": {"stage": "growth"},
+    "fallback": {"fallback": True},
+    "handoff": {"handoff": True},
+    "flagged": {"flagged": True},
+    "reviewed": {"reviewed": False},
+    "rating": {"min_rating": 4},
+    "intent": {"intent": "ask_fees"},
+    "language": {"language": "zh"},
+    "dates": {"date_from": date(2026, 1, 20), "date_to": date(2026, 1, 31)},
+    "all filters": {"audience": "client", "fallback": True, "reviewed": False,
+                    "language": "en", "date_from": date(2026, 1, 10)},
+}
+#: The cases timed for ``--old`` too (the old list reads every event: seconds each at scale).
+OLD_CASES = ("list page", "search + filter")
 
 
 def rasa_events_table(metadata: sa.MetaData) -> sa.Table:
@@ -60,10 +89,13 @@ def rasa_events_table(metadata: sa.MetaData) -> sa.Table:
 
 def _conversation(rng: random.Random, sender: str, client_id: int | None, n_events: int,
                   start: float) -> list[dict]:
-    """``n_events`` events of one conversation: turns of user, action, bot, slot, listen."""
+    """``n_events`` events of one conversation: turns of user, action, bot, slot, listen; one in
+    ten in Chinese, one in fifty handed off."""
     rows: list[dict] = []
     t = start
     metadata = {"client_id": client_id} if client_id is not None else {}
+    chinese = rng.random() < 0.1
+    handoff = rng.random() < 0.02
 
     def add(kind: str, data: dict, intent: str | None = None, action: str | None = None):
         rows.append({"sender_id": sender, "type_name": kind, "timestamp": t,
@@ -72,22 +104,53 @@ def _conversation(rng: random.Random, sender: str, client_id: int | None, n_even
 
     stage = CLIENT_STAGES[client_id % len(CLIENT_STAGES)] if client_id is not None else "prospect"
     add("slot", {"name": "lifecycle_stage", "value": stage})
+    if chinese:
+        add("slot", {"name": "language", "value": "zh"})
     while len(rows) < n_events:
         t += rng.uniform(5, 60)
-        intent = "nlu_fallback" if rng.random() < 0.03 else rng.choice(("inform", "affirm", "ask"))
-        text = f"my {rng.choice(WORDS)} plan, {rng.randint(1, 99)} years"
+        intent = ("nlu_fallback" if rng.random() < 0.03
+                  else rng.choice(("inform", "affirm", "ask", "ask_fees" if rng.random() < 0.1
+                                   else "inform")))
+        text = (f"我想了解{rng.choice(WORDS_ZH)}, {rng.randint(1, 99)}岁" if chinese
+                else f"my {rng.choice(WORDS)} plan, {rng.randint(1, 99)} years")
         add("user", {"text": text, "metadata": metadata,
                      "parse_data": {"intent": {"name": intent, "confidence": rng.random()}}},
             intent=intent)
-        add("action", {"name": "utter_ask"}, action="utter_ask")
+        action = "action_handoff" if handoff and len(rows) > n_events // 2 else "utter_ask"
+        add("action", {"name": action}, action=action)
         add("bot", {"text": f"Noted: {rng.choice(WORDS)}.", "data": {}})
         add("slot", {"name": rng.choice(("age", "goal", "horizon_years")), "value": rng.randint(1, 60)})
         add("action", {"name": "action_listen"}, action="action_listen")
     return rows[:n_events]
 
 
-def fill(url: str, n_conversations: int, events_per_conversation: int, seed: int = 0) -> None:
-    """Migrate ``url`` and fill it with the synthetic conversations and records."""
+def _insert_conversations(c: sa.Connection, events: sa.Table, rng: random.Random,
+                          numbers: range, events_per_conversation: int, n_clients: int,
+                          now: datetime) -> list[dict]:
+    """Insert the events of conversations ``numbers``; return their survey answers to add."""
+    batch: list[dict] = []
+    ratings = []
+    for n in numbers:
+        client_id = rng.randint(1, n_clients) if rng.random() < 0.4 else None
+        sender = f"conversation-{n:06d}"
+        batch += _conversation(rng, sender, client_id, events_per_conversation, START + n * 600)
+        if rng.random() < 0.2:
+            ratings.append({"conversation_id": sender, "survey": "satisfaction",
+                            "question": "rating", "answer": str(rng.randint(1, 5)),
+                            "created_at": now})
+        if len(batch) >= 20_000:
+            c.execute(sa.insert(events), batch)
+            batch = []
+    if batch:
+        c.execute(sa.insert(events), batch)
+    return ratings
+
+
+def fill(url: str, n_conversations: int, events_per_conversation: int,
+         seed: int = 0) -> dict[str, float]:
+    """Migrate ``url`` and fill it with the synthetic conversations and records; return the
+    seconds it took to write the events before the summaries existed, to fill the summaries
+    from them, and per event written through the trigger."""
     upgrade(url)
     rng = random.Random(seed)
     engine = make_engine(url)
@@ -95,6 +158,8 @@ def fill(url: str, n_conversations: int, events_per_conversation: int, seed: int
     events.create(engine, checkfirst=True)
     n_clients = max(1, n_conversations // 10)
     now = datetime(2026, 11, 1)
+    late = min(THROUGH_TRIGGER, n_conversations // 10)
+    seconds = {}
     with engine.begin() as c:
         c.execute(sa.insert(Client), [
             {"id": i, "name": f"Client {i}", "created_at": now, "segment": "retail", "aum": 0.0,
@@ -104,77 +169,98 @@ def fill(url: str, n_conversations: int, events_per_conversation: int, seed: int
              "churn_risk": 0.1, "expected_value": 0.0, "reasons": "", "model_version": "bench",
              "scored_at": now}
             for i in range(1, n_clients + 1)])
-        batch: list[dict] = []
-        ratings = []
-        for n in range(n_conversations):
-            client_id = rng.randint(1, n_clients) if rng.random() < 0.4 else None
-            sender = f"conversation-{n:06d}"
-            batch += _conversation(rng, sender, client_id, events_per_conversation,
-                                   START + n * 600)
-            if rng.random() < 0.2:
-                ratings.append({"conversation_id": sender, "survey": "satisfaction",
-                                "question": "rating", "answer": str(rng.randint(1, 5)),
-                                "created_at": now})
-            if len(batch) >= 20_000:
-                c.execute(sa.insert(events), batch)
-                batch = []
-        if batch:
-            c.execute(sa.insert(events), batch)
+        staff = c.execute(sa.insert(StaffUser).returning(StaffUser.id), {
+            "username": "bench", "password_hash": "-", "role": "reviewer", "active": True,
+            "created_at": now}).scalar_one()
+        started = time.perf_counter()
+        ratings = _insert_conversations(c, events, rng, range(n_conversations - late),
+                                        events_per_conversation, n_clients, now)
+        seconds["events written"] = time.perf_counter() - started
+        reviews = [{"conversation_id": f"conversation-{n:06d}", "staff_user_id": staff,
+                    "action": rng.choice(("flag", "reviewed", "reviewed")), "value": "",
+                    "created_at": now} for n in rng.sample(range(n_conversations),
+                                                           n_conversations // 50)]
+        c.execute(sa.insert(ReviewEvent), reviews)
+    started = time.perf_counter()
+    with Session(engine) as db:
+        conversation_summary.ensure(db)  # what the first list request does
+    seconds["summaries filled"] = time.perf_counter() - started
+    with engine.begin() as c:
+        started = time.perf_counter()
+        ratings += _insert_conversations(c, events, rng, range(n_conversations - late,
+                                                                 n_conversations),
+                                         events_per_conversation, n_clients, now)
+        seconds["per event through the trigger"] = (
+            (time.perf_counter() - started) / max(1, late * events_per_conversation))
         c.execute(sa.insert(SurveyAnswer), ratings)
     # Fresh statistics, as after any bulk load: without them PostgreSQL plans for empty tables.
     with engine.begin() as c:
         c.execute(sa.text("ANALYZE"))
     engine.dispose()
+    return seconds
 
 
-def old_module(revision: str) -> types.ModuleType:
-    """``bot.conversations`` as it was at git ``revision``, loaded under another name."""
-    source = subprocess.run(["git", "show", f"{revision}:bot/conversations.py"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
+def old_module(revision: str) -> tuple[types.ModuleType, bool]:
+    """The conversation list as it was at git ``revision``, loaded under another name, and
+    whether it pages in the database (``db/conversation_list.py``) rather than in Python."""
+    for path in ("db/conversation_list.py", "bot/conversations.py"):
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT,
+                               capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"{revision} has neither db/conversation_list.py nor bot/conversations.py")
+    paged = path.startswith("db/")
     module = types.ModuleType("bench_old_conversations")
     sys.modules[module.__name__] = module  # dataclasses look their module up by name
-    exec(compile(source, f"{revision}:bot/conversations.py", "exec"), module.__dict__)
-    return module
+    exec(compile(shown.stdout, f"{revision}:{path}", "exec"), module.__dict__)
+    return module, paged
 
 
-def median_ms(run: Callable[[], object], repeat: int) -> float:
+def timed_ms(run: Callable[[], object], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return times
 
 
-def new_page(db: Session, filters) -> tuple[int, list]:
-    return (conversations.count(db, filters),
-            conversations.summaries(db, filters, offset=0, limit=PAGE_SIZE))
+def page(module, db: Session, filters) -> tuple[int, list]:
+    return (module.count(db, filters),
+            module.summaries(db, filters, offset=0, limit=PAGE_SIZE))
 
 
-def old_page(module, db: Session, filters) -> tuple[int, list]:
+def python_page(module, db: Session, filters) -> tuple[int, list]:
     items = module.summaries(db, filters)
     return len(items), items[:PAGE_SIZE]
 
 
-def measure(url: str, repeat: int, old_revision: str | None) -> list[tuple[str, str, float, int]]:
-    """(case, implementation, median ms, conversations found) for each case measured."""
+def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int
+            ) -> list[tuple[str, str, list[float], int]]:
+    """(case, implementation, times in ms, conversations found) for each case measured."""
     engine = make_engine(url)
-    cases = {"list page": {}, "search + filter": {"search": "pension", "audience": "client"}}
-    implementations: dict[str, Callable] = {"SQL (current)": new_page}
+    implementations: dict[str, tuple[Callable, int, tuple[str, ...]]] = {
+        "summaries (current)": (lambda db, f: page(conversations, db, f), repeat, tuple(CASES))}
     if old_revision:
-        module = old_module(old_revision)
-        implementations[f"Python ({old_revision})"] = (
-            lambda db, f, m=module: old_page(m, db, m.Filters(**vars(f))))
+        module, paged = old_module(old_revision)
+        run = page if paged else python_page
+        implementations[f"old ({old_revision})"] = (
+            lambda db, f, m=module, run=run: run(m, db, m.Filters(**vars(f))), old_repeat,
+            OLD_CASES)
     results = []
     with Session(engine) as db:
-        for case, params in cases.items():
+        page(conversations, db, conversations.Filters())  # the summaries are there already
+        for case, params in CASES.items():
             filters = conversations.Filters(**params)
-            for name, page in implementations.items():
-                total, rows = page(db, filters)
-                results.append((case, name, median_ms(lambda p=page, f=filters: p(db, f), repeat),
-                                total))
+            for name, (run, times, cases) in implementations.items():
+                if case not in cases:
+                    continue
+                total, rows = run(db, filters)
                 if len(rows) != min(PAGE_SIZE, total):
                     raise RuntimeError(f"{name} returned {len(rows)} rows of {total}")
+                results.append((case, name, timed_ms(lambda r=run, f=filters: r(db, f), times),
+                                total))
     engine.dispose()
     return results
 
@@ -184,20 +270,29 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=5_000)
     parser.add_argument("--events-per-conversation", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--old", metavar="REV", help="also time bot/conversations.py at REV")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--old", metavar="REV", help="also time the list as it was at REV")
+    parser.add_argument("--old-repeat", type=int, default=3)
     parser.add_argument("--url", help="an empty database to fill (default: a temporary SQLite file)")
+    parser.add_argument("--filled", action="store_true",
+                        help="--url is already filled by this bench: time only")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
         url = args.url or "sqlite:///" + str(
             Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bench.db")
-        started = time.perf_counter()
-        fill(url, args.conversations, args.events_per_conversation)
         print(f"{args.conversations} conversations, "
               f"{args.conversations * args.events_per_conversation} events on "
-              f"{make_engine(url).dialect.name} (filled in {time.perf_counter() - started:.0f} s)")
-        for case, name, ms, total in measure(url, args.repeat, args.old):
-            print(f"{case:<16} {name:<22} median {ms:9.1f} ms  ({total} conversations)")
+              f"{make_engine(url).dialect.name}")
+        if not args.filled:
+            seconds = fill(url, args.conversations, args.events_per_conversation)
+            print(f"events written in {seconds['events written']:.0f} s, summaries filled from "
+                  f"them in {seconds['summaries filled']:.1f} s, "
+                  f"{seconds['per event through the trigger'] * 1e6:.0f} µs per event written "
+                  f"through the trigger")
+        for case, name, times, total in measure(url, args.repeat, args.old, args.old_repeat):
+            print(f"{case:<16} {name:<24} median {statistics.median(times):9.1f} ms "
+                  f"(min {min(times):.1f}, max {max(times):.1f}; {total} conversations)",
+                  flush=True)
     return 0
 
 

@@ -155,7 +155,8 @@ def aggregate(dialect: str):
 
 def texts(dialect: str):
     """(conversation_id, text) of every conversation with a message: its user and bot messages'
-    texts, lower-cased, in the order written, one per line (the rows of ``conversation_texts``)."""
+    texts, lower-cased, one per line, by id (the rows of ``conversation_texts``, where the trigger
+    appends each as it arrives)."""
     e = EVENTS.c
     text = json_text(dialect, e.data, "text")
     messages = (sa.select(e.sender_id, sa.func.lower(text).label("text"), e.id)
@@ -289,12 +290,16 @@ BEGIN
   -- refusing an event Rasa writes.
   BEGIN
     doc := NEW.data::jsonb;
-    IF NEW.type_name = 'user' AND jsonb_typeof(doc #> '{{metadata,client_id}}') = 'number' THEN
-      client := (doc #>> '{{metadata,client_id}}')::numeric::integer;
-    END IF;
   EXCEPTION WHEN others THEN
     doc := NULL;
   END;
+  IF NEW.type_name = 'user' AND jsonb_typeof(doc #> '{{metadata,client_id}}') = 'number' THEN
+    BEGIN
+      client := (doc #>> '{{metadata,client_id}}')::numeric::integer;
+    EXCEPTION WHEN others THEN
+      client := NULL;
+    END;
+  END IF;
   IF NEW.type_name = 'slot' THEN
     slot_value := doc ->> 'value';
     IF slot_value IS NOT NULL AND slot_value <> '' THEN
