@@ -30,8 +30,13 @@ class Settings(BaseSettings):
     rasa_url : str
         Base URL of the Rasa server; the gateway posts to its REST channel.
     rasa_urls : str
-        Comma-separated base URLs of several Rasa servers sharing one tracker store and a Redis
-        lock store, taken in turn; when set, it replaces ``rasa_url``.
+        Comma-separated base URLs of several Rasa servers sharing one tracker store; when set, it
+        replaces ``rasa_url``.
+    rasa_routing : {"conversation", "turns"}
+        How messages are spread over several Rasa servers (``bot.chat.rasa_gateway``):
+        ``conversation`` (default) sends every turn of a conversation to the same server, so each
+        server's in-memory lock store is enough; ``turns`` takes the servers in turn and needs a
+        lock store they share (Redis).
     rasa_timeout_seconds : float
         How long to wait for Rasa's reply, in seconds, before telling the user to retry.
     secret_key : str
@@ -74,6 +79,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=lambda: database_url())
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_urls: str = ""
+    rasa_routing: Literal["conversation", "turns"] = "conversation"
     rasa_timeout_seconds: float = Field(default=30.0, gt=0)
     secret_key: str = DEVELOPMENT_SECRET
     environment: Literal["development", "production"] = "development"

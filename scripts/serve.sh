@@ -14,10 +14,12 @@ if [ ! -f "$model" ]; then
   echo "make run trains it (or run scripts/train_model.sh)." >&2
   exit 1
 fi
-# RASA_SERVERS Rasa servers on RASA_PORT, RASA_PORT+1, ...; several share the tracker store and
-# need Redis for their conversation locks (REDIS_URL, see scripts/redis.sh).
-if [ "$RASA_SERVERS" -gt 1 ] && [ "$LOCK_STORE_TYPE" != redis ]; then
-  echo "RASA_SERVERS=$RASA_SERVERS needs REDIS_URL: the servers must share conversation locks" >&2
+# RASA_SERVERS Rasa servers on RASA_PORT, RASA_PORT+1, ...; they share the tracker store. The web
+# app sends each conversation to one of them (RASA_ROUTING=conversation), so each keeps its own
+# conversation locks; taking them in turn (RASA_ROUTING=turns) needs the locks in Redis (REDIS_URL).
+if [ "$RASA_SERVERS" -gt 1 ] && [ "$RASA_ROUTING" = turns ] && [ "$LOCK_STORE_TYPE" != redis ]; then
+  echo "RASA_ROUTING=turns with RASA_SERVERS=$RASA_SERVERS needs REDIS_URL: servers taking turns" \
+    "on one conversation must share its lock" >&2
   exit 1
 fi
 

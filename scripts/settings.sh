@@ -20,6 +20,9 @@ export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-development-rasa-token}"
 # scripts/serve.sh starts RASA_SERVERS of them on RASA_PORT, RASA_PORT+1, ... and sets RASA_URLS.
 export RASA_URLS="${RASA_URLS:-}"
 export RASA_SERVERS="${RASA_SERVERS:-1}"
+# How the web app spreads conversations over several Rasa servers: conversation (each conversation
+# always to the same server) or turns (in turn; needs REDIS_URL).
+export RASA_ROUTING="${RASA_ROUTING:-conversation}"
 # Redis (redis://host:port/db, see scripts/redis.sh): when set, several Rasa servers share their
 # conversation locks in it and several web workers share the chat rate limit in it.
 export REDIS_URL="${REDIS_URL:-}"

@@ -6,13 +6,17 @@ that do not apply. Any failure to get a reply (refused connection, timeout, an e
 reply that is not a list, or no reply at all, which is what Rasa sends when the action server is
 down) raises :class:`RasaUnavailable`.
 
-Several Rasa servers can share the work (:class:`RasaServers`): they share the tracker store and a
-Redis lock store, so any of them can take any turn of any conversation. Messages go to them in turn;
-a server that refuses the connection is skipped, since the message never reached it.
+Several Rasa servers can share the work (:class:`RasaServers`), all writing one tracker store. By
+default each conversation always goes to the same server (``conversation`` routing), so a server's
+own in-memory lock store is enough to take a conversation's turns one at a time: two servers use
+both cores of a machine without Redis. With a Redis lock store shared by the servers, ``turns``
+routing sends messages to the servers in turn. Either way a server that refuses the connection is
+skipped, since the message never reached it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 from typing import Any
@@ -71,34 +75,53 @@ def send(
     return replies
 
 
+#: How messages are spread over several servers (``RASA_ROUTING``).
+ROUTINGS = ("conversation", "turns")
+
+
+def _rank(conversation_id: str, url: str) -> bytes:
+    return hashlib.sha256(f"{url}\n{conversation_id}".encode()).digest()
+
+
 class RasaServers:
-    """Rasa servers that share one tracker store and lock store, taken in turn.
+    """Rasa servers that share one tracker store.
 
     Parameters
     ----------
     urls : list of str
         Base URLs of the servers (at least one).
+    routing : {"conversation", "turns"}
+        ``conversation``: every turn of a conversation goes to the same server, chosen by
+        rendezvous hashing of the conversation ID (the server whose SHA-256 of URL and ID is
+        highest), so the servers may keep their conversation locks in memory, and adding a server
+        moves only the conversations it now ranks first. ``turns``: the servers in turn, which
+        needs a lock store they share (Redis).
     """
 
-    def __init__(self, urls: list[str]):
+    def __init__(self, urls: list[str], routing: str = "conversation"):
         if not urls:
             raise ValueError("RasaServers needs at least one Rasa URL")
+        if routing not in ROUTINGS:
+            raise ValueError(f"routing must be one of {ROUTINGS}, not {routing!r}")
         self.urls = list(urls)
+        self.routing = routing
         self._turn = itertools.count()
         self._lock = threading.Lock()
 
-    def order(self) -> list[str]:
-        """All servers, starting with the next one in turn."""
+    def order(self, conversation_id: str = "") -> list[str]:
+        """All servers, the one to try first first: the conversation's own, or the next in turn."""
+        if self.routing == "conversation":
+            return sorted(self.urls, key=lambda url: _rank(conversation_id, url), reverse=True)
         with self._lock:
             start = next(self._turn) % len(self.urls)
         return self.urls[start:] + self.urls[:start]
 
     def send(self, conversation_id: str, text: str, metadata: dict[str, Any],
              **options: Any) -> list[dict[str, Any]]:
-        """:func:`send` (``options``: its ``timeout`` and ``client``) to the next server; on a
-        refused connection, to the one after it."""
+        """:func:`send` (``options``: its ``timeout`` and ``client``) to the conversation's server
+        (or the next in turn); on a refused connection, to the one after it."""
         failure: RasaUnavailable | None = None
-        for url in self.order():
+        for url in self.order(conversation_id):
             try:
                 return send(url, conversation_id, text, metadata, **options)
             except RasaUnavailable as exc:

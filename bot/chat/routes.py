@@ -47,10 +47,11 @@ def _said(request: Request, msgid: str, **values) -> str:
 
 
 def _rasa_servers(request: Request, settings: Settings) -> rasa_gateway.RasaServers:
-    """The app's Rasa servers (one turn-taking rotation per web process), made on first use."""
+    """The app's Rasa servers (routed as ``settings.rasa_routing``), made on first use."""
     state = request.app.state
     if getattr(state, "rasa_servers", None) is None:
-        state.rasa_servers = rasa_gateway.RasaServers(settings.rasa_servers)
+        state.rasa_servers = rasa_gateway.RasaServers(settings.rasa_servers,
+                                                      settings.rasa_routing)
     return state.rasa_servers
 
 
