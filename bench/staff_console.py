@@ -227,6 +227,8 @@ def timed_ms(run: Callable[[], object], repeat: int) -> list[float]:
 
 
 def page(module, db: Session, filters) -> tuple[int, list]:
+    if hasattr(module, "list_page"):
+        return module.list_page(db, filters, offset=0, limit=PAGE_SIZE)
     return (module.count(db, filters),
             module.summaries(db, filters, offset=0, limit=PAGE_SIZE))
 

@@ -48,6 +48,8 @@ ONBOARDING_STEPS = (("Started", None), ("Age given", "age"), ("Goal given", "goa
 #: Above this many ids, the review trail is read whole rather than with an IN list.
 MAX_IN_LIST = 500
 SUMMARIES = ConversationSummary.__table__
+#: Up to this many conversations passing the filters, a page sorts them all (see ``list_page``).
+SORT_AT_MOST = 5_000
 RATING_ANSWER = r"^ *[0-9]+(\.[0-9]+)? *$"
 
 
@@ -109,12 +111,23 @@ class Neighbours:
     total: int
 
 
-def _latest_rating(conversation_id):
+def _numeric(dialect: str, answer):
+    """``answer`` is a number: ``RATING_ANSWER``, which SQLite, lacking regular expressions of its
+    own, checks with GLOB patterns (calling Python's ``re`` for each answer is slow)."""
+    if dialect != "sqlite":
+        return answer.regexp_match(RATING_ANSWER)
+    number = sa.func.trim(answer, " ")
+    return sa.and_(number != "", number.op("NOT GLOB")("*[^0-9.]*"),
+                   number.op("NOT GLOB")(".*"), number.op("NOT GLOB")("*."),
+                   number.op("NOT GLOB")("*.*.*"))
+
+
+def _latest_rating(dialect: str, conversation_id):
     """The conversation's latest numeric satisfaction rating (a correlated subquery)."""
     a = SurveyAnswer
     return (sa.select(sa.cast(a.answer, sa.Float))
             .where(a.conversation_id == conversation_id, a.question == "rating",
-                   a.answer.regexp_match(RATING_ANSWER))
+                   _numeric(dialect, a.answer))
             .order_by(a.id.desc()).limit(1).scalar_subquery())
 
 
@@ -134,7 +147,7 @@ def _handoff_ids():
     return sa.select(HandoffRequest.conversation_id)
 
 
-def _with_records(c):
+def _with_records(dialect: str, c):
     """The rows of ``c`` (a summary's columns) with the stage and what the project's records add:
     handoff requests, the latest rating, recommendations, flag and review."""
     flagged = _flagged_ids().subquery("flagged")
@@ -152,7 +165,7 @@ def _with_records(c):
         c.first_user_event, stage.label("stage"), c.language, c.fallback,
         sa.case((sa.or_(c.handoff_action == 1, handoffs.c.conversation_id.is_not(None)), 1),
                 else_=0).label("handoff"),
-        _latest_rating(c.conversation_id).label("rating"),
+        _latest_rating(dialect, c.conversation_id).label("rating"),
         sa.func.coalesce(recommendations.c.n, 0).label("recommendations"),
         sa.case((flagged.c.conversation_id.is_not(None), 1), else_=0).label("flagged"),
         sa.case((reviewed.c.conversation_id.is_not(None), 1), else_=0).label("reviewed"),
@@ -165,7 +178,8 @@ def _with_records(c):
 def listing(dialect: str):
     """One row per conversation with every column the list shows, computed from all of
     ``events`` (the overview's figures; the list itself reads the summaries)."""
-    return _with_records(aggregate(dialect).subquery("conversation").c).subquery("listing")
+    return _with_records(dialect, aggregate(dialect).subquery("conversation").c
+                         ).subquery("listing")
 
 
 def _member(column, ids, wanted: bool):
@@ -193,20 +207,23 @@ def _stage_is(stage: str):
     else:
         latest = latest_scores_query()
         scored = s.client_id.in_(sa.select(latest.c.client_id).where(latest.c.stage == stage))
-    return sa.or_(sa.and_(by_score, scored), sa.and_(sa.not_(by_score), s.dialogue_stage == stage))
+    # A CASE rather than OR: one pass over the summaries, the scores' set computed once.
+    return sa.case((by_score, scored), else_=s.dialogue_stage == stage)
 
 
-def _rated_at_least(rating: float):
+def _rated_at_least(dialect: str, rating: float):
     a = SurveyAnswer
     latest = (sa.select(sa.func.max(a.id))
-              .where(a.question == "rating", a.answer.regexp_match(RATING_ANSWER))
+              .where(a.question == "rating", _numeric(dialect, a.answer))
               .group_by(a.conversation_id))
     return SUMMARIES.c.conversation_id.in_(
         sa.select(a.conversation_id).where(a.id.in_(latest), sa.cast(a.answer, sa.Float) >= rating))
 
 
-def _conditions(dialect: str, filters: Filters) -> list:
-    """``filters`` as conditions on ``conversation_summaries``."""
+def _conditions(dialect: str, filters: Filters, *, walking: bool = False) -> list:
+    """``filters`` as conditions on ``conversation_summaries``; ``walking``: for a query that
+    walks the summaries in the list's order and stops at a page, where the search is better
+    checked on each conversation met than on all of them first."""
     s = SUMMARIES.c
     conditions = []
     if filters.date_from is not None:
@@ -230,7 +247,7 @@ def _conditions(dialect: str, filters: Filters) -> list:
     if filters.reviewed is not None:
         conditions.append(_member(s.conversation_id, _reviewed_ids(), filters.reviewed))
     if filters.min_rating is not None:
-        conditions.append(_rated_at_least(filters.min_rating))
+        conditions.append(_rated_at_least(dialect, filters.min_rating))
     if filters.intent is not None:
         conditions.append(s.conversation_id.in_(
             sa.select(ConversationIntent.conversation_id)
@@ -243,9 +260,11 @@ def _conditions(dialect: str, filters: Filters) -> list:
             .where(MarketSuitabilityRecord.after_warning.is_(sa.true())), filters.after_warning))
     if filters.search:
         # The text of its user and bot messages, as written (not JSON-escaped), lower-cased.
-        conditions.append(s.conversation_id.in_(
-            sa.select(ConversationText.conversation_id)
-            .where(_contains(dialect, ConversationText.text, filters.search.strip()))))
+        t = ConversationText
+        found = _contains(dialect, t.text, filters.search.strip())
+        conditions.append(
+            sa.exists().where(t.conversation_id == s.conversation_id, found) if walking
+            else s.conversation_id.in_(sa.select(t.conversation_id).where(found)))
     return conditions
 
 
@@ -265,19 +284,37 @@ def count(db: Session, filters: Filters | None = None) -> int:
                      .where(*_conditions(dialect_of(db), filters or Filters())))
 
 
+def list_page(db: Session, filters: Filters | None = None, *, offset: int = 0,
+              limit: int | None = None) -> tuple[int, list[Summary]]:
+    """How many conversations pass ``filters``, and ``limit`` of them from ``offset`` (the
+    most recent first): the list page. Knowing the count first, the page is read the way that
+    costs least: when few pass, found through the filters' own indexes and sorted; when many,
+    by walking the list's order until the page is full."""
+    total = count(db, filters)
+    if total <= offset:
+        return total, []
+    return total, summaries(db, filters, offset=offset, limit=limit, few=total <= SORT_AT_MOST)
+
+
 def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
-              limit: int | None = None) -> list[Summary]:
-    """The conversations that pass ``filters``, the most recent first, ``limit`` from ``offset``."""
+              limit: int | None = None, few: bool = False) -> list[Summary]:
+    """The conversations that pass ``filters``, the most recent first, ``limit`` from ``offset``;
+    ``few``: at most ``SORT_AT_MOST`` pass them."""
     if not _summarised(db):
         return []
     dialect = dialect_of(db)
+    s = SUMMARIES.c
+    walking = limit is not None and not few
+    # "+ 0" keeps the planner off the index on ``last`` when sorting a few rows is cheaper
+    # than walking it past the many that the filters leave out.
+    order = (s.last.desc() if walking else (s.last + 0).desc(), s.conversation_id)
     # The page's ids first, from the summaries alone; then what the page shows of those.
-    ids = list(db.scalars(sa.select(SUMMARIES.c.conversation_id)
-                          .where(*_conditions(dialect, filters or Filters()))
-                          .order_by(*_ordered()).offset(offset).limit(limit)))
+    ids = list(db.scalars(sa.select(s.conversation_id)
+                          .where(*_conditions(dialect, filters or Filters(), walking=walking))
+                          .order_by(*order).offset(offset).limit(limit)))
     by_id = {}
     for start in range(0, len(ids), MAX_IN_LIST):
-        rows = _with_records(SUMMARIES.c).where(
+        rows = _with_records(dialect, SUMMARIES.c).where(
             SUMMARIES.c.conversation_id.in_(ids[start:start + MAX_IN_LIST]))
         by_id.update((r["conversation_id"], r) for r in db.execute(rows).mappings())
     found = [by_id[i] for i in ids]

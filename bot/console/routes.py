@@ -26,7 +26,13 @@ from bot.pages import locked_out, render
 from bot.security import check_csrf
 from db.accounts import SignInRealm, StaffUser, staff_user_named
 from db.clock import utcnow
-from db.conversation_list import Filters, Summary, conversation_language, count, summaries
+from db.conversation_list import (
+    Filters,
+    Summary,
+    conversation_language,
+    list_page,
+    summaries,
+)
 from db.market_suitability import suitability_of
 from db.review import (
     ReviewAction,
@@ -147,9 +153,8 @@ def signout(request: Request, db: DB, settings: AppSettings, session: CurrentSes
 @router.get("", response_class=HTMLResponse)
 def conversation_list(request: Request, db: DB, session: CurrentSession, staff: Staff,
                       filters: ListFilters, page: Annotated[int, Query(ge=1)] = 1):
-    total = count(db, filters)
+    total, shown = list_page(db, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    shown = summaries(db, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     query = request.url.query
     base = re.sub(r"(^|&)page=\d+", "", query).strip("&")
     wanted = ListQuery.parse(query)

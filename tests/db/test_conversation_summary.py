@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,7 +18,7 @@ from alembic import command
 from db import conversation_list
 from db.accounts import StaffUser
 from db.clients import Client, LifecycleScore
-from db.conversation_list import Filters, count, listing, neighbours, summaries
+from db.conversation_list import Filters, count, list_page, listing, neighbours, summaries
 from db.conversation_summary import (
     SUMMARY_COLUMNS,
     ConversationIntent,
@@ -259,7 +260,8 @@ def store(engine):
         db.add(staff)
         db.flush()
         for k, answer in ((1, "5"), (2, "3"), (3, "4"), (3, "2"), (4, "4"), (4, "great"),
-                          (5, "1")):
+                          (5, "1"), (8, " 4.5 "), (9, "3"), (9, "4."), (10, "2"), (10, ".5"),
+                          (11, "1"), (11, "1.2.3"), (12, "5"), (12, "4 5"), (13, "")):
             db.add(SurveyAnswer(conversation_id=f"c{k:02d}", survey="satisfaction",
                                 question="rating", answer=answer, created_at=now))
         for k, action in ((1, "flag"), (2, "flag"), (2, "unflag"), (3, "reviewed"), (6, "flag"),
@@ -270,10 +272,22 @@ def store(engine):
     return engine
 
 
+def latest_ratings(db) -> dict[str, float]:
+    """Each conversation's latest rating answer that is a number, read in Python."""
+    ratings = {}
+    for conversation_id, answer in db.execute(
+            sa.select(SurveyAnswer.conversation_id, SurveyAnswer.answer)
+            .where(SurveyAnswer.question == "rating").order_by(SurveyAnswer.id)):
+        if re.fullmatch(r" *[0-9]+(\.[0-9]+)? *", answer):
+            ratings[conversation_id] = float(answer)
+    return ratings
+
+
 def reference(db, filters: Filters) -> list[str]:
     """The conversations ``filters`` leaves, newest first, from the full aggregation over
     ``events`` and a search over the messages' text done in Python."""
     rows = db.execute(sa.select(listing(db.get_bind().dialect.name))).mappings().all()
+    ratings = latest_ratings(db)
     events = db.execute(sa.text("SELECT sender_id, type_name, intent_name, data FROM events")).all()
     intents_of: dict[str, set] = {}
     texts_of: dict[str, list[str]] = {}
@@ -297,7 +311,7 @@ def reference(db, filters: Filters) -> list[str]:
             f.handoff is None or bool(r["handoff"]) == f.handoff,
             f.flagged is None or bool(r["flagged"]) == f.flagged,
             f.reviewed is None or bool(r["reviewed"]) == f.reviewed,
-            f.min_rating is None or (r["rating"] is not None and r["rating"] >= f.min_rating),
+            f.min_rating is None or ratings.get(r["conversation_id"], 0) >= f.min_rating,
             f.intent is None or f.intent in intents_of.get(r["conversation_id"], ()),
             f.language is None or r["language"] == f.language,
             not f.search or any(f.search.strip().lower() in t
@@ -318,7 +332,7 @@ FILTERS = [
     Filters(handoff=True), Filters(handoff=False),
     Filters(flagged=True), Filters(flagged=False),
     Filters(reviewed=True), Filters(reviewed=False),
-    Filters(min_rating=4), Filters(min_rating=1.5),
+    Filters(min_rating=4), Filters(min_rating=1.5), Filters(min_rating=4.5),
     Filters(intent="ask_fees"), Filters(intent="nlu_fallback"), Filters(intent="none-such"),
     Filters(language="zh"), Filters(language="en"),
     Filters(date_from=date(2026, 11, 8)), Filters(date_to=date(2026, 11, 12)),
@@ -337,8 +351,11 @@ def test_the_list_and_its_count_match_the_full_aggregation(store, filters):
         expected = reference(db, filters)
         assert [s.conversation_id for s in summaries(db, filters)] == expected
         assert count(db, filters) == len(expected)
-        page = summaries(db, filters, offset=3, limit=5)
-        assert [s.conversation_id for s in page] == expected[3:8]
+        for few in (True, False):  # sorted after the filters, or walking the list's order
+            page = summaries(db, filters, offset=3, limit=5, few=few)
+            assert [s.conversation_id for s in page] == expected[3:8]
+        total, page = list_page(db, filters, offset=3, limit=5)
+        assert (total, [s.conversation_id for s in page]) == (len(expected), expected[3:8])
         for conversation_id in expected[:2] + expected[-2:]:
             position = expected.index(conversation_id)
             assert neighbours(db, filters, conversation_id) == conversation_list.Neighbours(
@@ -352,6 +369,7 @@ def test_every_column_of_the_list_matches_the_full_aggregation(store):
         rows = {r["conversation_id"]: r for r in db.execute(
             sa.select(listing(db.get_bind().dialect.name))).mappings()}
         listed = summaries(db)
+        ratings = latest_ratings(db)
         assert len(listed) == len(rows) == 61
         kinds = {name: set() for name in ("stage", "language", "fallback", "handoff", "rating",
                                           "flagged", "reviewed", "audience")}
@@ -360,7 +378,8 @@ def test_every_column_of_the_list_matches_the_full_aggregation(store):
             assert (s.user_messages, s.client_id, s.stage, s.language, s.fallback, s.handoff,
                     s.rating, s.flagged, s.reviewed) == (
                 r["user_messages"], r["client_id"], r["stage"], r["language"], bool(r["fallback"]),
-                bool(r["handoff"]), r["rating"], bool(r["flagged"]), bool(r["reviewed"]))
+                bool(r["handoff"]), ratings.get(s.conversation_id), bool(r["flagged"]),
+                bool(r["reviewed"]))
             for name in kinds:
                 kinds[name].add(getattr(s, name))
         # The data covers each kind of value, so the comparison above means something.
@@ -368,5 +387,5 @@ def test_every_column_of_the_list_matches_the_full_aggregation(store):
         assert kinds["language"] == {"en", "zh"}
         assert all(kinds[name] == {True, False} for name in ("fallback", "handoff", "flagged",
                                                              "reviewed"))
-        assert {None, 5.0, 2.0, 4.0} <= kinds["rating"] and kinds["audience"] == {"client",
+        assert {None, 5.0, 2.0, 4.0, 4.5, 3.0} <= kinds["rating"] and kinds["audience"] == {"client",
                                                                                  "prospect"}
