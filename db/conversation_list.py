@@ -4,9 +4,9 @@ The conversation id is Rasa's sender id, which is also the ``conversation_id`` o
 records (recommendations, offers, survey answers, handoff requests) and of the review trail. The
 list reads the per-conversation summaries a trigger keeps as Rasa writes its events
 (``db.conversation_summary``), never the events themselves: filters are conditions on the summary's
-indexed columns or small sets from the project's tables (flags, reviews, ratings, handoff requests,
-the latest lifecycle scores), the search reads each conversation's message text, and only the page's
-rows are joined with the records they show. A signed-in client's stage, when the dialogue named
+indexed columns or sets from the project's tables (flags, reviews, handoff requests, the latest
+lifecycle scores, the latest ratings that ``db.conversation_ratings`` keeps), the search reads each
+conversation's message text, and only the page's rows are joined with the records they show. A signed-in client's stage, when the dialogue named
 none, is their latest lifecycle score (``db.clients.latest_stage``).
 """
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.accounts import StaffUser
 from db.clients import LifecycleScore, latest_scores_query, latest_stage
+from db.conversation_ratings import ConversationRating, numeric
 from db.conversation_summary import (
     DEFAULT_LANGUAGE,
     DEFAULT_STAGE,
@@ -48,9 +49,10 @@ ONBOARDING_STEPS = (("Started", None), ("Age given", "age"), ("Goal given", "goa
 #: Above this many ids, the review trail is read whole rather than with an IN list.
 MAX_IN_LIST = 500
 SUMMARIES = ConversationSummary.__table__
-#: Up to this many conversations passing the filters, a page sorts them all (see ``list_page``).
-SORT_AT_MOST = 5_000
-RATING_ANSWER = r"^ *[0-9]+(\.[0-9]+)? *$"
+#: Up to this many conversations passing the filters, a page sorts them all (see ``list_page``);
+#: with an end date, which leaves out the newest, up to the second number.
+SORT_AT_MOST = 1_000
+SORT_DATED_AT_MOST = 20_000
 
 
 @dataclass
@@ -111,23 +113,12 @@ class Neighbours:
     total: int
 
 
-def _numeric(dialect: str, answer):
-    """``answer`` is a number: ``RATING_ANSWER``, which SQLite, lacking regular expressions of its
-    own, checks with GLOB patterns (calling Python's ``re`` for each answer is slow)."""
-    if dialect != "sqlite":
-        return answer.regexp_match(RATING_ANSWER)
-    number = sa.func.trim(answer, " ")
-    return sa.and_(number != "", number.op("NOT GLOB")("*[^0-9.]*"),
-                   number.op("NOT GLOB")(".*"), number.op("NOT GLOB")("*."),
-                   number.op("NOT GLOB")("*.*.*"))
-
-
 def _latest_rating(dialect: str, conversation_id):
     """The conversation's latest numeric satisfaction rating (a correlated subquery)."""
     a = SurveyAnswer
     return (sa.select(sa.cast(a.answer, sa.Float))
             .where(a.conversation_id == conversation_id, a.question == "rating",
-                   _numeric(dialect, a.answer))
+                   numeric(dialect, a.answer))
             .order_by(a.id.desc()).limit(1).scalar_subquery())
 
 
@@ -147,14 +138,20 @@ def _handoff_ids():
     return sa.select(HandoffRequest.conversation_id)
 
 
-def _with_records(dialect: str, c):
+def _with_records(dialect: str, c, ids: list[str] | None = None):
     """The rows of ``c`` (a summary's columns) with the stage and what the project's records add:
-    handoff requests, the latest rating, recommendations, flag and review."""
-    flagged = _flagged_ids().subquery("flagged")
-    reviewed = _reviewed_ids().distinct().subquery("reviewed")
-    handoffs = _handoff_ids().distinct().subquery("handoffs")
-    recommendations = (sa.select(SuitabilityRecord.conversation_id, sa.func.count().label("n"))
-                       .group_by(SuitabilityRecord.conversation_id).subquery())
+    handoff requests, the latest rating, recommendations, flag and review; only those of ``ids``
+    if given (the records are then read for those alone)."""
+
+    def of(query, column):
+        return query if ids is None else query.where(column.in_(ids))
+
+    flagged = of(_flagged_ids(), ReviewEvent.conversation_id).subquery("flagged")
+    reviewed = of(_reviewed_ids(), ReviewEvent.conversation_id).distinct().subquery("reviewed")
+    handoffs = of(_handoff_ids(), HandoffRequest.conversation_id).distinct().subquery("handoffs")
+    recommendations = of(sa.select(SuitabilityRecord.conversation_id, sa.func.count().label("n")),
+                         SuitabilityRecord.conversation_id
+                         ).group_by(SuitabilityRecord.conversation_id).subquery()
     # A client's stage comes from its lifecycle score when the dialogue did not name one.
     stage = sa.case(
         (sa.and_(c.client_id.is_not(None), c.dialogue_stage == DEFAULT_STAGE),
@@ -172,7 +169,8 @@ def _with_records(dialect: str, c):
     ).outerjoin(flagged, flagged.c.conversation_id == c.conversation_id)
         .outerjoin(reviewed, reviewed.c.conversation_id == c.conversation_id)
         .outerjoin(handoffs, handoffs.c.conversation_id == c.conversation_id)
-        .outerjoin(recommendations, recommendations.c.conversation_id == c.conversation_id))
+        .outerjoin(recommendations, recommendations.c.conversation_id == c.conversation_id)
+        .where(*([] if ids is None else [c.conversation_id.in_(ids)])))
 
 
 def listing(dialect: str):
@@ -211,19 +209,15 @@ def _stage_is(stage: str):
     return sa.case((by_score, scored), else_=s.dialogue_stage == stage)
 
 
-def _rated_at_least(dialect: str, rating: float):
-    a = SurveyAnswer
-    latest = (sa.select(sa.func.max(a.id))
-              .where(a.question == "rating", _numeric(dialect, a.answer))
-              .group_by(a.conversation_id))
-    return SUMMARIES.c.conversation_id.in_(
-        sa.select(a.conversation_id).where(a.id.in_(latest), sa.cast(a.answer, sa.Float) >= rating))
+def _rated_at_least(rating: float):
+    r = ConversationRating
+    return SUMMARIES.c.conversation_id.in_(sa.select(r.conversation_id).where(r.rating >= rating))
 
 
-def _conditions(dialect: str, filters: Filters, *, walking: bool = False) -> list:
-    """``filters`` as conditions on ``conversation_summaries``; ``walking``: for a query that
-    walks the summaries in the list's order and stops at a page, where the search is better
-    checked on each conversation met than on all of them first."""
+def _conditions(dialect: str, filters: Filters, *, probing: bool = True) -> list:
+    """``filters`` as conditions on ``conversation_summaries``. The search looks at the text of
+    each conversation the other conditions leave (``probing``), or (not ``probing``: when few
+    conversations match, for a page) finds the matching texts first."""
     s = SUMMARIES.c
     conditions = []
     if filters.date_from is not None:
@@ -247,7 +241,7 @@ def _conditions(dialect: str, filters: Filters, *, walking: bool = False) -> lis
     if filters.reviewed is not None:
         conditions.append(_member(s.conversation_id, _reviewed_ids(), filters.reviewed))
     if filters.min_rating is not None:
-        conditions.append(_rated_at_least(dialect, filters.min_rating))
+        conditions.append(_rated_at_least(filters.min_rating))
     if filters.intent is not None:
         conditions.append(s.conversation_id.in_(
             sa.select(ConversationIntent.conversation_id)
@@ -263,7 +257,7 @@ def _conditions(dialect: str, filters: Filters, *, walking: bool = False) -> lis
         t = ConversationText
         found = _contains(dialect, t.text, filters.search.strip())
         conditions.append(
-            sa.exists().where(t.conversation_id == s.conversation_id, found) if walking
+            sa.exists().where(t.conversation_id == s.conversation_id, found) if probing
             else s.conversation_id.in_(sa.select(t.conversation_id).where(found)))
     return conditions
 
@@ -280,26 +274,39 @@ def count(db: Session, filters: Filters | None = None) -> int:
     """How many conversations pass ``filters``."""
     if not _summarised(db):
         return 0
+    filters = filters or Filters()
+    dialect = dialect_of(db)
+    # A search or an intent alone counts the texts or intents that match: each has its summary
+    # (the trigger writes them together), so the join with the summaries can be left out.
+    if filters.search and filters == Filters(search=filters.search):
+        return db.scalar(sa.select(sa.func.count()).select_from(ConversationText).where(
+            _contains(dialect, ConversationText.text, filters.search.strip())))
+    if filters.intent is not None and filters == Filters(intent=filters.intent):
+        return db.scalar(sa.select(sa.func.count()).select_from(ConversationIntent)
+                         .where(ConversationIntent.intent_name == filters.intent))
     return db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES)
-                     .where(*_conditions(dialect_of(db), filters or Filters())))
+                     .where(*_conditions(dialect, filters)))
 
 
 def list_page(db: Session, filters: Filters | None = None, *, offset: int = 0,
               limit: int | None = None) -> tuple[int, list[Summary]]:
     """How many conversations pass ``filters``, and ``limit`` of them from ``offset`` (the
     most recent first): the list page. Knowing the count first, the page is read the way that
-    costs least: when few pass, found through the filters' own indexes and sorted; when many,
-    by walking the list's order until the page is full."""
+    costs least: by walking the list's order until the page is full, unless so few pass (or an
+    end date leaves out the newest, where the walk starts) that finding them all through the
+    filters' own indexes and sorting them is cheaper."""
+    filters = filters or Filters()
     total = count(db, filters)
     if total <= offset:
         return total, []
-    return total, summaries(db, filters, offset=offset, limit=limit, few=total <= SORT_AT_MOST)
+    few = total <= (SORT_AT_MOST if filters.date_to is None else SORT_DATED_AT_MOST)
+    return total, summaries(db, filters, offset=offset, limit=limit, few=few)
 
 
 def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
               limit: int | None = None, few: bool = False) -> list[Summary]:
     """The conversations that pass ``filters``, the most recent first, ``limit`` from ``offset``;
-    ``few``: at most ``SORT_AT_MOST`` pass them."""
+    ``few``: so few pass them that sorting them all is cheaper than walking the list's order."""
     if not _summarised(db):
         return []
     dialect = dialect_of(db)
@@ -310,12 +317,11 @@ def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
     order = (s.last.desc() if walking else (s.last + 0).desc(), s.conversation_id)
     # The page's ids first, from the summaries alone; then what the page shows of those.
     ids = list(db.scalars(sa.select(s.conversation_id)
-                          .where(*_conditions(dialect, filters or Filters(), walking=walking))
+                          .where(*_conditions(dialect, filters or Filters(), probing=walking))
                           .order_by(*order).offset(offset).limit(limit)))
     by_id = {}
     for start in range(0, len(ids), MAX_IN_LIST):
-        rows = _with_records(dialect, SUMMARIES.c).where(
-            SUMMARIES.c.conversation_id.in_(ids[start:start + MAX_IN_LIST]))
+        rows = _with_records(dialect, SUMMARIES.c, ids[start:start + MAX_IN_LIST])
         by_id.update((r["conversation_id"], r) for r in db.execute(rows).mappings())
     found = [by_id[i] for i in ids]
     first = _first_messages(db, dialect, [r["first_user_event"] for r in found])

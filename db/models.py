@@ -11,6 +11,7 @@ with the queries on them, by topic:
 - ``db.holdings``: portfolio snapshots;
 - ``db.saved_filters``: staff members' saved filters of the conversation list;
 - ``db.conversation_summary``: per-conversation summaries of Rasa's events, kept by a trigger;
+- ``db.conversation_ratings``: each conversation's latest rating, kept by a trigger;
 - ``db.market_suitability``: the class, grade and match of each recommendation of a market with
   suitability rules.
 
@@ -30,6 +31,7 @@ from db.accounts import (
 )
 from db.base import Base
 from db.clients import Client, ClientEvent, LifecycleScore
+from db.conversation_ratings import ConversationRating
 from db.conversation_summary import ConversationIntent, ConversationSummary, ConversationText
 from db.conversations import HandoffRequest, OfferRecord, SuitabilityRecord, SurveyAnswer
 from db.holdings import Holding
@@ -46,5 +48,5 @@ __all__ = [
     "Holding",
     "SavedFilter",
     "MarketSuitabilityRecord",
-    "ConversationSummary", "ConversationIntent", "ConversationText",
+    "ConversationSummary", "ConversationIntent", "ConversationText", "ConversationRating",
 ]

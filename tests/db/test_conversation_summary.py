@@ -19,6 +19,7 @@ from db import conversation_list
 from db.accounts import StaffUser
 from db.clients import Client, LifecycleScore
 from db.conversation_list import Filters, count, list_page, listing, neighbours, summaries
+from db.conversation_ratings import ConversationRating, latest
 from db.conversation_summary import (
     SUMMARY_COLUMNS,
     ConversationIntent,
@@ -172,11 +173,32 @@ def test_events_arriving_in_any_order_keep_the_summaries_equal_to_the_full_aggre
     assert statuses["client-zero"][SUMMARY_COLUMNS.index("client_id")] == 0
 
 
+def answers(numbers: range) -> list[dict]:
+    """Survey answers, the ids given out of order: ratings that are numbers and some that are
+    not, several for a conversation, and another question."""
+    rng = random.Random(numbers.start)
+    rows = [{"id": i, "conversation_id": f"c{rng.randint(0, 9):02d}", "survey": "satisfaction",
+             "question": rng.choice(("rating", "rating", "comment")),
+             "answer": rng.choice(("5", " 4.5 ", "3", "4.", ".5", "1.2.3", "4 5", "", "great",
+                                   "2", "10")),
+             "created_at": datetime(2026, 11, 30)} for i in numbers]
+    return shuffled(rows)
+
+
+def ratings_agree(connection) -> bool:
+    kept_ratings = sorted(tuple(r) for r in connection.execute(sa.select(
+        ConversationRating.conversation_id, ConversationRating.answer_id,
+        ConversationRating.rating)))
+    scratch = sorted(tuple(r) for r in connection.execute(latest(connection.dialect.name)))
+    return len(kept_ratings) > 3 and kept_ratings == scratch
+
+
 def test_the_migration_fills_the_summaries_from_events_already_there(database_url):
     upgrade(database_url, "0011")
     engine = make_engine(database_url)
     with engine.begin() as c:
         c.execute(sa.insert(rasa_events(c)), generated(seed=3))
+        c.execute(sa.insert(SurveyAnswer), answers(range(1, 60)))
         if c.dialect.name == "postgresql":  # the ids were given: move Rasa's sequence past them
             c.execute(sa.text("SELECT setval(pg_get_serial_sequence('events', 'id'), "
                               "(SELECT max(id) FROM events))"))
@@ -184,7 +206,12 @@ def test_the_migration_fills_the_summaries_from_events_already_there(database_ur
     with engine.connect() as c:
         assert installed(c)
         found, expected = kept(c), from_scratch(c)
+        assert ratings_agree(c)
     assert len(found["summaries"]) == 41 and found == expected
+    with engine.begin() as c:  # ratings given later, out of order, through the trigger
+        c.execute(sa.insert(SurveyAnswer), answers(range(60, 140)))
+    with engine.connect() as c:
+        assert ratings_agree(c)
     with engine.begin() as c:  # and keeps them from then on
         c.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
                           "VALUES ('c01', 'user', :t, 'nlu_fallback', :d)"),
@@ -195,6 +222,9 @@ def test_the_migration_fills_the_summaries_from_events_already_there(database_ur
     with engine.connect() as c:
         assert not installed(c)
         assert not sa.inspect(c).has_table("conversation_summaries")
+        assert not sa.inspect(c).has_table("conversation_ratings")
+    with engine.begin() as c:  # answers are still written without the ratings
+        c.execute(sa.insert(SurveyAnswer), answers(range(140, 150)))
     with engine.begin() as c:  # Rasa still writes without the summaries
         c.execute(sa.text("INSERT INTO events (sender_id, type_name, data) VALUES ('x', 'user', '{}')"))
     engine.dispose()

@@ -1,5 +1,6 @@
 """conversation summaries: one row per conversation of Rasa's events (with its intents and its
-messages' text), kept by a trigger on ``events`` as Rasa writes them
+messages' text), kept by a trigger on ``events`` as Rasa writes them; each conversation's latest
+rating, kept by a trigger on ``survey_answers``
 
 The trigger is installed and the summaries filled from the events already there when ``events``
 exists; when Rasa has not made it yet, ``db.conversation_summary.ensure`` does both the first time
@@ -13,7 +14,7 @@ Create Date: 2026-12-04
 import sqlalchemy as sa
 from alembic import op
 
-from db import conversation_summary
+from db import conversation_ratings, conversation_summary
 
 revision = "0012"
 down_revision = "0011"
@@ -54,12 +55,24 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("conversation_id"),
     )
+    op.create_table(
+        "conversation_ratings",
+        sa.Column("conversation_id", sa.String(length=255), nullable=False),
+        sa.Column("answer_id", sa.Integer(), nullable=False),
+        sa.Column("rating", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("conversation_id"),
+    )
+    op.create_index("ix_conversation_ratings_rating", "conversation_ratings", ["rating"])
     connection = op.get_bind()
+    conversation_ratings.install(connection)
     if sa.inspect(connection).has_table("events"):
         conversation_summary.install(connection)
 
 
 def downgrade() -> None:
+    conversation_ratings.uninstall(op.get_bind())
+    op.drop_index("ix_conversation_ratings_rating", table_name="conversation_ratings")
+    op.drop_table("conversation_ratings")
     conversation_summary.uninstall(op.get_bind())
     op.drop_table("conversation_texts")
     op.drop_table("conversation_intents")
