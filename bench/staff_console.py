@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -217,12 +218,14 @@ def old_module(revision: str) -> tuple[types.ModuleType, bool]:
     return module, paged
 
 
-def timed_ms(run: Callable[[], object], repeat: int) -> list[float]:
+def timed_ms(run: Callable[[], object], repeat: int) -> list[tuple[float, float]]:
+    """(wall-clock ms, this process's CPU ms) of each of ``repeat`` runs: on SQLite the CPU time
+    is the query's own, which other work on the machine does not stretch."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run()
-        times.append((time.perf_counter() - started) * 1000)
+        times.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
     return times
 
 
@@ -239,8 +242,8 @@ def python_page(module, db: Session, filters) -> tuple[int, list]:
 
 
 def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int
-            ) -> list[tuple[str, str, list[float], int]]:
-    """(case, implementation, times in ms, conversations found) for each case measured."""
+            ) -> list[tuple[str, str, list[tuple[float, float]], int]]:
+    """(case, implementation, times (``timed_ms``), conversations found) for each case."""
     engine = make_engine(url)
     implementations: dict[str, tuple[Callable, int, tuple[str, ...]]] = {
         "summaries (current)": (lambda db, f: page(conversations, db, f), repeat, tuple(CASES))}
@@ -291,10 +294,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"them in {seconds['summaries filled']:.1f} s, "
                   f"{seconds['per event through the trigger'] * 1e6:.0f} µs per event written "
                   f"through the trigger")
+        print(f"load average before timing: {os.getloadavg()[0]:.1f}")
         for case, name, times, total in measure(url, args.repeat, args.old, args.old_repeat):
-            print(f"{case:<16} {name:<24} median {statistics.median(times):9.1f} ms "
-                  f"(min {min(times):.1f}, max {max(times):.1f}; {total} conversations)",
+            wall = [t for t, _ in times]
+            print(f"{case:<16} {name:<24} median {statistics.median(wall):9.1f} ms "
+                  f"(min {min(wall):.1f}, max {max(wall):.1f}; CPU here "
+                  f"{statistics.median(c for _, c in times):.1f} ms; {total} conversations)",
                   flush=True)
+        print(f"load average after timing: {os.getloadavg()[0]:.1f}")
     return 0
 
 

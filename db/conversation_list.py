@@ -189,9 +189,14 @@ def _member(column, ids, wanted: bool):
 
 
 def _contains(dialect: str, text, needle: str):
-    """``text`` contains ``needle``, case folded by the database on both sides."""
-    position = sa.func.strpos if dialect == "postgresql" else sa.func.instr
-    return position(text, sa.func.lower(sa.literal(needle, sa.Text))) > 0
+    """``text`` contains ``needle``, case folded by the database on both sides. SQLite's LIKE
+    (wildcards escaped) scans faster than its ``instr``; PostgreSQL's ``strpos`` than its LIKE."""
+    folded = sa.func.lower(sa.literal(needle, sa.Text))
+    if dialect == "postgresql":
+        return sa.func.strpos(text, folded) > 0
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = "%" + sa.func.lower(sa.literal(escaped, sa.Text)) + "%"
+    return text.like(pattern, escape="\\")
 
 
 def _stage_is(stage: str):
