@@ -110,8 +110,8 @@ def running_system(database_url: str, folder: Path, *, rasa_servers: int = 1, we
     """Start the action server, ``rasa_servers`` Rasa servers and the web app on 127.0.0.1."""
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run scripts/train_model.sh first")
-    if rasa_servers > 1 and not redis_url:
-        raise ValueError("several Rasa servers must share their locks: give --redis-url")
+    if rasa_servers > 1 and os.environ.get("RASA_ROUTING") == "turns" and not redis_url:
+        raise ValueError("Rasa servers taking turns must share their locks: give --redis-url")
     upgrade(database_url)
     action_port, web_port = free_port(), free_port()
     rasa_ports = [free_port() for _ in range(rasa_servers)]
