@@ -17,7 +17,28 @@ per session) and ``CHAT_ADDRESS_RATE_LIMIT`` from ``BENCH_CHAT_ADDRESS_RATE_LIMI
 1,000,000 a minute).
 
 Run: ``.venv/bin/python -m bench.load --concurrency 1 10 50 100 [--postgresql]
-[--rasa-servers 2 --web-workers 2]`` (two Rasa servers need PostgreSQL and Redis: scripts/redis.sh).
+[--rasa-servers 2 --web-workers 2] [--redis-url URL] [--json PATH]``. Several Rasa servers share the
+tracker store; the web app sends each conversation to one of them unless ``RASA_ROUTING=turns``,
+which needs Redis for their locks (``--redis-url $(scripts/redis.sh)``). ``--json PATH`` also writes
+the figures as JSON (``-``: to standard output).
+
+**Capacity mode** (``--capacity``, :mod:`bench.load_capacity`). The visitors above think 3 s before
+each message, so 50 of them offer at most about 16 turns a second whatever the layout can take:
+that mode measures offered load. ``--capacity`` finds the layout's saturation throughput instead,
+then the latency at fractions of it:
+
+- visitors without think time, each typing onboardings one after another, 1, 2, 4, ... of them
+  (``--max-concurrency``, default 64), each step counted for ``--step-seconds`` (default 30) after
+  a quarter of that to start them; the search ends at the first step whose turns a second rise by
+  less than ``--plateau-gain`` (default 0.05) over the best so far, and the best is the capacity;
+- then messages due at Poisson arrivals of each ``--load`` fraction of the capacity (default 0.5,
+  0.8 and 1) for ``--rate-seconds`` each (default 60), every message the next of a visitor waiting
+  for its next message (or of a new visitor), each latency counted from when its message was due;
+- ``--capacity-turns-per-s X`` skips the search and offers the fractions of X.
+
+Every conversation of each step and load, whole or left when the step or load ends, is checked
+for losses as above. Example: ``.venv/bin/python -m bench.load --capacity [--postgresql --rasa-servers 2
+--web-workers 2 --redis-url $(scripts/redis.sh)] --json capacity.json``.
 """
 
 from __future__ import annotations
@@ -84,6 +105,8 @@ class Conversation:
     replies: list[str] = field(default_factory=list)
     recommendations: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    #: ``time.perf_counter()`` when each timed turn's reply came, in the order of ``latencies_ms``.
+    answered_at: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -144,32 +167,69 @@ def running_system(database_url: str, folder: Path, *, rasa_servers: int = 1, we
         yield System(web_url, database_url, env["RASA_URLS"].split(","))
 
 
+class Visitor:
+    """One simulated visitor's browser, with its own cookie session, typing the onboarding of
+    :data:`harness.advisor.ONBOARDING` into ``conversation`` one message per :meth:`turn`.
+
+    Visitors may share the connections of one ``transport`` (closed by its owner), which spares
+    each the tens of milliseconds a client of its own takes to build."""
+
+    def __init__(self, system: System, conversation: Conversation,
+                 transport: httpx.AsyncHTTPTransport | None = None) -> None:
+        self.conversation = conversation
+        self.browser = httpx.AsyncClient(base_url=system.web_url, timeout=TURN_TIMEOUT,
+                                         transport=transport)
+        self.shared_transport = transport is not None
+        self.typed = 0
+
+    @property
+    def done(self) -> bool:
+        """The onboarding is typed to its end, or a turn failed."""
+        return bool(self.conversation.errors) or self.typed == len(ONBOARDING)
+
+    async def turn(self, due: float | None = None) -> None:
+        """Send the next message and record it, its replies and the turn's latency, counted from
+        ``due`` (a ``time.perf_counter()`` reading: when the message was due) or else from now."""
+        conversation, message = self.conversation, ONBOARDING[self.typed]
+        self.typed += 1
+        start = time.perf_counter() if due is None else due
+        try:
+            response = await self.browser.post("/api/chat", json={"text": message})
+        except httpx.HTTPError as exc:
+            conversation.errors.append(f"{message!r}: {type(exc).__name__}")
+            return
+        conversation.answered_at.append(time.perf_counter())
+        conversation.latencies_ms.append((conversation.answered_at[-1] - start) * 1000)
+        if response.status_code != 200:
+            conversation.errors.append(f"{message!r}: HTTP {response.status_code}")
+            return
+        conversation.sent.append(message)
+        for reply in response.json()["messages"]:
+            if reply.get("text"):
+                conversation.replies.append(reply["text"])
+            if (reply.get("custom") or {}).get("type") == "allocation":
+                conversation.recommendations += 1
+
+    async def leave(self) -> None:
+        """Keep the session cookie for the loss check and close the browser."""
+        self.conversation.cookie = self.browser.cookies.get(COOKIE_NAME)
+        if not self.shared_transport:
+            await self.browser.aclose()
+        if self.done and not self.conversation.errors and self.conversation.recommendations == 0:
+            self.conversation.errors.append("no recommendation at the end of the onboarding")
+
+
 async def converse(system: System, conversation: Conversation, think: float,
                    rng: random.Random) -> None:
     """Run one onboarding through /api/chat, pausing ``think`` seconds (0.5x to 1.5x) per turn."""
-    async with httpx.AsyncClient(base_url=system.web_url, timeout=TURN_TIMEOUT) as browser:
+    visitor = Visitor(system, conversation)
+    try:
         await asyncio.sleep(rng.uniform(0, think))  # visitors do not all arrive at once
-        for message in ONBOARDING:
+        while not visitor.done:
             await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-            start = time.perf_counter()
-            try:
-                response = await browser.post("/api/chat", json={"text": message})
-            except httpx.HTTPError as exc:
-                conversation.errors.append(f"{message!r}: {type(exc).__name__}")
-                break
-            conversation.latencies_ms.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                conversation.errors.append(f"{message!r}: HTTP {response.status_code}")
-                break
-            conversation.sent.append(message)
-            for reply in response.json()["messages"]:
-                if reply.get("text"):
-                    conversation.replies.append(reply["text"])
-                if (reply.get("custom") or {}).get("type") == "allocation":
-                    conversation.recommendations += 1
-        conversation.cookie = browser.cookies.get(COOKIE_NAME)
-    if not conversation.errors and conversation.recommendations == 0:
-        conversation.errors.append("no recommendation at the end of the onboarding")
+            await visitor.turn()
+    finally:
+        await visitor.leave()
 
 
 def delivered_parts(bot_events: Iterable[dict]) -> list[str]:
@@ -257,6 +317,9 @@ def row(result: dict[str, float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The capacity mode builds on this module's visitors and loss check.
+    from bench.load_capacity import CapacityOptions, measure
+
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50, 100],
@@ -270,9 +333,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None,
                         help="Redis for the lock store and rate limit (default: $REDIS_URL)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", metavar="PATH",
+                        help="also write the figures as JSON to PATH ('-': standard output)")
+    capacity = parser.add_argument_group("capacity mode (bench/load_capacity.py)")
+    capacity.add_argument("--capacity", action="store_true",
+                          help="find the saturation throughput, then latency at fractions of it")
+    capacity.add_argument("--max-concurrency", type=int, default=64,
+                          help="most visitors without think time in the search (default 64)")
+    capacity.add_argument("--step-seconds", type=float, default=30.0,
+                          help="seconds counted per step of the search (default 30)")
+    capacity.add_argument("--plateau-gain", type=float, default=0.05,
+                          help="a step gaining less than this share of turns/s ends the search "
+                               "(default 0.05)")
+    capacity.add_argument("--load", type=float, nargs="+", default=[0.5, 0.8, 1.0],
+                          help="fractions of the capacity offered open-loop (default 0.5 0.8 1)")
+    capacity.add_argument("--rate-seconds", type=float, default=60.0,
+                          help="seconds each open-loop load is offered (default 60)")
+    capacity.add_argument("--capacity-turns-per-s", type=float,
+                          help="skip the search: latency at fractions of this capacity")
     args = parser.parse_args(argv)
     if min(args.concurrency) < 1 or args.rasa_servers < 1 or args.web_workers < 1:
         parser.error("--concurrency, --rasa-servers and --web-workers must be at least 1")
+    if args.capacity and (args.max_concurrency < 1 or args.step_seconds <= 0
+                          or args.rate_seconds <= 0 or min(args.load) <= 0
+                          or (args.capacity_turns_per_s or 1) <= 0):
+        parser.error("--max-concurrency, --step-seconds, --rate-seconds, --load and "
+                     "--capacity-turns-per-s must be positive")
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
         database_url = (stack.enter_context(postgresql_database()) if args.postgresql
@@ -280,15 +366,35 @@ def main(argv: list[str] | None = None) -> int:
         system = stack.enter_context(running_system(
             database_url, folder, rasa_servers=args.rasa_servers, web_workers=args.web_workers,
             redis_url=args.redis_url))
-        print(f"database {make_url(database_url).get_backend_name()}, {args.rasa_servers} Rasa "
-              f"server(s), {args.web_workers} web worker(s), think {args.think_seconds:g} s, "
-              f"{len(ONBOARDING)} turns per conversation")
-        print(HEADER)
-        print("|---|---|---|---|---|---|---|---|")
-        first = 0
-        for level in args.concurrency:
-            print(row(run_level(system, level, args.think_seconds, first, args.seed)), flush=True)
-            first += level
+        layout = {"database": make_url(database_url).get_backend_name(),
+                  "rasa_servers": args.rasa_servers, "web_workers": args.web_workers,
+                  "turns_per_conversation": len(ONBOARDING)}
+        print(f"database {layout['database']}, {args.rasa_servers} Rasa server(s), "
+              f"{args.web_workers} web worker(s), "
+              + ("capacity mode, no think time" if args.capacity
+                 else f"think {args.think_seconds:g} s")
+              + f", {len(ONBOARDING)} turns per conversation", flush=True)
+        if args.capacity:
+            report = {"mode": "capacity", **layout, **measure(system, CapacityOptions(
+                max_concurrency=args.max_concurrency, step_seconds=args.step_seconds,
+                plateau_gain=args.plateau_gain, rate_seconds=args.rate_seconds,
+                fractions=tuple(args.load), capacity=args.capacity_turns_per_s,
+                seed=args.seed))}
+        else:
+            report = {"mode": "levels", **layout, "think_seconds": args.think_seconds,
+                      "levels": []}
+            print(HEADER)
+            print("|---|---|---|---|---|---|---|---|")
+            first = 0
+            for level in args.concurrency:
+                report["levels"].append(run_level(system, level, args.think_seconds, first,
+                                                  args.seed))
+                print(row(report["levels"][-1]), flush=True)
+                first += level
+    if args.json == "-":
+        print(json.dumps(report, indent=2))
+    elif args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 
