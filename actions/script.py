@@ -99,8 +99,8 @@ def every_language(key: str) -> list:
     language's as its files give them: scripts do not overlap, so a message is read by the words
     of its own script whatever the conversation's language, and a client may mix them."""
     languages = sorted(locales(), key=lambda language: language != DEFAULT_LANGUAGE)
-    return [(language, answer_words(language).get(key)) for language in languages
-            if answer_words(language).get(key) is not None]
+    found = [(language, answer_words(language).get(key)) for language in languages]
+    return [(language, words) for language, words in found if words is not None]
 
 
 def every_cue(key: str) -> list[str]:

@@ -108,7 +108,7 @@ def _read(directory: Path) -> dict[str, Responses]:
 
 def locales(directory: Path | None = None) -> dict[str, Responses]:
     """Every language's responses and phrases, read once per folder."""
-    return _read((directory or locales_dir()).resolve())
+    return _read(_resolved(directory or locales_dir()))
 
 
 def served_language(language: str | None, available: Mapping[str, Any] | None = None) -> str:
@@ -153,11 +153,26 @@ ANSWERS_KEY = "answers"
 def answer_words(language: str | None = None, directory: Path | None = None) -> dict[str, Any]:
     """The ``answers:`` sections of the folder that serves ``language``, merged; empty when that
     folder has none: another language's words would misread its clients' answers."""
-    folder = (directory or locales_dir()).resolve() / served_language(language, locales(directory))
-    # Keyed by each file's size and time of change, so that a changed file is read again.
-    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                  for p in sorted(folder.glob("*.yml")))
-    return _answer_words(folder, files)
+    folder = _resolved(directory or locales_dir()) / served_language(language, locales(directory))
+    return _answer_words(folder, _file_stamps(folder))
+
+
+@lru_cache(maxsize=16)
+def _resolved(directory: Path) -> Path:
+    return directory.resolve()
+
+
+def _file_stamps(folder: Path) -> tuple:
+    """Each ``*.yml`` file of ``folder`` by name, with its time of change and size: the key under
+    which its words are kept, so that a changed file is read again. The form reads answer words
+    many times a turn, so this is one directory listing and one ``stat`` per file."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [(entry.name, entry.stat()) for entry in entries
+                     if entry.name.endswith(".yml") and entry.is_file()]
+    except FileNotFoundError:
+        return ()
+    return tuple(sorted((name, stat.st_mtime_ns, stat.st_size) for name, stat in found))
 
 
 @lru_cache(maxsize=8)
