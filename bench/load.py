@@ -17,7 +17,8 @@ per session) and ``CHAT_ADDRESS_RATE_LIMIT`` from ``BENCH_CHAT_ADDRESS_RATE_LIMI
 1,000,000 a minute).
 
 Run: ``.venv/bin/python -m bench.load --concurrency 1 10 50 100 [--postgresql]
-[--rasa-servers 2 --web-workers 2] [--redis-url URL] [--json PATH]``. Several Rasa servers share the
+[--rasa-servers N --web-workers 2] [--redis-url URL] [--json PATH]``; by default the layout of
+``make run``: SQLite, two Rasa servers, one web worker. Several Rasa servers share the
 tracker store; the web app sends each conversation to one of them unless ``RASA_ROUTING=turns``,
 which needs Redis for their locks (``--redis-url $(scripts/redis.sh)``). ``--json PATH`` also writes
 the figures as JSON (``-``: to standard output).
@@ -328,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean pause of a visitor before each message (default 3)")
     parser.add_argument("--postgresql", action="store_true",
                         help="a fresh database on scripts/postgres.sh instead of SQLite")
-    parser.add_argument("--rasa-servers", type=int, default=1)
+    parser.add_argument("--rasa-servers", type=int, default=2,
+                        help="Rasa servers (default 2, as make run starts them)")
     parser.add_argument("--web-workers", type=int, default=1)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None,
                         help="Redis for the lock store and rate limit (default: $REDIS_URL)")

@@ -127,7 +127,7 @@ The advisor is running (Ctrl-C stops it):
   Website and chat   http://localhost:$WEB_PORT/
   Staff console      http://localhost:$WEB_PORT/staff
   API documentation  http://localhost:$WEB_PORT/docs
-  Rasa server        http://127.0.0.1:$RASA_PORT/  (token in RASA_AUTH_TOKEN)
+  Rasa servers       ${rasa_urls[*]}  (token in RASA_AUTH_TOKEN)
   Action server      http://127.0.0.1:$ACTION_PORT/health
 The demo accounts are printed above. Logs are in $LOG_DIR/.
 MSG

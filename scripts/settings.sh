@@ -18,8 +18,9 @@ export RASA_TELEMETRY_ENABLED=false
 export RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-development-rasa-token}"
 # Several Rasa servers behind the web app (comma-separated base URLs); when set, replaces RASA_URL.
 # scripts/serve.sh starts RASA_SERVERS of them on RASA_PORT, RASA_PORT+1, ... and sets RASA_URLS.
+# Two by default: a Rasa server handles a turn on one core, and two put a two-core machine to work.
 export RASA_URLS="${RASA_URLS:-}"
-export RASA_SERVERS="${RASA_SERVERS:-1}"
+export RASA_SERVERS="${RASA_SERVERS:-2}"
 # How the web app spreads conversations over several Rasa servers: conversation (each conversation
 # always to the same server) or turns (in turn; needs REDIS_URL).
 export RASA_ROUTING="${RASA_ROUTING:-conversation}"

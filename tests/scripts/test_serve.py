@@ -38,6 +38,18 @@ DERIVED = ("RASA_URL", "RASA_URLS", "RASA_SERVERS", "ACTION_ENDPOINT_URL", "TRAC
 NOISE = re.compile(r"curl: \(|Failed to connect|Connection refused|ConnectError|Traceback")
 
 
+def free_port_pair() -> int:
+    """A free port of 127.0.0.1 whose next port is free too (serve.sh's second Rasa server)."""
+    while True:
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
 @dataclass
 class Serve:
     """One run of scripts/serve.sh in a session of its own (as a terminal runs `make run`)."""
@@ -77,7 +89,8 @@ def start_serve(folder: Path, ports: dict[str, int]) -> Serve:
     """Start the script; ``ports`` may give the port of "rasa", "action" or "web"."""
     database_url = f"sqlite:///{folder / 'advisor.db'}"
     upgrade(database_url)  # make run prepares the database before it serves
-    ports = {"rasa": free_port(), "action": free_port(), "web": free_port(), **ports}
+    ports = {"rasa": free_port_pair(), "action": free_port(), "web": free_port(), **ports}
+    ports["rasa2"] = ports["rasa"] + 1  # the second Rasa server of the default layout
     env = {key: value for key, value in os.environ.items() if key not in DERIVED}
     env.update(DATABASE_URL=database_url, RASA_PORT=str(ports["rasa"]),
                ACTION_PORT=str(ports["action"]), WEB_PORT=str(ports["web"]),
@@ -196,10 +209,11 @@ def test_serve_binds_loopback_only_asks_for_the_token_and_ctrl_c_stops_everythin
     run = serve()
     run.wait_until_running()
     ports = run.ports
-    assert run.stdout.splitlines()[:3] == [
+    assert run.stdout.splitlines()[:4] == [
         f"waiting for the action server on 127.0.0.1:{ports['action']} ... ready",
         f"waiting for the web app on 127.0.0.1:{ports['web']} ... ready",
         f"waiting for the Rasa server on 127.0.0.1:{ports['rasa']} ... ready",
+        f"waiting for the Rasa server on 127.0.0.1:{ports['rasa2']} ... ready",
     ]
     assert run.stderr == ""
     assert not NOISE.search(run.stdout)
@@ -209,11 +223,12 @@ def test_serve_binds_loopback_only_asks_for_the_token_and_ctrl_c_stops_everythin
     assert {port for _, port in sockets} >= set(ports.values()), sockets
     assert {address for address, _ in sockets} == {"127.0.0.1"}, sockets
 
-    # Rasa's HTTP API answers only with the token serve.sh gave it (RASA_AUTH_TOKEN).
-    tracker = f"http://127.0.0.1:{ports['rasa']}/conversations/someone/tracker"
-    assert httpx.get(tracker, timeout=30).status_code == 401
-    assert httpx.get(tracker, params={"token": "guess"}, timeout=30).status_code == 401
-    assert httpx.get(tracker, params={"token": TOKEN}, timeout=30).status_code == 200
+    # Each Rasa server's HTTP API answers only with the token serve.sh gave it (RASA_AUTH_TOKEN).
+    for rasa in (ports["rasa"], ports["rasa2"]):
+        tracker = f"http://127.0.0.1:{rasa}/conversations/someone/tracker"
+        assert httpx.get(tracker, timeout=30).status_code == 401
+        assert httpx.get(tracker, params={"token": "guess"}, timeout=30).status_code == 401
+        assert httpx.get(tracker, params={"token": TOKEN}, timeout=30).status_code == 200
     assert httpx.get(f"http://127.0.0.1:{ports['web']}/", timeout=30).status_code == 200
 
     assert run.ctrl_c() == 130
@@ -228,7 +243,7 @@ def test_serve_binds_loopback_only_asks_for_the_token_and_ctrl_c_stops_everythin
 def test_a_server_that_cannot_start_is_named_and_the_others_are_stopped(serve, server):
     # Another program already listens on the server's port.
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+        taken.bind(("127.0.0.1", free_port_pair()))  # a taken Rasa port whose neighbour is free
         taken.listen()
         port = taken.getsockname()[1]
         key = {"the action server": "action", "the web app": "web", "the Rasa server": "rasa"}[server]
