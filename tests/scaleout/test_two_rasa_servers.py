@@ -7,7 +7,6 @@ the other, and messages must keep their order, even when they arrive at both ser
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import shutil
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from support.tracker_store import tracker_events
 
 from bench.load import (
     Conversation,
@@ -47,19 +46,6 @@ def system(request, redis_url, trained_model):
         shutil.rmtree(folder, ignore_errors=True)
     else:
         print(f"logs of the servers: {folder}")
-
-
-def tracker_events(database_url: str, sender: str) -> list[tuple[str, str | None, dict]]:
-    """(type, action name, data) of the conversation's events, as the tracker store keeps them."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT type_name, action_name, data FROM events WHERE sender_id = :s "
-                     "ORDER BY id"), {"s": sender}).all()
-    finally:
-        engine.dispose()
-    return [(kind, action, json.loads(data)) for kind, action, data in rows]
 
 
 def said(events) -> list[str]:

@@ -8,7 +8,6 @@ write Rasa's ``events`` table in the one SQLite file at once; nothing may be los
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from support.tracker_store import tracker_events
 
 from bench.load import Conversation, converse, delivered_parts, lost_records, running_system
 from bot.chat import rasa_gateway
@@ -42,18 +41,6 @@ def system(request, trained_model):
         print(f"logs of the servers: {folder}")
 
 
-def stored(database_url: str, sender: str) -> list[tuple[str, dict]]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT type_name, data FROM events WHERE sender_id = :s "
-                     "AND type_name IN ('user', 'bot') ORDER BY id"), {"s": sender}).all()
-    finally:
-        engine.dispose()
-    return [(kind, json.loads(data)) for kind, data in rows]
-
-
 def test_both_servers_writing_one_sqlite_file_at_once_lose_nothing(system):
     """Each server runs whole onboardings of its own at the same time as the other."""
     def onboarding(url: str, sender: str) -> list[list[dict]]:
@@ -66,9 +53,9 @@ def test_both_servers_writing_one_sqlite_file_at_once_lose_nothing(system):
                            strict=True))
     for sender, turns in replies.items():
         assert any((m.get("custom") or {}).get("type") == "allocation" for m in turns[-1]), sender
-        events = stored(system.database_url, sender)
-        assert [e.get("text") for kind, e in events if kind == "user"] == ONBOARDING, sender
-        assert delivered_parts(e for kind, e in events if kind == "bot") == [
+        events = tracker_events(system.database_url, sender)
+        assert [e.get("text") for kind, _, e in events if kind == "user"] == ONBOARDING, sender
+        assert delivered_parts(e for kind, _, e in events if kind == "bot") == [
             m["text"] for turn in turns for m in turn if m.get("text")], sender
 
 
