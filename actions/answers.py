@@ -140,6 +140,10 @@ class Vocabulary:
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
                          for k, v in (words.get("contraction_endings") or {}).items()]
         self.ordinals = [self.phrases_of(words, None, group) for group in words.get("ordinals") or []]
+        #: Numerals naming the first, second, ... option when they stand alone ("三" at a
+        #: question of five options, in a language whose words_to_number does not read them).
+        self.place_numerals = [" ".join(self.tokens(self.normalise(str(w))))
+                               for w in words.get("place_numerals") or []]
         fractions = {tuple(self.tokens(self.normalise(k))): float(v)
                      for k, v in (words.get("fractions") or {}).items()}
         self.fractions = {k[0]: v for k, v in fractions.items() if len(k) == 1}
@@ -348,6 +352,18 @@ def _place(tokens: Sequence[str], options: Sequence[str], vocab: Vocabulary) -> 
     return _index(tuple(tokens), options, vocab)
 
 
+def _said_as_place(content: list[str], core: list[str], vocab: Vocabulary) -> bool:
+    """Whether the short answer ``core`` (``content`` without its fillers) is marked as an option's
+    place: an option marker just before it ("我选2", "选项 3") or an option noun just after
+    ("3号")."""
+    at = next((i for i in range(len(content) - len(core) + 1)
+               if content[i:i + len(core)] == core), None)
+    if at is None:
+        return False
+    return bool(_ends_with(content, at, vocab.phrase("option_markers"))
+                or _starts_with(content, at + len(core), vocab.phrase("option_nouns")))
+
+
 def _index(tokens: tuple[str, ...], options: Sequence[str], vocab: Vocabulary) -> int | None:
     n = len(options)
     index = None
@@ -359,6 +375,8 @@ def _index(tokens: tuple[str, ...], options: Sequence[str], vocab: Vocabulary) -
         index = n - 1
     elif any(tokens == p for p in vocab.phrase("second_last")):
         index = n - 2
+    elif " ".join(tokens) in vocab.place_numerals:
+        index = vocab.place_numerals.index(" ".join(tokens))
     elif (value := words_to_number(" ".join(tokens))) is not None and value == int(value):
         index = int(value) - 1
     else:
@@ -620,13 +638,25 @@ def _figure_hits(topic: str, tokens: list[str], titles: Mapping[str, str],
 # -- reading ------------------------------------------------------------------------------------
 
 def _asks(tokens: list[str], vocab: Vocabulary) -> bool:
-    """Whether the answer asks something back ("what does calculated mean?")."""
+    """Whether the answer asks something back ("what does calculated mean?", "20%是什么意思",
+    "是指本金亏20%吗？")."""
     if _starts_with(tokens, 0, vocab.phrase("asking")):
         return True
+    anywhere = vocab.phrase("asking_anywhere")
+    if any(_starts_with(tokens, i, anywhere) for i in range(len(tokens))):
+        return True
     interrogatives = vocab.words_set("interrogatives")
+    # Chinese puts its question words anywhere in the sentence ("亏多少算多？"), English first.
+    markers = tuple(p for p in vocab.phrase("question_markers") if _CJK_CHAR.match(p[0]))
     starts = [0] + [i + 1 for i, t in enumerate(tokens) if t in _BREAKS]
-    return any(s < len(tokens) and tokens[s] in interrogatives and "?" in tokens[s:]
-               and next(t for t in tokens[s:] if t in _BREAKS) == "?" for s in starts)
+    for start in starts:
+        end = next((i for i in range(start, len(tokens)) if tokens[i] in _BREAKS), None)
+        if start >= len(tokens) or end is None or tokens[end] != "?":
+            continue
+        if tokens[start] in interrogatives or any(
+                _starts_with(tokens, i, markers) for i in range(start, end)):
+            return True
+    return False
 
 
 def _strip_fillers(words: list[str], vocab: Vocabulary, head: bool = True,
@@ -709,10 +739,15 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
     for cue in vocab.cue_topics.get(topic, ()):
         if cue.whole and cue.option and list(cue.words) in shapes:
             return _Reading(cue.option, "", reading.core)
-    index = _place(core, options, vocab)
+    # "选项三": the marker's first character is also a filler, so the whole answer is tried too.
+    place = next((shape for shape in (core, content, _strip_fillers(content, vocab, head=False))
+                  if _place(shape, options, vocab) is not None), core)
+    index = _place(place, options, vocab)
     if index is not None:
-        # A bare figure may be a place or, where options are figures, a figure ("5" at max_loss).
-        figure = _decide(_figure_hits(topic, core, titles, vocab)) if len(core) == 1 else None
+        # A bare figure may be a place or, where options are figures, a figure ("5" at max_loss);
+        # a figure said to be a place ("我选2", "3号") is one.
+        figure = (_decide(_figure_hits(topic, core, titles, vocab))
+                  if len(place) == 1 and not _said_as_place(content, place, vocab) else None)
         if figure is not None and figure != options[index]:
             return reading
         return _Reading(options[index], "", reading.core)

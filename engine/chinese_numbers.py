@@ -58,7 +58,7 @@ from functools import lru_cache
 import cn2an
 from opencc import OpenCC
 
-from engine.numbers import Figure
+from engine.numbers import PLAN_NAMES, Figure
 
 _T2S = OpenCC("t2s")
 
@@ -86,7 +86,8 @@ _NOT_NUMBERS = re.compile(
     r"一样|一切|唯一|一旦|一致|一边|一共|一向|一起|一心|一辈子|一部分|一半|一次性|一次|一口气|"
     r"一分钱?(?=\s*(?:都|也|没|不))|一毛钱?(?=\s*(?:都|也|没|不))|十分|千万(?=[不别要得记])|万万|百分百|一点(?:点|儿)?(?![零一二两三四五六七八九\d])|"
     r"第[零一二两三四五六七八九十\d]+|一会儿?|一手|一把|一块儿|一路|一生|一体|一贯|一开始|"
-    r"零(?=[花钱用头散碎售食星])|[一二两三四五六七八九十\d]+位数|成千上万|五花八门|七上八下|三心二意|一五一十|乱七八糟|三思|万全|万能|千方百计|百般|一模一样"
+    r"零(?=[花钱用头散碎售食星])|[一二两三四五六七八九十\d]+位数|成千上万|五花八门|七上八下|三心二意|一五一十|乱七八糟|三思|万全|万能|千方百计|百般|一模一样|"
+    r"(?:401|403|457)\([kb]\)"
 )
 # "一个月2000", "3000一年": "一" marks the period, not a number, when another figure is beside it.
 _PERIOD_ONE = re.compile(
@@ -187,6 +188,8 @@ def _normalise(text: str) -> str:
     out = unicodedata.normalize("NFKC", text)
     out = _FORMAL_THREE.sub("三", _T2S.convert(out)).translate(_FORMAL)
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
+    # "401k" names a retirement plan: written "401(k)", which _NOT_NUMBERS blanks.
+    out = PLAN_NAMES.sub(lambda m: f"{m['number']}({m['letter'].lower()})", out)
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
     # "5 万", "3 千": a unit after a space still belongs to the digits; "2000 十年" is two figures.

@@ -70,6 +70,10 @@ _FIGURE = re.compile(
     r"(?P<pct>\s*(?:%|per\s?cent\b|pc\b))?",
     re.IGNORECASE,
 )
+#: The names of American retirement plans, "401k", "401(k)", "403b", "457(b)": no amount, unless a
+#: currency sign says so ("$401k").
+PLAN_NAMES = re.compile(r"(?<![A-Za-z0-9_.$€£¥])(?P<number>401|403|457)\s?\(?(?P<letter>[kb])\)?(?![a-z])",
+                        re.IGNORECASE)
 #: "a grand", "a cool mil": one of the scale, with an adjective that changes nothing ("half a
 #: million" is left to the number words).
 _ONE_SCALE = re.compile(r"(?<!half )(?<!quarter )(?<!third )(?<!of )\b(?:a|one)\s+"
@@ -248,7 +252,8 @@ def _words_as_digits(text: str) -> str:
 def _figures(text: str) -> list[_Figure]:
     """Every figure in ``text`` (digits, after number words are turned into digits)."""
     figures: list[_Figure] = []
-    for match in _FIGURE.finditer(text):
+    scan = PLAN_NAMES.sub(lambda m: "_" * len(m[0]), text)
+    for match in _FIGURE.finditer(scan):
         raw = match.group("digits")
         if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}\.000", raw):
             raw = raw.replace(".", "")

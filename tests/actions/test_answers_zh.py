@@ -110,3 +110,37 @@ def test_a_bound_after_a_figure_is_read_as_a_bound():
 ])
 def test_figure_questions_answered_in_chinese_words(slot, text, answer):
     assert match_figure_words(slot, text, "zh") == answer
+
+
+@pytest.mark.parametrize(("question", "text", "answer"), [
+    # A Chinese numeral alone names an option's place where the options are no figures.
+    ("loss_reaction", "三", "hold"), ("loss_reaction", "二", "sell_some"),
+    # Said as a place ("选", "选项", "号"), a numeral or digit is one wherever it stands.
+    ("loss_reaction", "选三吧", "hold"), ("loss_reaction", "2号", "sell_some"),
+    ("max_loss", "选三", "loss_20"), ("max_loss", "三号", "loss_20"),
+    ("max_loss", "我选2", "loss_10"), ("max_loss", "选项三", "loss_20"),
+    ("outcome_range", "选三", "wide"), ("outcome_range", "2号", "moderate"),
+    # A bare numeral where the options are figures may be either: asked again.
+    ("max_loss", "三", None), ("max_loss", "5", None), ("outcome_range", "三", None),
+    # With a unit it is a figure.
+    ("max_loss", "三个点", "loss_5"),
+])
+def test_a_place_said_with_a_chinese_numeral(question, text, answer):
+    assert option(question, text) == answer
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("max_loss", "20%是什么意思"), ("max_loss", "亏20%是指本金亏20%吗？"),
+    ("max_loss", "最多能亏多少？"), ("loss_reaction", "拿着不动是啥意思"),
+    ("outcome_range", "这几个区间怎么算"), ("return_priority", "稳健和平衡有什么不同？"),
+])
+def test_a_chinese_question_in_an_answer_s_place_is_no_answer(question, text):
+    assert option(question, text) is None
+
+
+@pytest.mark.parametrize(("question", "text", "answer"), [
+    # A question mark alone does not make a question of an answer.
+    ("loss_reaction", "拿着吧？", "hold"), ("max_loss", "20%吧", "loss_20"),
+])
+def test_a_tentative_answer_is_still_an_answer(question, text, answer):
+    assert option(question, text) == answer

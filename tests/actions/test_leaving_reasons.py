@@ -37,6 +37,10 @@ from engine.wording import locales as languages
     ("急用錢", "need_money"),
     ("準備轉到別的平台", "moving"),
     ("服務太差了", "service"),
+    # Service that cannot be reached, returns below a deposit's, money needed for a family matter.
+    ("客服电话一直打不进去", "service"), ("有问题总是推来推去", "service"),
+    ("放你们这还不如存定期", "performance"), ("家里有急事", "need_money"),
+    ("要做生意", "need_money"),
     # English words in a Chinese message, and the English cues as before.
     ("fee太高了", "fees"),
     ("your fees are way too high", "fees"),

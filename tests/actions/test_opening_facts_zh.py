@@ -20,6 +20,10 @@ from actions.opening_facts import opening_facts
      {"goal": "retirement", "income_stability": "unstable"}),
     ("我在上班，收入不完全稳定，想为养老做准备",
      {"goal": "retirement", "income_stability": "somewhat_stable"}),
+    # Making money grow, or beating inflation, is building wealth.
+    ("你好，我想让钱生钱", {"goal": "wealth_building"}),
+    ("手上有点闲钱，想多赚点", {"goal": "wealth_building"}),
+    ("想找个办法跑赢通胀", {"goal": "wealth_building"}),
     # Wanting to invest names no goal, nor do children without a purpose.
     ("我想開始投資", {}),
     ("我有两个孩子", {}),
@@ -31,3 +35,17 @@ def test_a_chinese_opening_gives_its_goal_and_income_only_with_their_words(text,
 
 def test_income_as_a_goal_says_nothing_of_pay():
     assert "income_stability" not in opening_facts("退休后希望有稳定的收入")
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # A retirement plan's name is no sum; a sum beside it is.
+    ("我在美国有401k，想再投一些", {}),
+    ("我有401K，另外还有20万想投", {"initial_amount": 200000.0}),
+    ("I have a 401k and want to invest more", {}),
+    ("I'm 40 with 50k in my 403(b)", {"age": 40, "initial_amount": 50000.0}),
+    # With a currency sign, 401k is an amount.
+    ("I have $401k saved up", {"initial_amount": 401000.0}),
+])
+def test_a_retirement_plan_s_name_is_no_amount(text, facts):
+    found = opening_facts(text)
+    assert {k: v for k, v in found.items() if k in ("age", "initial_amount")} == facts
