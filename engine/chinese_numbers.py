@@ -36,8 +36,9 @@ Documented points for figures that are not exact (each is marked ``rough``):
 
 * a range takes its middle, as the English reader does: "二三十万" -> 250,000, "三五年" -> 4,
   "20到30万" -> 250,000, "一两万" -> 15,000;
-* "多" adds half of the last unit: "五十多万" -> 550,000, "三千多" -> 3,500, "一万多" -> 15,000,
-  "40多" -> 45;
+* "多" in a sum adds nothing: the sum is what was said for certain, as "500k+" is 500,000 in
+  English ("五十多万" -> 500,000, "三千多" -> 3,000, "一万多" -> 10,000); in an age or a count of
+  years, months or the like it adds half of the last unit ("四十多岁" -> 45, "十多年" -> 15);
 * "几" counts as 5, the middle of one to nine: "十几万" -> 150,000, "几万块" -> 50,000,
   "几十" -> 50 (alone, without a numeral beside it, "几" is no figure);
 * "来" ("十来年"), "左右", "上下", "大概", "大约", "差不多", "将近", "吧" ... mark a figure rough
@@ -58,7 +59,7 @@ from functools import lru_cache
 import cn2an
 from opencc import OpenCC
 
-from engine.numbers import PLAN_NAMES, Figure
+from engine.numbers import Figure, plan_names
 
 _T2S = OpenCC("t2s")
 
@@ -189,7 +190,7 @@ def _normalise(text: str) -> str:
     out = _FORMAL_THREE.sub("三", _T2S.convert(out)).translate(_FORMAL)
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
     # "401k" names a retirement plan: written "401(k)", which _NOT_NUMBERS blanks.
-    out = PLAN_NAMES.sub(lambda m: f"{m['number']}({m['letter'].lower()})", out)
+    out = plan_names(out, lambda m: f"{m['number']}({m['letter'].lower()})")
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
     # "5 万", "3 千": a unit after a space still belongs to the digits; "2000 十年" is two figures.
@@ -230,8 +231,9 @@ def _digit_value(run: str) -> float:
     return float("".join(str(_DIGIT[c]) for c in run))
 
 
-def _evaluate(span: str) -> tuple[float, float] | None:
-    """The value of a numeral and its last unit, by the place-value rules of Chinese numerals.
+def _evaluate(span: str, floor: bool = False) -> tuple[float, float] | None:
+    """The value of a numeral and its last unit, by the place-value rules of Chinese numerals;
+    ``floor``: with "多" adding nothing ("五十多万" -> 500,000).
 
     Written here rather than left to cn2an because cn2an rejects what chat is full of: "一亿二"
     (120,000,000), "一点五万", "多" ("五十多万") and "几" ("十几万"). A single digit after a unit
@@ -293,9 +295,11 @@ def _evaluate(span: str) -> tuple[float, float] | None:
                 place = 1
                 while whole and whole % (place * 10) == 0:
                     place *= 10
-                sec += num + place / 2
+                sec += num + (0 if floor else place / 2)
                 last = float(place)
                 num, single = None, False
+            elif floor:
+                pass
             elif last >= 10_000 and sec == 0:
                 if last == _BIG["亿"]:
                     total += last / 2
@@ -319,6 +323,11 @@ _PAIR = re.compile(r"(?:^|(?<=[十百千万亿]))([一二两三四五六七八�
                    r"(?=[十百千万亿]|$)")
 
 
+#: After a figure, a unit of age, time or count: its "多" is half the last unit.
+_COUNTED_AFTER = re.compile(r"\s*(?:个)?\s*(?:岁|周岁|虚岁|年|月|周|星期|礼拜|天|日|小时|分钟|次|倍|"
+                            r"人|孩子)")
+
+
 def _value(span: str, after: str) -> tuple[float, float, bool] | None:
     """The value of a numeral run, its last unit and whether it is approximate."""
     pair = _PAIR.search(span)
@@ -339,7 +348,9 @@ def _value(span: str, after: str) -> tuple[float, float, bool] | None:
         if value is not None:
             evaluated = _evaluate(span)
             return value, (evaluated[1] if evaluated else 1.0), False
-    evaluated = _evaluate(span)
+    # "多" says "and more": a sum is taken at what was said for certain ("五十多万" is 500,000,
+    # as "500k+" is in English), an age or a count of years at the middle ("四十多岁" is 45).
+    evaluated = _evaluate(span, floor="多" in span and not _COUNTED_AFTER.match(after))
     if evaluated is None:
         return None
     return evaluated[0], evaluated[1], rough

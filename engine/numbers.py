@@ -71,9 +71,17 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 #: The names of American retirement plans, "401k", "401(k)", "403b", "457(b)": no amount, unless a
-#: currency sign says so ("$401k").
-PLAN_NAMES = re.compile(r"(?<![A-Za-z0-9_.$€£¥])(?P<number>401|403|457)\s?\(?(?P<letter>[kb])\)?(?![a-z])",
-                        re.IGNORECASE)
+#: currency sign says so ("$401k") or it is the whole answer ("401k" asked for a sum).
+PLAN_NAMES = re.compile(r"(?<![A-Za-z0-9_.$€£¥])(?P<number>401|403|457)\s?\(?(?P<letter>[kb])\)?"
+                        r"(?![a-z])", re.IGNORECASE)
+
+
+def plan_names(text: str, replace) -> str:
+    """``text`` with each retirement plan's name replaced by ``replace(match)``, unless the name
+    is all the text says."""
+    if re.fullmatch(rf"\W*{PLAN_NAMES.pattern}\W*", text, re.IGNORECASE):
+        return text
+    return PLAN_NAMES.sub(replace, text)
 #: "a grand", "a cool mil": one of the scale, with an adjective that changes nothing ("half a
 #: million" is left to the number words).
 _ONE_SCALE = re.compile(r"(?<!half )(?<!quarter )(?<!third )(?<!of )\b(?:a|one)\s+"
@@ -252,7 +260,7 @@ def _words_as_digits(text: str) -> str:
 def _figures(text: str) -> list[_Figure]:
     """Every figure in ``text`` (digits, after number words are turned into digits)."""
     figures: list[_Figure] = []
-    scan = PLAN_NAMES.sub(lambda m: "_" * len(m[0]), text)
+    scan = plan_names(text, lambda m: "_" * len(m[0]))
     for match in _FIGURE.finditer(scan):
         raw = match.group("digits")
         if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}|\d{1,3}\.000", raw):

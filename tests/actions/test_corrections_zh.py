@@ -20,6 +20,10 @@ ANSWERED = {"age": 38, "goal": "retirement", "horizon_years": 10, "initial_amoun
     ("更正一下，每月3000", "target_amount", ("monthly_contribution", 3_000)),
     ("其实目标金额是100万", "q_loss_reaction", ("target_amount", 1_000_000)),
     ("其實每個月是兩千", "target_amount", ("monthly_contribution", 2_000)),
+    # The goal named as the investment's aim; the target named as its sum.
+    ("投资目标改一下，是孩子教育", "monthly_contribution", ("goal", "education")),
+    ("我刚才选错了，目标应该是子女教育", "monthly_contribution", ("goal", "education")),
+    ("目标金额改成100万", "monthly_contribution", ("target_amount", 1_000_000)),
 ])
 def test_a_chinese_correction_names_its_question_and_gives_the_new_value(text, open_question,
                                                                           changed):

@@ -22,11 +22,12 @@ def opening(domain, text):
     ("我35岁，想给退休存点钱，手头有20万，每个月能投三千",
      {"age": 35, "goal": "retirement", "initial_amount": 200_000, "monthly_contribution": 3_000},
      "您今年35岁，这笔钱用于养老，起始资金为20万元，每月可追加3000元"),
-    # Traditional characters; an approximate sum at its documented point (八十多万 is 85万),
+    # Traditional characters; an approximate sum at its documented point (八十多万 is 80万, what
+    # was said for certain),
     # said back as approximate.
     ("還有三年退休，有八十多萬",
-     {"goal": "retirement", "horizon_years": 3, "initial_amount": 850_000},
-     "这笔钱用于养老，大约3年后要用，起始资金约为85万元"),
+     {"goal": "retirement", "horizon_years": 3, "initial_amount": 800_000},
+     "这笔钱用于养老，大约3年后要用，起始资金约为80万元"),
     ("我40岁，有二三十万，每个月大概能存三五千",
      {"age": 40, "initial_amount": 250_000, "monthly_contribution": 4_000},
      "您今年40岁，起始资金约为25万元，每月约可追加4000元"),
