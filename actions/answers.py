@@ -427,6 +427,7 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
     out: list[str] = []
     articles = vocab.phrase("fraction_articles")
     ordinals = {w for group in vocab.ordinals for p in group for w in p}
+    nouns = vocab.phrase("option_nouns")
     pronouns = {w for p in vocab.phrase("option_nouns") for w in p
                 if words_to_number(w) is not None}
     counted = ({w for p in vocab.phrase("ratio_words") + vocab.phrase("year_words")
@@ -446,6 +447,12 @@ def _figures(tokens: Sequence[str], vocab: Vocabulary, keep_ranges: bool) -> lis
         if token in pronouns and following not in counted and (not following or words_to_number(
                 f"{token} {following}") is None):
             out.append(";")
+            continue
+        # "最后一个", "第三个": a numeral that counts options ("个") is no figure; "三个点" is.
+        noun = _starts_with(tokens, at + 1, nouns) if token in vocab.place_numerals else None
+        if noun and tokens[at + 1 + len(noun):at + 2 + len(noun)] not in (["点"], ["百"]):
+            out.append(";")
+            at += len(noun)
             continue
         article = _ends_with(out, len(out), articles)
         # "a third" is a share, "the third" a place.
@@ -482,7 +489,10 @@ def _joined(tokens: Sequence[str]) -> str:
     spaces together, so that a number in such characters reads whole ("一万二" is 12,000)."""
     text = ""
     for token in tokens:
-        together = text and _CJK_CHAR.fullmatch(text[-1]) and _CJK_CHAR.match(token)
+        # Digits beside such characters read with them too: "7千2" is 7,200, "1万1" 11,000.
+        together = text and ((_CJK_CHAR.fullmatch(text[-1]) and (_CJK_CHAR.match(token)
+                                                                  or token[:1].isdigit()))
+                             or (text[-1].isdigit() and _CJK_CHAR.match(token)))
         text += token if together or not text else f" {token}"
     return text
 

@@ -144,3 +144,16 @@ def test_a_chinese_question_in_an_answer_s_place_is_no_answer(question, text):
 ])
 def test_a_tentative_answer_is_still_an_answer(question, text, answer):
     assert option(question, text) == answer
+
+
+@pytest.mark.parametrize(("question", "text", "answer"), [
+    # Digits and Chinese units together read as one figure: 7,200 is the widest range's fall,
+    # 11,000 the moderate range's top.
+    ("outcome_range", "亏到7千2也行", "widest"), ("outcome_range", "1万1左右", "moderate"),
+    # "一个" after a place counts options; "一个点" is a percentage point.
+    ("outcome_range", "行吧最后一个", "widest"), ("max_loss", "最多亏一个点", "loss_5"),
+    # Self-views in words a client might use.
+    ("risk_self_view", "不喜欢风险", "cautious"), ("risk_self_view", "没把握的不碰", "calculated"),
+])
+def test_figures_and_places_in_chinese_answers(question, text, answer):
+    assert option(question, text) == answer
