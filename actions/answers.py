@@ -44,7 +44,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.script import holds_any, normalised
+from actions.script import cue_pattern, holds_any, normalised
 from engine.hedges import soften
 from engine.numbers import figures_in, words_to_number
 from engine.profile import Goal, IncomeStability, InvestmentKnowledge
@@ -831,9 +831,21 @@ def _by_title_words(content: list[str], titles: Mapping[str, str], vocab: Vocabu
 # -- the choices --------------------------------------------------------------------------------
 
 def match_goal(text: str, language: str | None = None) -> Goal | None:
-    """The goal a typed answer names, or None if it names none or several."""
+    """The goal a typed answer names, or None if it names none or several. Retirement named only
+    as a time ("两年后退休", "retiring in two years") beside keeping the money safe is a horizon:
+    keeping it safe until then is the goal."""
     options = [g.value for g in Goal]
-    reading = _read(text, "goal", options, vocabulary(language), prefer=[g.value for g in PURPOSES])
+    vocab = vocabulary(language)
+    reading = _read(text, "goal", options, vocab, prefer=[g.value for g in PURPOSES])
+    if reading.option == Goal.retirement.value and isinstance(text, str):
+        written = normalised(text)
+        times = [cue_pattern(str(c)) for c in answer_words(language).get("retirement_times") or ()]
+        if any(t.search(written) for t in times):
+            for pattern in times:
+                written = pattern.sub(" ", written)
+            rest = _read(written, "goal", options, vocab).option
+            if rest == Goal.capital_preservation.value:
+                return Goal.capital_preservation
     return Goal(reading.option) if reading.option else None
 
 

@@ -5,8 +5,8 @@ to say yes to); a second in a row asks for other words with the same buttons, so
 reply never comes twice running; the third in a row offers a person. ``last_offer`` remembers what
 a yes would accept (rules in data/rules.yml carry it out). A first message that answers questions
 ("I'm 62 and need it in 3 years") starts the recommendation with them, and an unclear first
-message of a conversation ("hi, first time doing this") is welcomed: what the advisor does, the
-offer to start, and a person.
+message of a conversation ("hi, first time doing this"), or a yes or no with nothing asked yet, is
+welcomed: what the advisor does, the offer to start, and a person.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from actions.onboarding import start_with_facts
 
 #: The intents of a turn the advisor could not help with.
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
+#: A first message read so, with nothing asked yet ("不知道", "ok"), is welcomed as an unclear one
+#: (data/rules.yml).
+UNCLEAR_FIRST = ("nlu_fallback", "affirm", "deny")
 #: Misunderstood turns in a row after which a person is offered.
 OFFER_PERSON_AFTER = 3
 
@@ -55,7 +58,7 @@ class Fallback(Action):
         starting = start_with_facts(tracker)
         if starting:
             return starting
-        if _first_message(tracker.events) and intent_of(tracker) == "nlu_fallback":
+        if _first_message(tracker.events) and intent_of(tracker) in UNCLEAR_FIRST:
             dispatcher.utter_message(response="utter_default_first")
             return [SlotSet("last_offer", "onboarding")]
         count = max(misunderstood_in_a_row(tracker.events), 1)

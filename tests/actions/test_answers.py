@@ -283,7 +283,10 @@ GOALS = {
                   "extra cash every month"],
     Goal.capital_preservation: ["keep it safe", "protect my savings", "I don't want to lose it",
                                 "a safe place to park my money", "an emergency fund",
-                                "preserve my capital"],
+                                "preserve my capital",
+                                # Retirement named as a time: keeping it safe until then.
+                                "retiring in 2 years, I just don't want to lose money",
+                                "keep it safe until I retire"],
 }
 
 

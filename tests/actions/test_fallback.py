@@ -92,3 +92,16 @@ def test_a_first_message_that_answers_questions_starts_the_form_with_them(domain
                                                                 "years, have 40k")), domain))
     assert events[-1] == {"event": "followup", "name": "onboarding_form", "timestamp": None}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(("intent", "text"), [("deny", "不知道从哪开始"), ("affirm", "ok")])
+def test_a_yes_or_no_as_the_first_message_is_welcomed(domain, intent, text):
+    replies, slots = fallback(after(user(intent, text)), domain)
+    assert replies == ["utter_default_first"]
+    assert slots == {"last_offer": "onboarding"}
+
+
+def test_a_no_later_in_the_conversation_is_not_a_welcome(domain):
+    replies, _ = fallback(after(user("greet", "hi"), bot("utter_greet_prospect"),
+                                user("deny", "no")), domain)
+    assert replies == ["utter_default"]

@@ -24,6 +24,12 @@ from actions.opening_facts import opening_facts
     ("你好，我想让钱生钱", {"goal": "wealth_building"}),
     ("手上有点闲钱，想多赚点", {"goal": "wealth_building"}),
     ("想找个办法跑赢通胀", {"goal": "wealth_building"}),
+    # Retirement named as a time beside keeping the money safe: the goal is keeping it safe.
+    ("我58岁，两年后退休，想保本", {"goal": "capital_preservation"}),
+    ("再过两年就退休了，钱要稳妥，不能亏", {"goal": "capital_preservation"}),
+    # Saving for it, or retirement alone, is the retirement goal.
+    ("我两年后退休，想为退休多存点钱", {"goal": "retirement"}),
+    ("快退休了", {"goal": "retirement"}),
     # Wanting to invest names no goal, nor do children without a purpose.
     ("我想開始投資", {}),
     ("我有两个孩子", {}),
