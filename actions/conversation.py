@@ -184,6 +184,11 @@ class Explain(Action):
                 # Worded in the conversation's language (its language slot).
                 dispatcher.utter_message(response="utter_explain_why_allocation",
                                          explanation=explanation_text(rec, conversation_texts(tracker)))
+        elif concept in CONCEPTS and holds_cue(tracker.latest_message.get("text") or "",
+                                               "inflation_questions",
+                                               tracker.get_slot(LANGUAGE_SLOT)):
+            # "Does cash lose to inflation?" asks the everyday question, not what cash is.
+            dispatcher.utter_message(response="utter_faq/inflation")
         elif concept in CONCEPTS:
             dispatcher.utter_message(response=f"utter_explain_{concept}")
         else:

@@ -272,6 +272,19 @@ def test_before_a_recommendation_how_much_of_a_class_explains_the_class(domain, 
     assert message["response"] == "utter_explain_bonds"
 
 
+@pytest.mark.parametrize(("text", "language", "concept", "expected"), [
+    ("现金会被通胀吃掉吗", "zh", "cash", "utter_faq/inflation"),
+    ("does cash lose to inflation?", "en", "cash", "utter_faq/inflation"),
+    ("现金是干什么用的", "zh", "cash", "utter_explain_cash"),
+])
+def test_an_idea_asked_about_with_inflation_gets_the_inflation_answer(domain, database, text,
+                                                                      language, concept, expected):
+    state = tracker(slots={"recommended": None, "language": language}, text=text, intent="explain",
+                    entities=[{"entity": "concept", "value": concept}])
+    [message], _ = run(Explain(), state, domain)
+    assert message["response"] == expected
+
+
 @pytest.mark.parametrize(("text", "language", "expected"), [
     ("so can you guarantee me 7% a year?", "en", "utter_boundary/returns_promise"),
     ("will I definitely get 6 percent", "en", "utter_boundary/returns_promise"),

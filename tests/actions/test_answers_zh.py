@@ -154,6 +154,7 @@ def test_a_tentative_answer_is_still_an_answer(question, text, answer):
     ("outcome_range", "行吧最后一个", "widest"), ("max_loss", "最多亏一个点", "loss_5"),
     # Self-views in words a client might use.
     ("risk_self_view", "不喜欢风险", "cautious"), ("risk_self_view", "没把握的不碰", "calculated"),
+    ("risk_self_view", "风险什么的离我远点", "avoider"), ("risk_self_view", "存银行最放心", "avoider"),
 ])
 def test_figures_and_places_in_chinese_answers(question, text, answer):
     assert option(question, text) == answer

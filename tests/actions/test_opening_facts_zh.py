@@ -27,6 +27,7 @@ from actions.opening_facts import opening_facts
     # Retirement named as a time beside keeping the money safe: the goal is keeping it safe.
     ("我58岁，两年后退休，想保本", {"goal": "capital_preservation"}),
     ("再过两年就退休了，钱要稳妥，不能亏", {"goal": "capital_preservation"}),
+    ("58岁，离退休还有两年，想保住本金", {"goal": "capital_preservation"}),
     # Saving for it, or retirement alone, is the retirement goal.
     ("我两年后退休，想为退休多存点钱", {"goal": "retirement"}),
     ("快退休了", {"goal": "retirement"}),
