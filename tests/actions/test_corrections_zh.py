@@ -24,6 +24,10 @@ ANSWERED = {"age": 38, "goal": "retirement", "horizon_years": 10, "initial_amoun
     ("投资目标改一下，是孩子教育", "monthly_contribution", ("goal", "education")),
     ("我刚才选错了，目标应该是子女教育", "monthly_contribution", ("goal", "education")),
     ("目标金额改成100万", "monthly_contribution", ("target_amount", 1_000_000)),
+    # "钱是" names the goal only with what the money is for.
+    ("一开始投的钱是5000不是1000", "monthly_contribution", ("initial_amount", 5_000)),
+    ("说错了，刚开始那笔钱是五千", "monthly_contribution", ("initial_amount", 5_000)),
+    ("其实钱是给孩子读书用的", "monthly_contribution", ("goal", "education")),
 ])
 def test_a_chinese_correction_names_its_question_and_gives_the_new_value(text, open_question,
                                                                           changed):
