@@ -7,21 +7,23 @@ reviews. The events go in before the list's summaries exist, and the first list 
 (``db.conversation_summary.ensure``, as for a store Rasa made before the migration); the last
 conversations then go in through the trigger, so both costs are printed. It then times, in
 milliseconds, the first page of 25 with its count: unfiltered, each filter, the search alone and
-with filters.
+with filters (a search counts up to ``SEARCH_COUNT_AT_MOST``; the exact count is printed beside,
+counted apart and not timed).
 
 The tables are analyzed after the fill, as after any bulk load. With ``--old REV`` the list as it
 was at git revision REV (``db/conversation_list.py``, or before it ``bot/conversations.py``, which
-read every event into Python) is timed on the same data for the cases in ``OLD_CASES``, side by
-side.
+read every event into Python) is timed on the same data for the cases in ``OLD_CASES`` (or
+those that ``--old-case`` patterns match), side by side.
 
 Run: ``.venv/bin/python -m bench.staff_console [--conversations 5000] [--old REV]
-[--url postgresql+psycopg://...]`` (default: a temporary SQLite file).
+[--old-case 'search*'] [--url postgresql+psycopg://...]`` (default: a temporary SQLite file).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import json
 import os
 import random
@@ -59,6 +61,12 @@ CASES = {
     "search + filter": {"search": "pension", "audience": "client"},
     "search, Chinese": {"search": "养老金"},
     "search, rare": {"search": "no-such-words"},
+    # Shorter than a trigram: read in the texts rather than found through the index.
+    "search, 2 characters": {"search": "理财"},
+    "search, short, none": {"search": "zq"},
+    # A common term with a filter that leaves out most of its conversations, or all of them.
+    "search + narrow filter": {"search": "pension", "flagged": True},
+    "search + other language": {"search": "my pension plan", "language": "zh"},
     "audience": {"audience": "client"},
     "stage": {"stage": "growth"},
     "fallback": {"fallback": True},
@@ -229,20 +237,25 @@ def timed_ms(run: Callable[[], object], repeat: int) -> list[tuple[float, float]
     return times
 
 
-def page(module, db: Session, filters) -> tuple[int, list]:
+def page(module, db: Session, filters) -> tuple[int, bool, list]:
+    """The first page and its count: (count, whether there are more than that, rows)."""
     if hasattr(module, "list_page"):
-        return module.list_page(db, filters, offset=0, limit=PAGE_SIZE)
-    return (module.count(db, filters),
+        total, rows = module.list_page(db, filters, offset=0, limit=PAGE_SIZE)
+        if isinstance(total, int):  # before a search's count was bounded
+            return total, False, rows
+        return total.n, total.more, rows
+    return (module.count(db, filters), False,
             module.summaries(db, filters, offset=0, limit=PAGE_SIZE))
 
 
-def python_page(module, db: Session, filters) -> tuple[int, list]:
+def python_page(module, db: Session, filters) -> tuple[int, bool, list]:
     items = module.summaries(db, filters)
-    return len(items), items[:PAGE_SIZE]
+    return len(items), False, items[:PAGE_SIZE]
 
 
-def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int
-            ) -> list[tuple[str, str, list[tuple[float, float]], int]]:
+def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int,
+            old_cases: tuple[str, ...] = OLD_CASES
+            ) -> list[tuple[str, str, list[tuple[float, float]], str]]:
     """(case, implementation, times (``timed_ms``), conversations found) for each case."""
     engine = make_engine(url)
     implementations: dict[str, tuple[Callable, int, tuple[str, ...]]] = {
@@ -252,7 +265,7 @@ def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int
         run = page if paged else python_page
         implementations[f"old ({old_revision})"] = (
             lambda db, f, m=module, run=run: run(m, db, m.Filters(**vars(f))), old_repeat,
-            OLD_CASES)
+            old_cases)
     results = []
     with Session(engine) as db:
         page(conversations, db, conversations.Filters())  # the summaries are there already
@@ -261,11 +274,13 @@ def measure(url: str, repeat: int, old_revision: str | None, old_repeat: int
             for name, (run, times, cases) in implementations.items():
                 if case not in cases:
                     continue
-                total, rows = run(db, filters)
+                total, more, rows = run(db, filters)
                 if len(rows) != min(PAGE_SIZE, total):
                     raise RuntimeError(f"{name} returned {len(rows)} rows of {total}")
+                found = (f"more than {total} ({conversations.count(db, filters)})" if more
+                         else str(total))
                 results.append((case, name, timed_ms(lambda r=run, f=filters: r(db, f), times),
-                                total))
+                                found))
     engine.dispose()
     return results
 
@@ -278,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--old", metavar="REV", help="also time the list as it was at REV")
     parser.add_argument("--old-repeat", type=int, default=3)
+    parser.add_argument("--old-case", action="append", metavar="PATTERN",
+                        help="time --old for the cases this shell pattern matches (repeatable; "
+                             f"default: {', '.join(OLD_CASES)})")
     parser.add_argument("--url", help="an empty database to fill (default: a temporary SQLite file)")
     parser.add_argument("--filled", action="store_true",
                         help="--url is already filled by this bench: time only")
@@ -295,9 +313,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{seconds['per event through the trigger'] * 1e6:.0f} µs per event written "
                   f"through the trigger")
         print(f"load average before timing: {os.getloadavg()[0]:.1f}")
-        for case, name, times, total in measure(url, args.repeat, args.old, args.old_repeat):
+        old_cases = tuple(case for case in CASES if any(
+            fnmatch.fnmatchcase(case, pattern) for pattern in args.old_case)
+        ) if args.old_case else OLD_CASES
+        if args.old_case and not old_cases:
+            parser.error(f"--old-case: no case matches {' or '.join(args.old_case)}")
+        for case, name, times, total in measure(url, args.repeat, args.old, args.old_repeat,
+                                                old_cases):
             wall = [t for t, _ in times]
-            print(f"{case:<16} {name:<24} median {statistics.median(wall):9.1f} ms "
+            print(f"{case:<24} {name:<24} median {statistics.median(wall):9.1f} ms "
                   f"(min {min(wall):.1f}, max {max(wall):.1f}; CPU here "
                   f"{statistics.median(c for _, c in times):.1f} ms; {total} conversations)",
                   flush=True)

@@ -5,14 +5,19 @@ records (recommendations, offers, survey answers, handoff requests) and of the r
 list reads the per-conversation summaries a trigger keeps as Rasa writes its events
 (``db.conversation_summary``), never the events themselves: filters are conditions on the summary's
 indexed columns or sets from the project's tables (flags, reviews, handoff requests, the latest
-lifecycle scores, the latest ratings that ``db.conversation_ratings`` keeps), the search reads each
-conversation's message text, and only the page's rows are joined with the records they show. A signed-in client's stage, when the dialogue named
-none, is their latest lifecycle score (``db.clients.latest_stage``).
+lifecycle scores, the latest ratings that ``db.conversation_ratings`` keeps), the search finds
+conversations by their message text through an index (``db.conversation_search``), and only the
+page's rows are joined with the records they show. A signed-in client's stage, when the dialogue
+named none, is their latest lifecycle score (``db.clients.latest_stage``).
+
+A list page with a search counts its conversations up to ``SEARCH_COUNT_AT_MOST`` (``Total``):
+counting all the conversations that a common word is in means reading their texts even with the
+index, 70 to 100 ms at 100,000 conversations on PostgreSQL, whereas the page itself needs a few.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +26,7 @@ from sqlalchemy.orm import Session
 from db.accounts import StaffUser
 from db.clients import LifecycleScore, latest_scores_query, latest_stage
 from db.conversation_ratings import ConversationRating, numeric
+from db.conversation_search import Term
 from db.conversation_summary import (
     DEFAULT_LANGUAGE,
     DEFAULT_STAGE,
@@ -53,6 +59,14 @@ SUMMARIES = ConversationSummary.__table__
 #: with an end date, which leaves out the newest, up to the second number.
 SORT_AT_MOST = 1_000
 SORT_DATED_AT_MOST = 20_000
+#: A list page with a search counts at most this many conversations (or as many as reach its
+#: page), and says "more than" past it.
+SEARCH_COUNT_AT_MOST = 1_000
+#: With other filters, a search counts from the texts the index finds when they are at most
+#: this many and no more than the conversations the other filters leave; otherwise it reads the
+#: texts of up to ``SEARCH_PROBES`` of those conversations first (``_search_total``).
+SEARCH_MANY_TEXTS = 10_000
+SEARCH_PROBES = 20_000
 
 
 @dataclass
@@ -100,6 +114,15 @@ class Filters:
     language: str | None = None  # a language code, "en" also matching conversations never set
     #: With a recommendation made after a special risk warning and the client's confirmation.
     after_warning: bool | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many conversations pass the filters: ``n``, or (``more``) more than ``n``, where a
+    search stopped counting."""
+
+    n: int
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,15 +211,27 @@ def _member(column, ids, wanted: bool):
     return column.not_in(only)
 
 
-def _contains(dialect: str, text, needle: str):
-    """``text`` contains ``needle``, case folded by the database on both sides. SQLite's LIKE
-    (wildcards escaped) scans faster than its ``instr``; PostgreSQL's ``strpos`` than its LIKE."""
-    folded = sa.func.lower(sa.literal(needle, sa.Text))
-    if dialect == "postgresql":
-        return sa.func.strpos(text, folded) > 0
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = "%" + sa.func.lower(sa.literal(escaped, sa.Text)) + "%"
-    return text.like(pattern, escape="\\")
+def _term(db: Session, filters: Filters) -> Term | None:
+    """The search term of ``filters``, as the database finds it; None without a search."""
+    return Term.of(db, filters.search) if filters.search else None
+
+
+#: How a search condition finds the conversations with the term (``_search_condition``).
+READ, EXISTS, INDEX = "read", "exists", "index"
+
+
+def _search_condition(term: Term, how: str):
+    """The summary's conversation has the term in its text: ``READ``, its text read (for each
+    conversation that the other conditions leave, or that a walk in the list's order reaches);
+    ``INDEX``, among the texts that the index finds; ``EXISTS``, either, as the database plans
+    it."""
+    s = SUMMARIES.c
+    if how == READ:
+        return term.read(s.conversation_id)
+    if how == INDEX:
+        return s.conversation_id.in_(term.texts())
+    t = ConversationText
+    return sa.exists().where(t.conversation_id == s.conversation_id, term.found_in(t.text))
 
 
 def _stage_is(stage: str):
@@ -219,10 +254,9 @@ def _rated_at_least(rating: float):
     return SUMMARIES.c.conversation_id.in_(sa.select(r.conversation_id).where(r.rating >= rating))
 
 
-def _conditions(dialect: str, filters: Filters, *, probing: bool = True) -> list:
-    """``filters`` as conditions on ``conversation_summaries``. The search looks at the text of
-    each conversation the other conditions leave (``probing``), or (not ``probing``: when few
-    conversations match, for a page) finds the matching texts first."""
+def _conditions(filters: Filters, term: Term | None, *, search: str = EXISTS) -> list:
+    """``filters`` as conditions on ``conversation_summaries``, its search that of ``term``
+    found as ``search`` says (``_search_condition``)."""
     s = SUMMARIES.c
     conditions = []
     if filters.date_from is not None:
@@ -257,13 +291,8 @@ def _conditions(dialect: str, filters: Filters, *, probing: bool = True) -> list
         conditions.append(_member(s.conversation_id, sa.select(
             MarketSuitabilityRecord.conversation_id)
             .where(MarketSuitabilityRecord.after_warning.is_(sa.true())), filters.after_warning))
-    if filters.search:
-        # The text of its user and bot messages, as written (not JSON-escaped), lower-cased.
-        t = ConversationText
-        found = _contains(dialect, t.text, filters.search.strip())
-        conditions.append(
-            sa.exists().where(t.conversation_id == s.conversation_id, found) if probing
-            else s.conversation_id.in_(sa.select(t.conversation_id).where(found)))
+    if term is not None:
+        conditions.append(_search_condition(term, search))
     return conditions
 
 
@@ -276,36 +305,86 @@ def _summarised(db: Session) -> bool:
 
 
 def count(db: Session, filters: Filters | None = None) -> int:
-    """How many conversations pass ``filters``."""
+    """How many conversations pass ``filters``, exactly."""
     if not _summarised(db):
         return 0
     filters = filters or Filters()
-    dialect = dialect_of(db)
+    term = _term(db, filters)
     # A search or an intent alone counts the texts or intents that match: each has its summary
     # (the trigger writes them together), so the join with the summaries can be left out.
-    if filters.search and filters == Filters(search=filters.search):
-        return db.scalar(sa.select(sa.func.count()).select_from(ConversationText).where(
-            _contains(dialect, ConversationText.text, filters.search.strip())))
+    if term is not None and filters == Filters(search=filters.search):
+        return db.scalar(sa.select(sa.func.count()).select_from(term.texts().subquery()))
     if filters.intent is not None and filters == Filters(intent=filters.intent):
         return db.scalar(sa.select(sa.func.count()).select_from(ConversationIntent)
                          .where(ConversationIntent.intent_name == filters.intent))
     return db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES)
-                     .where(*_conditions(dialect, filters)))
+                     .where(*_conditions(filters, term,
+                                         search=INDEX if term and term.indexed else EXISTS)))
+
+
+def _at_most(db: Session, query: sa.Select, n: int) -> int:
+    """How many rows ``query`` gives, counted up to ``n + 1``: reading stops there."""
+    return db.scalar(sa.select(sa.func.count()).select_from(query.limit(n + 1).subquery()))
+
+
+def _search_total(db: Session, filters: Filters, term: Term, at_most: int) -> tuple[int, bool]:
+    """How many conversations pass ``filters`` (which search for ``term``), counted up to
+    ``at_most + 1``, and whether a page of them is best found by reading the texts of the
+    conversations the other filters leave (``READ``) rather than through the index.
+
+    A search alone counts the texts the index finds (or, for a term it cannot find, reads the
+    texts until enough contain it). With other filters the count starts from the smaller side,
+    each costing about a microsecond a conversation on SQLite (a few on PostgreSQL): the texts
+    the index finds, each checked against the other filters, or the conversations the other
+    filters leave, each of whose text is read. Both are counted first, cheaply (the filters
+    alone, up to ``SEARCH_PROBES``; the index alone, up to as many or ``SEARCH_MANY_TEXTS``).
+    When both are many, the texts of ``SEARCH_PROBES`` of the conversations are read, which
+    settles a common term; only if that does not does the count start from the texts found."""
+    s = SUMMARIES.c
+    others = replace(filters, search=None)
+    if others == Filters():
+        return _at_most(db, term.found(), at_most), False
+    leave = _conditions(others, None)
+    conversations = _at_most(db, sa.select(s.conversation_id).where(*leave), SEARCH_PROBES)
+    if conversations == 0:
+        return 0, False
+    found = term.conversations(SUMMARIES).where(*leave)
+    texts = min(conversations, SEARCH_MANY_TEXTS)
+    if term.indexed and _at_most(db, term.found(), texts) <= texts:
+        return _at_most(db, found, at_most), False
+    some = sa.select(s.conversation_id).where(*leave).limit(SEARCH_PROBES).subquery("some")
+    n = _at_most(db, sa.select(some.c.conversation_id).where(term.read(some.c.conversation_id)),
+                 at_most)
+    if n > at_most or conversations <= SEARCH_PROBES:
+        return n, True
+    return _at_most(db, found, at_most), False
 
 
 def list_page(db: Session, filters: Filters | None = None, *, offset: int = 0,
-              limit: int | None = None) -> tuple[int, list[Summary]]:
-    """How many conversations pass ``filters``, and ``limit`` of them from ``offset`` (the
-    most recent first): the list page. Knowing the count first, the page is read the way that
-    costs least: by walking the list's order until the page is full, unless so few pass (or an
-    end date leaves out the newest, where the walk starts) that finding them all through the
-    filters' own indexes and sorting them is cheaper."""
+              limit: int | None = None) -> tuple[Total, list[Summary]]:
+    """How many conversations pass ``filters`` (``Total``: a search counts up to
+    ``SEARCH_COUNT_AT_MOST``, or as many as reach the page), and ``limit`` of them from
+    ``offset`` (the most recent first): the list page. Knowing the count first, the page is read
+    the way that costs least: by walking the list's order until the page is full, unless so few
+    pass (or an end date leaves out the newest, where the walk starts) that finding them all
+    through the filters' own indexes and sorting them is cheaper."""
     filters = filters or Filters()
-    total = count(db, filters)
-    if total <= offset:
+    if not _summarised(db):
+        return Total(0), []
+    term = _term(db, filters)
+    probing = False
+    if term is None or limit is None:
+        total = Total(count(db, filters))
+    else:
+        at_most = max(SEARCH_COUNT_AT_MOST, offset + limit)
+        n, probing = _search_total(db, filters, term, at_most)
+        total = Total(min(n, at_most), more=n > at_most)
+    if total.n <= offset and not total.more:
         return total, []
-    few = total <= (SORT_AT_MOST if filters.date_to is None else SORT_DATED_AT_MOST)
-    return total, summaries(db, filters, offset=offset, limit=limit, few=few)
+    few = not total.more and total.n <= (SORT_AT_MOST if filters.date_to is None
+                                         else SORT_DATED_AT_MOST)
+    return total, _summaries(db, filters, term, offset=offset, limit=limit, few=few,
+                             probing=probing)
 
 
 def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
@@ -314,15 +393,24 @@ def summaries(db: Session, filters: Filters | None = None, *, offset: int = 0,
     ``few``: so few pass them that sorting them all is cheaper than walking the list's order."""
     if not _summarised(db):
         return []
+    filters = filters or Filters()
+    return _summaries(db, filters, _term(db, filters), offset=offset, limit=limit, few=few)
+
+
+def _summaries(db: Session, filters: Filters, term: Term | None, *, offset: int,
+               limit: int | None, few: bool, probing: bool = False) -> list[Summary]:
+    """``summaries``, the search's term given. Walking the list's order, the search reads the
+    text of each conversation it reaches; sorting, it starts from the texts the index finds,
+    unless ``probing`` (``_search_total`` found reading those of the other filters' few cheaper)."""
     dialect = dialect_of(db)
     s = SUMMARIES.c
     walking = limit is not None and not few
     # "+ 0" keeps the planner off the index on ``last`` when sorting a few rows is cheaper
     # than walking it past the many that the filters leave out.
     order = (s.last.desc() if walking else (s.last + 0).desc(), s.conversation_id)
+    conditions = _conditions(filters, term, search=READ if walking or probing else INDEX)
     # The page's ids first, from the summaries alone; then what the page shows of those.
-    ids = list(db.scalars(sa.select(s.conversation_id)
-                          .where(*_conditions(dialect, filters or Filters(), probing=walking))
+    ids = list(db.scalars(sa.select(s.conversation_id).where(*conditions)
                           .order_by(*order).offset(offset).limit(limit)))
     by_id = {}
     for start in range(0, len(ids), MAX_IN_LIST):
@@ -387,7 +475,8 @@ def neighbours(db: Session, filters: Filters | None, conversation_id: str) -> Ne
     if not _summarised(db):
         return Neighbours(None, None, None, 0)
     s = SUMMARIES.c
-    conditions = _conditions(dialect_of(db), filters or Filters())
+    filters = filters or Filters()
+    conditions = _conditions(filters, _term(db, filters))
     total = db.scalar(sa.select(sa.func.count()).select_from(SUMMARIES).where(*conditions))
     here = db.execute(sa.select(s.last, s.conversation_id)
                       .where(s.conversation_id == conversation_id, *conditions)).first()

@@ -11,7 +11,7 @@ fact, which on PostgreSQL could skip the id of a transaction that commits late):
   client it names, fallback, handoff action, and the stage and language slots' latest values;
 - ``conversation_intents``: each (conversation, intent) of its user messages, for the intent filter;
 - ``conversation_texts``: the text of its user and bot messages, lower-cased, one per line, for the
-  search.
+  search (which finds them through an index of their trigrams, ``db.conversation_search``).
 
 Each merge is order-free (minimum and maximum by event id or time, sums), so events of one
 conversation inserted by concurrent transactions give the same row. Rasa may create ``events``
@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from db import conversation_search
 from db.base import Base
 from db.tracker_events import EVENTS, json_integer, json_text
 
@@ -341,10 +342,10 @@ def installed(connection: sa.Connection) -> bool:
 
 
 def install(connection: sa.Connection) -> None:
-    """Install the trigger on ``events`` and fill the summaries from the events there, in the
-    caller's transaction. On PostgreSQL inserts into ``events`` wait until it commits (the lock
-    CREATE TRIGGER takes, taken first), so no event falls between the fill and the trigger;
-    SQLite has one writer at a time."""
+    """Install the trigger on ``events`` and fill the summaries (and the search's index of their
+    texts) from the events there, in the caller's transaction. On PostgreSQL inserts into
+    ``events`` wait until it commits (the lock CREATE TRIGGER takes, taken first), so no event
+    falls between the fill and the trigger; SQLite has one writer at a time."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
         connection.execute(sa.text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
@@ -354,6 +355,7 @@ def install(connection: sa.Connection) -> None:
                                    f"EXECUTE FUNCTION {FUNCTION}()"))
     else:
         connection.execute(sa.text(_sqlite_trigger()))
+    searched = conversation_search.suspend(connection)
     for table in (ConversationSummary, ConversationIntent, ConversationText):
         connection.execute(sa.delete(table))
     connection.execute(sa.insert(ConversationSummary).from_select(SUMMARY_COLUMNS,
@@ -362,6 +364,8 @@ def install(connection: sa.Connection) -> None:
         ("intent_name", "conversation_id"), intents()))
     connection.execute(sa.insert(ConversationText).from_select(
         ("conversation_id", "text"), texts(dialect)))
+    if searched:
+        conversation_search.rebuild(connection)
 
 
 def uninstall(connection: sa.Connection) -> None:

@@ -154,7 +154,8 @@ def signout(request: Request, db: DB, settings: AppSettings, session: CurrentSes
 def conversation_list(request: Request, db: DB, session: CurrentSession, staff: Staff,
                       filters: ListFilters, page: Annotated[int, Query(ge=1)] = 1):
     total, shown = list_page(db, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
+    # Past a search's count there are more pages than the full ones counted.
+    pages = total.n // PAGE_SIZE if total.more else max(1, -(-total.n // PAGE_SIZE))
     query = request.url.query
     base = re.sub(r"(^|&)page=\d+", "", query).strip("&")
     wanted = ListQuery.parse(query)
