@@ -154,9 +154,13 @@ def rebuild(connection: sa.Connection) -> None:
 
 # -- looking a term up ---------------------------------------------------------------------------
 
-def _like_pattern(needle: str):
+def _like_pattern(dialect: str, needle: str):
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "%" + sa.func.lower(sa.literal(escaped, sa.Text)) + "%"
+    # On PostgreSQL the term is written into the statement rather than bound: a statement that
+    # psycopg has prepared (from its fifth run) may be given a generic plan, which, not knowing
+    # the pattern, reads all the texts where the index would find a rare term at once.
+    term = sa.bindparam(None, escaped, sa.Text, literal_execute=dialect == "postgresql")
+    return "%" + sa.func.lower(term) + "%"
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ class Term:
             # Without a trigram to look up, PostgreSQL would read all of the index for a LIKE
             # on the column; on an expression it reads the texts instead.
             text = text + ""
-        return text.like(_like_pattern(self.needle), escape="\\")
+        return text.like(_like_pattern(self.dialect, self.needle), escape="\\")
 
     def read(self, conversation_id):
         """The condition that the text of the conversation ``conversation_id`` contains the term,

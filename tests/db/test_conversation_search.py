@@ -167,6 +167,23 @@ def test_what_the_index_can_find(engine):
             assert Term.of(db, term).indexed == indexed, term
 
 
+def test_postgresql_plans_a_search_for_its_term_however_often_the_statement_runs(engine):
+    # psycopg prepares a statement from its fifth run, and PostgreSQL may then plan it once for
+    # any term: a plan that reads every text where the index would find a rare term at once.
+    # The term is written into the statement, so that each is planned for its own term.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements with generic plans are PostgreSQL's")
+    statements = []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *args: statements.append(statement))
+    with session_scope(engine) as db:
+        for term in ("pension", "world", "养老金", "no-such-words") * 3:
+            list_page(db, Filters(search=term, audience="client"), limit=2)
+            searched = [s for s in statements if "LIKE" in s]
+            assert searched and all(term in s for s in searched), term
+            statements.clear()
+
+
 def test_a_term_across_two_messages_matches_only_with_the_line_break_between(engine):
     with session_scope(engine) as db:
         for term, expected in (("line\nnext", {"lines"}), ("line next", set()),
