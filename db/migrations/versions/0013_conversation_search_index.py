@@ -8,7 +8,7 @@ reads every text, as before (``db.conversation_search``).
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-05
+Create Date: 2026-12-04
 """
 
 from alembic import op
