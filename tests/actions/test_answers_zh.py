@@ -155,6 +155,9 @@ def test_a_tentative_answer_is_still_an_answer(question, text, answer):
     # Self-views in words a client might use.
     ("risk_self_view", "不喜欢风险", "cautious"), ("risk_self_view", "没把握的不碰", "calculated"),
     ("risk_self_view", "风险什么的离我远点", "avoider"), ("risk_self_view", "存银行最放心", "avoider"),
+    ("risk_self_view", "有点担心风险", "cautious"), ("risk_self_view", "胆子不大", "cautious"),
+    ("risk_self_view", "喜欢刺激但不会乱来", "calculated"),
+    ("risk_self_view", "敢拼但讲方法", "calculated"),
 ])
 def test_figures_and_places_in_chinese_answers(question, text, answer):
     assert option(question, text) == answer
