@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from support.databases import POSTGRESQL_URL, drop_postgresql_database, fresh_postgresql_database
+from support.tracker_store import rasa_events
 
 from db import conversation_list, conversation_search, conversation_summary
 from db.conversation_list import Filters, Total, count, list_page, neighbours, summaries
@@ -49,18 +50,6 @@ TERMS = [
     "*", "a*b", "near", "(near)", "pension or world", "or", "^c", "-d", ":e", "no-such-words",
     "noted: pension.", ".",
 ]
-
-
-def rasa_events(connection) -> sa.Table:
-    """The table as Rasa 3.6's SQL tracker store creates it."""
-    metadata = sa.MetaData()
-    table = sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-                     sa.Column("type_name", sa.String(255), nullable=False),
-                     sa.Column("timestamp", sa.Float), sa.Column("intent_name", sa.String(255)),
-                     sa.Column("action_name", sa.String(255)), sa.Column("data", sa.Text))
-    metadata.create_all(connection)
-    return table
 
 
 def messages(sender: str, texts: list[str], client: bool, start: float) -> list[dict]:

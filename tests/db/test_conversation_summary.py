@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from support.tracker_store import rasa_events
 
 from db import conversation_list
 from db.accounts import StaffUser
@@ -41,18 +42,6 @@ START = datetime(2026, 11, 1, tzinfo=UTC).timestamp()
 CLIENT_IDS = (1, 2, 3, 4, 5, 6)  # 6 has no lifecycle score
 TEXTS = ("Hello WORLD", "我想做理财规划", "pension at 65?", "", "<b>bonds</b> & gold", "50% in stocks",
          "Talk to a person", "请帮我看看养老金")
-
-
-def rasa_events(connection) -> sa.Table:
-    """The table as Rasa 3.6's SQL tracker store creates it."""
-    metadata = sa.MetaData()
-    table = sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-                     sa.Column("type_name", sa.String(255), nullable=False),
-                     sa.Column("timestamp", sa.Float), sa.Column("intent_name", sa.String(255)),
-                     sa.Column("action_name", sa.String(255)), sa.Column("data", sa.Text))
-    metadata.create_all(connection)
-    return table
 
 
 def event(sender: str, kind: str, timestamp: float | None, data: dict, *, intent=None,

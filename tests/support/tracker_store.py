@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 
 
@@ -18,3 +19,15 @@ def tracker_events(database_url: str, sender: str) -> list[tuple[str, str | None
     finally:
         engine.dispose()
     return [(kind, action, json.loads(data)) for kind, action, data in rows]
+
+
+def rasa_events(connection) -> sa.Table:
+    """Rasa's ``events`` table created as Rasa 3.6's SQL tracker store creates it."""
+    metadata = sa.MetaData()
+    table = sa.Table("events", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+                     sa.Column("type_name", sa.String(255), nullable=False),
+                     sa.Column("timestamp", sa.Float), sa.Column("intent_name", sa.String(255)),
+                     sa.Column("action_name", sa.String(255)), sa.Column("data", sa.Text))
+    metadata.create_all(connection)
+    return table
