@@ -113,19 +113,28 @@ class Conversation:
 
 @contextlib.contextmanager
 def postgresql_database() -> Iterator[str]:
-    """A new, empty database on the PostgreSQL of scripts/postgres.sh, dropped afterwards."""
-    server = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], check=True,
+    """A new, empty database on the PostgreSQL of scripts/postgres.sh, dropped afterwards.
+
+    A server this call had to start is stopped again at the end; one already running is left so.
+    """
+    script = str(ROOT / "scripts" / "postgres.sh")
+    was_running = subprocess.run([script, "status"], capture_output=True).returncode == 0
+    server = subprocess.run([script, "start"], check=True,
                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    name = f"bench_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
+        name = f"bench_load_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    finally:
+        if not was_running:
+            subprocess.run([script, "stop"], check=False, capture_output=True)
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL server for the tests on 127.0.0.1 and print its URL.
 #   scripts/postgres.sh [start]   start this clone's server (or find it running), print its URL
+#   scripts/postgres.sh status    print its URL if it is running; exit 3 if it is not
 #   scripts/postgres.sh stop      stop it
 #   scripts/postgres.sh remove    stop it and delete its data
 #
@@ -17,8 +18,8 @@ cd "$(dirname "$0")/.."
 clone=$(pwd -P)
 command=${1:-start}
 case "$command" in
-  start | stop | remove) ;;
-  *) echo "usage: scripts/postgres.sh [start|stop|remove]" >&2; exit 2 ;;
+  start | status | stop | remove) ;;
+  *) echo "usage: scripts/postgres.sh [start|status|stop|remove]" >&2; exit 2 ;;
 esac
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -62,6 +63,14 @@ fi
 
 running() { [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if [ "$command" = status ]; then
+  if running; then
+    echo "postgresql+psycopg://postgres@127.0.0.1:$(sed -n 4p "$data/postmaster.pid")/postgres"
+    exit 0
+  fi
+  exit 3
+fi
 
 if [ "$command" != start ]; then
   if running; then as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi

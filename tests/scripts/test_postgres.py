@@ -75,7 +75,10 @@ def free_port() -> int:
 def test_two_clones_in_private_folders_each_get_a_server_that_answers(tmp_path):
     first, second = private_clone(tmp_path, "a"), private_clone(tmp_path, "b")
     try:
+        assert run(first, "status").returncode == 3  # no server yet: status says so, starts none
         url_a, url_b = start(first), start(second)
+        status = run(first, "status")
+        assert status.returncode == 0 and status.stdout.strip() == url_a
         a, b = answers(url_a), answers(url_b)
         assert sa.make_url(url_a).port != sa.make_url(url_b).port
         assert a["port"] == str(sa.make_url(url_a).port) and a["listen_addresses"] == "127.0.0.1"
@@ -85,6 +88,7 @@ def test_two_clones_in_private_folders_each_get_a_server_that_answers(tmp_path):
         assert start(first) == url_a
         assert run(first, "stop").returncode == 0
         assert refused(url_a)
+        assert run(first, "status").returncode == 3
         assert answers(url_b) == b  # the other clone's server is untouched
         # Its data is kept: it starts again on the same port.
         assert start(first) == url_a
@@ -111,3 +115,13 @@ def test_a_port_held_by_another_clone_is_named_with_the_way_to_stop_it(tmp_path)
     finally:
         run(first, "remove", port=port)
         run(second, "remove", port=port)
+
+
+def test_the_load_bench_database_leaves_the_server_as_it_found_it():
+    from bench.load import postgresql_database
+
+    before = run(SCRIPT, "status").returncode
+    with postgresql_database() as url:
+        assert answers(url)["listen_addresses"] == "127.0.0.1"
+    # Started for the bench, the server is stopped again; found running, it is left running.
+    assert run(SCRIPT, "status").returncode == before
