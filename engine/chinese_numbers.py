@@ -59,7 +59,7 @@ from functools import lru_cache
 import cn2an
 from opencc import OpenCC
 
-from engine.numbers import Figure, plan_names
+from engine.numbers import Figure, plan_names, security_codes
 
 _T2S = OpenCC("t2s")
 
@@ -191,6 +191,8 @@ def _normalise(text: str) -> str:
     out = re.sub(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])", lambda m: m[1].replace(",", ""), out)
     # "401k" names a retirement plan: written "401(k)", which _NOT_NUMBERS blanks.
     out = plan_names(out, lambda m: f"{m['number']}({m['letter'].lower()})")
+    # "510300能买吗": a security's code, not a sum; blanked as _NOT_NUMBERS blanks a plan's name.
+    out = security_codes(out, lambda m: "_" * len(m[0]))
     out = re.sub(r"(\d)\s*[kK](?![a-zA-Z])", r"\1千", out)
     out = re.sub(r"(\d)\s*个?\s*[wW](?![a-zA-Z])", r"\1万", out)
     # "5 万", "3 千": a unit after a space still belongs to the digits; "2000 十年" is two figures.

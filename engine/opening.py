@@ -157,7 +157,9 @@ def read_opening(text: str) -> Opening:
         return _read_english(text)
     from engine.opening_zh import read_chinese_opening  # loads the Chinese number reader
 
-    written = unicodedata.normalize("NFKC", text)
+    # Codes are told from sums on the whole message: "510300这个ETF" names the fund in English.
+    written = numbers.security_codes(unicodedata.normalize("NFKC", text),
+                                     lambda m: "_" * len(m[0]))
     chinese_part, english_part, pos = [], [], 0
     for run in [*_CJK_RUN.finditer(written), None]:
         gap = written[pos:run.start() if run else len(written)]

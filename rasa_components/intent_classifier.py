@@ -24,8 +24,11 @@ words from the tokenizer before this component) instead of runs of characters be
 which in Chinese are whole sentences; the character n-grams then stay within words.
 
 Options: ``C`` (inverse regularisation, default 100), ``word_ngrams`` ([1, 2]), ``char_ngrams``
-([1, 5]), ``ranking_length`` (10), ``random_state`` (42), ``route_by_language`` (false) and
-``cjk_word_tokens`` (false).
+([1, 5]), ``text_char_ngrams`` (none: the whole-text character block of
+:class:`LinearIntentModel`), ``ranking_length`` (10), ``random_state`` (42), ``route_by_language``
+(false), ``cjk_word_tokens`` (false) and ``languages`` (none): per language, options that replace
+``C``, ``word_ngrams``, ``char_ngrams`` or ``text_char_ngrams`` for that language's model, e.g.
+``languages: {zh: {C: 300, text_char_ngrams: [1, 1]}}``.
 
 Type hints use ``typing`` names without ``from __future__ import annotations``: Rasa's graph
 validation reads them at run time and compares them with its own ``List``/``Dict`` hints.
@@ -86,6 +89,10 @@ def response_id(intent_response_key: str) -> int:
     return zlib.crc32(intent_response_key.encode("utf-8"))
 
 
+#: The options ``languages`` may set for one language's model.
+_LANGUAGE_OPTIONS = {"C", "word_ngrams", "char_ngrams", "text_char_ngrams"}
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Intent classifier on TF-IDF n-grams and the data's pattern cues (logistic regression)."""
@@ -93,8 +100,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [1, 5],
-                "ranking_length": 10, "random_state": 42, "route_by_language": False,
-                "cjk_word_tokens": False}
+                "text_char_ngrams": None, "ranking_length": 10, "random_state": 42,
+                "route_by_language": False, "cjk_word_tokens": False, "languages": {}}
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -138,7 +145,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     logger.warning(f"Fewer than two intents in the {language!r} examples: no "
                                    f"{language!r} model; its messages go to the other one.")
                     continue
-                self.models[language] = self._fit(chosen, rows)
+                self.models[language] = self._fit(chosen, rows, language)
         else:
             self.models = {}
             self.model = self._fit(examples, training_data.regex_features)
@@ -161,17 +168,29 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 ensure_ascii=False))
         return self._resource
 
-    def _fit(self, examples: List[Message], regex_features: List[Dict[str, str]]
-             ) -> LinearIntentModel:
+    def options(self, language: Optional[str] = None) -> Dict[str, Any]:
+        """The model options for ``language``: the component's, with that language's overrides."""
+        overrides = dict((self.config.get("languages") or {}).get(language) or {})
+        unknown = set(overrides) - _LANGUAGE_OPTIONS
+        if unknown:
+            raise ValueError(f"languages.{language}: unknown option(s) {sorted(unknown)}; "
+                             f"a language may set {sorted(_LANGUAGE_OPTIONS)}")
+        return {**{key: self.config[key] for key in _LANGUAGE_OPTIONS}, **overrides}
+
+    def _fit(self, examples: List[Message], regex_features: List[Dict[str, str]],
+             language: Optional[str] = None) -> LinearIntentModel:
         # Several patterns under one name make one feature: any of them matching.
         grouped: Dict[str, List[str]] = {}
         for row in regex_features:
             grouped.setdefault(row["name"], []).append(row["pattern"])
         patterns = {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
+        options = self.options(language)
+        text_chars = options["text_char_ngrams"]
         return LinearIntentModel.fit(
             [self.text(e) for e in examples], [label(e) for e in examples], patterns,
-            c=float(self.config["C"]), word_ngrams=tuple(self.config["word_ngrams"]),
-            char_ngrams=tuple(self.config["char_ngrams"]),
+            c=float(options["C"]), word_ngrams=tuple(options["word_ngrams"]),
+            char_ngrams=tuple(options["char_ngrams"]),
+            text_char_ngrams=tuple(text_chars) if text_chars else None,
             random_state=int(self.config["random_state"]),
         )
 

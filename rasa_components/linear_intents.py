@@ -11,6 +11,13 @@ conservative" for more), which a bag of n-grams separates poorly. The training d
 expressions (``regex:`` blocks in data/); each adds one feature, 1 when it matches the lower-cased
 text, so the data can state the direction cues once instead of by example.
 
+Chinese is written without spaces, and the word and character blocks read it as jieba's words
+(``rasa_components.intent_classifier``), so every character n-gram stays inside one word. An
+optional third block counts the characters of the whole message, spaces removed
+(``text_char_ngrams``): a bag of characters that does not depend on where jieba cut. On the Chinese
+training data it raised 5-fold cross-validated accuracy from 0.81 to 0.83 (README, "Languages in the
+model").
+
 Numbers are replaced by one token before the n-grams are taken: "450 a month" and "1,200 a month"
 should look alike to the classifier, while the form's validators read the actual amounts.
 
@@ -31,18 +38,31 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from engine.numbers import security_codes
+
 #: Amounts, ages and percentages, with their usual suffixes, become this token.
 NUMBER_TOKEN = " 0num0 "
+#: Codes of listed securities (600519, 510300) become this one: a question about a code is one
+#: about a security, not about a sum.
+CODE_TOKEN = " 0code0 "
 _NUMBER = re.compile(r"[£$€¥]?\d[\d,.]*\s*(?:k|m|bn|grand|million|thousand|%)?(?![a-z])")
 _WORD_TOKEN = r"(?u)\b\w+\b"
 _WORD_PATTERN = re.compile(_WORD_TOKEN)
+_SPACE = re.compile(r"\s+")
 _ARRAYS = "arrays.npz"
 _META = "model.json"
 
 
 def normalise(text: str) -> str:
-    """Lower-case ``text`` and replace every number by :data:`NUMBER_TOKEN`."""
-    return _NUMBER.sub(NUMBER_TOKEN, text.lower())
+    """Lower-case ``text``, replace every security code (:func:`engine.numbers.security_codes`:
+    "510300能买吗") by :data:`CODE_TOKEN` and every other number by :data:`NUMBER_TOKEN`."""
+    coded = security_codes(text.lower(), lambda match: "\x00")
+    return _NUMBER.sub(NUMBER_TOKEN, coded).replace("\x00", CODE_TOKEN)
+
+
+def _unspaced(text: str) -> str:
+    """``text`` without whitespace: the whole-text character block reads Chinese as written."""
+    return _SPACE.sub("", text)
 
 
 def words(text: str) -> list[str]:
@@ -72,6 +92,10 @@ class LinearIntentModel:
         Name -> regular expression of the pattern features, in column order.
     word_ngrams, char_ngrams : tuple of int
         Smallest and largest n-gram length of each analyser.
+    text_char_ngrams : tuple of int or None
+        N-gram lengths of the whole-text character block (spaces removed), or None for no block.
+    text_char_vocabulary, text_char_idf
+        That block's vocabulary and IDF (empty without the block).
     """
 
     classes: list[str]
@@ -84,6 +108,9 @@ class LinearIntentModel:
     patterns: dict[str, str] = field(default_factory=dict)
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 5)
+    text_char_ngrams: tuple[int, int] | None = None
+    text_char_vocabulary: dict[str, int] = field(default_factory=dict)
+    text_char_idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _vectorizers: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- training ----------------------------------------------------------------------------
@@ -97,6 +124,7 @@ class LinearIntentModel:
         c: float = 100.0,
         word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (1, 5),
+        text_char_ngrams: tuple[int, int] | None = None,
         max_iter: int = 5000,
         random_state: int = 42,
     ) -> LinearIntentModel:
@@ -122,6 +150,11 @@ class LinearIntentModel:
                                lowercase=False, sublinear_tf=True)
         word.fit(normalised)
         char.fit(normalised)
+        text_char = None
+        if text_char_ngrams is not None:
+            text_char = TfidfVectorizer(analyzer="char", ngram_range=tuple(text_char_ngrams),
+                                        lowercase=False, sublinear_tf=True)
+            text_char.fit([_unspaced(text) for text in normalised])
         model = cls(
             classes=[],
             coef=np.zeros((0, 0)),
@@ -134,6 +167,10 @@ class LinearIntentModel:
             word_ngrams=tuple(word_ngrams),
             char_ngrams=tuple(char_ngrams),
         )
+        if text_char is not None:
+            model.text_char_ngrams = tuple(text_char_ngrams)
+            model.text_char_vocabulary = {k: int(v) for k, v in text_char.vocabulary_.items()}
+            model.text_char_idf = np.asarray(text_char.idf_, dtype=float)
         classifier = LogisticRegression(C=c, max_iter=max_iter, class_weight="balanced",
                                         random_state=random_state)
         classifier.fit(model.features(texts), intents)
@@ -171,12 +208,16 @@ class LinearIntentModel:
         compiled = [re.compile(pattern) for pattern in self.patterns.values()]
         cues = np.array([[1.0 if rx.search(text) else 0.0 for rx in compiled]
                          for text in normalised]).reshape(len(texts), len(compiled))
-        return sparse.hstack([
+        blocks = [
             self._block(normalised, "word", self.word_ngrams, self.word_vocabulary, self.word_idf),
             self._block(normalised, "char_wb", self.char_ngrams, self.char_vocabulary,
                         self.char_idf),
-            sparse.csr_matrix(cues),
-        ]).tocsr()
+        ]
+        if self.text_char_ngrams is not None:
+            blocks.append(self._block([_unspaced(text) for text in normalised], "char",
+                                      self.text_char_ngrams, self.text_char_vocabulary,
+                                      self.text_char_idf))
+        return sparse.hstack([*blocks, sparse.csr_matrix(cues)]).tocsr()
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Probability of each intent (columns in ``classes`` order) for each text."""
@@ -198,7 +239,7 @@ class LinearIntentModel:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         np.savez(directory / _ARRAYS, coef=self.coef, intercept=self.intercept,
-                 word_idf=self.word_idf, char_idf=self.char_idf)
+                 word_idf=self.word_idf, char_idf=self.char_idf, text_char_idf=self.text_char_idf)
         meta = {
             "classes": self.classes,
             "word_vocabulary": self.word_vocabulary,
@@ -206,6 +247,9 @@ class LinearIntentModel:
             "patterns": self.patterns,
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams),
+            "text_char_ngrams": (list(self.text_char_ngrams) if self.text_char_ngrams is not None
+                                 else None),
+            "text_char_vocabulary": self.text_char_vocabulary,
         }
         (directory / _META).write_text(json.dumps(meta, ensure_ascii=False))
 
@@ -226,4 +270,9 @@ class LinearIntentModel:
                 patterns=dict(meta["patterns"]),
                 word_ngrams=tuple(meta["word_ngrams"]),
                 char_ngrams=tuple(meta["char_ngrams"]),
+                text_char_ngrams=(tuple(meta["text_char_ngrams"])
+                                  if meta.get("text_char_ngrams") is not None else None),
+                text_char_vocabulary=dict(meta.get("text_char_vocabulary") or {}),
+                text_char_idf=(arrays["text_char_idf"] if "text_char_idf" in arrays.files
+                               else np.zeros(0)),
             )

@@ -56,3 +56,26 @@ def test_income_as_a_goal_says_nothing_of_pay():
 def test_a_retirement_plan_s_name_is_no_amount(text, facts):
     found = opening_facts(text)
     assert {k: v for k, v in found.items() if k in ("age", "initial_amount")} == facts
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # The code of a share or a fund, asked about or traded, is no sum; a sum beside it is.
+    ("510300能买吗", {}),
+    ("我想买600519", {}),
+    ("000001怎么样", {}),
+    ("510300现在可以入手吗", {}),
+    ("想投510300，有20万", {"initial_amount": 200000.0}),
+    ("510300这个ETF怎么样，我有5万", {"initial_amount": 50000.0}),
+    ("is 300750 a good stock, I'm 35", {"age": 35}),
+    ("thinking of selling 000001, I have 20k", {"initial_amount": 20000.0}),
+    # Six digits held as money, written with a unit, round, or all the answer are a sum.
+    ("我有300750", {"initial_amount": 300750.0}),
+    ("I have 300750 saved", {"initial_amount": 300750.0}),
+    ("我有600519元", {"initial_amount": 600519.0}),
+    ("我想投300000", {"initial_amount": 300000.0}),
+    ("600519", {"initial_amount": 600519.0}),
+    ("I have 600,519 saved", {"initial_amount": 600519.0}),
+])
+def test_a_security_s_code_is_no_amount(text, facts):
+    found = opening_facts(text)
+    assert {k: v for k, v in found.items() if k in ("age", "initial_amount")} == facts

@@ -114,7 +114,10 @@ def main() -> None:
             parsed.append(parse)
     languages = ({language: model.classes for language, model in classifier.models.items()}
                  if classifier.models else {"all": classifier.model.classes})
-    print(json.dumps({"languages": languages, "parsed": parsed}, ensure_ascii=False))
+    text_chars = {language: (list(model.text_char_ngrams) if model.text_char_ngrams else None)
+                  for language, model in classifier.models.items()}
+    print(json.dumps({"languages": languages, "parsed": parsed, "text_char_ngrams": text_chars},
+                     ensure_ascii=False))
 
 
 if __name__ == "__main__":

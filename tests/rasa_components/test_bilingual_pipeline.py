@@ -102,7 +102,8 @@ def nlu(*parts: str) -> str:
 def probe() -> dict:
     case = {"nlu": nlu(ENGLISH, CHINESE, LOOKUP), "english_only_nlu": nlu(ENGLISH, LOOKUP),
             "texts": TEXTS, "metadata": METADATA,
-            "classifier": {"route_by_language": True, "cjk_word_tokens": True}}
+            "classifier": {"route_by_language": True, "cjk_word_tokens": True,
+                           "languages": {"zh": {"C": 300, "text_char_ngrams": [1, 1]}}}}
     result = subprocess.run([str(RASA_PYTHON), str(PROBE)], input=json.dumps(case), cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -178,6 +179,21 @@ def test_english_lookup_entities_keep_their_word_boundaries(parsed):
 def test_each_language_has_its_own_model(probe):
     assert probe["languages"]["en"] == ["buy", "goodbye", "greet"]
     assert probe["languages"]["zh"] == ["buy", "goodbye", "greet", "thank"]
+
+
+def test_a_language_s_own_options_shape_only_its_model(probe):
+    # languages.zh gives the Chinese model the whole-text character block, as config.yml does;
+    # the English model keeps none.
+    assert probe["text_char_ngrams"] == {"en": None, "zh": [1, 1]}
+
+
+def test_an_unknown_option_for_a_language_is_named():
+    case = {"nlu": nlu(ENGLISH, CHINESE), "texts": ["hello"],
+            "classifier": {"route_by_language": True, "languages": {"zh": {"char_grams": [1, 3]}}}}
+    result = subprocess.run([str(RASA_PYTHON), str(PROBE)], input=json.dumps(case), cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "languages.zh: unknown option(s) ['char_grams']" in result.stderr
 
 
 def test_messages_are_routed_by_their_script(parsed):

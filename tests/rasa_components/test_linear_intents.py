@@ -11,7 +11,13 @@ import pytest
 import yaml
 
 from bench.nlu_quality import ROOT
-from rasa_components.linear_intents import NUMBER_TOKEN, LinearIntentModel, normalise, words
+from rasa_components.linear_intents import (
+    CODE_TOKEN,
+    NUMBER_TOKEN,
+    LinearIntentModel,
+    normalise,
+    words,
+)
 
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
@@ -59,6 +65,33 @@ def test_amounts_look_alike_to_the_classifier():
     assert NUMBER_TOKEN.strip() in normalise("about 1.5 million")
     # A number inside a word is not an amount.
     assert normalise("3rd of may") == "3rd of may"
+
+
+def test_a_security_s_code_is_one_token_and_a_sum_another():
+    assert normalise("510300能买吗") == CODE_TOKEN + "能买吗"
+    assert normalise("should I buy 600519") == normalise("should I buy 000001")
+    assert CODE_TOKEN.strip() not in normalise("I have 300750 saved")
+    # Chinese is read as jieba's words joined by spaces: a code is still told by its neighbours.
+    assert normalise("510300 现在 可以 入手 吗") == CODE_TOKEN + " 现在 可以 入手 吗"
+
+
+def test_the_whole_text_character_block_reads_across_words_and_is_stored(tmp_path):
+    texts = ["怎么 开户", "开户 流程", "在 哪里 开户", "你们 怎么 运作", "运作 方式 是 什么",
+             "怎么 帮 我 配置"]
+    intents = ["open_account"] * 3 + ["how_it_works"] * 3
+    plain = LinearIntentModel.fit(texts, intents)
+    whole = LinearIntentModel.fit(texts, intents, text_char_ngrams=(1, 2))
+    # One column per character and character pair of the text without spaces ("么开" included).
+    assert "么开" in whole.text_char_vocabulary and "么开" not in whole.char_vocabulary
+    assert whole.features(texts).shape[1] == plain.features(texts).shape[1] + len(
+        whole.text_char_vocabulary)
+    whole.save(tmp_path)
+    again = LinearIntentModel.load(tmp_path)
+    assert again.text_char_ngrams == (1, 2)
+    assert np.allclose(again.probabilities(texts), whole.probabilities(texts))
+    # A model saved without the block reads back without it.
+    plain.save(tmp_path / "plain")
+    assert LinearIntentModel.load(tmp_path / "plain").text_char_ngrams is None
 
 
 def test_words_are_the_words_the_word_analyser_counts(model):
