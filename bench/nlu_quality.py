@@ -184,10 +184,14 @@ def read_scores(report_dir: Path, seconds: float = 0.0) -> NluScores:
 #: Runs Rasa's command line after seeding numpy's global generator. Rasa draws its
 #: cross-validation folds from that generator (an unseeded StratifiedKFold), so without a seed two
 #: runs on the same data score different folds and differ by about 0.005 F1; with one, a change to
-#: the data or the pipeline is compared on the same split.
+#: the data or the pipeline is compared on the same split. Rasa's YAML writer, which writes each
+#: fold, is made to keep every lookup table's words first (bench/rasa_lookup_tables.py).
 _SEEDED_RASA = (
     "import sys, numpy\n"
     "numpy.random.seed(int(sys.argv.pop(1)))\n"
+    "sys.path.insert(0, '.')\n"
+    "from bench.rasa_lookup_tables import join_lookup_tables\n"
+    "join_lookup_tables()\n"
     "from rasa.__main__ import main\n"
     "sys.argv[0] = 'rasa'\n"
     "sys.exit(main())\n"
