@@ -59,7 +59,8 @@ from functools import lru_cache
 import cn2an
 from opencc import OpenCC
 
-from engine.numbers import Figure, plan_names, security_codes
+from engine.numbers import Figure, plan_names
+from lexicon.security_codes import security_codes
 
 _T2S = OpenCC("t2s")
 

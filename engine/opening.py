@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from engine import numbers
 from engine.numbers import figures_in, parse_monthly, stated_age, target_age
+from lexicon.security_codes import security_codes
 
 _YEARS_AFTER = re.compile(r"^\s*(?:more\s+)?(?P<unit>years?|yrs?|decades?)\b", re.IGNORECASE)
 _HORIZON_BEFORE = re.compile(
@@ -158,8 +159,7 @@ def read_opening(text: str) -> Opening:
     from engine.opening_zh import read_chinese_opening  # loads the Chinese number reader
 
     # Codes are told from sums on the whole message: "510300这个ETF" names the fund in English.
-    written = numbers.security_codes(unicodedata.normalize("NFKC", text),
-                                     lambda m: "_" * len(m[0]))
+    written = security_codes(unicodedata.normalize("NFKC", text), lambda m: "_" * len(m[0]))
     chinese_part, english_part, pos = [], [], 0
     for run in [*_CJK_RUN.finditer(written), None]:
         gap = written[pos:run.start() if run else len(written)]

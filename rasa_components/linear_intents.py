@@ -38,7 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from engine.numbers import security_codes
+from lexicon.security_codes import security_codes
 
 #: Amounts, ages and percentages, with their usual suffixes, become this token.
 NUMBER_TOKEN = " 0num0 "
@@ -54,7 +54,7 @@ _META = "model.json"
 
 
 def normalise(text: str) -> str:
-    """Lower-case ``text``, replace every security code (:func:`engine.numbers.security_codes`:
+    """Lower-case ``text``, replace every security code (:func:`lexicon.security_codes.security_codes`:
     "510300能买吗") by :data:`CODE_TOKEN` and every other number by :data:`NUMBER_TOKEN`."""
     coded = security_codes(text.lower(), lambda match: "\x00")
     return _NUMBER.sub(NUMBER_TOKEN, coded).replace("\x00", CODE_TOKEN)

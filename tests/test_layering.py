@@ -7,8 +7,12 @@ the line and the import. Dynamic imports with a literal name (``importlib.import
 
 The rules:
 
-- ``engine`` imports nothing of ours: it is a plain library, usable without a database or Rasa.
-- ``rasa_components`` (loaded by Rasa, in its own environment) imports nothing of ours either.
+- ``lexicon`` imports nothing of ours: text rules in plain Python (the standard library only)
+  that the engine and the NLU pipeline share, each in its own environment.
+- ``engine`` imports nothing of ours but ``lexicon``: it is a plain library, usable without a
+  database or Rasa.
+- ``rasa_components`` (loaded by Rasa, in its own environment) imports nothing of ours but
+  ``lexicon`` likewise.
 - ``db`` imports ``db``, and ``engine`` only for types: inside ``if TYPE_CHECKING:``, so no engine
   rule runs in a query. One module is named below as the exception: ``db/lifecycle_store.py`` is
   the lifecycle classifier's database mode, a batch job that reads the tables, scores them with
@@ -31,12 +35,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The project's own top-level packages: an import of anything else is a third-party import.
-OURS = {"actions", "bench", "bot", "db", "demo", "engine", "harness", "rasa_components", "scripts",
-        "tests"}
+OURS = {"actions", "bench", "bot", "db", "demo", "engine", "harness", "lexicon", "rasa_components",
+        "scripts", "tests"}
 #: Which of our packages each layered package may import at run time.
 ALLOWED = {
-    "engine": {"engine"},
-    "rasa_components": {"rasa_components"},
+    "lexicon": {"lexicon"},
+    "engine": {"engine", "lexicon"},
+    "rasa_components": {"rasa_components", "lexicon"},
     "db": {"db"},
     "actions": {"actions", "db", "engine"},
     "bot": {"bot", "db", "engine"},
