@@ -96,6 +96,8 @@ GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "cor
 AFTER_BOUNDS = {"more_than": "more_than_after", "less_than": "less_than_after",
                 "at_most": "at_most_after"}
 _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
+#: Keys a language may add: words that begin with a negation and negate nothing ("别人").
+OPTIONAL_LISTS = ("not_negations",)
 
 
 def chosen(tracker: Tracker) -> str | None:
@@ -269,7 +271,10 @@ def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int = 
     cue of the same option that holds its own negation."""
     contrasts = vocab.words_set("contrasts")
     for end in range(start, max(0, start - reach - 1), -1):
-        if _ends_with(tokens, end, vocab.phrase("negations")) and end - 1 not in spent:
+        negation = _ends_with(tokens, end, vocab.phrase("negations"))
+        # "别人" (others) and "不少" (many) begin with a negation and are none.
+        if (negation and end - 1 not in spent
+                and not _starts_with(tokens, end - len(negation), vocab.phrase("not_negations"))):
             return True
         if end and (tokens[end - 1] in _BREAKS or tokens[end - 1] in contrasts):
             return False
@@ -952,7 +957,7 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                 if str(cue).strip().startswith(GAP) or str(cue).strip().endswith(GAP):
                     problems.append(f"{folder}answers.yml: {topic}.{option}: {cue!r} may not "
                                     f"start or end with {GAP}")
-    for key in (*GRAMMAR, *AFTER_BOUNDS.values()):
+    for key in (*GRAMMAR, *AFTER_BOUNDS.values(), *OPTIONAL_LISTS):
         value = words.get(key)
         if key in words and (not isinstance(value, Mapping) if key in _MAPPINGS
                              else not isinstance(value, list)):
