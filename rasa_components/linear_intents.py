@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from lexicon.security_codes import security_codes
+from rasa_components.scripts import CJK
 
 #: Amounts, ages and percentages, with their usual suffixes, become this token.
 NUMBER_TOKEN = " 0num0 "
@@ -49,6 +50,8 @@ _NUMBER = re.compile(r"[£$€¥]?\d[\d,.]*\s*(?:k|m|bn|grand|million|thousand|%
 _WORD_TOKEN = r"(?u)\b\w+\b"
 _WORD_PATTERN = re.compile(_WORD_TOKEN)
 _SPACE = re.compile(r"\s+")
+#: Spaces between two CJK characters: where jieba cut a Chinese message into words.
+_CJK_SPACE = re.compile(rf"(?<={CJK.pattern})\s+(?={CJK.pattern})")
 _ARRAYS = "arrays.npz"
 _META = "model.json"
 
@@ -63,6 +66,13 @@ def normalise(text: str) -> str:
 def _unspaced(text: str) -> str:
     """``text`` without whitespace: the whole-text character block reads Chinese as written."""
     return _SPACE.sub("", text)
+
+
+def pattern_text(text: str) -> str:
+    """The text the pattern features read: ``text`` with the spaces between CJK characters
+    removed. A Chinese message reaches the model as jieba's words joined by spaces ("太 激进 了"),
+    and the direction patterns are written as Chinese is typed ("太激进")."""
+    return _CJK_SPACE.sub("", text)
 
 
 def words(text: str) -> list[str]:
@@ -206,7 +216,7 @@ class LinearIntentModel:
         """The feature rows of ``texts``: word block, character block, pattern columns."""
         normalised = [normalise(text) for text in texts]
         compiled = [re.compile(pattern) for pattern in self.patterns.values()]
-        cues = np.array([[1.0 if rx.search(text) else 0.0 for rx in compiled]
+        cues = np.array([[1.0 if rx.search(pattern_text(text)) else 0.0 for rx in compiled]
                          for text in normalised]).reshape(len(texts), len(compiled))
         blocks = [
             self._block(normalised, "word", self.word_ngrams, self.word_vocabulary, self.word_idf),

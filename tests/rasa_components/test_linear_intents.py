@@ -16,6 +16,7 @@ from rasa_components.linear_intents import (
     NUMBER_TOKEN,
     LinearIntentModel,
     normalise,
+    pattern_text,
     words,
 )
 
@@ -58,6 +59,38 @@ def test_the_data_names_the_direction_cues():
 ])
 def test_the_direction_of_a_risk_change_comes_from_how_the_words_combine(model, text, intent):
     assert model.rank(text, 1)[0][0] == intent
+
+
+def _chinese_patterns() -> dict[str, str]:
+    grouped: dict[str, list[str]] = {}
+    for block in yaml.safe_load((ROOT / "data/zh/nlu_direction.yml").read_text())["nlu"]:
+        if "regex" not in block:
+            continue
+        grouped.setdefault(block["regex"], []).extend(
+            line.strip().removeprefix("- ") for line in block["examples"].splitlines() if line.strip())
+    return {name: "|".join(f"(?:{p})" for p in rows) for name, rows in grouped.items()}
+
+
+@pytest.mark.parametrize(("words_cut", "cue"), [
+    ("太 激进 了", "cue_too_risky"), ("太 保守 了", "cue_too_safe"),
+    ("别 这么 保守", "cue_away_from_safe"), ("不要 那么 多 股票", "cue_away_from_risky"),
+    ("能 不能 再 冒险 一些", "cue_towards_risky"), ("再稳 一点 吧", "cue_towards_safe"),
+    ("股票 比例 降 一 降", "cue_away_from_risky"), ("债券 多 一点", "cue_towards_safe"),
+])
+def test_chinese_direction_patterns_read_jieba_s_words_as_typed(words_cut, cue):
+    """A Chinese message reaches the model as jieba's words joined by spaces; its direction
+    patterns match the message as typed, and only the named cue fires."""
+    patterns = _chinese_patterns()
+    assert pattern_text(words_cut) == words_cut.replace(" ", "")
+    model = LinearIntentModel.fit(["太 激进 了", "太 保守 了", "hello there", "bye now"],
+                                  ["less_risk", "more_risk", "greet", "goodbye"], patterns)
+    cues = model.features([words_cut]).toarray()[0, -len(patterns):]
+    assert [name for name, on in zip(patterns, cues, strict=True) if on] == [cue]
+
+
+def test_pattern_text_keeps_the_spaces_of_other_scripts():
+    assert pattern_text("too risky 太 激进") == "too risky 太激进"
+    assert pattern_text("more in shares") == "more in shares"
 
 
 def test_amounts_look_alike_to_the_classifier():
