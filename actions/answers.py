@@ -84,6 +84,7 @@ _LETTERS = rf"(?:(?![{_CJK}])[^\W\d_])+"
 _TOKEN = re.compile(rf"[{_CJK}]|\d+(?:[.,]\d+)*|{_LETTERS}(?:'{_LETTERS})*\*?|[%$€£#/+=\-]"
                     r"|[.,;:!?()…]")
 _BREAKS = frozenset(".,;:!?()…")
+_LETTER_WORD = re.compile(rf"{_LETTERS}(?:'{_LETTERS})*\*?")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 #: Keys of an answers section other than the choices, each a list of phrases unless said here.
 GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "corrections", "weak",
@@ -96,8 +97,11 @@ GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "cor
 AFTER_BOUNDS = {"more_than": "more_than_after", "less_than": "less_than_after",
                 "at_most": "at_most_after"}
 _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
-#: Keys a language may add: words that begin with a negation and negate nothing ("别人").
-OPTIONAL_LISTS = ("not_negations",)
+#: Keys a language may add: words that begin with a negation and negate nothing ("别人");
+#: languages whose answer words its clients mix in, of which the cues written in letters alone
+#: are read beside its own ("我比较conservative": Chinese clients type English words).
+BORROWED = "borrowed_from"
+OPTIONAL_LISTS = ("not_negations", BORROWED)
 
 
 def chosen(tracker: Tracker) -> str | None:
@@ -133,10 +137,12 @@ Phrases = tuple[tuple[str, ...], ...]
 
 
 class Vocabulary:
-    """One language's answer words, compiled for reading."""
+    """One language's answer words, compiled for reading; ``borrowed``: the compiled words of
+    the languages it borrows from (``borrowed_from``)."""
 
-    def __init__(self, words: Mapping[str, Any]):
+    def __init__(self, words: Mapping[str, Any], borrowed: Sequence[Vocabulary] = ()):
         self.words = words
+        self.borrowed = tuple(borrowed)
         self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
                        for k, v in (words.get("contractions") or {}).items()]
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
@@ -162,8 +168,14 @@ class Vocabulary:
                   **(self.words.get("risk_questions") or {}),
                   **(self.words.get("figure_questions") or {})}
         unsure = [_Cue(UNSURE, p, False, False) for p in self.phrase("unsure")]
-        return {topic: tuple(self._cues(options)) + tuple(unsure)
+        return {topic: tuple(self._cues(options)) + self._borrowed_cues(topic) + tuple(unsure)
                 for topic, options in topics.items()}
+
+    def _borrowed_cues(self, topic: str) -> tuple[_Cue, ...]:
+        """The cues of ``topic`` in the borrowed languages that are words of letters alone: a cue
+        holding characters or figures is read by its own language's rules, not this one's."""
+        return tuple(cue for other in self.borrowed for cue in other.cue_topics.get(topic, ())
+                     if cue.option and all(w == GAP or _LETTER_WORD.fullmatch(w) for w in cue.words))
 
     def _cues(self, options: Mapping[str, Sequence[str]]):
         negations = set(self.phrase("negations"))
@@ -215,7 +227,7 @@ class Vocabulary:
         return frozenset(" ".join(p) for p in self.phrase(key))
 
 
-_compiled: dict[int, tuple[Mapping, Vocabulary]] = {}
+_compiled: dict[tuple[int, ...], tuple[tuple[Mapping, ...], Vocabulary]] = {}
 
 
 def holds_cue(text: str, key: str, language: str | None) -> bool:
@@ -242,13 +254,18 @@ def put_as_question(text: str, language: str | None) -> bool:
 
 
 def vocabulary(language: str | None = None) -> Vocabulary:
-    """The compiled answer words of ``language`` (recompiled when its files change)."""
+    """The compiled answer words of ``language`` with those it borrows (recompiled when their
+    files change)."""
     words = answer_words(language)
-    kept = _compiled.get(id(words))
-    if kept is None or kept[0] is not words:
+    others = tuple(answer_words(str(other)) for other in words.get(BORROWED) or ()
+                   if other != language)
+    key = (id(words), *map(id, others))
+    kept = _compiled.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept[0], (words, *others), strict=True)):
         if len(_compiled) > 8:
             _compiled.clear()
-        kept = _compiled[id(words)] = (words, Vocabulary(words))
+        kept = _compiled[key] = ((words, *others),
+                                 Vocabulary(words, tuple(Vocabulary(o) for o in others)))
     return kept[1]
 
 
@@ -963,4 +980,8 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                              else not isinstance(value, list)):
             kind = "a mapping" if key in _MAPPINGS else "a list"
             problems.append(f"{folder}answers.yml: {key} must be {kind}")
+    if isinstance(words.get(BORROWED), list):
+        problems += [f"{folder}answers.yml: {BORROWED}: {other!r} is not a language of locales/"
+                     for other in words[BORROWED]
+                     if other == language or str(other) not in locales(directory)]
     return problems

@@ -146,3 +146,16 @@ def test_answer_words_are_read_beside_the_responses_and_once_per_name(answer_fol
     (path.parent / "more.yml").write_text("responses: {}\nanswers: [nope]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"more.yml: expected 'answers:', a mapping"):
         answer_words("xx")
+
+
+def test_a_language_may_borrow_the_letter_words_of_a_known_language_only(answer_folder):
+    path, data = answer_folder
+    data["answers"]["borrowed_from"] = ["zh", "xx", "klingon"]
+    _save(path, data)
+    assert sorted(vocabulary_problems("xx")) == [
+        "locales/xx/answers.yml: borrowed_from: 'klingon' is not a language of locales/",
+        "locales/xx/answers.yml: borrowed_from: 'xx' is not a language of locales/",
+    ]
+    data["answers"]["borrowed_from"] = "zh"
+    _save(path, data)
+    assert vocabulary_problems("xx") == ["locales/xx/answers.yml: borrowed_from must be a list"]

@@ -1,13 +1,14 @@
 """Colloquial Chinese answers to the form's questions, read with locales/zh/answers.yml: the ways
 people put a goal (提车, 凑首付, 救急), how steady their pay is (稳得很, 没谱, 被优化), what they would
 do in a fall (全清, 先出一部分, 拿住不动, 趁跌买), how they see themselves (怂, 稳字当头, 心里有数,
-胆子很大), the range they accept and how long they have invested (零基础, 老江湖)."""
+胆子很大), the range they accept and how long they have invested (零基础, 老江湖), and English words
+mixed in (我比较conservative)."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions.answers import match_goal, match_income_stability, match_option
+from actions.answers import match_goal, match_income_stability, match_option, vocabulary
 from engine.questionnaire import option_titles, questionnaire
 from engine.wording import texts
 
@@ -116,3 +117,36 @@ def test_colloquial_income_stability(text, stability):
 ])
 def test_colloquial_risk_answers(question_id, text, answer):
     assert option(question_id, text) == answer
+
+
+# Chinese clients type English words into Chinese sentences: the English answer words written in
+# letters are read too (``borrowed_from``), under the Chinese grammar of negation and contrast.
+@pytest.mark.parametrize(("question_id", "text", "answer"), [
+    ("risk_self_view", "朋友说我risk averse", "avoider"),
+    ("risk_self_view", "偏conservative一点吧", "cautious"),
+    ("risk_self_view", "我算是calculated risk taker", "calculated"),
+    ("risk_self_view", "朋友说我是risk taker", "risk_taker"),
+    ("risk_self_view", "我是YOLO型的", "risk_taker"),
+    ("experience", "完全是newbie", "none"),
+    ("experience", "买过ETF，也玩过options", "extensive"),
+    ("return_priority", "我要growth", "strong_growth"),
+    ("return_priority", "主要是safety", "protect_capital"),
+    ("gamble_choice", "选sure thing", "sure_1000"),
+    ("outcome_range", "最narrow的那个", "narrow"),
+    # A Chinese negation turns an English cue, and the words after a Chinese "but" decide.
+    ("risk_self_view", "我不是risk taker，能不冒险就不冒险", "avoider"),
+    ("risk_self_view", "有点risk averse，但会先研究清楚再冒险", "calculated"),
+])
+def test_english_words_in_chinese_answers(question_id, text, answer):
+    assert option(question_id, text) == answer
+
+
+def test_only_borrowed_cues_of_letters_alone_are_read():
+    cues = vocabulary("zh").cue_topics["risk_self_view"]
+    english = {cue.words for cue in vocabulary("en").cue_topics["risk_self_view"]}
+    borrowed = [cue for cue in cues if cue.words in english]
+    assert ("risk", "averse") in {cue.words for cue in borrowed}
+    assert all(word.isascii() for cue in borrowed for word in cue.words)
+    # English reads no Chinese: a language borrows only what it lists.
+    assert not any(any("\u4e00" <= ch <= "\u9fff" for w in cue.words for ch in w)
+                   for cue in vocabulary("en").cue_topics["risk_self_view"])
