@@ -49,6 +49,7 @@ from engine.hedges import soften
 from engine.numbers import figures_in, words_to_number
 from engine.profile import Goal, IncomeStability, InvestmentKnowledge
 from engine.questionnaire import Question, option_titles, questionnaire
+from engine.sounds import TRANSCRIPTIONS, sound_alike
 from engine.wording import DEFAULT_LANGUAGE, answer_words, locales, texts
 
 #: The acceptable fall each ``max_loss`` option stands for, as the top of its band (a fraction of
@@ -102,6 +103,9 @@ _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
 #: are read beside its own ("我比较conservative": Chinese clients type English words).
 BORROWED = "borrowed_from"
 OPTIONAL_LISTS = ("not_negations", BORROWED)
+#: The key by which a language typed by sound names its transcription (engine.sounds): a cue
+#: typed with a character that sounds like one of its own ("保手" for "保守") is read as the cue.
+HOMOPHONES = "homophones"
 
 
 def chosen(tracker: Tracker) -> str | None:
@@ -143,6 +147,7 @@ class Vocabulary:
     def __init__(self, words: Mapping[str, Any], borrowed: Sequence[Vocabulary] = ()):
         self.words = words
         self.borrowed = tuple(borrowed)
+        self.homophones = words.get(HOMOPHONES) if words.get(HOMOPHONES) in TRANSCRIPTIONS else None
         self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
                        for k, v in (words.get("contractions") or {}).items()]
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
@@ -716,6 +721,38 @@ def _evidence(tokens: list[str], topic: str, options: Sequence[str], titles: Map
             + _figure_hits(topic, tokens, titles, vocab))
 
 
+def _respelled(tokens: list[str], topic: str, vocab: Vocabulary) -> list[str] | None:
+    """``tokens`` with the cues of ``topic`` typed by their sound written as the cues, or None
+    when none is heard. A cue is heard where it has two characters or more, at least one of them
+    typed as written and each other one sounding like it ("保手" for "保守", "紧慎" for "谨慎");
+    a cue of one character is heard in too many words to guess. The longest cue heard is kept
+    where two overlap."""
+    if vocab.homophones is None:
+        return None
+    heard: list[tuple[int, tuple[str, ...]]] = []
+    for cue in vocab.cue_topics.get(topic, ()):
+        words = cue.words
+        if (cue.whole or not cue.option or len(words) < 2
+                or not all(_CJK_CHAR.fullmatch(w) for w in words)):
+            continue
+        for at in range(len(tokens) - len(words) + 1):
+            typed = tokens[at:at + len(words)]
+            exact = sum(t == w for t, w in zip(typed, words, strict=True))
+            if 0 < exact < len(words) and all(
+                    t == w or (_CJK_CHAR.fullmatch(t) and sound_alike(t, w, vocab.homophones))
+                    for t, w in zip(typed, words, strict=True)):
+                heard.append((at, words))
+    if not heard:
+        return None
+    respelled, taken = list(tokens), set()
+    for at, words in sorted(heard, key=lambda h: -len(h[1])):
+        span = set(range(at, at + len(words)))
+        if not span & taken:
+            respelled[at:at + len(words)] = words
+            taken |= span
+    return respelled
+
+
 def _decide(hits: list[_Hit], prefer: Sequence[str] = ()) -> str | None:
     """The one option the evidence is for; a tie or none is None."""
     words, figures = Counter(), Counter()
@@ -784,6 +821,10 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
             return reading
         return _Reading(options[index], "", reading.core)
     hits = _evidence(tokens, topic, options, titles, middle, vocab)
+    respelled = None if hits else _respelled(tokens, topic, vocab)
+    if respelled is not None:
+        tokens = respelled
+        hits = _evidence(tokens, topic, options, titles, middle, vocab)
     offset = 0
     # After a correction ("actually", "scratch that") the words that follow are the answer; after
     # a contrast ("but") too, unless the answer names both sides of a blend ("growth, but safe").
@@ -980,6 +1021,9 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                              else not isinstance(value, list)):
             kind = "a mapping" if key in _MAPPINGS else "a list"
             problems.append(f"{folder}answers.yml: {key} must be {kind}")
+    if HOMOPHONES in words and words[HOMOPHONES] not in TRANSCRIPTIONS:
+        problems.append(f"{folder}answers.yml: {HOMOPHONES} must be one of "
+                        f"{', '.join(sorted(TRANSCRIPTIONS))}, not {words[HOMOPHONES]!r}")
     if isinstance(words.get(BORROWED), list):
         problems += [f"{folder}answers.yml: {BORROWED}: {other!r} is not a language of locales/"
                      for other in words[BORROWED]

@@ -159,3 +159,11 @@ def test_a_language_may_borrow_the_letter_words_of_a_known_language_only(answer_
     data["answers"]["borrowed_from"] = "zh"
     _save(path, data)
     assert vocabulary_problems("xx") == ["locales/xx/answers.yml: borrowed_from must be a list"]
+
+
+def test_a_language_typed_by_sound_names_a_known_transcription(answer_folder):
+    path, data = answer_folder
+    data["answers"]["homophones"] = "morse"
+    _save(path, data)
+    assert vocabulary_problems("xx") == [
+        "locales/xx/answers.yml: homophones must be one of pinyin, not 'morse'"]

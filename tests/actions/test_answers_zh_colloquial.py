@@ -2,7 +2,7 @@
 people put a goal (提车, 凑首付, 救急), how steady their pay is (稳得很, 没谱, 被优化), what they would
 do in a fall (全清, 先出一部分, 拿住不动, 趁跌买), how they see themselves (怂, 稳字当头, 心里有数,
 胆子很大), the range they accept and how long they have invested (零基础, 老江湖), and English words
-mixed in (我比较conservative)."""
+mixed in (我比较conservative), and cues typed with a character of the same sound (保手 for 保守)."""
 
 from __future__ import annotations
 
@@ -150,3 +150,31 @@ def test_only_borrowed_cues_of_letters_alone_are_read():
     # English reads no Chinese: a language borrows only what it lists.
     assert not any(any("\u4e00" <= ch <= "\u9fff" for w in cue.words for ch in w)
                    for cue in vocabulary("en").cue_topics["risk_self_view"])
+
+
+# Chinese is typed by sound, and a slip picks a character that sounds the same (homophones:
+# pinyin). A cue of two characters or more, one typed as written and the other sounding alike
+# in syllable and tone, is read as the cue, when nothing in the answer is read as written.
+@pytest.mark.parametrize(("question_id", "text", "answer"), [
+    ("risk_self_view", "保手的", "avoider"),
+    ("risk_self_view", "稳建型", "cautious"),
+    ("risk_self_view", "我很礼性", "calculated"),
+    ("experience", "我是个新首", "none"),
+])
+def test_cues_typed_with_a_homophone(question_id, text, answer):
+    assert option(question_id, text) == answer
+
+
+@pytest.mark.parametrize(("question_id", "text"), [
+    # 笨 (bèn) is not 本 (běn): the tone differs, so 保笨 is not 保本.
+    ("return_priority", "保笨最重要"),
+    # 手 alone sounds like 守, but one character is too little to guess from.
+    ("risk_self_view", "手"),
+])
+def test_no_cue_is_heard_in_another_tone_or_in_one_character(question_id, text):
+    assert option(question_id, text) is None
+
+
+def test_what_is_read_as_written_is_not_respelled():
+    # 胆子小 is read as written (avoider), so 保手 is not taken for 保守 (cautious with 比较).
+    assert option("risk_self_view", "胆子小，比较保手") == "avoider"
