@@ -11,12 +11,17 @@ is written is said there):
 * figures where an option means a number: the acceptable fall of ``max_loss`` ("15 %", "a fifth",
   "more than 30 %"), the range of ``outcome_range`` (an amount it reaches, a fall or a gain), the
   amounts and chances of ``gamble_choice`` ("8k", "the 50 % one"), years of ``experience``;
+* a softener just before the words for the most careful end ("a bit scared", "有点不敢") makes
+  the answer cautious (SOFTENED);
 * hedges keep the answer ("probably hold"); on the income scale a hedged end is its middle
   (engine/hedges.py); "not sure" is no answer unless an option lists it ("no idea" is no
   experience); a question back ("what does calculated mean?") is no answer.
 
 Two options found as often, or none, give None: the chat asks again with buttons rather than guess.
-A language whose folder has no answers.yml is read by the words of the option titles alone.
+A language whose folder has no answers.yml is read by the words of the option titles alone. A
+language may also read the cues in letters of languages its clients mix in (``borrowed_from``:
+"我比较conservative"), and, when it is typed by sound, a cue typed with a character that sounds
+like one of its own (``homophones``: "保手" for "保守"; engine/sounds.py).
 
 Scripts written without spaces (Chinese) are read character by character: each character is a word,
 so a cue is its characters in order; their numerals are read whole ("一万二", "百分之十"); a fraction
@@ -36,7 +41,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -71,6 +76,11 @@ PURPOSES = (Goal.retirement, Goal.major_purchase, Goal.education)
 BLENDS = {"return_priority": "balanced_growth", "risk_self_view": "calculated",
           "income_stability": IncomeStability.somewhat_stable.value}
 
+#: The option that an end option means when a softener ("a bit", "有点") stands just before its
+#: words: a bit of a risk avoider is cautious. The daring end is left alone: "a bit of a gambler"
+#: still takes risks, and whether with research first the words do not say.
+SOFTENED = {"risk_self_view": {"avoider": "cautious"}}
+
 #: Options that win over another named in the same answer: a long or wide experience is told by
 #: what sets it apart (futures, options, decades), while the products it also names ("shares and
 #: futures") are held by the middle option too.
@@ -102,7 +112,7 @@ _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
 #: languages whose answer words its clients mix in, of which the cues written in letters alone
 #: are read beside its own ("我比较conservative": Chinese clients type English words).
 BORROWED = "borrowed_from"
-OPTIONAL_LISTS = ("not_negations", BORROWED)
+OPTIONAL_LISTS = ("not_negations", BORROWED, "softeners")
 #: The key by which a language typed by sound names its transcription (engine.sounds): a cue
 #: typed with a character that sounds like one of its own ("保手" for "保守") is read as the cue.
 HOMOPHONES = "homophones"
@@ -716,9 +726,17 @@ def _evidence(tokens: list[str], topic: str, options: Sequence[str], titles: Map
     cues = vocab.cue_topics.get(topic, ())
     title_cues = [_Cue(o, tuple(vocab.tokens(vocab.normalise(t))), False, False)
                   for o, t in titles.items()]
-    return (_cue_hits(tokens, [*cues, *title_cues], vocab)
-            + _place_hits(tokens, options, middle, vocab)
+    softened = SOFTENED.get(topic, {})
+    words = [replace(hit, option=softened[hit.option])
+             if hit.option in softened and _softened(tokens, hit.start, vocab) else hit
+             for hit in _cue_hits(tokens, [*cues, *title_cues], vocab)]
+    return (words + _place_hits(tokens, options, middle, vocab)
             + _figure_hits(topic, tokens, titles, vocab))
+
+
+def _softened(tokens: Sequence[str], start: int, vocab: Vocabulary) -> bool:
+    """Whether one of the language's ``softeners`` ends just before ``start`` ("a bit scared")."""
+    return _ends_with(tokens, start, vocab.phrase("softeners")) is not None
 
 
 def _respelled(tokens: list[str], topic: str, vocab: Vocabulary) -> list[str] | None:

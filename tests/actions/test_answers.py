@@ -265,6 +265,21 @@ def test_hedges_keep_the_answer(question_id, text, option):
     assert read(question_id, text) == option
 
 
+# A softener just before the words for the most careful end makes the answer the next one: a bit
+# of a risk avoider is cautious. Said plainly or strengthened, the end stays; the daring end is
+# not softened.
+@pytest.mark.parametrize(("text", "option"), [
+    ("a bit risk averse", "cautious"), ("somewhat scared of risk", "cautious"),
+    ("slightly afraid of losing", "cautious"), ("kind of a chicken", "cautious"),
+    ("a little nervous about risk", "cautious"),
+    ("risk averse", "avoider"), ("very risk averse", "avoider"),
+    ("I take no risk, not even a bit", "avoider"),
+    ("a bit of a risk taker", "risk_taker"),
+])
+def test_a_softened_careful_end_is_cautious(text, option):
+    assert read("risk_self_view", text) == option
+
+
 # -- the goal and income stability ----------------------------------------------------------------
 
 GOALS = {

@@ -178,3 +178,14 @@ def test_no_cue_is_heard_in_another_tone_or_in_one_character(question_id, text):
 def test_what_is_read_as_written_is_not_respelled():
     # 胆子小 is read as written (avoider), so 保手 is not taken for 保守 (cautious with 比较).
     assert option("risk_self_view", "胆子小，比较保手") == "avoider"
+
+
+# 有点, 稍微, 比较 just before words for the most careful end make the answer cautious; 一点点 is
+# no softener ("一点点风险都不碰" touches none), and a daring word said with "not very" is cautious.
+@pytest.mark.parametrize(("text", "answer"), [
+    ("有一点点胆小", "cautious"), ("稍微有点不敢", "cautious"), ("有些怕输", "cautious"),
+    ("胆小", "avoider"), ("一点点风险都不碰", "avoider"), ("稍微亏一点我都受不了", "avoider"),
+    ("不是很敢冒险", "cautious"), ("不算激进", "cautious"), ("不怎么敢冒险", "cautious"),
+])
+def test_softened_and_negated_self_views(text, answer):
+    assert option("risk_self_view", text) == answer
