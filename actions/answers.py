@@ -158,6 +158,10 @@ class Vocabulary:
         self.words = words
         self.borrowed = tuple(borrowed)
         self.homophones = words.get(HOMOPHONES) if words.get(HOMOPHONES) in TRANSCRIPTIONS else None
+        #: How many words after a negation it still turns a cue; a language may set its own
+        #: (``negation_reach``): a Chinese character is about half a word.
+        reach = words.get("negation_reach")
+        self.negation_reach = reach if isinstance(reach, int) and reach > 0 else MAX_GAP
         self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
                        for k, v in (words.get("contractions") or {}).items()]
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
@@ -296,12 +300,14 @@ def _starts_with(tokens: Sequence[str], start: int, phrases: Phrases) -> tuple[s
     return next((p for p in phrases if tuple(tokens[start:start + len(p)]) == p), None)
 
 
-def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int = MAX_GAP,
+def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int | None = None,
              spent: frozenset[int] = frozenset()) -> bool:
-    """Whether a negation stands at most ``reach`` words before ``start``, in the same clause.
+    """Whether a negation stands at most ``reach`` words before ``start`` (by default the
+    language's ``negation_reach``), in the same clause.
     A negation at a place in ``spent`` negates nothing after it: the "not" of "not sure", or of a
     cue of the same option that holds its own negation."""
     contrasts = vocab.words_set("contrasts")
+    reach = vocab.negation_reach if reach is None else reach
     for end in range(start, max(0, start - reach - 1), -1):
         negation = _ends_with(tokens, end, vocab.phrase("negations"))
         # "别人" (others) and "不少" (many) begin with a negation and are none.
@@ -1039,6 +1045,10 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                              else not isinstance(value, list)):
             kind = "a mapping" if key in _MAPPINGS else "a list"
             problems.append(f"{folder}answers.yml: {key} must be {kind}")
+    reach = words.get("negation_reach", MAX_GAP)
+    if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
+        problems.append(f"{folder}answers.yml: negation_reach must be a whole number of words, "
+                        f"1 or more, not {reach!r}")
     if HOMOPHONES in words and words[HOMOPHONES] not in TRANSCRIPTIONS:
         problems.append(f"{folder}answers.yml: {HOMOPHONES} must be one of "
                         f"{', '.join(sorted(TRANSCRIPTIONS))}, not {words[HOMOPHONES]!r}")

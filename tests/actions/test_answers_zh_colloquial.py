@@ -189,3 +189,19 @@ def test_what_is_read_as_written_is_not_respelled():
 ])
 def test_softened_and_negated_self_views(text, answer):
     assert option("risk_self_view", text) == answer
+
+
+# A negation turns the words up to six characters after it (negation_reach: a character is about
+# half a word): what the client says they would not do is never read as their answer.
+@pytest.mark.parametrize(("question_id", "text", "answer"), [
+    ("risk_self_view", "绝不拿血汗钱去冒险", None),
+    ("loss_reaction", "不会因为跌了就全部卖掉", None),
+    ("gamble_choice", "不想去赌那个八千", None),
+    ("return_priority", "不想拿本金去博高收益", None),
+    # A cue that holds its own negation spends it: 不会动 is holding, and so is 拿着 after it.
+    ("loss_reaction", "不会动它一直拿着", "hold"),
+    # A comma ends the negation's reach.
+    ("loss_reaction", "不管它，继续持有", "hold"),
+])
+def test_a_negation_reaches_over_a_chinese_verb_phrase(question_id, text, answer):
+    assert option(question_id, text) == answer
