@@ -76,6 +76,13 @@ def _chinese_patterns() -> dict[str, str]:
     ("别 这么 保守", "cue_away_from_safe"), ("不要 那么 多 股票", "cue_away_from_risky"),
     ("能 不能 再 冒险 一些", "cue_towards_risky"), ("再稳 一点 吧", "cue_towards_safe"),
     ("股票 比例 降 一 降", "cue_away_from_risky"), ("债券 多 一点", "cue_towards_safe"),
+    # A notch, a change of kind, a cut, risk taken in fewer or more words.
+    ("降 一档", "cue_away_from_risky"), ("高 一级", "cue_towards_risky"),
+    ("换成 低 风险", "cue_towards_safe"), ("换个 高收益 的", "cue_towards_risky"),
+    ("股票 砍 一半", "cue_away_from_risky"), ("少 冒点 险", "cue_away_from_risky"),
+    ("多 冒点 险", "cue_towards_risky"), ("不想 承担 那么 大 的 风险", "cue_too_risky"),
+    ("太 温吞 了", "cue_too_safe"), ("悠着点", "cue_towards_safe"),
+    ("进攻型 一点", "cue_towards_risky"), ("风险 调到 最低", "cue_away_from_risky"),
 ])
 def test_chinese_direction_patterns_read_jieba_s_words_as_typed(words_cut, cue):
     """A Chinese message reaches the model as jieba's words joined by spaces; its direction
