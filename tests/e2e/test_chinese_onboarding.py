@@ -8,7 +8,8 @@ ONBOARDING_ZH``). Each reply is compared with the whole text of the response it 
 locales/zh/ words it (tests/support/responses.py), the figures of the recommendation written the
 Chinese way (20万元); what the bot understood is read from Rasa's tracker and the suitability
 record. An English onboarding with the same answers, on the same servers, gives an allocation
-payload of the same shape and the same mix.
+payload of the same shape and the same mix, and so do the risk answers typed with English words
+and homophone slips.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ UNDERSTOOD = {
     "q_risk_self_view": "cautious", "q_gamble_choice": "half_2500",
     "q_outcome_range": "moderate", "q_experience": "some", "income_stability": "stable",
 }
+#: The risk answers of ONBOARDING_ZH as clients also type them: an English word inside the Chinese
+#: (hold, balanced, moderate) and a homophone slip (稳建 for 稳健). They mean the same options.
+TYPED_LOOSELY = {"不卖，等它涨回来": "打算hold住", "增长和稳定都要兼顾": "balanced一点吧",
+                 "朋友都说我比较谨慎": "朋友说我是稳建型的",
+                 "最少九千三，最多一万一千二": "moderate的就行"}
 #: The English onboarding with the Chinese one's monthly sum: the same answers throughout.
 ONBOARDING_EN = ["2,000 a month" if text == "500 a month" else text for text in ONBOARDING]
 #: An amount of money as Chinese writes it: counted in 万 or 亿, with the yuan's word.
@@ -97,6 +103,19 @@ def test_each_chinese_answer_is_understood_and_the_next_question_asked_in_chines
         assert response_names(reply, "zh") == [asked], (text, reply)
     slots = system.tracker(sender)["slots"]
     assert {name: slots[name] for name in UNDERSTOOD} == UNDERSTOOD
+
+
+def test_risk_answers_with_english_words_and_homophone_slips_are_understood(system, chinese):
+    _, replies = chinese
+    visitor = system.browser()
+    loose = [TYPED_LOOSELY.get(text, text) for text in ONBOARDING_ZH]
+    assert loose != ONBOARDING_ZH
+    loose_replies = [messages(say(visitor, text)) for text in loose]
+    for text, reply, asked in zip(loose, loose_replies, ASKED_NEXT, strict=False):
+        assert response_names(reply, "zh") == [asked], (text, reply)
+    slots = system.tracker(conversation_id(system, visitor))["slots"]
+    assert {name: slots[name] for name in UNDERSTOOD} == UNDERSTOOD
+    assert allocation(loose_replies[-1])["weights"] == allocation(replies[-1])["weights"]
 
 
 def test_the_recommendation_is_written_in_chinese_with_chinese_amounts(system, chinese):
