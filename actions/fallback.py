@@ -18,9 +18,9 @@ from actions.onboarding import start_with_facts
 
 #: The intents of a turn the advisor could not help with.
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
-#: A first message read so, with nothing asked yet ("不知道", "ok"), is welcomed as an unclear one
-#: (data/rules.yml).
-UNCLEAR_FIRST = ("nlu_fallback", "affirm", "deny")
+#: A first message read so, with nothing asked yet ("不知道", "ok", "huh?"), is welcomed as an
+#: unclear one (data/rules.yml, actions/say_again.py).
+UNCLEAR_FIRST = ("nlu_fallback", "affirm", "deny", "not_following")
 #: Misunderstood turns in a row after which a person is offered.
 OFFER_PERSON_AFTER = 3
 

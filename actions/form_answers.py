@@ -47,10 +47,10 @@ from engine.profile import (
 from engine.questionnaire import Question, option_titles, questionnaire
 
 #: Intents that leave the open question for a moment (a question, a person, stop, a complaint,
-#: a request for another language).
+#: a request for another language, "huh?").
 DIGRESSIONS = frozenset({"explain", "request_human", "stop", "bot_challenge", "individual_security",
                          "faq", "boundary", "complain", "close_account", "portfolio_review",
-                         "switch_language"})
+                         "switch_language", "not_following"})
 #: Digressions that are questions: only these give way to a loosely read answer, and only when
 #: the message is asked as a question.
 QUESTIONS = frozenset({"explain", "bot_challenge", "individual_security", "faq", "boundary"})

@@ -230,11 +230,34 @@ class LinearIntentModel:
         return sparse.hstack([*blocks, sparse.csr_matrix(cues)]).tocsr()
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Probability of each intent (columns in ``classes`` order) for each text."""
-        scores = self.features(texts) @ self.coef.T + self.intercept
+        """Probability of each intent (columns in ``classes`` order) for each text.
+
+        A text with no feature the model knows ("诶", an emoji never seen in training) gets the
+        same probability for every intent: the intercepts alone would give it the most frequent
+        intent with a confidence that says nothing about the text.
+        """
+        features = self.features(texts)
+        scores = features @ self.coef.T + self.intercept
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        probabilities = exp / exp.sum(axis=1, keepdims=True)
+        unknown = np.asarray(features[:, self._telling()].getnnz(axis=1)) == 0
+        probabilities[unknown] = 1.0 / len(self.classes)
+        return probabilities
+
+    def _telling(self) -> np.ndarray:
+        """The feature columns that say something about a text: all but the character n-grams of
+        spaces alone, which the ``char_wb`` analyser takes from the padding around every word."""
+        mask = self._vectorizers.get("telling")
+        if mask is None:
+            spaces = np.zeros(len(self.char_vocabulary), dtype=bool)
+            for gram, column in self.char_vocabulary.items():
+                spaces[column] = not gram.strip()
+            text_chars = len(self.text_char_vocabulary) if self.text_char_ngrams else 0
+            mask = np.concatenate([np.ones(len(self.word_vocabulary), dtype=bool), ~spaces,
+                                   np.ones(text_chars + len(self.patterns), dtype=bool)])
+            self._vectorizers = {**self._vectorizers, "telling": mask}
+        return mask
 
     def rank(self, text: str, length: int = 10) -> list[tuple[str, float]]:
         """The ``length`` most likely intents of ``text`` with their probabilities, best first."""

@@ -174,3 +174,23 @@ def test_the_allocation_payload_has_the_shape_and_mix_of_the_english_one(system,
     assert shape(chinese_payload) == shape(english_payload)
     assert chinese_payload["weights"] == english_payload["weights"]
     assert chinese_payload["projection"]["years"] == english_payload["projection"]["years"] == 30
+
+
+def test_a_puzzled_reply_hears_the_offer_again_and_a_yes_then_accepts_it(system):
+    # "嗯？" is read as "嗯", a yes, once the question mark is dropped; it must not accept the offer.
+    visitor = system.browser()
+    greeting = messages(say(visitor, "您好"))
+    assert response_names(greeting, "zh") == ["utter_greet_prospect"]
+    again = messages(say(visitor, "嗯？"))
+    assert response_names(again, "zh") == ["utter_say_again", "utter_greet_prospect"]
+    assert again[1]["text"] == greeting[0]["text"]
+    assert again[1]["buttons"] == greeting[0]["buttons"]
+    sender = conversation_id(system, visitor)
+    assert system.tracker(sender)["slots"]["requested_slot"] is None
+    # The offer still stands: a yes now starts the questions.
+    assert response_names(messages(say(visitor, "好的")), "zh") == ["utter_ask_age"]
+    # A question not followed is asked again, and the answer still counts.
+    assert response_names(messages(say(visitor, "没看懂")), "zh") == [
+        "utter_say_again_question", "utter_ask_age"]
+    assert response_names(messages(say(visitor, "三十五岁")), "zh") == ["utter_ask_goal"]
+    assert system.tracker(sender)["slots"]["age"] == 35

@@ -26,10 +26,13 @@ pytestmark = pytest.mark.slow
 KEY_ACCURACY_FLOOR = 0.85
 #: Held-out phrasings each intent and each retrieval key needs at least.
 MIN_PHRASINGS = {"intent": 5, "key": 6}
-#: Floors under the measured held-out scores (accuracy 0.949, macro F1 0.962 on 138 phrasings, see
-#: README), leaving room for about two more misreadings after a change to the data.
-ACCURACY_FLOOR = 0.93
-MACRO_F1_FLOOR = 0.93
+#: Floors under the measured held-out scores (accuracy 0.925, macro F1 0.920 on 266 phrasings,
+#: 2026-12-05; README), leaving room for about two more misreadings after a change to the data.
+#: They were 0.93 until the intent not_following ("huh?") came in: a complaint about not
+#: understanding now sits on its border, and two more phrasings were misread (README, "Measured
+#: figures").
+ACCURACY_FLOOR = 0.915
+MACRO_F1_FLOOR = 0.91
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 

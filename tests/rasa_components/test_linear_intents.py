@@ -169,3 +169,15 @@ def test_training_refuses_bad_input_with_a_clear_message():
         LinearIntentModel.fit(["hi", "hello"], ["greet", "greet"])
     with pytest.raises(ValueError, match="as many intents as texts"):
         LinearIntentModel.fit(["hi"], ["greet", "goodbye"])
+
+
+def test_a_text_with_nothing_the_model_knows_gets_no_intent_over_another():
+    toy = LinearIntentModel.fit(["yes", "sure thing", "ok", "yep", "no", "hello there"],
+                                ["affirm", "affirm", "affirm", "affirm", "deny", "greet"])
+    unknown, emoji, known = toy.probabilities(["诶", "🤔", "yes"])
+    # The intercepts alone would favour one intent; with no feature, each is as likely.
+    assert unknown == pytest.approx([1 / 3] * 3)
+    assert emoji == pytest.approx([1 / 3] * 3)
+    assert toy.classes[int(np.argmax(known))] == "affirm"
+    # The padding spaces every word gets are no feature: "诶" shares only them with the data.
+    assert toy.features(["诶"]).nnz > 0
