@@ -149,6 +149,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Actions that mean the bot did not understand the message before them (as in db.conversation_list).
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
+#: Intents that say the client did not follow the bot's message before ("huh?", "没看懂"): that
+#: message is worth a reviewer's look.
+NOT_FOLLOWED_INTENTS = frozenset({"not_following"})
 #: A run that clears this many slots at once is a reset: one line saying how many, not a row each.
 RESET_AT = 3
 
@@ -237,6 +240,7 @@ class UserTurn:
     index: int  # among the page's user messages, from 0
     low_confidence: bool = False
     fell_back: bool = False
+    not_followed: bool = False  # the client did not follow the bot's message before this one
     slots: dict = field(default_factory=dict)  # every slot after this message and its answer
     changed: set[str] = field(default_factory=set)  # the slots this message changed
 
@@ -248,7 +252,7 @@ class UserTurn:
 
     @property
     def flagged(self) -> bool:
-        return self.low_confidence or self.fell_back
+        return self.low_confidence or self.fell_back or self.not_followed
 
 
 @dataclass
@@ -325,7 +329,8 @@ def fold(turns: list[Turn], slots_before: dict | None = None, slot_names: tuple[
                 confidence = turn.confidence
                 user = UserTurn(turn, len(users), low_confidence=(
                     confidence is not None and confidence < threshold),
-                    fell_back=turn.intent in FALLBACK_INTENTS)
+                    fell_back=turn.intent in FALLBACK_INTENTS,
+                    not_followed=turn.intent in NOT_FOLLOWED_INTENTS)
                 users.append(user)
                 items.append(user)
             else:

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from transcript_events import long_conversation, onboarding_with_a_reset, reset_events, write
+from transcript_events import (
+    long_conversation,
+    onboarding_with_a_reset,
+    puzzled,
+    reset_events,
+    write,
+)
 
 from bot.console.transcripts import Fold, _page_turn, domain_slots, fallback_threshold, fold
 from db.migrate import upgrade
@@ -18,7 +24,7 @@ from db.transcript_pages import transcript_page
 def db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("folding")
     path = folder / "events.db"
-    write(path, [onboarding_with_a_reset(), long_conversation("long", 25)], folder)
+    write(path, [onboarding_with_a_reset(), long_conversation("long", 25), puzzled()], folder)
     upgrade(f"sqlite:///{path}")
     engine = sa.create_engine(f"sqlite:///{path}")
     with sa.orm.Session(engine) as session:
@@ -72,6 +78,14 @@ def test_low_confidence_and_fallbacks_are_marked(db):
                      ("let me start over", False, False),
                      ("asdfgh", True, True),  # nlu_fallback, then action_default_fallback
                      ("35", False, False)]
+
+
+def test_a_message_the_client_did_not_follow_is_marked_for_review(db):
+    _, users = folded(db, "puzzled")
+    marks = [(u.turn.text, u.not_followed, u.flagged) for u in users]
+    assert marks == [("hello", False, False), ("嗯？", True, True), ("ok", False, False)]
+    _, others = folded(db)
+    assert not any(u.not_followed for u in others)
 
 
 def test_each_user_message_carries_every_slot_right_after_it(db):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 from support.browser import run_server
-from transcript_events import at, long_conversation, onboarding_with_a_reset, write
+from transcript_events import at, long_conversation, onboarding_with_a_reset, puzzled, write
 
 from bot.app import create_app
 from bot.settings import Settings
@@ -46,8 +46,8 @@ def app_url(chromium, tmp_path_factory, recommendation) -> Iterator[str]:
     """The web app on the conversations written for these tests; Chromium is checked first."""
     folder = tmp_path_factory.mktemp("transcript-view")
     path = folder / "advisor.db"
-    write(path, [onboarding_with_a_reset("reset-twice"), long_conversation("long-chat", 250)],
-          folder)
+    write(path, [onboarding_with_a_reset("reset-twice"), long_conversation("long-chat", 250),
+                 puzzled()], folder)
     url = f"sqlite:///{path}"
     upgrade(url)
     engine = make_engine(url)
@@ -284,3 +284,12 @@ def test_colours_contrast_and_every_control_is_labelled(page):
     low = [(name, round(r, 2)) for name, r in ratios if r < 4.5]
     assert low == []
     assert page.evaluate(UNLABELLED) == []
+
+
+def test_a_message_the_client_did_not_follow_says_so(page, app_url):
+    page.goto(app_url + "/staff/conversations/puzzled")
+    users = page.locator("#chat-view li.msg-user")
+    doubts = [users.nth(i).locator(".doubt").all_inner_texts() for i in range(users.count())]
+    assert doubts == [[], ["⚠ not followed: the client did not understand the bot's last message"],
+                      []]
+    assert "msg-doubtful" in (users.nth(1).get_attribute("class") or "")

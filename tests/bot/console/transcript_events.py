@@ -62,6 +62,20 @@ def onboarding_with_a_reset(sender: str = "reset-twice") -> dict:
     return {"sender": sender, "turns": turns}
 
 
+def puzzled() -> dict:
+    """A client who did not follow the greeting's offer ("嗯？"), was told it again and took it."""
+    offer = "Shall we start with a recommendation for you?"
+    return {"sender": "puzzled", "turns": [
+        ["user", at(0), "hello", "greet", 0.98, {}],
+        ["bot", at(1), offer, None, None],
+        ["user", at(10), "嗯？", "not_following", 1.0, {}],
+        ["action", at(11), "action_say_again"],
+        ["bot", at(11), "Of course, here it is again.", None, None],
+        ["bot", at(11), offer, None, None],
+        ["user", at(20), "ok", "affirm", 0.99, {}],
+    ]}
+
+
 def long_conversation(sender: str, messages: int) -> dict:
     """``messages`` messages, user and bot in turn, each user message filling a slot."""
     turns: list[list] = []
