@@ -15,6 +15,7 @@ from actions.onboarding import start_with_facts
 from actions.profile_slots import profile_from
 from actions.records import Review, current_review
 from actions.retention import has_words, say_retention_offer
+from actions.say_again import puzzled
 from actions.script import normalised
 from db.lifecycle_store import served_score
 from db.models import HandoffRequest, OfferRecord, SurveyAnswer
@@ -237,7 +238,8 @@ class ValidateSatisfactionForm(FormValidationAction):
             return {"rating": None}
         rating = scale_answer(parse_number(str(value)), RATING_SCALE)
         if rating is None:
-            dispatcher.utter_message(response="utter_invalid_rating")
+            dispatcher.utter_message(response="utter_say_again_question" if puzzled(tracker)
+                                     else "utter_invalid_rating")
         return {"rating": rating}
 
 

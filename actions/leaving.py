@@ -21,6 +21,7 @@ from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
 from actions.form_answers import intent_of, just_typed, typed_text
 from actions.retention import has_words, say_retention_offer
+from actions.say_again import puzzled
 from actions.script import cue_pattern, every_language, normalised
 from db.clock import utcnow
 from db.conversations import offers_made
@@ -121,6 +122,9 @@ class ValidateLeavingForm(FormValidationAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
             return {"leaving_reason": None}
+        if puzzled(tracker) and match_reason(text) is None:  # "huh?": asked again, not kept
+            dispatcher.utter_message(response="utter_say_again_question")
+            return {"leaving_reason": None}
         return {"leaving_reason": match_reason(text) or f"other: {text}"}
 
 
@@ -215,15 +219,18 @@ class ValidateExitSurveyForm(FormValidationAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
             return {"exit_reason": None}
+        if puzzled(tracker) and match_reason(text) is None:
+            dispatcher.utter_message(response="utter_say_again_question")
+            return {"exit_reason": None}
         return {"exit_reason": match_reason(text) or f"other: {text}"}
 
     def validate_exit_detail(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"exit_detail": self._text(value, "exit_detail", dispatcher)}
+        return {"exit_detail": self._text(value, tracker, dispatcher)}
 
     def validate_exit_improvement(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         if value is not None and chosen(tracker) == NOTHING:
             return {"exit_improvement": NOTHING}
-        return {"exit_improvement": self._text(value, "exit_improvement", dispatcher)}
+        return {"exit_improvement": self._text(value, tracker, dispatcher)}
 
     def validate_exit_return_likelihood(self, value: Any, dispatcher, tracker,
                                         domain) -> dict[str, Any]:
@@ -231,16 +238,20 @@ class ValidateExitSurveyForm(FormValidationAction):
             return {"exit_return_likelihood": None}
         likelihood = scale_answer(parse_number(str(value)), RETURN_LIKELIHOOD_SCALE)
         if likelihood is None:
-            dispatcher.utter_message(response="utter_invalid_return_likelihood")
+            dispatcher.utter_message(response="utter_say_again_question" if puzzled(tracker)
+                                     else "utter_invalid_return_likelihood")
         return {"exit_return_likelihood": likelihood}
 
     @staticmethod
-    def _text(value: Any, slot: str, dispatcher) -> str | None:
+    def _text(value: Any, tracker, dispatcher) -> str | None:
         if value is None:  # cleared after the last survey: nothing typed yet
             return None
         text = str(value).strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_exit_answer")
+            return None
+        if puzzled(tracker) and match_reason(text) is None:  # "huh?" is no feedback
+            dispatcher.utter_message(response="utter_say_again_question")
             return None
         return text
 

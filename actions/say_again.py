@@ -7,6 +7,9 @@ puzzled "嗯？") is told it again, more plainly where the advisor can.
   offer made there still stands and a yes still accepts it.
 - Twice in a row: the offer of a person, as a person can explain what the advisor could not.
 - Nothing said yet: the welcome, as for any unclear first message (``action_fallback``).
+
+In the other forms (the rating, the reason for leaving, the exit interview) the form's validation
+asks its question again (:func:`puzzled`), so that "huh?" is never kept as an answer.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ RECOMMENDING = ("utter_recommendation", "utter_what_if_applied")
 #: What this action itself says before repeating: never repeated in turn.
 _OWN = ("utter_say_again", "utter_say_again_question", "utter_say_again_plainly",
         "utter_say_again_person")
+
+
+def puzzled(tracker) -> bool:
+    """Whether the latest message, typed rather than a button, says the client did not follow:
+    a form's validation then asks its question again instead of keeping "huh?" as the answer."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent == NOT_FOLLOWING and not text.startswith("/")
 
 
 def _user_turns(events: list[dict]) -> list[int]:

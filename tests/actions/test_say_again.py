@@ -131,3 +131,40 @@ def test_the_fallback_welcomes_a_puzzled_first_message(domain):
     assert said(dispatcher.messages, domain) == ["utter_default_first"]
     assert events == [{"event": "slot", "name": "last_offer", "value": "onboarding",
                        "timestamp": None}]
+
+
+def validated(validator, method: str, text: str, intent: str, domain: dict):
+    from action_harness import tracker
+
+    dispatcher = CollectingDispatcher()
+    value = getattr(validator, method)(text, dispatcher, tracker(text=text, intent=intent), domain)
+    return value, said(dispatcher.messages, domain)
+
+
+def test_the_other_forms_ask_again_and_never_keep_huh_as_an_answer(domain):
+    from actions.conversation import ValidateSatisfactionForm
+    from actions.leaving import ValidateExitSurveyForm, ValidateLeavingForm
+
+    survey, leaving = ValidateExitSurveyForm(), ValidateLeavingForm()
+    cases = [(survey, "validate_exit_improvement", "exit_improvement", "没看懂"),
+             (survey, "validate_exit_detail", "exit_detail", "huh?"),
+             (survey, "validate_exit_reason", "exit_reason", "啊？"),
+             (survey, "validate_exit_return_likelihood", "exit_return_likelihood", "what?"),
+             (leaving, "validate_leaving_reason", "leaving_reason", "再说一遍"),
+             (ValidateSatisfactionForm(), "validate_rating", "rating", "嗯？")]
+    for validator, method, slot, text in cases:
+        assert validated(validator, method, text, "not_following", domain) == (
+            {slot: None}, ["utter_say_again_question"]), method
+    # The same words read as something else are kept as the client's words, or refused as before.
+    assert validated(survey, "validate_exit_improvement", "没看懂", "inform", domain) == (
+        {"exit_improvement": "没看懂"}, [])
+    assert validated(ValidateSatisfactionForm(), "validate_rating", "嗯", "affirm", domain) == (
+        {"rating": None}, ["utter_invalid_rating"])
+
+
+def test_a_puzzled_answer_that_names_a_reason_keeps_the_reason(domain):
+    from actions.leaving import ValidateLeavingForm
+
+    value, replies = validated(ValidateLeavingForm(), "validate_leaving_reason",
+                               "I don't get why the fees are so high", "not_following", domain)
+    assert value == {"leaving_reason": "fees"} and replies == []
