@@ -85,6 +85,19 @@ def allocation_text(rec: Recommendation, texts: Texts) -> str:
                      for label, weight in ranked)
 
 
+def say_why_this_mix(dispatcher, tracker: Tracker) -> None:
+    """Explain in plain words why the recommended mix suits the client, from the answers on
+    record; before any recommendation, say that one comes after a few questions."""
+    profile = profile_from(tracker)
+    if profile is None or not tracker.get_slot("recommended"):
+        dispatcher.utter_message(response="utter_explain_why_no_allocation")
+        return
+    # Worded in the conversation's language (its language slot).
+    dispatcher.utter_message(response="utter_explain_why_allocation",
+                             explanation=explanation_text(recommend(profile),
+                                                          conversation_texts(tracker)))
+
+
 def explanation_text(rec: Recommendation, texts: Texts) -> str:
     """The summary and every reason of the engine's explanation, as one paragraph."""
     statements = [rec.explanation.summary_statement, *rec.explanation.reasons]

@@ -8,11 +8,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import records
-from actions.advice import LANGUAGE_SLOT, conversation_texts, explanation_text
+from actions.advice import LANGUAGE_SLOT, conversation_texts, say_why_this_mix
 from actions.answers import holds_cue
 from actions.exit_interview import SURVEY_SLOTS, keep_answers
 from actions.onboarding import start_with_facts
-from actions.profile_slots import profile_from
 from actions.records import Review, current_review
 from actions.retention import has_words, say_retention_offer
 from actions.say_again import puzzled
@@ -24,7 +23,6 @@ from engine.lifecycle.feedback import RATING_SCALE, scale_answer
 from engine.lifecycle.offers import offer_terms
 from engine.lifecycle.service import PORTFOLIO_STATUS_STAGES, client_stage, greeting_offer
 from engine.numbers import parse_number
-from engine.recommendation import recommend
 from engine.wording import Texts, answer_words
 
 #: The next-best action that is the exit interview rather than an offer with terms.
@@ -177,14 +175,7 @@ class Explain(Action):
             # the amount, not the idea: after a recommendation, both ask why this mix.
             concept = "why_allocation"
         if concept == "why_allocation":
-            profile = profile_from(tracker)
-            if profile is None or not tracker.get_slot("recommended"):
-                dispatcher.utter_message(response="utter_explain_why_no_allocation")
-            else:
-                rec = recommend(profile)
-                # Worded in the conversation's language (its language slot).
-                dispatcher.utter_message(response="utter_explain_why_allocation",
-                                         explanation=explanation_text(rec, conversation_texts(tracker)))
+            say_why_this_mix(dispatcher, tracker)
         elif concept in CONCEPTS and holds_cue(tracker.latest_message.get("text") or "",
                                                "inflation_questions",
                                                tracker.get_slot(LANGUAGE_SLOT)):

@@ -30,6 +30,13 @@ def _first_message(events: list[dict]) -> bool:
     return sum(1 for event in events if event.get("event") == "user") == 1
 
 
+def welcome(dispatcher) -> list:
+    """The welcome of an unclear first message: what the advisor does, the offer to start (a yes
+    accepts it) and a person."""
+    dispatcher.utter_message(response="utter_default_first")
+    return [SlotSet("last_offer", "onboarding")]
+
+
 def intent_of(tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -59,8 +66,7 @@ class Fallback(Action):
         if starting:
             return starting
         if _first_message(tracker.events) and intent_of(tracker) in UNCLEAR_FIRST:
-            dispatcher.utter_message(response="utter_default_first")
-            return [SlotSet("last_offer", "onboarding")]
+            return welcome(dispatcher)
         count = max(misunderstood_in_a_row(tracker.events), 1)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if count >= OFFER_PERSON_AFTER and (count - OFFER_PERSON_AFTER) % 2 == 0:

@@ -2,11 +2,16 @@
 puzzled "嗯？") is told it again, more plainly where the advisor can.
 
 - A question of the onboarding form: a short apology; the form then asks it again (data/rules.yml).
-- The recommendation just given: the plain explanation of why this mix (``action_explain``).
+- The recommendation just given: the plain explanation of why this mix (as ``action_explain``
+  gives it).
 - Anything else: the advisor's last messages again, word for word with their buttons, so that an
   offer made there still stands and a yes still accepts it.
 - Twice in a row: the offer of a person, as a person can explain what the advisor could not.
-- Nothing said yet: the welcome, as for any unclear first message (``action_fallback``).
+- Nothing said yet: the welcome, as for any unclear first message (as ``action_fallback`` gives
+  it).
+
+Everything is said here, with no follow-up action, so that the one rule for this intent covers
+every case.
 
 In the other forms (the rating, the reason for leaving, the exit interview) the form's validation
 asks its question again (:func:`puzzled`), so that "huh?" is never kept as an answer.
@@ -15,7 +20,10 @@ asks its question again (:func:`puzzled`), so that "huh?" is never kept as an an
 from __future__ import annotations
 
 from rasa_sdk import Action
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
+
+from actions.advice import say_why_this_mix
+from actions.fallback import welcome
 
 #: The intent of a turn whose client did not follow the advisor.
 NOT_FOLLOWING = "not_following"
@@ -85,14 +93,15 @@ class SayAgain(Action):
             return []
         earlier = last_bot_turn(tracker.events)
         if not earlier:
-            return [FollowupAction("action_fallback")]
+            return welcome(dispatcher)
         if not_following_in_a_row(tracker.events) >= 2:
             dispatcher.utter_message(response="utter_say_again_person")
             return [SlotSet("last_offer", "handoff")]
         said = {(event.get("metadata") or {}).get("utter_action") for event in earlier}
         if tracker.get_slot("recommended") and said & set(RECOMMENDING):
             dispatcher.utter_message(response="utter_say_again_plainly")
-            return [FollowupAction("action_explain")]
+            say_why_this_mix(dispatcher, tracker)
+            return []
         dispatcher.utter_message(response="utter_say_again")
         for event in earlier:
             _repeated(dispatcher, event)

@@ -81,13 +81,17 @@ def test_in_the_form_only_a_short_apology_is_said_and_the_form_asks_again(domain
 
 
 def test_after_the_recommendation_the_mix_is_explained_plainly(domain):
+    from test_advice import PROFILE
+
     messages, events = say_again(after(user("inform", "yes"),
                                        bot("utter_recommendation", "Here is the mix..."),
                                        bot("utter_projection", "In 10 years..."),
                                        user("not_following", "没看懂"),
-                                       slots={"recommended": True}), domain)
-    assert [m["response"] for m in messages] == ["utter_say_again_plainly"]
-    assert events == [{"event": "followup", "name": "action_explain", "timestamp": None}]
+                                       slots={**PROFILE, "recommended": True}), domain)
+    assert [m["response"] for m in messages] == ["utter_say_again_plainly",
+                                                 "utter_explain_why_allocation"]
+    assert messages[1]["explanation"]  # the answers' reasons, worded
+    assert events == []  # all said here: no follow-up action for the rules to miss
 
 
 def test_a_later_message_after_a_recommendation_is_repeated_not_explained(domain):
@@ -117,10 +121,11 @@ def test_what_this_action_said_before_is_not_repeated(domain):
     assert [e["text"] for e in last_bot_turn(events)] == ["Hello"]
 
 
-def test_with_nothing_said_yet_the_welcome_is_given_by_the_fallback(domain):
+def test_with_nothing_said_yet_the_welcome_is_given(domain):
     messages, events = say_again(after(user("not_following", "huh?")), domain)
-    assert messages == []
-    assert events == [{"event": "followup", "name": "action_fallback", "timestamp": None}]
+    assert [m["response"] for m in messages] == ["utter_default_first"]
+    assert events == [{"event": "slot", "name": "last_offer", "value": "onboarding",
+                       "timestamp": None}]
 
 
 def test_the_fallback_welcomes_a_puzzled_first_message(domain):

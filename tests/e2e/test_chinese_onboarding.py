@@ -194,3 +194,17 @@ def test_a_puzzled_reply_hears_the_offer_again_and_a_yes_then_accepts_it(system)
         "utter_say_again_question", "utter_ask_age"]
     assert response_names(messages(say(visitor, "三十五岁")), "zh") == ["utter_ask_goal"]
     assert system.tracker(sender)["slots"]["age"] == 35
+
+
+def test_a_puzzled_first_message_is_welcomed_and_one_after_the_mix_gets_it_explained(system):
+    # Each case answers in one turn: nothing more follows (no "not understood" after it). The
+    # opening has words enough to make the conversation Chinese on the browser's English page.
+    newcomer = system.browser()
+    first = messages(say(newcomer, "啊？你说啥"))
+    assert response_names(first, "zh") == ["utter_default_first"], first
+    visitor = system.browser()
+    for text in ONBOARDING_ZH:
+        reply = messages(say(visitor, text))
+    assert allocation(reply)["type"] == "allocation"  # the recommendation
+    assert response_names(messages(say(visitor, "没看懂")), "zh") == [
+        "utter_say_again_plainly", "utter_explain_why_allocation"]
