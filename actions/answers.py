@@ -87,7 +87,8 @@ SOFTENED = {"risk_self_view": {"avoider": "cautious"}}
 PREFERRED = {"experience": ("extensive",)}
 
 GAP, WHOLE, UNSURE = "...", "=", ""
-#: Words a "..." in a cue may stand for; a negation within as many words before a cue turns it.
+#: Words a "..." in a cue may stand for; a negation within as many words before a cue turns it
+#: (a language may set either reach for itself: ``gap_reach``, ``negation_reach``).
 MAX_GAP = 3
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LETTERS = rf"(?:(?![{_CJK}])[^\W\d_])+"
@@ -162,6 +163,10 @@ class Vocabulary:
         #: (``negation_reach``): a Chinese character is about half a word.
         reach = words.get("negation_reach")
         self.negation_reach = reach if isinstance(reach, int) and reach > 0 else MAX_GAP
+        #: How many words the "..." of a cue may stand for; a language may set its own
+        #: (``gap_reach``), as a Chinese character is about half a word.
+        gap = words.get("gap_reach")
+        self.gap_reach = gap if isinstance(gap, int) and gap > 0 else MAX_GAP
         self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
                        for k, v in (words.get("contractions") or {}).items()]
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
@@ -336,7 +341,7 @@ def _match(words: Sequence[str], tokens: Sequence[str], at: int, vocab: Vocabula
         return at
     if words[0] == GAP:
         blocked = vocab.words_set("negations") | vocab.words_set("contrasts") | _BREAKS
-        for skip in range(MAX_GAP + 1):
+        for skip in range(vocab.gap_reach + 1):
             if skip and (at + skip > len(tokens) or tokens[at + skip - 1] in blocked):
                 return None
             end = _match(words[1:], tokens, at + skip, vocab)
@@ -1045,10 +1050,11 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
                              else not isinstance(value, list)):
             kind = "a mapping" if key in _MAPPINGS else "a list"
             problems.append(f"{folder}answers.yml: {key} must be {kind}")
-    reach = words.get("negation_reach", MAX_GAP)
-    if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
-        problems.append(f"{folder}answers.yml: negation_reach must be a whole number of words, "
-                        f"1 or more, not {reach!r}")
+    for reach_key in ("negation_reach", "gap_reach"):
+        reach = words.get(reach_key, MAX_GAP)
+        if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
+            problems.append(f"{folder}answers.yml: {reach_key} must be a whole number of words, "
+                            f"1 or more, not {reach!r}")
     if HOMOPHONES in words and words[HOMOPHONES] not in TRANSCRIPTIONS:
         problems.append(f"{folder}answers.yml: {HOMOPHONES} must be one of "
                         f"{', '.join(sorted(TRANSCRIPTIONS))}, not {words[HOMOPHONES]!r}")

@@ -169,11 +169,12 @@ def test_a_language_typed_by_sound_names_a_known_transcription(answer_folder):
         "locales/xx/answers.yml: homophones must be one of pinyin, not 'morse'"]
 
 
+@pytest.mark.parametrize("key", ["negation_reach", "gap_reach"])
 @pytest.mark.parametrize("reach", [0, "six", True])
-def test_a_negation_reach_is_a_whole_number_of_words(answer_folder, reach):
+def test_a_reach_is_a_whole_number_of_words(answer_folder, key, reach):
     path, data = answer_folder
-    data["answers"]["negation_reach"] = reach
+    data["answers"][key] = reach
     _save(path, data)
     assert vocabulary_problems("xx") == [
-        "locales/xx/answers.yml: negation_reach must be a whole number of words, 1 or more, "
+        f"locales/xx/answers.yml: {key} must be a whole number of words, 1 or more, "
         f"not {reach!r}"]

@@ -205,3 +205,52 @@ def test_softened_and_negated_self_views(text, answer):
 ])
 def test_a_negation_reaches_over_a_chinese_verb_phrase(question_id, text, answer):
     assert option(question_id, text) == answer
+
+
+# The "..." of a cue stands for up to six characters in Chinese (gap_reach: a character is about
+# half a word), so "了解...敢" holds over 透彻之后; a negation, a contrast or a comma still ends it.
+@pytest.mark.parametrize(("text", "answer"), [
+    ("了解透彻之后敢于投资", "calculated"),
+    ("只要风险收益比合适，我愿意冒险", "calculated"),
+    ("朋友都说我胆子太小了，一点风险也不愿意碰", "avoider"),
+    ("我一般不冒大的风险", "cautious"),
+])
+def test_a_cue_gap_spans_a_chinese_phrase(text, answer):
+    assert option("risk_self_view", text) == answer
+
+
+def test_a_cue_gap_stops_at_a_comma_and_english_keeps_three_words():
+    assert vocabulary("zh").gap_reach == 6
+    assert vocabulary("en").gap_reach == 3
+    # 了解 and 敢 are in two clauses: the second alone decides (胆子大 is daring).
+    assert option("risk_self_view", "了解得不多，胆子大，什么都敢") == "risk_taker"
+
+
+# How a friend would describe them, in words no cue list was written from: the four ends of the
+# scale, with degrees ("亏太多", "大的风险"), conditions ("前提是", "才下手") and habits ("满仓").
+@pytest.mark.parametrize(("text", "answer"), [
+    ("我对风险是零容忍的", "avoider"),
+    ("朋友说我是存钱狂，从来不投资", "avoider"),
+    ("我就是那种一看到亏损就睡不好觉的人", "avoider"),
+    ("一听到股票就躲", "avoider"),
+    ("我宁愿钱放着贬值也不愿拿去冒险", "avoider"),
+    ("朋友说我做什么都要留后路", "cautious"),
+    ("不想亏太多，小亏可以接受", "cautious"),
+    ("我不太喜欢大风险", "cautious"),
+    ("可以接受一些小的起伏", "cautious"),
+    ("以保本为主，少量搏一下收益", "cautious"),
+    ("我是那种宁可慢一点也要稳的人", "cautious"),
+    ("做足了调研才下手", "calculated"),
+    ("能接受风险，前提是我明白自己在买什么", "calculated"),
+    ("先看清楚再出手", "calculated"),
+    ("懂的东西我才投，投了就能扛住波动", "calculated"),
+    ("风险我能扛，但得是想明白了的", "calculated"),
+    ("不赌运气，只做有依据的决策", "calculated"),
+    ("愿意为了高回报承担很大的风险", "risk_taker"),
+    ("我炒股经常满仓", "risk_taker"),
+    ("一把梭", "risk_taker"),
+    ("他们叫我股神，天天短线", "risk_taker"),
+    ("亏了再赚回来呗", "risk_taker"),
+])
+def test_self_views_in_a_friends_words(text, answer):
+    assert option("risk_self_view", text) == answer
