@@ -49,6 +49,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.answer_likeness import Likeness
 from actions.script import cue_pattern, holds_any, normalised
 from engine.hedges import soften
 from engine.numbers import figures_in, words_to_number
@@ -114,6 +115,17 @@ _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
 #: are read beside its own ("我比较conservative": Chinese clients type English words).
 BORROWED = "borrowed_from"
 OPTIONAL_LISTS = ("not_negations", BORROWED, "softeners")
+#: The key by which a language lets an answer with no cue be read by its likeness to the options'
+#: words (actions/answer_likeness.py): the probability the likeliest option needs, over 0, at most 1.
+LIKENESS = "likeness_threshold"
+#: Words (in Chinese, characters) an answer needs to be read by likeness: one is too little.
+MIN_LIKENESS_WORDS = 2
+
+
+def _is_probability(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1)
+
+
 #: The key by which a language typed by sound names its transcription (engine.sounds): a cue
 #: typed with a character that sounds like one of its own ("保手" for "保守") is read as the cue.
 HOMOPHONES = "homophones"
@@ -167,6 +179,11 @@ class Vocabulary:
         #: (``gap_reach``), as a Chinese character is about half a word.
         gap = words.get("gap_reach")
         self.gap_reach = gap if isinstance(gap, int) and gap > 0 else MAX_GAP
+        #: The probability at which an answer with no cue is read as the option it is most like
+        #: (``likeness_threshold``; actions/answer_likeness.py), or None: such answers unread.
+        threshold = words.get(LIKENESS)
+        self.likeness_threshold = (float(threshold) if _is_probability(threshold) else None)
+        self._likeness: dict[tuple, Likeness] = {}
         self._whole = [(re.compile(rf"(?<![\w']){re.escape(k)}(?![\w'])"), f" {v} ")
                        for k, v in (words.get("contractions") or {}).items()]
         self._endings = [(re.compile(rf"(?<=\w){re.escape(k)}(?![\w'])"), v)
@@ -217,6 +234,19 @@ class Vocabulary:
                 yield _Cue(str(option), words, whole, negative)
 
     # -- text ------------------------------------------------------------------------------------
+
+    def likeness(self, topic: str, titles: Mapping[str, str], options: Sequence[str]) -> Likeness:
+        """The likeness model of ``topic``: its options' cues (gaps as spaces) and titles."""
+        key = (topic, tuple(sorted(titles.items())), tuple(options))
+        if key not in self._likeness:
+            phrases: dict[str, list[str]] = {o: [titles[o]] if o in titles else [] for o in options}
+            for cue in self.cue_topics.get(topic, ()):
+                if cue.option in phrases and not cue.negative:
+                    # A gap parts the cue into two words of its own.
+                    parts = " ".join(cue.words).split(GAP)
+                    phrases[cue.option].append(" ".join(_joined(p.split()) for p in parts))
+            self._likeness[key] = Likeness(phrases)
+        return self._likeness[key]
 
     def normalise(self, text: str) -> str:
         """Lower case, one kind of apostrophe, contractions written out ("wouldn't" -> "would
@@ -878,7 +908,12 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
                 rest[offset + hit.start:offset + hit.end] = [""] * (hit.end - hit.start)
         return _Reading(option, " ".join(t for t in rest if t), reading.core)
     if not hits and not set(content) & vocab.words_set("negations"):
-        return _Reading(_by_title_words(content, titles, vocab), reading.rest, reading.core)
+        option = _by_title_words(content, titles, vocab)
+        if (option is None and vocab.likeness_threshold is not None
+                and len(content) >= MIN_LIKENESS_WORDS):
+            option = vocab.likeness(topic, titles, options).likeliest(
+                _joined(content), vocab.likeness_threshold)
+        return _Reading(option, reading.rest, reading.core)
     return reading
 
 
@@ -1055,6 +1090,9 @@ def vocabulary_problems(language: str, directory: Path | None = None) -> list[st
         if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
             problems.append(f"{folder}answers.yml: {reach_key} must be a whole number of words, "
                             f"1 or more, not {reach!r}")
+    if LIKENESS in words and not _is_probability(words[LIKENESS]):
+        problems.append(f"{folder}answers.yml: {LIKENESS} must be a probability over 0 and at "
+                        f"most 1, not {words[LIKENESS]!r}")
     if HOMOPHONES in words and words[HOMOPHONES] not in TRANSCRIPTIONS:
         problems.append(f"{folder}answers.yml: {HOMOPHONES} must be one of "
                         f"{', '.join(sorted(TRANSCRIPTIONS))}, not {words[HOMOPHONES]!r}")

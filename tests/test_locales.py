@@ -178,3 +178,13 @@ def test_a_reach_is_a_whole_number_of_words(answer_folder, key, reach):
     assert vocabulary_problems("xx") == [
         f"locales/xx/answers.yml: {key} must be a whole number of words, 1 or more, "
         f"not {reach!r}"]
+
+
+@pytest.mark.parametrize("threshold", [0, 1.5, "half", True])
+def test_a_likeness_threshold_is_a_probability(answer_folder, threshold):
+    path, data = answer_folder
+    data["answers"]["likeness_threshold"] = threshold
+    _save(path, data)
+    assert vocabulary_problems("xx") == [
+        "locales/xx/answers.yml: likeness_threshold must be a probability over 0 and at most 1, "
+        f"not {threshold!r}"]

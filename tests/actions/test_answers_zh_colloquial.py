@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from actions.answers import match_goal, match_income_stability, match_option, vocabulary
+from actions.answers import (
+    _respelled,
+    match_goal,
+    match_income_stability,
+    match_option,
+    vocabulary,
+)
 from engine.questionnaire import option_titles, questionnaire
 from engine.wording import texts
 
@@ -172,6 +178,10 @@ def test_cues_typed_with_a_homophone(question_id, text, answer):
     ("risk_self_view", "手"),
 ])
 def test_no_cue_is_heard_in_another_tone_or_in_one_character(question_id, text):
+    vocab = vocabulary("zh")
+    assert _respelled(vocab.tokens(vocab.normalise(text)), question_id, vocab) is None
+    # Nor by likeness: one character is too little, and 保笨最重要 has no two characters in a row
+    # in common with the words of the option it is most like.
     assert option(question_id, text) is None
 
 
@@ -254,3 +264,34 @@ def test_a_cue_gap_stops_at_a_comma_and_english_keeps_three_words():
 ])
 def test_self_views_in_a_friends_words(text, answer):
     assert option("risk_self_view", text) == answer
+
+
+# An answer with no cue in it is read by its likeness to each option's words (likeness_threshold in
+# locales/zh/answers.yml; actions/answer_likeness.py): characters close to the cues name the option.
+@pytest.mark.parametrize(("text", "answer"), [
+    ("玩的就是心跳", "risk_taker"),
+    ("我喜欢追涨", "risk_taker"),
+    ("风险和收益我都会仔细权衡", "calculated"),
+    ("中规中矩的那种人", "cautious"),
+])
+def test_an_answer_with_no_cue_is_read_by_likeness(text, answer):
+    assert option("risk_self_view", text) == answer
+
+
+@pytest.mark.parametrize("text", [
+    # A negation: character n-grams do not see what 不 turns, so the answer is asked again.
+    "我不喜欢追涨",
+    # A question back is no answer, however alike its words.
+    "追涨是什么意思",
+    # Nothing like any option's words.
+    "今天天气不错啊",
+    # A greeting: its 好 is in many cues, but no two characters in a row of one option.
+    "你好",
+])
+def test_likeness_reads_no_negated_asked_or_unrelated_answer(text):
+    assert option("risk_self_view", text) is None
+
+
+def test_likeness_is_a_setting_of_the_language():
+    assert vocabulary("zh").likeness_threshold == 0.5
+    assert vocabulary("en").likeness_threshold is None
