@@ -908,11 +908,15 @@ def _read(text: str, topic: str, options: Sequence[str], vocab: Vocabulary,
                 rest[offset + hit.start:offset + hit.end] = [""] * (hit.end - hit.start)
         return _Reading(option, " ".join(t for t in rest if t), reading.core)
     if not hits and not set(content) & vocab.words_set("negations"):
-        option = _by_title_words(content, titles, vocab)
-        if (option is None and vocab.likeness_threshold is not None
-                and len(content) >= MIN_LIKENESS_WORDS):
+        # A language read by likeness reads the titles so too: the likeness model holds them, and
+        # counting the characters an answer shares with a title reads "属于" as half of "敢于".
+        if vocab.likeness_threshold is None:
+            option = _by_title_words(content, titles, vocab)
+        elif len(content) >= MIN_LIKENESS_WORDS:
             option = vocab.likeness(topic, titles, options).likeliest(
                 _joined(content), vocab.likeness_threshold)
+        else:
+            option = None
         return _Reading(option, reading.rest, reading.core)
     return reading
 

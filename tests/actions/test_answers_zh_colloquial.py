@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from actions.answers import (
+    _evidence,
     _respelled,
     match_goal,
     match_income_stability,
@@ -268,14 +269,31 @@ def test_self_views_in_a_friends_words(text, answer):
 
 # An answer with no cue in it is read by its likeness to each option's words (likeness_threshold in
 # locales/zh/answers.yml; actions/answer_likeness.py): characters close to the cues name the option.
-@pytest.mark.parametrize(("text", "answer"), [
-    ("玩的就是心跳", "risk_taker"),
-    ("我喜欢追涨", "risk_taker"),
-    ("风险和收益我都会仔细权衡", "calculated"),
-    ("中规中矩的那种人", "cautious"),
+@pytest.mark.parametrize(("question_id", "text", "answer"), [
+    ("risk_self_view", "玩的就是心跳", "risk_taker"),
+    ("risk_self_view", "我喜欢追涨", "risk_taker"),
+    ("risk_self_view", "我只相信存款", "avoider"),
+    ("risk_self_view", "稍微有点风险能接受", "cautious"),
+    ("risk_self_view", "风险要在我能控制的范围内", "calculated"),
+    ("loss_reaction", "出掉一半落袋", "sell_some"),
+    ("return_priority", "每年稳稳拿点收益", "steady_income"),
 ])
-def test_an_answer_with_no_cue_is_read_by_likeness(text, answer):
-    assert option("risk_self_view", text) == answer
+def test_an_answer_with_no_cue_is_read_by_likeness(question_id, text, answer):
+    vocab = vocabulary("zh")
+    question = QUESTIONS[question_id]
+    tokens = vocab.tokens(vocab.normalise(text))
+    titles = option_titles(question, texts("zh"))
+    # No cue is found in it, as written or by sound: the likeness reads it.
+    assert not _evidence(tokens, question_id, [o.id for o in question.options], titles,
+                         question.middle, vocab)
+    assert _respelled(tokens, question_id, vocab) is None
+    assert option(question_id, text) == answer
+
+
+def test_a_language_read_by_likeness_does_not_count_characters_shared_with_titles():
+    # 属于 shares 于 with the risk taker's title 敢于冒险的人: counted so, a saver who sleeps well
+    # only with money in the bank was a risk taker.
+    assert option("risk_self_view", "我属于那种钱存着才睡得着的人") != "risk_taker"
 
 
 @pytest.mark.parametrize("text", [
