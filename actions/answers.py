@@ -110,11 +110,15 @@ GRAMMAR = ("contractions", "contraction_endings", "negations", "contrasts", "cor
 AFTER_BOUNDS = {"more_than": "more_than_after", "less_than": "less_than_after",
                 "at_most": "at_most_after"}
 _MAPPINGS = {"contractions", "contraction_endings", "fractions"}
-#: Keys a language may add: words that begin with a negation and negate nothing ("别人");
+#: Keys a language may add: words that hold a negation and negate nothing ("别人", "特别");
+#: negations that turn round a cue holding its own ("不是那种不敢冒险的人": not one who dares not);
+#: words just after a cue that turn it against its option ("高风险的不碰", "保守？跟我不沾边");
 #: languages whose answer words its clients mix in, of which the cues written in letters alone
 #: are read beside its own ("我比较conservative": Chinese clients type English words).
 BORROWED = "borrowed_from"
-OPTIONAL_LISTS = ("not_negations", BORROWED, "softeners")
+OPTIONAL_LISTS = ("not_negations", "double_negations", "negations_after", BORROWED, "softeners")
+#: How many words may stand between a double negation and the cue it turns round ("不是那种不敢").
+DOUBLE_NEGATION_REACH = 2
 #: The key by which a language lets an answer with no cue be read by its likeness to the options'
 #: words (actions/answer_likeness.py): the probability the likeliest option needs, over 0, at most 1.
 LIKENESS = "likeness_threshold"
@@ -229,8 +233,9 @@ class Vocabulary:
                               for w in ([GAP] if i else []) + part)
                 if not any(w != GAP for w in words):
                     continue
-                negative = any(words[i:i + len(n)] == n for n in negations
-                               for i in range(len(words)))
+                negative = any(words[i:i + len(n)] == n
+                               and not _covered(words, i, i + len(n), self.phrase("not_negations"))
+                               for n in negations for i in range(len(words)))
                 yield _Cue(str(option), words, whole, negative)
 
     # -- text ------------------------------------------------------------------------------------
@@ -345,13 +350,39 @@ def _negated(tokens: Sequence[str], start: int, vocab: Vocabulary, reach: int | 
     reach = vocab.negation_reach if reach is None else reach
     for end in range(start, max(0, start - reach - 1), -1):
         negation = _ends_with(tokens, end, vocab.phrase("negations"))
-        # "别人" (others) and "不少" (many) begin with a negation and are none.
+        # "别人" (others), "不少" (many) and "特别" (very) hold a negation and are none.
         if (negation and end - 1 not in spent
-                and not _starts_with(tokens, end - len(negation), vocab.phrase("not_negations"))):
+                and not _covered(tokens, end - len(negation), end, vocab.phrase("not_negations"))):
             return True
         if end and (tokens[end - 1] in _BREAKS or tokens[end - 1] in contrasts):
             return False
     return False
+
+
+def _covered(tokens: Sequence[str], start: int, end: int, phrases: Phrases) -> bool:
+    """Whether one of ``phrases`` stands over all of ``tokens[start:end]``."""
+    return any(tuple(tokens[at:at + len(p)]) == p
+               for p in phrases for at in range(max(0, end - len(p)), start + 1))
+
+
+def _turned_round(tokens: Sequence[str], start: int, vocab: Vocabulary) -> int | None:
+    """Where a double negation starts that stands at most DOUBLE_NEGATION_REACH words before
+    ``start``, in the same clause ("没什么不敢投的" dares), or None."""
+    for end in range(start, max(0, start - DOUBLE_NEGATION_REACH - 1), -1):
+        if double := _ends_with(tokens, end, vocab.phrase("double_negations")):
+            return end - len(double)
+        if end and tokens[end - 1] in _BREAKS:
+            return None
+    return None
+
+
+def _denied_after(tokens: Sequence[str], end: int, vocab: Vocabulary) -> int | None:
+    """Where the words end that follow a cue ending at ``end``, past any punctuation, and turn it
+    against its option ("高风险的不碰", "保守？跟我不沾边"), or None."""
+    while end < len(tokens) and tokens[end] in _BREAKS:
+        end += 1
+    denial = _starts_with(tokens, end, vocab.phrase("negations_after"))
+    return end + len(denial) if denial else None
 
 
 def _weak(tokens: Sequence[str], start: int, vocab: Vocabulary) -> bool:
@@ -411,9 +442,20 @@ def _cue_hits(tokens: list[str], cues: Sequence[_Cue], vocab: Vocabulary) -> lis
     own = {option: frozenset(i for c, h in kept if c.negative and h.option == option
                              for i in range(h.start, h.end))
            for option in {h.option for _, h in kept}}
+    # A cue holding its own negation is turned only by a double negation ("不是不敢"); the two
+    # negations are then spent: "不是那种不敢冒险的人" does not deny "冒险".
+    # The words that deny a cue are no cue of their own: "跟我不沾边" is not "不沾" (keeps away).
+    denials = [range(h.end, end) for _, h in kept
+               if (end := _denied_after(tokens, h.end, vocab)) is not None]
+    kept = [(c, h) for c, h in kept
+            if not any(h.start in d and h.end - 1 in d for d in denials)]
+    turned = {id(h): _turned_round(tokens, h.start, vocab) for c, h in kept if c.negative}
+    spent = unsure | frozenset(i for _, h in kept if turned.get(id(h)) is not None
+                               for i in range(turned[id(h)], h.end))
     return [_Hit(h.option, h.start, h.end, h.strength,
-                 not c.negative and _negated(tokens, h.start, vocab,
-                                             spent=unsure | own[h.option]),
+                 (turned[id(h)] is not None if c.negative
+                  else _negated(tokens, h.start, vocab, spent=spent | own[h.option]))
+                 or _denied_after(tokens, h.end, vocab) is not None,
                  weak=_weak(tokens, h.start, vocab))
             for c, h in kept if h.option != UNSURE]
 

@@ -313,3 +313,28 @@ def test_likeness_reads_no_negated_asked_or_unrelated_answer(text):
 def test_likeness_is_a_setting_of_the_language():
     assert vocabulary("zh").likeness_threshold == 0.5
     assert vocabulary("en").likeness_threshold is None
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    # 别 inside 特别 negates nothing: a very timid friend is an avoider.
+    ("怂，特别怂", "avoider"), ("特别谨慎", "cautious"),
+    # A double negation turns a cue that holds its own negation round, and is spent on it.
+    ("不是那种不敢冒险的人，有机会就冲", "risk_taker"),
+    ("我从来不怕冒险，期货杠杆都玩过", "risk_taker"),
+    # Words after a cue that deny it: the high-risk kind is what this client dares not buy.
+    ("可以买点稳健的理财，高风险的不太敢", "cautious"),
+    ("虽然也会买点基金，但是仓位很小，不敢多放", "cautious"),
+    ("不怕一万就怕万一", "avoider"),
+])
+def test_negations_that_hold_no_denial_or_deny_twice(text, answer):
+    assert option("risk_self_view", text) == answer
+
+
+@pytest.mark.parametrize("text", [
+    # Denied, so no longer an avoider; nothing else is said clearly enough to guess.
+    "没什么不敢的", "保守？跟我不沾边",
+])
+def test_a_denied_end_of_the_scale_is_not_read_as_that_end(text):
+    assert option("risk_self_view", text) != "avoider"
+    assert option("risk_self_view", text.replace("没什么", "").replace("？跟我不沾边", "")) \
+        == "avoider"
