@@ -454,7 +454,8 @@ def _cue_hits(tokens: list[str], cues: Sequence[_Cue], vocab: Vocabulary) -> lis
                                for i in range(turned[id(h)], h.end))
     return [_Hit(h.option, h.start, h.end, h.strength,
                  (turned[id(h)] is not None if c.negative
-                  else _negated(tokens, h.start, vocab, spent=spent | own[h.option]))
+                  else _negated(tokens, h.start, vocab, spent=spent | own[h.option])
+                  or _turned_round(tokens, h.start, vocab) is not None)
                  or _denied_after(tokens, h.end, vocab) is not None,
                  weak=_weak(tokens, h.start, vocab))
             for c, h in kept if h.option != UNSURE]

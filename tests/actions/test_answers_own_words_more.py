@@ -67,3 +67,16 @@ def test_goals_in_own_words(text, goal):
 def test_pay_in_own_words(text, stability):
     found = match_income_stability(text, "zh")
     assert found is not None and found.value == stability
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    # A denial that turns round a description holding its own negation: this client takes risks.
+    ("not someone who never takes risks, I go for it", "risk_taker"),
+    # Denied descriptions are not read as what they deny; nothing else is said, so none is read.
+    ("I'm not someone who never takes risks", None),
+    ("I'm not the type who is afraid of risk", None),
+    ("Cautious? Not me.", None),
+    ("playing it safe is not me", None),
+])
+def test_english_descriptions_denied_before_or_after(text, answer):
+    assert option("risk_self_view", text, "en") == answer
