@@ -23,11 +23,19 @@ would learn. With ``false`` (the default) one model learns every example. With
 words from the tokenizer before this component) instead of runs of characters between spaces,
 which in Chinese are whole sentences; the character n-grams then stay within words.
 
+A greeting before a request ("您好，请问怎么开户"). With ``greeting_intent`` set (``greet``), a
+message that opens with one of that intent's short examples and says more after it
+(:mod:`lexicon.greetings`) is read again without the greeting; when the rest reads as another
+intent with at least ``greeting_rest_confidence`` (0.5), and the whole read as the greeting or less
+surely than the rest, the rest's reading stands. A greeting followed by little ("hi, anyone
+there?") stays a greeting.
+
 Options: ``C`` (inverse regularisation, default 100), ``word_ngrams`` ([1, 2]), ``char_ngrams``
 ([1, 5]), ``text_char_ngrams`` (none: the whole-text character block of
 :class:`LinearIntentModel`), ``ranking_length`` (10), ``random_state`` (42), ``route_by_language``
-(false), ``cjk_word_tokens`` (false) and ``languages`` (none): per language, options that replace
-``C``, ``word_ngrams``, ``char_ngrams`` or ``text_char_ngrams`` for that language's model, e.g.
+(false), ``cjk_word_tokens`` (false), ``greeting_intent`` (none), ``greeting_rest_confidence``
+(0.5) and ``languages`` (none): per language, options that replace ``C``, ``word_ngrams``,
+``char_ngrams`` or ``text_char_ngrams`` for that language's model, e.g.
 ``languages: {zh: {C: 300, text_char_ngrams: [1, 1]}}``.
 
 Type hints use ``typing`` names without ``from __future__ import annotations``: Rasa's graph
@@ -37,7 +45,7 @@ validation reads them at run time and compares them with its own ``List``/``Dict
 import json
 import logging
 import zlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -68,6 +76,7 @@ from rasa.shared.nlu.training_data import util as training_data_util
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from lexicon.greetings import greetings, rest_after_greeting
 from rasa_components.linear_intents import LinearIntentModel
 from rasa_components.scripts import CHINESE, LANGUAGES, has_cjk, language_of
 
@@ -75,6 +84,8 @@ logger = logging.getLogger(__name__)
 
 #: Beside the intent model's files: the retrieval intents and the responses of their keys.
 _RETRIEVAL = "retrieval.json"
+#: Beside them too: the greetings a message may open with, per language ("" without routing).
+_GREETINGS = "greetings.json"
 
 
 def label(example: Message) -> Optional[str]:
@@ -101,7 +112,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[str, Any]:
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [1, 5],
                 "text_char_ngrams": None, "ranking_length": 10, "random_state": 42,
-                "route_by_language": False, "cjk_word_tokens": False, "languages": {}}
+                "route_by_language": False, "cjk_word_tokens": False, "languages": {},
+                "greeting_intent": None, "greeting_rest_confidence": 0.5}
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -111,7 +123,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                  model: Optional[LinearIntentModel] = None,
                  retrieval_intents: Optional[List[str]] = None,
                  responses: Optional[Dict[str, List[Dict[str, Any]]]] = None,
-                 models: Optional[Dict[str, LinearIntentModel]] = None) -> None:
+                 models: Optional[Dict[str, LinearIntentModel]] = None,
+                 greeting_words: Optional[Dict[str, List[str]]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -123,6 +136,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.retrieval_intents = sorted(retrieval_intents or [])
         #: Response name (``utter_faq/fees``) -> its variations, as the training data gives them.
         self.responses = dict(responses or {})
+        #: Language ("" for the one model of every language) -> the greetings a message may open
+        #: with (``greeting_intent``'s short examples).
+        self.greeting_words = dict(greeting_words or {})
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -149,6 +165,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         else:
             self.models = {}
             self.model = self._fit(examples, training_data.regex_features)
+        greeting = self.config["greeting_intent"]
+        self.greeting_words = {}
+        if greeting:
+            for language in (LANGUAGES if self.config["route_by_language"] else ("",)):
+                self.greeting_words[language] = greetings(
+                    e.get(TEXT) for e in examples
+                    if label(e) == greeting and (not language or self.language(e) == language))
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         keys = {e.get(INTENT_RESPONSE_KEY) for e in examples if e.get(INTENT_RESPONSE_KEY)}
         self.responses = {}
@@ -166,6 +189,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             (directory / _RETRIEVAL).write_text(json.dumps(
                 {"retrieval_intents": self.retrieval_intents, "responses": self.responses},
                 ensure_ascii=False))
+            (directory / _GREETINGS).write_text(json.dumps(self.greeting_words,
+                                                           ensure_ascii=False))
         return self._resource
 
     def options(self, language: Optional[str] = None) -> Dict[str, Any]:
@@ -199,15 +224,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """The language a message is routed to: its metadata's, else its script's."""
         return language_of(message.get(TEXT), message.get(METADATA))
 
-    def text(self, message: Message) -> str:
-        """The text the model reads: the message's text, or with ``cjk_word_tokens`` a Chinese
-        message's tokens joined by spaces."""
+    def text(self, message: Message, start: int = 0) -> str:
+        """The text the model reads from ``start`` on: the message's text, or with
+        ``cjk_word_tokens`` a Chinese message's tokens joined by spaces."""
         text = message.get(TEXT) or ""
         if self.config["cjk_word_tokens"] and has_cjk(text):
-            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            tokens = [t for t in message.get(TOKENS_NAMES[TEXT]) or [] if t.start >= start]
             if tokens:
                 return " ".join(token.text for token in tokens)
-        return text
+        return text[start:]
 
     def model_of(self, message: Message) -> Optional[LinearIntentModel]:
         """The model that reads ``message``: its language's, else the only one there is."""
@@ -221,6 +246,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         retrieval: Dict[str, Any] = {}
+        greeting_words: Dict[str, List[str]] = {}
         model = None
         models: Dict[str, LinearIntentModel] = {}
         try:
@@ -231,11 +257,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     model = LinearIntentModel.load(directory)
                 if (directory / _RETRIEVAL).exists():
                     retrieval = json.loads((directory / _RETRIEVAL).read_text())
+                if (directory / _GREETINGS).exists():
+                    greeting_words = json.loads((directory / _GREETINGS).read_text())
         except (ValueError, FileNotFoundError):
             logger.warning("No trained intent classifier in the model: intents will be missing.")
             model, models = None, {}
         return cls(config, model_storage, resource, model,
-                   retrieval.get("retrieval_intents"), retrieval.get("responses"), models)
+                   retrieval.get("retrieval_intents"), retrieval.get("responses"), models,
+                   greeting_words)
 
     def _retrieval_intent(self, name: str) -> Optional[str]:
         """The retrieval intent a class belongs to (``faq`` for ``faq/fees``), or None."""
@@ -248,15 +277,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             model = self.model_of(message)
             if model is None:
                 return messages
-            probabilities = model.probabilities([self.text(message)])[0]
-            by_class = dict(zip(model.classes, (float(p) for p in probabilities), strict=True))
-            intents: Dict[str, float] = {}
-            keys: Dict[str, Dict[str, float]] = {name: {} for name in self.retrieval_intents}
-            for name, probability in by_class.items():
-                base = self._retrieval_intent(name)
-                intents[base or name] = intents.get(base or name, 0.0) + probability
-                if base:
-                    keys[base][name] = probability
+            intents, keys = self._read(model, self.text(message))
+            after = self._after_greeting(model, message, intents)
+            if after is not None:
+                intents, keys = after
             ranking = sorted(intents.items(), key=lambda item: -item[1])[:length]
             ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
                       for name, confidence in ranking]
@@ -265,6 +289,46 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if self.retrieval_intents:
                 self._select_responses(message, keys, length)
         return messages
+
+    def _read(self, model: LinearIntentModel, text: str
+              ) -> Tuple[Dict[str, float], Dict[str, Dict[str, float]]]:
+        """The probability of each intent (a retrieval intent's keys added up) and of each key
+        of each retrieval intent."""
+        probabilities = model.probabilities([text])[0]
+        intents: Dict[str, float] = {}
+        keys: Dict[str, Dict[str, float]] = {name: {} for name in self.retrieval_intents}
+        for name, probability in zip(model.classes, (float(p) for p in probabilities),
+                                     strict=True):
+            base = self._retrieval_intent(name)
+            intents[base or name] = intents.get(base or name, 0.0) + probability
+            if base:
+                keys[base][name] = probability
+        return intents, keys
+
+    def _after_greeting(self, model: LinearIntentModel, message: Message,
+                        intents: Dict[str, float]
+                        ) -> Optional[Tuple[Dict[str, float], Dict[str, Dict[str, float]]]]:
+        """The reading (as :meth:`_read`) of the text after the greeting a message opens with,
+        when it is another intent, sure enough (``greeting_rest_confidence``), and the whole
+        reads as the greeting or less surely than the rest; else None."""
+        greeting = self.config["greeting_intent"]
+        whole = max(intents, key=intents.get, default=None)
+        if not greeting or whole is None:
+            return None
+        language = self.language(message) if self.models else ""
+        start = rest_after_greeting(message.get(TEXT) or "",
+                                    self.greeting_words.get(language) or [])
+        if start is None:
+            return None
+        rest = self.text(message, start)
+        # "您好，show me my portfolio": the rest is read by the model of its own language.
+        if self.models:
+            model = self.models.get(language_of(rest, message.get(METADATA))) or model
+        rest_intents, rest_keys = self._read(model, rest)
+        best = max(rest_intents, key=rest_intents.get)
+        sure = rest_intents[best] >= float(self.config["greeting_rest_confidence"])
+        better = whole == greeting or rest_intents[best] > intents[whole]
+        return (rest_intents, rest_keys) if best != greeting and sure and better else None
 
     def _select_responses(self, message: Message, keys: Dict[str, Dict[str, float]],
                           length: int) -> None:

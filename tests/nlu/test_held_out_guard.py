@@ -67,6 +67,21 @@ def test_the_measure_reads_chinese_by_words_and_numbers_by_value():
     }
 
 
+def test_a_phrasing_opening_with_a_greeting_is_compared_without_it_too():
+    # The classifier reads what follows a greeting on its own (lexicon/greetings.py), so
+    # "您好，我想开户" is the example "我想开户" to it; greetings come from the greet examples.
+    training = [("您好", "greet"), ("hi there", "greet"), ("我想开户", "start_onboarding"),
+                ("what are your fees", "faq"), ("有人在吗", "greet")]
+    held_out = [("您好！我想开户", "start_onboarding"), ("hi there, what are your fees?", "faq"),
+                ("hi there, are you busy", "greet"),
+                # The rest is compared with other intents' examples only: no copy of "有人在吗".
+                ("您好，有人在吗", "greet")]
+    found = {(text, other): ratio for ratio, text, _, other, _ in copies(held_out, training)}
+    assert found == {("您好！我想开户", "我想开户"): 1.0,
+                     ("hi there, what are your fees?", "what are your fees"): 1.0,
+                     ("您好，有人在吗", "有人在吗"): pytest.approx(6 / 7)}
+
+
 def test_the_checks_fail_naming_each_copy_once():
     training = [("I'm 42", "inform"), ("stop the questionnaire", "stop")]
     held_out = [("I'M 27!", "inform"), ("stop the questionnaire please", "stop"),

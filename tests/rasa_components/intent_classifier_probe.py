@@ -3,7 +3,8 @@ Rasa does; print what it sets on each message as JSON.
 
 Run with the Rasa environment from the repository's root:
 ``.venv-rasa/bin/python tests/rasa_components/intent_classifier_probe.py < CASE``, where CASE is a
-JSON object ``{"nlu": <Rasa NLU YAML, responses included>, "texts": [...]}``. Prints
+JSON object ``{"nlu": <Rasa NLU YAML, responses included>, "texts": [...]}``, with optionally
+``"config"``: options of the classifier over its defaults. Prints
 ``{"classes": [...], "parsed": [...]}``: the trained model's classes and, per text, the message's
 ``intent``, ``intent_ranking`` and ``response_selector`` (absent when not set), the probability of
 each class straight from the model (``probabilities``), and ``retrieved``: the bot message Rasa's
@@ -61,7 +62,8 @@ def main() -> None:
         storage = LocalModelStorage(Path(directory))
         resource = Resource("intent_classifier")
         context = ExecutionContext(GraphSchema({}), "probe")
-        config = {**LinearIntentClassifier.get_default_config(), "ranking_length": 20}
+        config = {**LinearIntentClassifier.get_default_config(), "ranking_length": 20,
+                  **case.get("config", {})}
         LinearIntentClassifier.create(config, storage, resource, context).train(training_data)
         # Read back from storage, as `rasa run` loads a trained model.
         classifier = LinearIntentClassifier.load(config, storage, resource, context)

@@ -71,10 +71,10 @@ responses:
 """
 
 
-def probe(nlu: str, texts: list[str]) -> dict:
+def probe(nlu: str, texts: list[str], config: dict | None = None) -> dict:
     if not RASA_PYTHON.exists():
         pytest.fail(f"no Rasa environment at {RASA_PYTHON}: run `make setup`")
-    case = json.dumps({"nlu": nlu, "texts": texts})
+    case = json.dumps({"nlu": nlu, "texts": texts, "config": config or {}})
     result = subprocess.run([str(RASA_PYTHON), str(PROBE)], input=case, cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -160,3 +160,29 @@ def test_without_retrieval_intents_the_parse_is_the_models_ranking_and_nothing_e
         model = sorted(parse["probabilities"].items(), key=lambda item: -item[1])
         assert ranking == [(name, pytest.approx(p)) for name, p in model]
         assert parse["intent"]["name"] == expected
+
+
+GREETED = ["hello hello, good morning! how much do you charge",
+           "hello hello good morning, is there a minimum"]
+#: A greeting followed by too little, or by more greeting, stays a greeting.
+STILL_GREETINGS = ["hello, fees?", "hi there, good morning"]
+
+
+def test_a_greeting_before_a_question_is_read_past_when_the_whole_reads_as_the_greeting():
+    nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE + RETRIEVAL
+    plain = probe(nlu, GREETED + STILL_GREETINGS)
+    assert [p["intent"]["name"] for p in plain["parsed"]] == ["greet"] * 4
+    greeted = probe(nlu, GREETED + STILL_GREETINGS,
+                    {"greeting_intent": "greet", "greeting_rest_confidence": 0.3})
+    parses = greeted["parsed"]
+    assert [p["intent"]["name"] for p in parses] == ["faq", "faq", "greet", "greet"]
+    assert [p["response_selector"]["faq"]["response"]["intent_response_key"]
+            for p in parses[:2]] == ["faq/fees", "faq/minimum_amount"]
+    # The rest's reading replaces the whole ranking, and the keys' with it.
+    assert parses[0]["retrieved"]["faq"]["text"] == "Fees answer."
+
+
+def test_a_greeting_is_not_read_past_when_the_rest_is_unsure():
+    nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE + RETRIEVAL
+    unsure = probe(nlu, GREETED, {"greeting_intent": "greet", "greeting_rest_confidence": 0.99})
+    assert [p["intent"]["name"] for p in unsure["parsed"]] == ["greet", "greet"]

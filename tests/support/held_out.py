@@ -6,8 +6,12 @@ Training examples are read by Rasa's own loaders, as `rasa train` and `rasa test
 classifier sees them: :func:`rasa_components.linear_intents.words`, i.e. lower-cased, every number
 one token, punctuation dropped. "I'm 27" and "actually, I'm 39" are therefore the same phrasings as
 the training examples "I'm 42" and "actually I'm 50". Chinese phrasings are compared by their
-jieba words instead (:func:`support.chinese_words.chinese_words`). Used by the held-out NLU sets
-(tests/nlu/test_held_out_guard.py) and the field sets (tests/field/test_field_set_guard.py).
+jieba words instead (:func:`support.chinese_words.chinese_words`). A phrasing that opens with a
+greeting is compared without it too, as the classifier reads it without one when the whole reads
+as a greeting (:mod:`lexicon.greetings`; the greetings are the short training examples of the
+``greeting_intent`` of config.yml): "您好，我想开户" is a copy of the example "我想开户". Used by the
+held-out NLU sets (tests/nlu/test_held_out_guard.py) and the field sets
+(tests/field/test_field_set_guard.py).
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import subprocess
 from difflib import SequenceMatcher
 
 import pytest
+import yaml
 
 from bench.nlu_quality import RASA_PYTHON, ROOT
+from lexicon.greetings import greetings, rest_after_greeting
 from support.chinese_words import compared_words
 
 #: Held-out phrasings at or above this similarity to a training example are near copies. The
@@ -66,21 +72,47 @@ def rasa_examples(*paths) -> list[list[tuple[str, str]]]:
             for rows in json.loads(result.stdout.splitlines()[-1])]
 
 
+def greeting_intent() -> str | None:
+    """The intent whose short examples are greetings a message may open with (config.yml)."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    return next((c.get("greeting_intent") for c in config.get("pipeline") or []
+                 if c.get("greeting_intent")), None)
+
+
+def compared_forms(text: str, known: list[str]) -> list[list[str]]:
+    """The word sequences a phrasing is compared by: its own, and that of what follows the
+    greeting it opens with, if any."""
+    at = rest_after_greeting(text, known)
+    return [compared_words(text)] + ([compared_words(text[at:])] if at is not None else [])
+
+
 def copies(held_out: list[tuple[str, str]], training: list[tuple[str, str]],
            threshold: float = NEAR_COPY) -> list[tuple[float, str, str, str, str]]:
     """(similarity, held-out text, its label, training text, its intent) of every pair whose word
-    sequences are at least ``threshold`` alike (1.0: the same words), most alike first."""
+    sequences are at least ``threshold`` alike (1.0: the same words), most alike first; a
+    phrasing opening with a greeting counts by the closer of its two forms, the rest being
+    compared with the examples of other intents than the greeting."""
     trained = [(compared_words(text), text, intent) for text, intent in training]
+    greeting = greeting_intent()
+    known = greetings(text for text, intent in training if intent == greeting) if greeting else []
     found = []
     for text, intent in held_out:
-        matcher = SequenceMatcher(autojunk=False)
-        matcher.set_seq2(compared_words(text))
-        for sequence, other, other_intent in trained:
-            matcher.set_seq1(sequence)
-            # The quick ratios are upper bounds of ratio() and skip most pairs cheaply.
-            if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                    and (ratio := matcher.ratio()) >= threshold):
-                found.append((ratio, text, intent, other, other_intent))
+        best: dict[str, tuple[float, str]] = {}
+        for n, form in enumerate(compared_forms(text, known)):
+            matcher = SequenceMatcher(autojunk=False)
+            matcher.set_seq2(form)
+            for sequence, other, other_intent in trained:
+                # The rest after a greeting is read in its own right only when it is no greeting.
+                if n and other_intent == greeting:
+                    continue
+                matcher.set_seq1(sequence)
+                # The quick ratios are upper bounds of ratio() and skip most pairs cheaply.
+                if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+                        and (ratio := matcher.ratio()) >= threshold
+                        and ratio > best.get(other, (0.0, ""))[0]):
+                    best[other] = (ratio, other_intent)
+        found += [(ratio, text, intent, other, other_intent)
+                  for other, (ratio, other_intent) in best.items()]
     return sorted(found, key=lambda row: (-row[0], row[1], row[3]))
 
 
