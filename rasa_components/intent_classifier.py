@@ -84,7 +84,7 @@ logger = logging.getLogger(__name__)
 
 #: Beside the intent model's files: the retrieval intents and the responses of their keys.
 _RETRIEVAL = "retrieval.json"
-#: Beside them too: the greetings a message may open with, per language ("" without routing).
+#: Beside them too: the greetings a message may open with.
 _GREETINGS = "greetings.json"
 
 
@@ -124,7 +124,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                  retrieval_intents: Optional[List[str]] = None,
                  responses: Optional[Dict[str, List[Dict[str, Any]]]] = None,
                  models: Optional[Dict[str, LinearIntentModel]] = None,
-                 greeting_words: Optional[Dict[str, List[str]]] = None) -> None:
+                 greeting_words: Optional[List[str]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -136,9 +136,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.retrieval_intents = sorted(retrieval_intents or [])
         #: Response name (``utter_faq/fees``) -> its variations, as the training data gives them.
         self.responses = dict(responses or {})
-        #: Language ("" for the one model of every language) -> the greetings a message may open
-        #: with (``greeting_intent``'s short examples).
-        self.greeting_words = dict(greeting_words or {})
+        #: The greetings a message may open with (``greeting_intent``'s short examples).
+        self.greeting_words = list(greeting_words or [])
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -166,12 +165,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             self.models = {}
             self.model = self._fit(examples, training_data.regex_features)
         greeting = self.config["greeting_intent"]
-        self.greeting_words = {}
-        if greeting:
-            for language in (LANGUAGES if self.config["route_by_language"] else ("",)):
-                self.greeting_words[language] = greetings(
-                    e.get(TEXT) for e in examples
-                    if label(e) == greeting and (not language or self.language(e) == language))
+        # A greeting of either language opens a message of either ("hello，我想开户").
+        self.greeting_words = greetings(e.get(TEXT) for e in examples
+                                        if greeting and label(e) == greeting)
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         keys = {e.get(INTENT_RESPONSE_KEY) for e in examples if e.get(INTENT_RESPONSE_KEY)}
         self.responses = {}
@@ -246,7 +242,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         retrieval: Dict[str, Any] = {}
-        greeting_words: Dict[str, List[str]] = {}
+        greeting_words: List[str] = []
         model = None
         models: Dict[str, LinearIntentModel] = {}
         try:
@@ -315,9 +311,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         whole = max(intents, key=intents.get, default=None)
         if not greeting or whole is None:
             return None
-        language = self.language(message) if self.models else ""
-        start = rest_after_greeting(message.get(TEXT) or "",
-                                    self.greeting_words.get(language) or [])
+        start = rest_after_greeting(message.get(TEXT) or "", self.greeting_words)
         if start is None:
             return None
         rest = self.text(message, start)
