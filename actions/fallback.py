@@ -6,7 +6,9 @@ reply never comes twice running; the third in a row offers a person. ``last_offe
 a yes would accept (rules in data/rules.yml carry it out). A first message that answers questions
 ("I'm 62 and need it in 3 years") starts the recommendation with them, and an unclear first
 message of a conversation ("hi, first time doing this"), or a yes or no with nothing asked yet, is
-welcomed: what the advisor does, the offer to start, and a person.
+welcomed: what the advisor does, the offer to start, and a person. A message not understood that
+names a person ("rg rg", "can I get a human??"; ``person_words`` of each language's answer words)
+is offered one at once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions.onboarding import start_with_facts
+from actions.script import every_cue, holds_any, normalised
 
 #: The intents of a turn the advisor could not help with.
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
@@ -65,6 +68,11 @@ class Fallback(Action):
         starting = start_with_facts(tracker)
         if starting:
             return starting
+        # Every language's words: a client may ask for a person in either.
+        if holds_any(normalised(tracker.latest_message.get("text") or ""),
+                     every_cue("person_words")):
+            dispatcher.utter_message(response="utter_offer_person_named")
+            return [SlotSet("last_offer", "handoff")]
         if _first_message(tracker.events) and intent_of(tracker) in UNCLEAR_FIRST:
             return welcome(dispatcher)
         count = max(misunderstood_in_a_row(tracker.events), 1)

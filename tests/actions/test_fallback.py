@@ -57,15 +57,35 @@ def test_each_misunderstood_turn_in_a_row_gets_its_reply_and_offer(domain, inten
     assert slots == {"last_offer": offer}
 
 
+@pytest.mark.parametrize(("text", "reply"), [
+    ("rg rg rg", "utter_offer_person_named"), ("能不能转接一下坐席", "utter_offer_person_named"),
+    ("can I get a human??", "utter_offer_person_named"),
+    ("你們的客服在哪", "utter_offer_person_named"),  # 繁體
+    # No person named: the usual first reply.
+    ("blah", "utter_default"), ("hire me", "utter_default"), ("agenda?", "utter_default"),
+])
+def test_a_message_not_understood_that_names_a_person_is_offered_one(domain, text, reply):
+    replies, slots = fallback(after(user("greet"), user("nlu_fallback", text)), domain)
+    assert replies == [reply]
+    assert slots == {"last_offer": "handoff" if reply == "utter_offer_person_named"
+                     else "onboarding"}
+
+
+def test_a_first_message_naming_a_person_is_offered_one_rather_than_welcomed(domain):
+    replies, slots = fallback(after(user("nlu_fallback", "转人工转人工")), domain)
+    assert replies == ["utter_offer_person_named"] and slots == {"last_offer": "handoff"}
+
+
 @pytest.mark.parametrize("name", ["utter_default", "utter_out_of_scope", "utter_default_rephrase",
-                                  "utter_default_offer_person"])
+                                  "utter_default_offer_person", "utter_offer_person_named"])
 def test_every_fallback_reply_offers_what_the_advisor_can_do(name):
     for variation in response_variations(name):
         assert sorted(b["payload"] for b in variation["buttons"]) == sorted(MENU)
 
 
-def test_the_offer_of_a_person_comes_first_with_its_button():
-    [variation] = response_variations("utter_default_offer_person")
+@pytest.mark.parametrize("name", ["utter_default_offer_person", "utter_offer_person_named"])
+def test_the_offer_of_a_person_comes_first_with_its_button(name):
+    [variation] = response_variations(name)
     assert variation["buttons"][0]["payload"] == "/request_human"
 
 
