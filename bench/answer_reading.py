@@ -3,7 +3,7 @@ words (tests/actions/held_out_answers_<language>.yml): per question, how many ar
 they mean, read as another option (the costly mistake: a wrong answer moves the risk score), or left
 unread (the chat then asks again with buttons).
 
-    .venv/bin/python -m bench.answer_reading [--language zh]
+    .venv/bin/python -m bench.answer_reading [--language zh] [--answers PATH]
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ def held_out_path(language: str) -> Path:
     return ROOT / "tests" / "actions" / f"held_out_answers_{language}.yml"
 
 
-def held_out_answers(language: str) -> dict[str, dict[str, list[str]]]:
-    """Question id -> option id -> the held-out answers that mean it."""
-    data = yaml.safe_load(held_out_path(language).read_text(encoding="utf-8"))
+def held_out_answers(language: str, path: Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Question id -> option id -> the held-out answers that mean it (or those of ``path``, a
+    file of the same shape, such as a probe of bench/probes/)."""
+    data = yaml.safe_load((path or held_out_path(language)).read_text(encoding="utf-8"))
     return data["questions"]
 
 
@@ -44,11 +45,11 @@ class Reading:
         return self.right + len(self.wrong) + len(self.unread)
 
 
-def read_all(language: str) -> dict[str, Reading]:
-    """Question id -> how its held-out answers are read."""
+def read_all(language: str, path: Path | None = None) -> dict[str, Reading]:
+    """Question id -> how its held-out answers (or those of ``path``) are read."""
     questions = {q.id: q for q in questionnaire().questions}
     readings = {}
-    for question_id, options in held_out_answers(language).items():
+    for question_id, options in held_out_answers(language, path).items():
         question = questions[question_id]
         titles = option_titles(question, texts(language))
         reading = Reading()
@@ -85,8 +86,14 @@ def _total(readings: dict[str, Reading]) -> Reading:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", default="zh")
+    parser.add_argument("--answers", type=Path,
+                        help="read these answers (the held-out file's shape, e.g. a probe of "
+                             "bench/probes/) instead of the language's held-out answers")
     args = parser.parse_args(argv)
-    print(table(read_all(args.language)))
+    if args.answers is not None and not args.answers.is_file():
+        print(f"no answers file at {args.answers}")
+        return 2
+    print(table(read_all(args.language, args.answers)))
     return 0
 
 

@@ -14,8 +14,9 @@ FallbackClassifier threshold (the bot would answer "I didn't understand"; Rasa's
 fallback and scores the top intent) and the intents with the lowest F1 with what they were taken for.
 
 Run: ``.venv/bin/python -m bench.nlu_quality [--folds 5] [--seed 0] [--config config.yml]
-[--skip-cross-validation] [--model PATH] [--language en|zh]``; ``--language zh`` scores the Chinese
-held-out phrasings (tests/nlu/unseen_zh.yml)
+[--skip-cross-validation] [--model PATH] [--language en|zh] [--phrasings PATH]``; ``--language zh``
+scores the Chinese held-out phrasings (tests/nlu/unseen_zh.yml), ``--phrasings`` another file of
+phrasings (a probe of bench/probes/)
 (the held-out part needs models/advisor.tar.gz: ``scripts/train_model.sh``).
 """
 
@@ -269,13 +270,18 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=MODEL, help="model for the held-out set")
     parser.add_argument("--language", choices=sorted(HELD_OUT_SETS), default="en",
                         help="language of the held-out phrasings (default en)")
+    parser.add_argument("--phrasings", type=Path,
+                        help="score these phrasings (Rasa NLU YAML, e.g. a probe of bench/probes/) "
+                             "instead of the language's held-out set")
     args = parser.parse_args()
     if not args.skip_cross_validation:
         scores = cross_validate(args.folds, seed=args.seed, config=args.config)
         print(scores.summary(f"{args.folds}-fold cross-validation (data/, seed {args.seed})"))
-    phrasings = HELD_OUT_SETS[args.language]
-    print(held_out(args.model, phrasings).summary(
-        f"Held-out phrasings ({phrasings.relative_to(ROOT)})", texts=False))
+    phrasings = (args.phrasings or HELD_OUT_SETS[args.language]).resolve()
+    if not phrasings.is_file():
+        raise SystemExit(f"no phrasings file at {phrasings}")
+    shown = phrasings.relative_to(ROOT) if phrasings.is_relative_to(ROOT) else phrasings
+    print(held_out(args.model, phrasings).summary(f"Phrasings ({shown})", texts=False))
 
 
 if __name__ == "__main__":
