@@ -11,6 +11,7 @@ from actions import records
 from actions.advice import LANGUAGE_SLOT, conversation_texts, say_why_this_mix
 from actions.answers import holds_cue
 from actions.exit_interview import SURVEY_SLOTS, keep_answers
+from actions.language import asks_for_language, confirm_language
 from actions.onboarding import start_with_facts
 from actions.records import Review, current_review
 from actions.retention import has_words, say_retention_offer
@@ -228,7 +229,9 @@ class ValidateSatisfactionForm(FormValidationAction):
         if value is None:  # cleared after the last rating: nothing to validate
             return {"rating": None}
         rating = scale_answer(parse_number(str(value)), RATING_SCALE)
-        if rating is None:
+        if rating is None and asks_for_language(tracker):  # "English please": asked again in it
+            confirm_language(dispatcher)
+        elif rating is None:
             dispatcher.utter_message(response="utter_say_again_question" if puzzled(tracker)
                                      else "utter_invalid_rating")
         return {"rating": rating}

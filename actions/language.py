@@ -15,10 +15,12 @@ from typing import Any
 from rasa_sdk import Tracker, ValidationAction
 
 from actions.advice import LANGUAGE_SLOT
-from engine.language import has_letters, language_after, page_language
+from engine.language import has_letters, language_after, page_language, requested_language
 
 #: The intent of a request for another language (data/language.yml).
 SWITCH_INTENT = "switch_language"
+#: The confirmation of a new language (locales/<language>/dialogue.yml).
+SWITCHED = "utter_language_switched"
 #: The message metadata key under which the web app sends its page's language. Not "language":
 #: that key names the language of the message itself to the NLU pipeline, and the page's is only
 #: a prior (a Chinese message typed on an English page is Chinese).
@@ -59,6 +61,24 @@ def is_opening(tracker: Tracker, page: str | None) -> bool:
     chosen = any(event.get("event") == "slot" and event.get("name") == LANGUAGE_SLOT
                  for event in earlier)
     return page is not None or not chosen
+
+
+def asks_for_language(tracker: Tracker) -> bool:
+    """Whether the latest message, typed rather than a button, asks to go on in a language, read
+    as the slot reads it (a request cue, or a language named in a message the classifier read as
+    a request; engine.language). A form whose answers are the client's own words then confirms
+    the language and asks its question again rather than keeping "English please" as the answer;
+    the slot has been switched by then (:class:`ValidateSlotMappings`)."""
+    text = tracker.latest_message.get("text") or ""
+    if not _typed(text):
+        return False
+    asked = (tracker.latest_message.get("intent") or {}).get("name") == SWITCH_INTENT
+    return requested_language(text, asked=asked) is not None
+
+
+def confirm_language(dispatcher) -> None:
+    """Say that the conversation goes on in the language asked for (in that language)."""
+    dispatcher.utter_message(response=SWITCHED)
 
 
 class ValidateSlotMappings(ValidationAction):

@@ -20,6 +20,7 @@ from actions.answers import chosen, holds_cue, put_as_question
 from actions.conversation import client_id_of
 from actions.exit_interview import SURVEY, SURVEY_SLOTS, keep_answers
 from actions.form_answers import intent_of, just_typed, typed_text
+from actions.language import asks_for_language, confirm_language
 from actions.retention import has_words, say_retention_offer
 from actions.say_again import puzzled
 from actions.script import cue_pattern, every_language, normalised
@@ -122,6 +123,9 @@ class ValidateLeavingForm(FormValidationAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
             return {"leaving_reason": None}
+        if asks_for_language(tracker) and match_reason(text) is None:  # "请用中文" is no reason
+            confirm_language(dispatcher)
+            return {"leaving_reason": None}
         if puzzled(tracker) and match_reason(text) is None:  # "huh?": asked again, not kept
             dispatcher.utter_message(response="utter_say_again_question")
             return {"leaving_reason": None}
@@ -219,6 +223,9 @@ class ValidateExitSurveyForm(FormValidationAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
             return {"exit_reason": None}
+        if asks_for_language(tracker) and match_reason(text) is None:
+            confirm_language(dispatcher)
+            return {"exit_reason": None}
         if puzzled(tracker) and match_reason(text) is None:
             dispatcher.utter_message(response="utter_say_again_question")
             return {"exit_reason": None}
@@ -237,7 +244,9 @@ class ValidateExitSurveyForm(FormValidationAction):
         if value is None:
             return {"exit_return_likelihood": None}
         likelihood = scale_answer(parse_number(str(value)), RETURN_LIKELIHOOD_SCALE)
-        if likelihood is None:
+        if likelihood is None and asks_for_language(tracker):
+            confirm_language(dispatcher)
+        elif likelihood is None:
             dispatcher.utter_message(response="utter_say_again_question" if puzzled(tracker)
                                      else "utter_invalid_return_likelihood")
         return {"exit_return_likelihood": likelihood}
@@ -249,6 +258,9 @@ class ValidateExitSurveyForm(FormValidationAction):
         text = str(value).strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_exit_answer")
+            return None
+        if asks_for_language(tracker) and match_reason(text) is None:  # "English please" is no feedback
+            confirm_language(dispatcher)
             return None
         if puzzled(tracker) and match_reason(text) is None:  # "huh?" is no feedback
             dispatcher.utter_message(response="utter_say_again_question")

@@ -1,7 +1,7 @@
 """A conversation's language on the real servers: a Chinese first message is answered in Chinese,
 the page's language (the web app's ``page_language`` metadata) starts a conversation in it, a
-text in the other script changes nothing, and a request mid-onboarding switches the language
-with the answers kept and the open question asked again in the new language.
+text in the other script changes nothing, and a request mid-onboarding (or when asked why one
+leaves) switches the language with the answers kept and the open question asked again in it.
 
 Each reply is compared with the whole text of its response as the locale folder of the expected
 language words it (tests/support/responses.py); a reply in the other language names no response
@@ -84,6 +84,18 @@ def test_a_request_for_chinese_switches_back(advisor):
     reply = advisor.say(sender, "could you carry on in Chinese please")
     assert response_names(reply, "zh") == ["utter_language_switched", "utter_ask_age"]
     assert tracker_state(advisor, sender)["language"] == "zh"
+
+
+def test_a_request_for_chinese_when_asked_why_one_leaves_is_no_reason(advisor):
+    sender = "language-leaving"
+    assert response_names(advisor.say(sender, "I want to close my account"), "en") == [
+        "utter_leaving_ack", "utter_ask_leaving_reason"]
+    reply = advisor.say(sender, "请用中文")
+    assert response_names(reply, "zh") == ["utter_language_switched", "utter_ask_leaving_reason"]
+    state = tracker_state(advisor, sender)
+    assert (state["language"], state["leaving_reason"]) == ("zh", None)
+    assert state["active_loop"] == "leaving_form"
+    assert response_names(advisor.say(sender, "手续费太贵了"), "zh")[0] == "utter_leaving_heard_fees"
 
 
 #: A whole onboarding in figures and buttons, which read the same in every language.

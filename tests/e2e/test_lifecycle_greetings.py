@@ -161,3 +161,31 @@ def test_a_declined_offer_leads_to_the_interview_and_a_person_on_request(advisor
     # The answer given before the client asked for a person is kept for the adviser.
     kept = [(a.question, a.answer) for a in records(advisor, SurveyAnswer, visit.sender)]
     assert kept == [("reason", "performance")]
+
+
+def test_a_request_for_chinese_mid_interview_asks_the_question_again_in_chinese(advisor, demo):
+    visit = Visit(advisor, demo, "client-exit-survey", "interview-in-chinese")
+    greeting = visit.say("hello")
+    asked = visit.say(button(greeting, "The service"))
+    assert response_names(asked) == ["utter_ask_exit_return_likelihood"]
+    switched = visit.say("请用中文")
+    assert response_names(switched, "zh") == ["utter_language_switched",
+                                              "utter_ask_exit_return_likelihood"]
+    assert response_names(visit.say("三"), "zh") == ["utter_ask_exit_improvement"]
+    assert response_names(visit.say("English please"), "en") == [
+        "utter_language_switched", "utter_ask_exit_improvement"]
+    visit.say("tell me sooner when markets fall")
+    # Neither request is kept as an answer, and the answer given before them stays.
+    answers = [(a.question, a.answer) for a in records(advisor, SurveyAnswer, visit.sender)]
+    assert answers == [("reason", "service"), ("return_likelihood", "3"),
+                       ("improvement", "tell me sooner when markets fall")]
+
+
+def test_a_request_for_chinese_before_the_rating_asks_for_it_in_chinese(advisor, demo):
+    visit = Visit(advisor, demo, "client-first-weeks", "rating-in-chinese")
+    assert response_names(visit.say("hello"))[-1] == "utter_ask_rating"
+    assert response_names(visit.say("可以说中文吗"), "zh") == ["utter_language_switched",
+                                                            "utter_ask_rating"]
+    assert response_names(visit.say("5分"), "zh")[0] == "utter_thanks_for_rating"
+    [rating] = [a.answer for a in records(advisor, SurveyAnswer, visit.sender)]
+    assert rating == "5"
