@@ -3,6 +3,7 @@ options, and are never training data (nothing under data/ holds one of their phr
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from bench.answer_reading import held_out_answers, read_all
@@ -23,8 +24,9 @@ def _training_texts() -> set[str]:
     return texts
 
 
-def test_the_neighbour_probe_names_trained_intents_and_is_not_trained_on():
-    probe = yaml.safe_load((PROBES / "neighbours_zh.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", ["neighbours_zh.yml", "people_and_tax_zh.yml"])
+def test_an_intent_probe_names_trained_intents_and_is_not_trained_on(name):
+    probe = yaml.safe_load((PROBES / name).read_text(encoding="utf-8"))
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     intents = {name for i in domain["intents"] for name in (i if isinstance(i, dict) else [i])}
     phrasings = {block["intent"]: [line.strip()[2:] for line in block["examples"].splitlines()
@@ -41,3 +43,11 @@ def test_the_self_view_probe_names_the_options_and_reads():
     assert set(answers) == {"risk_self_view"}
     assert set(answers["risk_self_view"]) == {o.id for o in question.options}
     assert read_all("zh", path)["risk_self_view"].total == 80
+
+
+def test_the_self_view_degrees_probe_has_each_option_and_reads():
+    path = PROBES / "self_view_degrees_zh.yml"
+    answers = held_out_answers("zh", path)["risk_self_view"]
+    assert {option: len(texts) for option, texts in answers.items()} == {
+        "avoider": 30, "cautious": 30, "calculated": 30, "risk_taker": 30}
+    assert read_all("zh", path)["risk_self_view"].total == 120
