@@ -30,11 +30,19 @@ intent with at least ``greeting_rest_confidence`` (0.5), and the whole read as t
 surely than the rest, the rest's reading stands. A greeting followed by little ("hi, anyone
 there?") stays a greeting.
 
+Words that settle the topic. With ``topic_words`` set, a message whose first reading is one of a
+topic's ``over`` intents and that holds one of the topic's words (:mod:`lexicon.topic_words`) is
+read as the topic's retrieval key instead, with the first reading's confidence: "开户以后赚的钱要交
+税吗" asks about tax, not about opening an account. A first reading among ``keep`` (keys such as
+``faq/tax_wrappers``, whose questions hold the same words) stands. E.g. ``topic_words:
+{boundary/tax_legal: {words: data/topic_words/tax_legal.txt, over: [faq, explain], keep:
+[faq/tax_wrappers]}}``; the words are read when the model trains and kept in it.
+
 Options: ``C`` (inverse regularisation, default 100), ``word_ngrams`` ([1, 2]), ``char_ngrams``
 ([1, 5]), ``text_char_ngrams`` (none: the whole-text character block of
 :class:`LinearIntentModel`), ``ranking_length`` (10), ``random_state`` (42), ``route_by_language``
 (false), ``cjk_word_tokens`` (false), ``greeting_intent`` (none), ``greeting_rest_confidence``
-(0.5) and ``languages`` (none): per language, options that replace ``C``, ``word_ngrams``,
+(0.5), ``topic_words`` (none) and ``languages`` (none): per language, options that replace ``C``, ``word_ngrams``,
 ``char_ngrams`` or ``text_char_ngrams`` for that language's model, e.g.
 ``languages: {zh: {C: 300, text_char_ngrams: [1, 1]}}``.
 
@@ -45,6 +53,7 @@ validation reads them at run time and compares them with its own ``List``/``Dict
 import json
 import logging
 import zlib
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -77,6 +86,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from lexicon.greetings import greetings, rest_after_greeting
+from lexicon.topic_words import TopicWords
 from rasa_components.linear_intents import LinearIntentModel
 from rasa_components.scripts import CHINESE, LANGUAGES, has_cjk, language_of
 
@@ -86,6 +96,8 @@ logger = logging.getLogger(__name__)
 _RETRIEVAL = "retrieval.json"
 #: Beside them too: the greetings a message may open with.
 _GREETINGS = "greetings.json"
+#: And the words that settle a topic (``topic_words``), as read when the model trained.
+_TOPIC_WORDS = "topic_words.json"
 
 
 def label(example: Message) -> Optional[str]:
@@ -113,7 +125,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return {"C": 100.0, "word_ngrams": [1, 2], "char_ngrams": [1, 5],
                 "text_char_ngrams": None, "ranking_length": 10, "random_state": 42,
                 "route_by_language": False, "cjk_word_tokens": False, "languages": {},
-                "greeting_intent": None, "greeting_rest_confidence": 0.5}
+                "greeting_intent": None, "greeting_rest_confidence": 0.5, "topic_words": {}}
 
     @staticmethod
     def required_packages() -> List[str]:
@@ -124,7 +136,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                  retrieval_intents: Optional[List[str]] = None,
                  responses: Optional[Dict[str, List[Dict[str, Any]]]] = None,
                  models: Optional[Dict[str, LinearIntentModel]] = None,
-                 greeting_words: Optional[List[str]] = None) -> None:
+                 greeting_words: Optional[List[str]] = None,
+                 topics: Optional[Dict[str, TopicWords]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -138,11 +151,38 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.responses = dict(responses or {})
         #: The greetings a message may open with (``greeting_intent``'s short examples).
         self.greeting_words = list(greeting_words or [])
+        #: Retrieval key -> the words that settle it (``topic_words``).
+        self.topics: Dict[str, TopicWords] = dict(topics or {})
+        self.topic_rules = self._topic_rules(self.config.get("topic_words"))
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "LinearIntentClassifier":
         return cls(config, model_storage, resource)
+
+    @staticmethod
+    def _topic_rules(option: Any) -> Dict[str, Dict[str, Any]]:
+        """``topic_words`` checked: key -> its words file, ``over`` intents and ``keep`` keys."""
+        if not option:
+            return {}
+        if not isinstance(option, dict):
+            raise ValueError(f"topic_words: a mapping of retrieval keys to their words, got "
+                             f"{option!r}")
+        rules = {}
+        for key, rule in option.items():
+            if RESPONSE_IDENTIFIER_DELIMITER not in str(key):
+                raise ValueError(f"topic_words: {key!r} is not a retrieval key such as "
+                                 "'boundary/tax_legal'")
+            if not isinstance(rule, dict) or not isinstance(rule.get("words"), str):
+                raise ValueError(f"topic_words.{key}: 'words' must name a words file")
+            for name in ("over", "keep"):
+                if not isinstance(rule.get(name, []), list):
+                    raise ValueError(f"topic_words.{key}: '{name}' must be a list")
+            if not rule.get("over"):
+                raise ValueError(f"topic_words.{key}: 'over' must list the intents it reads past")
+            rules[str(key)] = {"words": rule["words"], "over": set(rule["over"]),
+                               "keep": set(rule.get("keep") or [])}
+        return rules
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
@@ -168,6 +208,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # A greeting of either language opens a message of either ("hello，我想开户").
         self.greeting_words = greetings(e.get(TEXT) for e in examples
                                         if greeting and label(e) == greeting)
+        self.topics = {key: TopicWords.read(Path(rule["words"]))
+                       for key, rule in self.topic_rules.items()}
         self.retrieval_intents = sorted(training_data.retrieval_intents)
         keys = {e.get(INTENT_RESPONSE_KEY) for e in examples if e.get(INTENT_RESPONSE_KEY)}
         self.responses = {}
@@ -187,6 +229,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 ensure_ascii=False))
             (directory / _GREETINGS).write_text(json.dumps(self.greeting_words,
                                                            ensure_ascii=False))
+            (directory / _TOPIC_WORDS).write_text(json.dumps(
+                {key: words.as_dict() for key, words in self.topics.items()}, ensure_ascii=False))
         return self._resource
 
     def options(self, language: Optional[str] = None) -> Dict[str, Any]:
@@ -243,6 +287,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         retrieval: Dict[str, Any] = {}
         greeting_words: List[str] = []
+        topics: Dict[str, TopicWords] = {}
         model = None
         models: Dict[str, LinearIntentModel] = {}
         try:
@@ -255,12 +300,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     retrieval = json.loads((directory / _RETRIEVAL).read_text())
                 if (directory / _GREETINGS).exists():
                     greeting_words = json.loads((directory / _GREETINGS).read_text())
+                if (directory / _TOPIC_WORDS).exists():
+                    topics = {key: TopicWords(tuple(words["words"]), tuple(words["exceptions"]))
+                              for key, words in json.loads(
+                                  (directory / _TOPIC_WORDS).read_text()).items()}
         except (ValueError, FileNotFoundError):
             logger.warning("No trained intent classifier in the model: intents will be missing.")
             model, models = None, {}
         return cls(config, model_storage, resource, model,
                    retrieval.get("retrieval_intents"), retrieval.get("responses"), models,
-                   greeting_words)
+                   greeting_words, topics)
 
     def _retrieval_intent(self, name: str) -> Optional[str]:
         """The retrieval intent a class belongs to (``faq`` for ``faq/fees``), or None."""
@@ -277,6 +326,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             after = self._after_greeting(model, message, intents)
             if after is not None:
                 intents, keys = after
+            intents, keys = self._settled_topic(message.get(TEXT) or "", intents, keys)
             ranking = sorted(intents.items(), key=lambda item: -item[1])[:length]
             ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
                       for name, confidence in ranking]
@@ -323,6 +373,30 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         sure = rest_intents[best] >= float(self.config["greeting_rest_confidence"])
         better = whole == greeting or rest_intents[best] > intents[whole]
         return (rest_intents, rest_keys) if best != greeting and sure and better else None
+
+    def _settled_topic(self, text: str, intents: Dict[str, float],
+                       keys: Dict[str, Dict[str, float]]
+                       ) -> Tuple[Dict[str, float], Dict[str, Dict[str, float]]]:
+        """The reading (as :meth:`_read`) once the words of a topic (``topic_words``) have had
+        their say: the topic's key takes the first reading's place and confidence when that
+        reading is one of the topic's ``over`` intents, not a ``keep`` key, and the text holds
+        one of its words; the first reading takes the topic's place. Else the reading as it was."""
+        first = max(intents, key=intents.get, default=None)
+        if first is None:
+            return intents, keys
+        first_key = (max(keys[first], key=keys[first].get)
+                     if keys.get(first) else first)
+        for key, rule in self.topic_rules.items():
+            topic = self._retrieval_intent(key)
+            words = self.topics.get(key)
+            if (topic is None or words is None or first == topic or first not in rule["over"]
+                    or first_key in rule["keep"] or not words.holds(text)):
+                continue
+            intents = {**intents, topic: intents[first], first: intents.get(topic, 0.0)}
+            # The key comes first among its intent's keys: it takes their sum (at least any one).
+            keys = {**keys, topic: {**keys[topic], key: sum(keys[topic].values()) or 1.0}}
+            return intents, keys
+        return intents, keys
 
     def _select_responses(self, message: Message, keys: Dict[str, Dict[str, float]],
                           length: int) -> None:

@@ -186,3 +186,78 @@ def test_a_greeting_is_not_read_past_when_the_rest_is_unsure():
     nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE + RETRIEVAL
     unsure = probe(nlu, GREETED, {"greeting_intent": "greet", "greeting_rest_confidence": 0.99})
     assert [p["intent"]["name"] for p in unsure["parsed"]] == ["greet", "greet"]
+
+
+TAX = """
+- intent: boundary/tax_legal
+  examples: |
+    - do I pay tax on my gains
+    - how is my pension taxed
+    - can you do my tax return
+    - is this legal
+    - I need a lawyer
+responses:
+  utter_boundary/tax_legal:
+  - text: "No tax advice."
+"""
+#: Questions about fees that name a tax word, one only inside an exception ("after tax").
+TAXED_FEES = ["how much do you charge and is that tax deductible",
+              "what are your fees after tax", "what does the service cost each year"]
+
+
+def test_a_question_holding_a_topic_word_is_read_as_the_topic(tmp_path):
+    words = tmp_path / "tax_legal.txt"
+    words.write_text("# tax words\ntax\nlawyer\n!after tax\n", encoding="utf-8")
+    nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE + RETRIEVAL.split("responses:")[0] + TAX \
+        + RETRIEVAL.split("responses:")[1]
+    plain = probe(nlu, TAXED_FEES)
+    assert [p["response_selector"]["faq"]["response"]["intent_response_key"]
+            for p in plain["parsed"]] == ["faq/fees"] * 3
+    assert [p["intent"]["name"] for p in plain["parsed"]] == ["faq"] * 3
+    rule = {"boundary/tax_legal": {"words": str(words), "over": ["faq"],
+                                   "keep": ["faq/minimum_amount"]}}
+    settled = probe(nlu, TAXED_FEES, {"topic_words": rule})
+    taxed, after_tax, fees = settled["parsed"]
+    assert taxed["intent"]["name"] == "boundary"
+    # The topic takes the first reading's confidence, and the first reading the topic's.
+    first = plain["parsed"][0]["intent_ranking"]
+    ranking = {row["name"]: row["confidence"] for row in taxed["intent_ranking"]}
+    assert ranking["boundary"] == pytest.approx(first[0]["confidence"])
+    assert ranking["faq"] == pytest.approx(
+        next(row["confidence"] for row in first if row["name"] == "boundary"))
+    assert taxed["retrieved"]["boundary"] == {"text": "No tax advice.",
+                                              "utter_action": "utter_boundary/tax_legal"}
+    # A word inside an exception, or none at all: the first reading stands.
+    assert [p["intent"]["name"] for p in (after_tax, fees)] == ["faq", "faq"]
+    assert after_tax["intent_ranking"] == plain["parsed"][1]["intent_ranking"]
+
+
+def test_a_kept_key_or_an_intent_not_read_past_stays(tmp_path):
+    words = tmp_path / "tax_legal.txt"
+    words.write_text("tax\n", encoding="utf-8")
+    nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE + RETRIEVAL.split("responses:")[0] + TAX \
+        + RETRIEVAL.split("responses:")[1]
+    texts = ["how much do you charge and is that tax deductible"]
+    kept = probe(nlu, texts, {"topic_words": {"boundary/tax_legal": {
+        "words": str(words), "over": ["faq"], "keep": ["faq/fees"]}}})
+    elsewhere = probe(nlu, texts, {"topic_words": {"boundary/tax_legal": {
+        "words": str(words), "over": ["greet"]}}})
+    for result in (kept, elsewhere):
+        assert result["parsed"][0]["response_selector"]["faq"]["response"][
+            "intent_response_key"] == "faq/fees"
+        assert result["parsed"][0]["intent"]["name"] == "faq"
+
+
+@pytest.mark.parametrize(("option", "problem"), [
+    ("tax.txt", "a mapping of retrieval keys"),
+    ({"tax_legal": {"words": "tax.txt", "over": ["faq"]}}, "is not a retrieval key"),
+    ({"boundary/tax_legal": {"over": ["faq"]}}, "'words' must name a words file"),
+    ({"boundary/tax_legal": {"words": "tax.txt"}}, "'over' must list"),
+])
+def test_a_wrong_topic_words_option_is_named(option, problem):
+    nlu = 'version: "3.1"\nnlu:' + GREET + GOODBYE
+    case = json.dumps({"nlu": nlu, "texts": [], "config": {"topic_words": option}})
+    result = subprocess.run([str(RASA_PYTHON), str(PROBE)], input=case, cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert problem in result.stderr
