@@ -48,6 +48,25 @@ def page_of(tracker: Tracker) -> str | None:
     return None
 
 
+def _page_of_message(event: dict) -> str | None:
+    metadata = event.get("metadata") if isinstance(event, dict) else None
+    if isinstance(metadata, dict) and metadata.get(PAGE_LANGUAGE):
+        return page_language(metadata[PAGE_LANGUAGE])
+    return None
+
+
+def page_switched(tracker: Tracker) -> bool:
+    """Whether the latest message comes from a page in another language than the session's
+    previous message did: the client used the site's language switch in between."""
+    now = _page_of_message(tracker.latest_message)
+    if now is None:
+        return False
+    users = [event for event in _session(tracker) if event.get("event") == "user"]
+    before = next((page for page in map(_page_of_message, reversed(users[:-1]))
+                   if page is not None), None)
+    return before is not None and before != now
+
+
 def is_opening(tracker: Tracker, page: str | None) -> bool:
     """Whether the latest message opens the conversation for the language: no earlier message of
     the session was typed with letters, and nothing but the page has set the language (an
@@ -64,15 +83,16 @@ def is_opening(tracker: Tracker, page: str | None) -> bool:
 
 
 def asks_for_language(tracker: Tracker) -> bool:
-    """Whether the latest message, typed rather than a button, asks to go on in a language, read
-    as the slot reads it (a request cue, or a language named in a message the classifier read as
-    a request; engine.language). A form whose answers are the client's own words then confirms
+    """Whether the latest message asks to go on in a language: typed, read as the slot reads it
+    (a request cue, or a language named in a message the classifier read as a request;
+    engine.language); sent, the ``/switch_language`` payload (the widget sends it when the
+    client has switched the page's language). A form whose answers are the client's own words then confirms
     the language and asks its question again rather than keeping "English please" as the answer;
     the slot has been switched by then (:class:`ValidateSlotMappings`)."""
     text = tracker.latest_message.get("text") or ""
-    if not _typed(text):
-        return False
     asked = (tracker.latest_message.get("intent") or {}).get("name") == SWITCH_INTENT
+    if not _typed(text):  # the widget's switch after the page's language changed
+        return asked
     return requested_language(text, asked=asked) is not None
 
 
@@ -98,7 +118,8 @@ class ValidateSlotMappings(ValidationAction):
         page = page_of(tracker)
         language = language_after(text if _typed(text) else "", page=page,
                                   opening=is_opening(tracker, page),
-                                  asked=intent == SWITCH_INTENT)
+                                  asked=intent == SWITCH_INTENT,
+                                  page_switched=page_switched(tracker))
         if language is None or language == tracker.get_slot(LANGUAGE_SLOT):
             return {}
         return {LANGUAGE_SLOT: language}

@@ -97,6 +97,12 @@ def offer_history(client_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["client_id", "offer_id", "timestamp"])
 
 
+def _only_asks_for_language(tracker, text: str) -> bool:
+    """Whether the answer asks for another language and names no reason for leaving ("手续费太贵
+    了，请用中文" answers the question; the widget's ``/switch_language`` names none)."""
+    return asks_for_language(tracker) and (text.startswith("/") or match_reason(text) is None)
+
+
 class ValidateLeavingForm(FormValidationAction):
     """The reason for leaving: a button, a typed option, or free text kept as "other: <text>"."""
 
@@ -120,11 +126,11 @@ class ValidateLeavingForm(FormValidationAction):
         if button in REASONS:
             return {"leaving_reason": button}
         text = str(value or "").strip()
+        if _only_asks_for_language(tracker, text):  # "请用中文" is no reason
+            confirm_language(dispatcher)
+            return {"leaving_reason": None}
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
-            return {"leaving_reason": None}
-        if asks_for_language(tracker) and match_reason(text) is None:  # "请用中文" is no reason
-            confirm_language(dispatcher)
             return {"leaving_reason": None}
         if puzzled(tracker) and match_reason(text) is None:  # "huh?": asked again, not kept
             dispatcher.utter_message(response="utter_say_again_question")
@@ -220,11 +226,11 @@ class ValidateExitSurveyForm(FormValidationAction):
             return {"exit_reason": button}
         if text in REASONS or text.startswith("other: "):  # the leaving flow's reason, as kept
             return {"exit_reason": text}
+        if _only_asks_for_language(tracker, text):
+            confirm_language(dispatcher)
+            return {"exit_reason": None}
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_leaving_reason")
-            return {"exit_reason": None}
-        if asks_for_language(tracker) and match_reason(text) is None:
-            confirm_language(dispatcher)
             return {"exit_reason": None}
         if puzzled(tracker) and match_reason(text) is None:
             dispatcher.utter_message(response="utter_say_again_question")
@@ -256,11 +262,11 @@ class ValidateExitSurveyForm(FormValidationAction):
         if value is None:  # cleared after the last survey: nothing typed yet
             return None
         text = str(value).strip()
+        if _only_asks_for_language(tracker, text):  # "English please" is no feedback
+            confirm_language(dispatcher)
+            return None
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_invalid_exit_answer")
-            return None
-        if asks_for_language(tracker) and match_reason(text) is None:  # "English please" is no feedback
-            confirm_language(dispatcher)
             return None
         if puzzled(tracker) and match_reason(text) is None:  # "huh?" is no feedback
             dispatcher.utter_message(response="utter_say_again_question")

@@ -238,18 +238,24 @@ def page_language(code: object, cues: Mapping[str, LanguageCues] | None = None) 
 
 
 def language_after(text: str, *, page: str | None = None, opening: bool = False,
-                   asked: bool = False, directory: Path | None = None) -> str | None:
+                   asked: bool = False, page_switched: bool = False,
+                   directory: Path | None = None) -> str | None:
     """The language a conversation continues in after the message ``text``; None when the
     message changes nothing.
 
     ``page``: the language of the page the chat is on (a code, None if not known). ``opening``:
     no earlier message of the conversation had letters, and nothing else has set its language.
-    ``asked``: the classifier read the message as a request for a language.
+    ``asked``: the classifier read the message as a request for a language. ``page_switched``:
+    the page's language is not the one of the conversation's previous message, so the client
+    used the site's language switch; the page's language is then chosen, as a request would
+    choose it (a request in the message itself still comes first).
     """
     cues = language_cues(directory)
     requested = requested_language(text, asked=asked, cues=cues)
     if requested is not None:
         return requested
+    if page_switched and page_language(page, cues) is not None:
+        return page_language(page, cues)
     if not opening:
         return None
     return opening_language(text, page_language(page, cues), cues)

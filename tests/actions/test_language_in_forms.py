@@ -76,3 +76,13 @@ def test_feedback_that_names_a_language_without_asking_for_it_is_kept(domain, sl
                               "inform")
     assert slots[slot] == text
     assert messages == []
+
+
+@pytest.mark.parametrize(("form", "loop", "slot", "earlier"), FORMS,
+                         ids=[f"{loop}:{slot}" for _, loop, slot, _ in FORMS])
+def test_the_widgets_switch_payload_is_confirmed_and_not_an_answer(domain, form, loop, slot,
+                                                                   earlier):
+    messages, slots = _answer(domain, form, loop, slot, earlier, "/switch_language",
+                              "switch_language")
+    assert slots[slot] is None
+    assert said(messages, domain) == ["utter_language_switched"]

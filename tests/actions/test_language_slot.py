@@ -150,3 +150,35 @@ def test_the_action_server_runs_it_under_rasas_name(domain):
     assert result.events == [{"event": "slot", "timestamp": None, "name": "language",
                               "value": "zh"}]
     assert result.responses == []
+
+
+def test_a_message_from_a_page_switched_to_another_language_switches_the_conversation(domain):
+    history = [*STARTED, user("hello", metadata={"page_language": "en"}),
+               user("I'm 40", metadata={"page_language": "en"})]
+    # The widget's switch payload, and a typed answer, from the page now in Chinese.
+    for text, intent in [("/switch_language", "switch_language"), ("ok", "affirm"),
+                         ("for my retirement", "inform")]:
+        assert language_set(run(state(history, text, intent=intent, page="zh"),
+                                domain)) == ["zh"]
+    back = [*history, user("/switch_language", metadata={"page_language": "zh"})]
+    assert language_set(run(state(back, "hi", page="en", language="zh"), domain)) == ["en"]
+
+
+def test_a_page_that_stays_in_its_language_changes_nothing(domain):
+    # An English conversation typed on a Chinese page stays English: the page never changed.
+    history = [*STARTED, user("hello there", metadata={"page_language": "zh"}),
+               user("I'm 40", metadata={"page_language": "zh"})]
+    assert language_set(run(state(history, "for my retirement", page="zh"), domain)) == []
+    # An earlier message without the page's language says nothing of a switch.
+    unknown = [*STARTED, user("hello there")]
+    assert language_set(run(state(unknown, "for my retirement", page="zh"), domain)) == []
+
+
+def test_a_request_typed_on_the_switched_page_comes_first(domain):
+    history = [*STARTED, user("你好", metadata={"page_language": "zh"})]
+    events = run(state(history, "English please", intent="switch_language", page="en",
+                       language="zh"), domain)
+    assert language_set(events) == ["en"]
+    events = run(state(history, "请用中文", intent="switch_language", page="en",
+                       language="zh"), domain)
+    assert language_set(events) == []

@@ -66,6 +66,19 @@ def test_later_a_text_in_the_other_script_changes_nothing_by_itself(text):
     assert language_after(text) is None
 
 
+@pytest.mark.parametrize("text", ["", "ok", "I'd hold", "35"])
+def test_a_switched_page_sets_its_language_later_in_the_conversation(text):
+    assert language_after(text, page="zh-CN", page_switched=True) == "zh"
+    assert language_after(text, page="en", page_switched=True) == "en"
+    # A page language the site does not have, or none, changes nothing.
+    assert language_after(text, page="fr", page_switched=True) is None
+    assert language_after(text, page=None, page_switched=True) is None
+
+
+def test_a_request_in_the_message_comes_before_a_switched_page():
+    assert language_after("English please", page="zh", page_switched=True) == "en"
+
+
 @pytest.mark.parametrize("text, language", [
     ("请用中文", "zh"),
     ("说中文吧", "zh"),
