@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse
 from bot.auth import sessions
 from bot.auth.dependencies import CurrentSession, signed_in_client
 from bot.chat import rasa_gateway, rate_limit
-from bot.chat.schemas import ChatReply, ChatRequest, ChatUnavailable, Restarted
+from bot.chat.history import chat_history
+from bot.chat.schemas import ChatHistory, ChatReply, ChatRequest, ChatUnavailable, Restarted
 from bot.dependencies import DB, AppSettings, require_json
 from bot.i18n import request_language
 from bot.settings import Settings
@@ -147,6 +148,16 @@ def _record_contact(db: DB, client_id: int | None) -> None:
     writes on SQLite."""
     if client_id is not None:
         record_activity(db, client_id, "contact", utcnow())
+
+
+@router.get(
+    "/history",
+    summary="The conversation so far, to show again when the page loads",
+    response_model=ChatHistory,
+    response_model_exclude_none=True,
+)
+def history(db: DB, session: CurrentSession) -> ChatHistory:
+    return chat_history(db, session.conversation_id)
 
 
 @router.post(

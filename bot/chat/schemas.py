@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from babel.support import NullTranslations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -64,6 +64,20 @@ class ChatMessage(BaseModel):
 
 class ChatReply(BaseModel):
     messages: list[ChatMessage]
+
+
+class PastMessage(ChatMessage):
+    """A message of the conversation so far: the client's (its text as shown, a button's title
+    for a button) or the advisor's."""
+
+    sender: Literal["user", "bot"]
+
+
+class ChatHistory(BaseModel):
+    language: str | None = Field(
+        description="The conversation's language (en, zh); absent before it was set.")
+    messages: list[PastMessage] = Field(
+        description="The session's messages so far, oldest first; empty for a new conversation.")
 
 
 class ChatUnavailable(BaseModel):

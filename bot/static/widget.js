@@ -1,6 +1,8 @@
 // The chat widget: sends what the user types to /api/chat and shows the replies.
 // Every text from the user or the bot goes through textContent, never innerHTML, so markup in a
 // message is shown as typed. Quick replies are real <button>s, so the widget works by keyboard.
+// When the page loads, the conversation so far is shown again (/api/chat/history). After the
+// site's language switch, the widget tells the advisor, which goes on in the page's language.
 (function () {
   "use strict";
 
@@ -21,6 +23,8 @@
     }
   })();
   let busy = false;
+  // Set when the visitor clicks the site's language switch, read once on the page it leads to.
+  const SWITCHED = "advisor-language-switched";
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -35,11 +39,15 @@
     return item;
   }
 
-  function showUser(text) {
+  function userItem(text) {
     const item = element("li", "msg msg-user");
     item.appendChild(element("span", "visually-hidden", texts.you + " "));
     item.appendChild(element("span", "msg-text", text));
-    append(item);
+    return item;
+  }
+
+  function showUser(text) {
+    append(userItem(text));
   }
 
   function showNotice(text) {
@@ -64,7 +72,8 @@
     return group;
   }
 
-  function showBot(message) {
+  // ``past``: a message shown again after a page load, whose choices were answered already.
+  function botItem(message, past) {
     const item = element("li", "msg msg-bot");
     item.appendChild(element("span", "visually-hidden", texts.advisor + " "));
     if (message.text) item.appendChild(element("span", "msg-text", message.text));
@@ -78,8 +87,16 @@
     if (custom && custom.type === "allocation" && window.AdvisorCharts) {
       item.appendChild(window.AdvisorCharts.allocationCard(custom));
     }
-    if (message.buttons && message.buttons.length) item.appendChild(quickReplies(message.buttons));
-    append(item);
+    if (message.buttons && message.buttons.length) {
+      const group = quickReplies(message.buttons);
+      if (past) for (const choice of group.querySelectorAll("button")) choice.disabled = true;
+      item.appendChild(group);
+    }
+    return item;
+  }
+
+  function showBot(message) {
+    append(botItem(message, false));
   }
 
   function errorText(status, body) {
@@ -104,12 +121,13 @@
     return { ok: response.ok, status: response.status, body: body };
   }
 
+  // ``shown``: what the log shows for the message (a button's title); false shows nothing.
   async function send(text, shown) {
     if (busy) return;
     busy = true;
     root.setAttribute("aria-busy", "true");
     status.textContent = texts.typing;
-    showUser(shown || text);
+    if (shown !== false) showUser(shown || text);
     try {
       const result = await post("/api/chat", { text: text });
       if (result.ok) {
@@ -125,6 +143,54 @@
       status.textContent = "";
       input.focus();
     }
+  }
+
+  // The conversation so far, put before anything typed since the page loaded; after the site's
+  // language switch, the advisor is told, and answers in the page's language.
+  async function restore() {
+    let result = null;
+    try {
+      const response = await fetch("/api/chat/history", {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.ok) result = await response.json();
+    } catch (ignored) {
+      result = null;
+    }
+    const past = (result && result.messages) || [];
+    const earlier = document.createDocumentFragment();
+    // The choices under the advisor's last message still stand if nothing was said after it.
+    let last = null;
+    for (const message of past) {
+      last = message.sender === "user" ? null : botItem(message, true);
+      earlier.appendChild(last || userItem(message.text));
+    }
+    if (last) for (const choice of last.querySelectorAll(".quick-reply")) choice.disabled = false;
+    log.insertBefore(earlier, log.firstChild);
+    if (log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "end" });
+    let switched = false;
+    try {
+      switched = sessionStorage.getItem(SWITCHED) === "1";
+      sessionStorage.removeItem(SWITCHED);
+    } catch (ignored) {
+      switched = false;
+    }
+    const page = document.documentElement.lang;
+    root.dataset.restored = "true";
+    if (switched && past.length && result.language && result.language !== page) {
+      await send("/switch_language", false);
+    }
+  }
+
+  for (const link of document.querySelectorAll(".language-switch a")) {
+    link.addEventListener("click", function () {
+      try {
+        sessionStorage.setItem(SWITCHED, "1");
+      } catch (ignored) {
+        // Without storage the conversation keeps its language until the next message.
+      }
+    });
   }
 
   form.addEventListener("submit", function (event) {
@@ -146,4 +212,5 @@
     }
     input.focus();
   });
+  restore();
 })();

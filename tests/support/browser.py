@@ -60,7 +60,14 @@ def visit(browser, url: str, viewport: dict | None = None, locale: str | None = 
     page.on("request", lambda r: found.outside.append(r.url)
             if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
     page.goto(url)
+    restored(page)
     return found
+
+
+def restored(page) -> None:
+    """Wait until the chat widget, if the page has one, has shown the conversation so far."""
+    page.wait_for_function("() => !document.querySelector('#chat')"
+                           " || document.querySelector('#chat').dataset.restored === 'true'")
 
 
 def messages(page) -> int:
