@@ -33,16 +33,26 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 
+#: The language of the msgids, served when nothing else is asked for.
+DEFAULT_LANGUAGE = "en"
+#: The gettext domain of the website's catalogs.
+DOMAIN = "web"
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
+
+
+def site_languages(locales: Path = LOCALES) -> tuple[str, ...]:
+    """The page languages, the default first: every locale folder with a catalog of page words
+    (``locales/<language>/LC_MESSAGES/web.po``), so a language is added by adding its files."""
+    found = sorted(path.parents[1].name for path in locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
+
+
 #: The page languages, the default first.
-LANGUAGES: tuple[str, ...] = ("en", "zh")
-DEFAULT_LANGUAGE = LANGUAGES[0]
+LANGUAGES: tuple[str, ...] = site_languages()
 #: The cookie that keeps a visitor's explicit choice.
 COOKIE = "lang"
 #: A year: the choice outlives the browser session.
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: The gettext domain of the website's catalogs.
-DOMAIN = "web"
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
 #: Where the switch links go: ``/language/<code>?next=<this page>``.
 SWITCH_PATH = "/language/"
 
@@ -121,7 +131,7 @@ def read_catalog(language: str, locales: Path = LOCALES) -> Catalog:
     path = catalog_path(language, locales)
     if not path.is_file():
         raise FileNotFoundError(f"no catalog of page words for {language!r} at {path}: create it "
-                                "with `pybabel init` (see README, 'Website languages')")
+                                "with `pybabel init` (see README, 'Adding a language')")
     with path.open("rb") as file:
         return read_po(file, locale=language, domain=DOMAIN)
 

@@ -134,7 +134,7 @@ def test_every_msgid_the_templates_use_is_in_every_catalog(language):
     catalog: Catalog = CATALOGS[language]
     missing = sorted(msgid for context, msgid in USED if catalog.get(msgid, context) is None)
     assert not missing, (f"locales/{language}/LC_MESSAGES/web.po lacks {missing}: run "
-                         "`pybabel update` (README, 'Website languages')")
+                         "`pybabel update` (README, 'Adding a language')")
     ids = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
     stale = sorted(msgid for context, msgid in ids - set(USED))
     assert not stale, f"locales/{language}/LC_MESSAGES/web.po has msgids no template uses: {stale}"
@@ -291,3 +291,12 @@ def test_the_staff_console_follows_accept_language_and_the_switch(make_client):
     client.get("/language/en", params={"next": "/staff/signin"})
     english = client.get("/staff/signin", headers={"Accept-Language": "zh-CN"})
     assert html_lang(english) == "en" and h1(english) == "Staff sign-in"
+
+
+def test_the_site_languages_are_the_locale_folders_with_page_words(tmp_path):
+    for code in ("zh", "en", "fr"):
+        (tmp_path / code / "LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / code / "LC_MESSAGES" / "web.po").write_text("", encoding="utf-8")
+    (tmp_path / "de").mkdir()  # answer words or responses only: no pages in it yet
+    assert i18n.site_languages(tmp_path) == ("en", "fr", "zh")
+    assert i18n.LANGUAGES == i18n.site_languages() == ("en", "zh")
