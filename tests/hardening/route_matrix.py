@@ -74,6 +74,8 @@ MATRIX: dict[tuple[str, str], tuple[Probe, dict[str, int | str]]] = {
         Probe("GET", f"/api/v1/clients/{CLIENT_ID}/lifecycle"), staff_only(401)),
     ("POST", "/api/chat"): (Probe("POST", "/api/chat", json={"text": "hello"}), everyone(503)),
     ("POST", "/api/chat/restart"): (Probe("POST", "/api/chat/restart", json={}), everyone(200)),
+    # The session's own conversation so far: every visitor has one (empty at first).
+    ("GET", "/api/chat/history"): (Probe("GET", "/api/chat/history"), everyone(200)),
     ("GET", "/staff/signin"): (Probe("GET", "/staff/signin"), everyone(200)),
     ("POST", "/staff/signin"): (
         Probe("POST", "/staff/signin", form={"username": "reviewer", "password": "wrong"}),
