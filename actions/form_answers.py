@@ -5,7 +5,8 @@ The question gets the first look, whatever Rasa's intent: :func:`read_answer` re
 answer to the open question (figures by engine.numbers, choices by actions.answers), and only a
 message that is clearly something else is a digression (:func:`is_digression`), handed to the
 rules while the form waits. A correction that names an earlier question, or changes the answer
-just given, is :func:`correction_of` (actions.corrections reads it).
+just given, is :func:`correction_of` (actions.corrections reads it); answers to questions the form
+has not reached yet, given on the way ("I'm 45 and have about 200k"), are :func:`ahead_facts`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from actions.answers import (
     put_as_question,
 )
 from actions.corrections import changes_last_answer, correction, names_previous_question
+from actions.opening_facts import PREFILLED, opening_facts
 from actions.profile_slots import PROFILE_SLOTS, RISK_SLOT_PREFIX, form_slots, risk_slots
 from actions.script import simplified
 from engine.numbers import (
@@ -61,6 +63,17 @@ OFF_TOPIC = "out_of_scope"
 STARTING = frozenset({"affirm", "start_onboarding"})
 #: From this confidence a digression wins over an answer read from loose word matches.
 CLEAR_DIGRESSION = 0.7
+
+
+#: Questions answered with a figure. A message with one figure answers the open one of these when
+#: it can, unless the figure's own words give it to another ("3000 a month" typed at the amount to
+#: start with).
+FIGURE_SLOTS = frozenset({"age", "horizon_years", "initial_amount", "monthly_contribution",
+                          "target_amount"})
+
+#: The questions before the risk questions, whose answers an opening message gives: only these
+#: read answers to later ones, and only these are read ahead.
+OPENING_SLOTS = frozenset(PREFILLED) - {"income_stability"}
 
 
 #: Questions answered with a level of a scale: a button, the level's id typed, or words read by
@@ -115,6 +128,71 @@ def correction_of(tracker: Tracker) -> tuple[str, Any] | None:
             value = read_answer(previous, typed_text(tracker), tracker)[0]
             changed = (previous, value) if value is not None else None
     return changed
+
+
+def ahead_facts(tracker: Tracker) -> dict[str, Any]:
+    """Answers the message gives to questions the form has not asked yet, while another is open:
+    "I'm 45 and have about 200k" typed at the age also gives the amount to start with, and "for a
+    house deposit" typed at the age gives the goal. They are read as the facts of an opening
+    message are (actions.opening_facts). A message with a single figure gives it to the open
+    question when that question can use it, unless the figure's own words name another one: "10"
+    typed at the years answers the years, "3000 a month" typed at the amount to start with is the
+    monthly amount.
+
+    Worked out once per message, on the tracker as the form's run receives it: the run then fills
+    the slots these answers give, and asked again it would find them answered."""
+    if not hasattr(tracker, _AHEAD):
+        setattr(tracker, _AHEAD, _ahead_facts(tracker))
+    return dict(getattr(tracker, _AHEAD))
+
+
+#: The tracker attribute that keeps a message's :func:`ahead_facts`.
+_AHEAD = "_ahead_facts"
+
+
+def _ahead_facts(tracker: Tracker) -> dict[str, Any]:
+    requested = tracker.get_slot("requested_slot")
+    text = typed_text(tracker)
+    # Only the first questions, whose answers an opening message gives, read later ones: a risk
+    # question's option ("a sure 1,000") states no amount to invest.
+    if (requested not in OPENING_SLOTS or text.startswith("/") or not just_typed(tracker)
+            or correction_of(tracker) is not None):
+        return {}
+    # The income question waits for its turn: words of pay beside an answer are as often about
+    # the income wished for ("a steady income in retirement").
+    facts = {slot: value for slot, value in opening_facts(text).items()
+             if slot in OPENING_SLOTS and slot != requested and tracker.get_slot(slot) is None}
+    if requested in FIGURE_SLOTS and FIGURE_SLOTS & set(facts) and _one_figure_for(requested,
+                                                                                   text, tracker):
+        facts = {slot: value for slot, value in facts.items() if slot not in FIGURE_SLOTS}
+    return facts
+
+
+def _one_figure_for(requested: str, text: str, tracker: Tracker) -> bool:
+    """Whether ``text`` holds one figure, which the open question ``requested`` can use and whose
+    words give it to no other question: the question a figure standing alone would go to (an
+    amount to start with, in an opening) is no other question."""
+    written, found = figures_in(text)
+    if len(found) != 1:
+        return False
+    value, _ = read_answer(requested, text, tracker)
+    if value is None or not _answers_figure_question(requested, value, text):
+        return False
+    alone = set(opening_facts(written[found[0].start:found[0].end]))
+    return (FIGURE_SLOTS & set(opening_facts(text))) - {requested} <= alone
+
+
+def answers_elsewhere(tracker: Tracker, slot: str) -> bool:
+    """Whether the message, typed at the open question ``slot``, answers it only with the figure
+    that went to a question its words name ("3000 a month" typed at the amount to start with);
+    "nothing to start, but 300 a month" answers both."""
+    if tracker.get_slot("requested_slot") != slot or slot not in FIGURE_SLOTS:
+        return False
+    found = figures_in(typed_text(tracker))[1]
+    if len(found) != 1 or not FIGURE_SLOTS & set(ahead_facts(tracker)):
+        return False
+    value, _ = read_answer(slot, typed_text(tracker), tracker)
+    return value is None or float(value) == found[0].value
 
 
 def corrects_another(tracker: Tracker, slot: str | None = None) -> bool:

@@ -7,7 +7,9 @@ valid range when it cannot be used, and after
 ``MAX_FAILED_ATTEMPTS`` failed tries at one answer offers a human adviser. A sentence that states an
 age ("actually I'm 42"), or a correction that names an earlier question (actions.corrections),
 changes that answer whatever question is open. The facts of the message that starts the form
-(actions.opening_facts) fill their questions before the first is asked, and are said back.
+(actions.opening_facts) fill their questions before the first is asked, and are said back; so are
+the answers to later questions given on the way ("I'm 45 and have about 200k" at the age), and an
+answer given as approximate ("about 50k", "二三十万"), with the figure it is taken as.
 
 The risk questions come from the engine's questionnaire (ids and scores) and are worded by the
 locale files (locales/<language>/risk_questions.yml): the response
@@ -28,7 +30,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import conversation_texts
 from actions.form_answers import (
+    FIGURE_SLOTS,
     acknowledges,
+    ahead_facts,
+    answers_elsewhere,
     button_only,
     correction_of,
     corrects_another,
@@ -46,7 +51,14 @@ from actions.profile_slots import (
     onboarding_slots,
     risk_slots,
 )
-from engine.numbers import parse_age, parse_amount, parse_monthly, parse_yearly, stated_age
+from engine.numbers import (
+    approximate,
+    parse_age,
+    parse_amount,
+    parse_monthly,
+    parse_yearly,
+    stated_age,
+)
 from engine.profile import (
     AGE_RANGE,
     HORIZON_RANGE,
@@ -81,13 +93,15 @@ def answers(slot: str):
     """Validator decorator for the steps every answer shares.
 
     A slot cleared by a reset (``None``) has nothing to validate; a correction of another answer
-    typed at this question leaves it open, unanswered.
+    typed at this question, or a figure whose words give it to another question, leaves it open,
+    unanswered.
     """
 
     def wrap(validate):
         @functools.wraps(validate)
         def validator(self, value, dispatcher, tracker, domain):
-            if value is None or corrects_another(tracker, slot):
+            if value is None or corrects_another(tracker, slot) or answers_elsewhere(tracker,
+                                                                                     slot):
                 return {slot: None}
             return validate(self, value, dispatcher, tracker, domain)
 
@@ -146,8 +160,11 @@ class ValidateOnboardingForm(FormValidationAction):
     def _reject(
         slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str, **params: Any
     ) -> Result:
-        """Re-ask with a clear message; after repeated failures, offer a person."""
-        if button_only(tracker) or corrects_another(tracker, slot):
+        """Re-ask with a clear message; after repeated failures, offer a person. A message that
+        answers later questions instead is no failure: what it gives is said back, and the open
+        question asked again; a later question's answer that cannot be used is asked for when
+        its turn comes."""
+        if button_only(tracker) or corrects_another(tracker, slot) or ahead_facts(tracker):
             return {slot: None}
         if not acknowledges(tracker):
             # A bare yes to starting gets the first question again (Rasa asks it), not an
@@ -175,11 +192,14 @@ class ValidateOnboardingForm(FormValidationAction):
             return [SlotSet(tracker.get_slot("requested_slot"), None),
                     ActionExecutionRejected(self.form_name())]
         changed = correction_of(tracker)
+        ahead = ahead_facts(tracker)  # before the run, which fills the tracker's slots
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("requested_slot") is None:
             self._confirm_opening(dispatcher, tracker, events)
         elif changed is not None and changed[0] != "age":  # the age says its own note
             self._confirm_change(dispatcher, tracker, events, changed[0])
+        else:
+            self._confirm_noted(dispatcher, tracker, events, ahead)
         return events
 
     @staticmethod
@@ -203,20 +223,29 @@ class ValidateOnboardingForm(FormValidationAction):
                          events: list[dict]) -> None:
         """Say back the facts taken from the opening message, so the client can correct them;
         a fact given as approximate ("二三十万") is said back as such ("约25万元")."""
-        taken = {e["name"]: e["value"] for e in events
-                 if e.get("event") == "slot" and e.get("name") in PREFILLED}
-        taken = {name: value for name, value in taken.items() if value is not None}
-        if not taken:
-            return
-        texts = conversation_texts(tracker)
-        rough = rough_facts(typed_text(tracker))
-        facts = [render(f"opening_fact_{name}{'_rough' if name in rough else ''}",
-                        {"value": taken[name]}, texts)
-                 for name in PREFILLED if name in taken]
-        joined = facts[0] if len(facts) == 1 else render(
-            "opening_facts", {"items": render("opening_fact_separator", {}, texts).join(facts[:-1]),
-                              "last": facts[-1]}, texts)
-        dispatcher.utter_message(response="utter_opening_understood", facts=joined)
+        taken = _taken(events, PREFILLED)
+        if taken:
+            dispatcher.utter_message(response="utter_opening_understood",
+                                     facts=_said_back(taken, rough_facts(typed_text(tracker)),
+                                                      tracker))
+
+    @staticmethod
+    def _confirm_noted(dispatcher: CollectingDispatcher, tracker: Tracker, events: list[dict],
+                       ahead: dict[str, Any]) -> None:
+        """Say back what a message typed at an open question gave beyond its answer, the answers
+        to later questions, and an answer given as approximate with the figure it is taken as
+        ("about 50k", "四五千" -> 4,500), so the client can correct them."""
+        requested = tracker.get_slot("requested_slot")
+        text = typed_text(tracker)
+        rough = set(rough_facts(text))
+        noted = set(ahead)
+        if requested in FIGURE_SLOTS and approximate(text):
+            noted.add(requested)
+            rough.add(requested)
+        taken = _taken(events, tuple(slot for slot in PREFILLED if slot in noted))
+        if taken:
+            dispatcher.utter_message(response="utter_noted_facts",
+                                     facts=_said_back(taken, frozenset(rough), tracker))
 
     @staticmethod
     def _opening(tracker: Tracker) -> dict[str, Any]:
@@ -226,12 +255,15 @@ class ValidateOnboardingForm(FormValidationAction):
         return opening_facts(typed_text(tracker))
 
     def _extracted(self, slot: str, tracker: Tracker) -> Result:
-        """``slot``'s value from an opening message's facts or from a correction, if any."""
+        """``slot``'s value from an opening message's facts, from a correction, or from an answer
+        to a later question given on the way, if any."""
         if tracker.get_slot("requested_slot") is None:
             value = self._opening(tracker).get(slot)
         else:
             changed = correction_of(tracker)
             value = changed[1] if changed and changed[0] == slot else None
+            if changed is None and slot in PREFILLED:
+                value = ahead_facts(tracker).get(slot)
         return {slot: value} if value is not None else {}
 
     @staticmethod
@@ -326,6 +358,26 @@ class ValidateOnboardingForm(FormValidationAction):
         if name.startswith("extract_") and slot in SITUATION_SLOTS:
             return lambda dispatcher, tracker, domain: self._situation_text(slot, tracker)
         raise AttributeError(name)
+
+
+def _taken(events: list[dict], slots: tuple[str, ...]) -> dict[str, Any]:
+    """The values ``events`` leave in ``slots`` (the last one set for each), those not empty."""
+    taken = {e["name"]: e["value"] for e in events
+             if e.get("event") == "slot" and e.get("name") in slots}
+    return {slot: taken[slot] for slot in slots if taken.get(slot) is not None}
+
+
+def _said_back(taken: dict[str, Any], rough: frozenset[str], tracker: Tracker) -> str:
+    """``taken`` as one phrase of the conversation's language, in the form's order: "you're 40
+    and you have about 50,000 to start with"; a fact in ``rough`` is said as approximate."""
+    texts = conversation_texts(tracker)
+    facts = [render(f"opening_fact_{name}{'_rough' if name in rough else ''}",
+                    {"value": value}, texts) for name, value in taken.items()]
+    if len(facts) == 1:
+        return facts[0]
+    return render("opening_facts", {
+        "items": render("opening_fact_separator", {}, texts).join(facts[:-1]),
+        "last": facts[-1]}, texts)
 
 
 class AskHorizon(Action):
