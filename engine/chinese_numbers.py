@@ -82,14 +82,17 @@ _NUMERAL = "零一二两三四五六七八九十几"
 _UNIT = "十百千万亿"
 
 # Words made of number characters that are no number: "万一" (in case), "一下", "一定", "千万不要"
-# (by all means), "十分" (very), "一点" (a little) unless a digit follows, "第一" (an order).
+# (by all means), "十分" (very), "一点" (a little) unless a digit follows, "第一" (an order),
+# "一笔" and other measure words of one thing.
 _NOT_NUMBERS = re.compile(
     r"(?<![\d零一二两三四五六七八九十几百千])万一(?![千百十万])|一下|一起|一般|一些|一直|一定|统一|"
     r"一样|一切|唯一|一旦|一致|一边|一共|一向|一起|一心|一辈子|一部分|一半|一次性|一次|一口气|"
     r"一分钱?(?=\s*(?:都|也|没|不))|一毛钱?(?=\s*(?:都|也|没|不))|十分|千万(?=[不别要得记])|万万|百分百|一点(?:点|儿)?(?![零一二两三四五六七八九\d])|"
     r"第[零一二两三四五六七八九十\d]+|一会儿?|一手|一把|一块儿|一路|一生|一体|一贯|一开始|"
     r"零(?=[花钱用头散碎售食星])|[一二两三四五六七八九十\d]+位数|成千上万|五花八门|七上八下|三心二意|一五一十|乱七八糟|三思|万全|万能|千方百计|百般|一模一样|"
-    r"(?:401|403|457)\([kb]\)"
+    r"(?:401|403|457)\([kb]\)|"
+    # "一笔收入", "一份工作", "一套房": one of something, no sum.
+    r"一(?=\s*(?:笔|份|辆|套|栋|间|张|项|条|台)(?![零一二两三四五六七八九十百千万\d]))"
 )
 # "一个月2000", "3000一年": "一" marks the period, not a number, when another figure is beside it.
 _PERIOD_ONE = re.compile(

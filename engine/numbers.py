@@ -73,9 +73,11 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 #: The names of American retirement plans, "401k", "401(k)", "403b", "457(b)": no amount, unless a
-#: currency sign says so ("$401k") or it is the whole answer ("401k" asked for a sum).
+#: currency sign or word says so ("$401k", "401k块钱") or it is the whole answer ("401k" asked for
+#: a sum).
 PLAN_NAMES = re.compile(r"(?<![A-Za-z0-9_.$€£¥])(?P<number>401|403|457)\s?\(?(?P<letter>[kb])\)?"
-                        r"(?![a-z])", re.IGNORECASE)
+                        r"(?![a-z])(?!\s*(?:块|元|人民币|美元|刀|dollars?\b|bucks\b|usd\b|rmb\b))",
+                        re.IGNORECASE)
 
 
 def plan_names(text: str, replace) -> str:

@@ -13,6 +13,9 @@ from actions.opening_facts import opening_facts
     # Income wanted by someone retired is the income goal.
     ("我已经退休了，想要每个月有稳定的收入", {"goal": "income"}),
     ("退休后想每月领点利息", {"goal": "income"}),
+    # A steady income wished for says nothing of the client's pay; one had does.
+    ("退休后想每个月有一笔稳定收入", {"goal": "income"}),
+    ("我每月有稳定收入，想存点养老钱", {"goal": "retirement", "income_stability": "stable"}),
     # Where the money comes from is no purpose; keeping it safe is.
     ("卖房的钱想找个稳妥的地方放着", {"goal": "capital_preservation"}),
     ("我工作很稳定，想为买房攒首付", {"goal": "major_purchase", "income_stability": "stable"}),

@@ -6,7 +6,7 @@ from pathlib import Path
 import cn2an
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from opencc import OpenCC
 
@@ -80,6 +80,10 @@ def test_traditional_characters_read_as_simplified(value):
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=9999), st.sampled_from(["万", "亿", "w", "W", "k", "K"]))
+# A retirement plan's name ("401k") is a sum when a money word follows it: always tried.
+@example(401, "k")
+@example(403, "K")
+@example(457, "k")
 def test_digits_with_a_unit(count, unit):
     scale = {"万": 10**4, "亿": 10**8, "w": 10**4, "W": 10**4, "k": 10**3, "K": 10**3}[unit]
     assert chinese_numbers.parse_amount(f"{count}{unit}") == count * scale
