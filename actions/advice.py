@@ -22,8 +22,9 @@ from actions.profile_slots import profile_from, slot_values
 from actions.script import every_cue, holds_any, normalised
 from db.market_suitability import market_suitability_record
 from db.suitability import suitability_record
-from engine.assumptions import DEFAULT_MARKET
+from engine.assumptions import DEFAULT_MARKET, load_assumptions
 from engine.explanation import Statement
+from engine.holdings import share_of
 from engine.numbers import parse_monthly, parse_number, target_age
 from engine.opening import read_opening
 from engine.profile import InvestorProfile
@@ -85,17 +86,44 @@ def allocation_text(rec: Recommendation, texts: Texts) -> str:
                      for label, weight in ranked)
 
 
-def say_why_this_mix(dispatcher, tracker: Tracker) -> None:
-    """Explain in plain words why the recommended mix suits the client, from the answers on
-    record; before any recommendation, say that one comes after a few questions."""
-    profile = profile_from(tracker)
-    if profile is None or not tracker.get_slot("recommended"):
+def say_why_this_mix(dispatcher, tracker: Tracker, rec: Recommendation | None = None) -> None:
+    """Explain in plain words why the recommended mix (``rec``, else made again) suits the
+    client, from the answers on record; before any recommendation, say that one comes after a
+    few questions."""
+    rec = rec or recommended_mix(tracker)
+    if rec is None:
         dispatcher.utter_message(response="utter_explain_why_no_allocation")
         return
     # Worded in the conversation's language (its language slot).
     dispatcher.utter_message(response="utter_explain_why_allocation",
-                             explanation=explanation_text(recommend(profile),
-                                                          conversation_texts(tracker)))
+                             explanation=explanation_text(rec, conversation_texts(tracker)))
+
+
+def recommended_mix(tracker: Tracker) -> Recommendation | None:
+    """The recommendation the client was shown, made again from the answers on record in the
+    deployment's market; None before any."""
+    profile = profile_from(tracker)
+    if profile is None or not tracker.get_slot("recommended"):
+        return None
+    return recommend(profile, language=tracker.get_slot(LANGUAGE_SLOT) or DEFAULT_LANGUAGE,
+                     market=market())
+
+
+def say_share_in_mix(dispatcher, tracker: Tracker, concept: str, rec: Recommendation) -> bool:
+    """Say how much of the recommended mix ``rec`` ``concept`` stands for ("Your mix has 4.0% in
+    gold and commodities", or that it holds none); False, saying nothing, when the idea is no
+    holding of the market's (engine.holdings)."""
+    share = share_of(concept, rec.weights, rec.groups,
+                     frozenset(load_assumptions(market=market()).labels))
+    if share is None:
+        return False
+    name = render(f"concept_name_{concept}", {}, conversation_texts(tracker))
+    if share > 0:
+        dispatcher.utter_message(response="utter_concept_share", name=name,
+                                 share=format_value(share, "percent.1"))
+    else:
+        dispatcher.utter_message(response="utter_concept_none", name=name)
+    return True
 
 
 def explanation_text(rec: Recommendation, texts: Texts) -> str:

@@ -8,7 +8,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import records
-from actions.advice import LANGUAGE_SLOT, conversation_texts, say_why_this_mix
+from actions.advice import (
+    LANGUAGE_SLOT,
+    conversation_texts,
+    recommended_mix,
+    say_share_in_mix,
+    say_why_this_mix,
+)
 from actions.answers import holds_cue
 from actions.exit_interview import SURVEY_SLOTS, keep_answers
 from actions.language import asks_for_language, confirm_language
@@ -153,10 +159,16 @@ def asks_about_amount(text: str, language: str | None) -> bool:
     "why only 20 % shares") or why it holds it at all ("why did you put me in gold?"), by the cues
     of ``allocation_amount_questions`` and ``allocation_choice_questions`` in the language's
     answer words."""
+    return asks_how_much(text, language) or holds_cue(text, "allocation_choice_questions",
+                                                      language)
+
+
+def asks_how_much(text: str, language: str | None) -> bool:
+    """Whether ``text`` questions how much of something the mix holds ("why so much in bonds?"),
+    by the cues of ``allocation_amount_questions``."""
     lowered = normalised(text)  # traditional characters as simplified ones
     cues = answer_words(language).get("allocation_amount_questions") or ()
-    return any(cue in lowered for cue in cues) or holds_cue(text, "allocation_choice_questions",
-                                                             language)
+    return any(cue in lowered for cue in cues)
 
 
 class Explain(Action):
@@ -169,17 +181,26 @@ class Explain(Action):
         concepts = [e.get("value") for e in tracker.latest_message.get("entities", []) or []
                     if e.get("entity") == "concept"]
         concept = concepts[0] if concepts else None
+        text, language = tracker.latest_message.get("text") or "", tracker.get_slot(LANGUAGE_SLOT)
+        # "Does cash lose to inflation?" asks the everyday question, not what cash is.
+        inflation = concept in CONCEPTS and holds_cue(text, "inflation_questions", language)
+        rec = recommended_mix(tracker) if concept in CONCEPTS and not inflation else None
+        if rec is not None and say_share_in_mix(dispatcher, tracker, concept, rec):
+            # "Why gold?" after a recommendation: how much of the mix it is, then what it does
+            # there, or, asked about the amount ("why so much in bonds?"), why this mix.
+            if asks_how_much(text, language):
+                say_why_this_mix(dispatcher, tracker, rec)
+            else:
+                dispatcher.utter_message(response=f"utter_explain_{concept}")
+            return []
         if tracker.get_slot("recommended") and (
-                concept is None or asks_about_amount(tracker.latest_message.get("text") or "",
-                                                     tracker.get_slot(LANGUAGE_SLOT))):
+                concept is None or asks_about_amount(text, language)):
             # "How come you picked this?" names no idea, and "why so much in shares?" asks about
             # the amount, not the idea: after a recommendation, both ask why this mix.
             concept = "why_allocation"
         if concept == "why_allocation":
-            say_why_this_mix(dispatcher, tracker)
-        elif concept in CONCEPTS and holds_cue(tracker.latest_message.get("text") or "",
-                                               "inflation_questions",
-                                               tracker.get_slot(LANGUAGE_SLOT)):
+            say_why_this_mix(dispatcher, tracker, rec)
+        elif inflation:
             # "Does cash lose to inflation?" asks the everyday question, not what cash is.
             dispatcher.utter_message(response="utter_faq/inflation")
         elif concept in CONCEPTS:

@@ -8,9 +8,12 @@ from support.responses import matches_response, response_pattern, response_texts
 
 from actions.advice import ConfirmAnswers, Recommend, WhatIf, what_if_of
 from actions.conversation import Explain
+from actions.profile_slots import profile_from
 from db.models import SuitabilityRecord
+from engine.assumptions import DEFAULT_MARKET
 from engine.explanation import MissingText, format_value
 from engine.questionnaire import middle_answers, questionnaire
+from engine.recommendation import recommend
 
 CALM_ANSWERS = {f"q_{question}": option for question, option in middle_answers().items()}
 PROFILE = {
@@ -26,6 +29,11 @@ def payload(messages):
 
 def phrase(name):
     [text] = response_texts(name)
+    return text
+
+
+def phrase_in(language, name):
+    [text] = response_texts(name, language)
     return text
 
 
@@ -250,19 +258,48 @@ def test_a_figure_typed_after_a_recommendation_names_its_what_if(text, what_if):
     ("why only 20% in shares", "en", "stocks", "utter_explain_why_allocation"),
     ("what are bonds", "en", "bonds", "utter_explain_bonds"),
     ("为什么债券这么多？", "zh", "bonds", "utter_explain_why_allocation"),
+    # Why it is there at all: what it does in the mix.
     ("why did you put me in gold at all", "en", "gold_commodities",
-     "utter_explain_why_allocation"),
-    ("为什么给我配黄金", "zh", "gold_commodities", "utter_explain_why_allocation"),
+     "utter_explain_gold_commodities"),
+    ("为什么给我配黄金", "zh", "gold_commodities", "utter_explain_gold_commodities"),
+    ("为什么要买黄金", "zh", "gold_commodities", "utter_explain_gold_commodities"),
     ("债券是什么？", "zh", "bonds", "utter_explain_bonds"),
 ])
-def test_after_a_recommendation_how_much_of_a_class_asks_why_this_mix(domain, database, text,
-                                                                       language, concept,
-                                                                       expected):
+def test_after_a_recommendation_a_class_is_put_in_figures_then_explained(domain, database, text,
+                                                                          language, concept,
+                                                                          expected):
     concepts = [{"entity": "concept", "value": concept}]
     state = tracker(slots={**PROFILE, "recommended": True, "language": language}, text=text,
                     intent="explain", entities=concepts)
-    [message], _ = run(Explain(), state, domain)
-    assert message["response"] == expected
+    messages, _ = run(Explain(), state, domain)
+    assert responses(messages) == ["utter_concept_share", expected]
+    rec = recommend(profile_from(state), market=DEFAULT_MARKET)
+    share = rec.groups["bonds"] if concept == "bonds" else (
+        rec.groups["equity"] if concept == "stocks" else rec.weights["gold_commodities"])
+    assert share > 0
+    assert messages[0]["share"] == format_value(share, "percent.1")
+    assert messages[0]["name"] == phrase_in(language, f"concept_name_{concept}")
+
+
+def test_a_class_the_mix_does_not_hold_is_said_to_be_none(domain, database):
+    cautious = {**PROFILE, "horizon_years": 2.0, "goal": "capital_preservation",
+                **{f"q_{q.id}": min(q.options, key=lambda o: o.score).id
+                   for q in questionnaire().questions}}
+    state = tracker(slots={**cautious, "recommended": True, "language": "en"},
+                    text="why no real estate?", intent="explain",
+                    entities=[{"entity": "concept", "value": "real_estate"}])
+    assert "real_estate" not in recommend(profile_from(state), market=DEFAULT_MARKET).weights
+    messages, _ = run(Explain(), state, domain)
+    # "Why no ...?" asks about the amount: why this mix.
+    assert responses(messages) == ["utter_concept_none", "utter_explain_why_allocation"]
+    assert messages[0]["name"] == "real estate"
+
+
+def test_an_idea_that_is_no_holding_is_explained_alone(domain, database):
+    state = tracker(slots={**PROFILE, "recommended": True}, text="what is diversification",
+                    intent="explain", entities=[{"entity": "concept", "value": "diversification"}])
+    messages, _ = run(Explain(), state, domain)
+    assert responses(messages) == ["utter_explain_diversification"]
 
 
 def test_before_a_recommendation_how_much_of_a_class_explains_the_class(domain, database):
