@@ -338,3 +338,15 @@ def test_a_denied_end_of_the_scale_is_not_read_as_that_end(text):
     assert option("risk_self_view", text) != "avoider"
     assert option("risk_self_view", text.replace("没什么", "").replace("？跟我不沾边", "")) \
         == "avoider"
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("两个都想要吧", "balanced_growth"),
+    ("鱼和熊掌都想要", "balanced_growth"),
+    ("既要稳定又要增长", "balanced_growth"),
+    # Both refused, or one of them named: not the balance.
+    ("两个都不要", None),
+    ("我都想要保本", "protect_capital"),
+])
+def test_wanting_both_growth_and_stability_is_the_balance(text, answer):
+    assert option("return_priority", text) == answer
