@@ -48,6 +48,8 @@ LOCALES_ENV = "LOCALES_DIR"
 REPOSITORY_LOCALES = Path(__file__).resolve().parents[1] / "locales"
 #: Phrase that joins the items of a list ("; " in English).
 LIST_SEPARATOR = "list_separator"
+#: The phrase that joins names in a list ("2008" and "2020" as the language names them).
+NAME_SEPARATOR = "name_separator"
 
 #: Name -> its variations (each a mapping with ``text``, optional ``buttons`` and ``condition``).
 Responses = dict[str, list[dict[str, Any]]]
@@ -323,10 +325,13 @@ class _Wording(string.Formatter):
             return format_value(value, format_spec, self.texts)
         if isinstance(value, list):
             if format_spec:
-                items = [self.phrase(f"{format_spec}_{s.code}", s.params) for s in value]
+                # Statements by their code and parameters, names ("2008") by themselves.
+                items = [self.phrase(f"{format_spec}_{s}", {}) if isinstance(s, str)
+                         else self.phrase(f"{format_spec}_{s.code}", s.params) for s in value]
             else:
                 items = [str(item) for item in value]
-            return self.texts(LIST_SEPARATOR).join(items)
+            names = bool(format_spec) and all(isinstance(item, str) for item in value)
+            return self.texts(NAME_SEPARATOR if names else LIST_SEPARATOR).join(items)
         if format_spec:
             return self.phrase(f"{format_spec}_{value}", {})
         if not isinstance(value, str):

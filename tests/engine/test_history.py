@@ -21,6 +21,7 @@ from engine.history import (
     market_history,
     stress,
 )
+from engine.wording import render, texts
 
 SIXTY_FORTY = {"us_equity": 0.6, "aggregate_bonds": 0.4}
 
@@ -207,3 +208,25 @@ def test_the_deepest_fall_is_at_least_the_worst_12_months_and_that_the_worst_yea
         assert episode.worst_fall <= min(episode.total_return, 0.0) + 1e-9
     one_year = next(e for e in result.episodes if e.name == "2008")
     assert one_year.total_return >= result.worst_calendar_year.total_return - 1e-9
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_episode_is_named_in_each_language_and_uncovered_ones_are_listed_as_names(
+        sixty_forty, language):
+    say = texts(language)
+    for episode in sixty_forty.episodes:
+        assert say(f"episode_{episode.name}")  # a name of its own, not the bare years
+    disclosure = render("disclosure_history", {
+        "first_month": sixty_forty.first_month, "last_month": sixty_forty.last_month,
+        "version": sixty_forty.data_version, "stand_in_weight": 0.0,
+        "not_covered": sixty_forty.not_covered}, say)
+    names = [say(f"episode_{name}") for name in sixty_forty.not_covered]
+    assert say("name_separator").join(names) in disclosure
+
+
+def test_a_chinese_disclosure_names_the_episodes_the_chinese_way(sixty_forty):
+    say = texts("zh")
+    said = render("history_episode_recovered", {"episode": "1973-74", "fall": 0.28,
+                                                "time": "3年"}, say)
+    assert said.startswith("在1973—1974年熊市期间")
+    assert say("name_separator") == "、"
