@@ -55,6 +55,18 @@ def test_the_greetings_retention_offer_states_its_terms(domain, database, offer,
     assert slots["retention_offer"] == offer
 
 
+@pytest.mark.parametrize(("aum", "worth_said"), [(752.85, False), (200_000.0, True)])
+def test_a_fee_waiver_worth_less_than_one_unit_is_offered_without_its_worth(domain, database, aum,
+                                                                          worth_said):
+    # 30 days of fees on 752.85 come to about 0.15: "about 0 every 30 days" is no reason to stay.
+    add_client(database, aum=aum, stage="decline", next_best_action="fee_waiver")
+    messages, _ = run(Greet(), tracker(intent="greet", text="hi", metadata={"client_id": 7}),
+                      domain)
+    worth = ["utter_retention_worth_fee_waiver"] if worth_said else []
+    assert said(messages, domain)[1:] == ["utter_stage_decline", *worth,
+                                          "utter_retention_offer_fee_waiver"]
+
+
 @pytest.mark.parametrize(("entity", "response"), [
     ("bonds", "utter_explain_bonds"), ("alternatives", "utter_explain_alternatives"),
     (None, "utter_explain_unknown"), ("why_allocation", "utter_explain_why_no_allocation"),
