@@ -159,10 +159,21 @@ class RetentionOffer(Action):
             return [*events, SlotSet("retention_outcome", "prospect")]
         # The exit interview, should it follow, starts from the reason given here.
         events.append(SlotSet("exit_reason", reason))
+        events += [SlotSet("client_id", client.id), SlotSet("open_offer", None)]
+        still_open = tracker.get_slot("open_offer") or {}
+        if (still_open.get("offer") in leaving.offers_for_reason(reason)
+                and has_words(still_open.get("offer"), domain)):
+            # The greeting's offer, not answered yet, answers this reason ("your fees are too
+            # high" after a fee waiver was offered): made again rather than lost to its
+            # cooldown, under the same record, which the client's answer completes.
+            say_retention_offer(dispatcher, domain, still_open["offer"], client.aum,
+                                conversation_texts(tracker))
+            return [*events, SlotSet("retention_offer", still_open["offer"]),
+                    SlotSet("offer_record_id", still_open.get("record")),
+                    SlotSet("retention_outcome", "offered")]
         score = records.latest_stage(client.id)
         offer = retention_offer(client, reason, score.churn_risk if score else None,
                                 offer_history(client.id), pd.Timestamp(utcnow()))
-        events.append(SlotSet("client_id", client.id))
         if not has_words(offer, domain):
             dispatcher.utter_message(response="utter_leaving_no_offer")
             return [*events, SlotSet("retention_outcome", "no_offer")]
@@ -321,4 +332,9 @@ class StartLeaving(Action):
         dispatcher.utter_message(response="utter_leaving_ack")
         cleared = [SlotSet(slot, None) for slot in ("retention_offer", "offer_record_id",
                                                     "retention_outcome", *SURVEY_QUESTIONS)]
-        return [SlotSet("leaving_reason", reason_in_request(tracker)), *cleared]
+        # An offer made and not answered yet (the greeting's) is kept aside for the reason.
+        still_open = ({"offer": tracker.get_slot("retention_offer"),
+                       "record": tracker.get_slot("offer_record_id")}
+                      if tracker.get_slot("retention_outcome") == "offered" else None)
+        return [SlotSet("leaving_reason", reason_in_request(tracker)), *cleared,
+                SlotSet("open_offer", still_open)]

@@ -148,6 +148,41 @@ def test_the_named_reason_leads_to_its_acknowledgement_and_offer(domain, databas
     assert slots["retention_outcome"] == "offered"
 
 
+def test_an_open_offer_that_answers_the_reason_is_made_again_not_lost_to_its_cooldown(
+        domain, database):
+    # The greeting offered a fee waiver; without answering it the client says the fees are too
+    # high. The waiver is in its cooldown now, but it is still open: it is made again, under the
+    # record the greeting made, and nothing new is recorded.
+    add_client(database, stage="decline", next_best_action="fee_waiver")
+    _, greeted = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
+    assert greeted["retention_outcome"] == "offered"
+    messages, slots = leave_after(domain, greeted, "your fees are too high, I'm thinking of leaving")
+    assert said(messages, domain) == ["utter_leaving_heard_fees",
+                                      "utter_retention_worth_fee_waiver",
+                                      "utter_retention_offer_fee_waiver"]
+    assert slots["retention_outcome"] == "offered"
+    assert slots["offer_record_id"] == greeted["offer_record_id"]
+    assert [r.offer for r in rows(database, OfferRecord)] == ["fee_waiver"]
+
+
+def leave_after(domain, greeted, text):
+    """Start leaving with ``text`` after the greeting's slots ``greeted``, then make the offer."""
+    state = tracker(slots=greeted, intent="close_account", text=text, metadata=SIGNED_IN)
+    _, started = run(StartLeaving(), state, domain)
+    assert started["retention_offer"] is None  # the open offer is kept aside, not as the offer
+    return offer_for(domain, started["leaving_reason"], **{**greeted, **started})
+
+
+def test_an_open_offer_that_does_not_answer_the_reason_gives_way_to_one_that_does(domain,
+                                                                                database):
+    add_client(database, stage="decline", next_best_action="fee_waiver", churn_risk=0.6)
+    _, greeted = run(Greet(), tracker(intent="greet", text="hi", metadata=SIGNED_IN), domain)
+    messages, slots = leave_after(domain, greeted, "your returns have been terrible, I'm leaving")
+    assert said(messages, domain)[0] == "utter_leaving_heard_performance"
+    assert "utter_retention_offer_fee_waiver" not in said(messages, domain)
+    assert slots["open_offer"] is None
+
+
 def offer_for(domain, reason, **slots):
     state = tracker(slots={"leaving_reason": reason, **slots}, metadata=SIGNED_IN)
     return run(RetentionOffer(), state, domain)
