@@ -119,7 +119,8 @@ class ValidateSlotMappings(ValidationAction):
         language = language_after(text if _typed(text) else "", page=page,
                                   opening=is_opening(tracker, page),
                                   asked=intent == SWITCH_INTENT,
-                                  page_switched=page_switched(tracker))
+                                  page_switched=page_switched(tracker),
+                                  current=tracker.get_slot(LANGUAGE_SLOT))
         if language is None or language == tracker.get_slot(LANGUAGE_SLOT):
             return {}
         return {LANGUAGE_SLOT: language}

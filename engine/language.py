@@ -9,10 +9,14 @@ client asks for another one:
   web app) is the prior: a first message overrides it only with at least :data:`OPENING_WORDS`
   words in another language's script, so "ok" or "hi" typed on a Chinese page stays Chinese, and
   "ETF是什么" is Chinese anywhere. A message without letters ("35", "👍") decides nothing.
-- **Afterwards** a text in another script ("ok", "ETF" in a Chinese conversation) changes nothing
-  by itself. Only a request does: a cue of ``language_requests`` ("English please", "请用中文") not
-  negated in its clause ("I don't speak English" asks for nothing), or, when the classifier has
-  read the message as a request for a language, a name of ``language_names`` in it.
+- **Afterwards** a few words in another script ("ok", "ETF", "lol 好的" in a Chinese
+  conversation) change nothing. A request does: a cue of ``language_requests`` ("English please",
+  "请用中文") not negated in its clause ("I don't speak English" asks for nothing), or, when the
+  classifier has read the message as a request for a language, a name of ``language_names`` in
+  it. So does a message written in another language's script, with at least
+  :data:`SWITCH_WORDS` words in it and :data:`SWITCH_RATIO` times as many as in the conversation's
+  own ("你们有牌照吗", "我想买ETF基金" in an English conversation): the client has changed language,
+  and is answered in theirs.
 
 Each language says in its own folder (``locales/<language>/language.yml``, under ``answers:``)
 the Unicode script it is written in (``writing_script``), the cues its clients use to ask for a
@@ -39,6 +43,12 @@ from engine.wording import answer_words, locales
 
 #: Words a first message needs in another language's script to override the page's language.
 OPENING_WORDS = 2
+#: Words a later message needs in another language's script to change the conversation's
+#: language ("你们有牌照吗" has six; a short answer such as "三十五岁", "I'd hold on" or "ETF" has
+#: too few), and how many times as many as in the conversation's own script ("我想买ETF基金" in an
+#: English conversation has six to one; "I'd buy 沪深300" in a Chinese one four to two).
+SWITCH_WORDS = 5
+SWITCH_RATIO = 3
 
 #: Unicode scripts (UAX #24 names) the rule can tell apart, each by the test of one character.
 #: A language written in another script needs its test here.
@@ -238,7 +248,7 @@ def page_language(code: object, cues: Mapping[str, LanguageCues] | None = None) 
 
 
 def language_after(text: str, *, page: str | None = None, opening: bool = False,
-                   asked: bool = False, page_switched: bool = False,
+                   asked: bool = False, page_switched: bool = False, current: str | None = None,
                    directory: Path | None = None) -> str | None:
     """The language a conversation continues in after the message ``text``; None when the
     message changes nothing.
@@ -248,7 +258,8 @@ def language_after(text: str, *, page: str | None = None, opening: bool = False,
     ``asked``: the classifier read the message as a request for a language. ``page_switched``:
     the page's language is not the one of the conversation's previous message, so the client
     used the site's language switch; the page's language is then chosen, as a request would
-    choose it (a request in the message itself still comes first).
+    choose it (a request in the message itself still comes first). ``current``: the
+    conversation's language so far, which a message written wholly in another one changes.
     """
     cues = language_cues(directory)
     requested = requested_language(text, asked=asked, cues=cues)
@@ -257,5 +268,20 @@ def language_after(text: str, *, page: str | None = None, opening: bool = False,
     if page_switched and page_language(page, cues) is not None:
         return page_language(page, cues)
     if not opening:
-        return None
+        return written_in_another(text, current, cues)
     return opening_language(text, page_language(page, cues), cues)
+
+
+def written_in_another(text: str, current: str | None,
+                       cues: Mapping[str, LanguageCues] | None = None) -> str | None:
+    """The language other than ``current`` that ``text`` is written in: at least
+    :data:`SWITCH_WORDS` words in its script, and :data:`SWITCH_RATIO` times as many as in
+    ``current``'s; None otherwise, or when ``current`` is not known."""
+    if current is None:
+        return None
+    counts = written_in(text, cues)
+    own = counts.pop(current, 0)
+    if not counts:
+        return None
+    language, words = counts.most_common(1)[0]
+    return language if words >= SWITCH_WORDS and words >= SWITCH_RATIO * own else None

@@ -87,6 +87,16 @@ def test_a_text_in_the_other_script_later_does_not_flip_a_chinese_chat(domain, t
     assert run(state(history, text, page="en", language="zh"), domain) == []
 
 
+@pytest.mark.parametrize(("text", "language", "then"), [
+    ("你们有牌照吗？", "en", "zh"),
+    ("Could you tell me what the fees are?", "zh", "en"),
+])
+def test_a_whole_message_in_the_other_language_later_switches_to_it(domain, text, language, then):
+    history = [*STARTED, user("hello" if language == "en" else "你好", "greet"),
+               slot("language", language)]
+    assert language_set(run(state(history, text, language=language), domain)) == [then]
+
+
 @pytest.mark.parametrize("text, intent, language", [
     ("English please", "switch_language", "en"),
     ("can you speak English", "switch_language", "en"),

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from engine.language import (
     OPENING_WORDS,
+    SWITCH_RATIO,
+    SWITCH_WORDS,
     UnknownScript,
     language_after,
     language_cues,
@@ -64,6 +66,34 @@ def test_a_first_message_overrides_the_page_from_the_opening_number_of_words():
 def test_later_a_text_in_the_other_script_changes_nothing_by_itself(text):
     assert language_after(text, page="zh") is None
     assert language_after(text) is None
+
+
+@pytest.mark.parametrize("text", ["ok", "ETF", "thanks", "sure, 50k", "I'd hold on", "lol 好的",
+                                  "I'd buy 沪深300", "I want ETF funds"])
+def test_later_a_few_words_in_the_other_script_keep_the_conversation_s_language(text):
+    assert language_after(text, current="zh") is None
+    assert language_after("三十五岁", current="en") is None  # a short answer in Chinese
+
+
+@pytest.mark.parametrize(("text", "current", "language"), [
+    ("你们有牌照吗", "en", "zh"),
+    ("我今年三十五岁", "en", "zh"),
+    ("我想买ETF基金", "en", "zh"),  # six Han words to one Latin
+    ("What are your fees exactly?", "zh", "en"),
+    ("I'd hold on and wait", "zh", "en"),
+])
+def test_later_a_message_written_in_the_other_language_changes_to_it(text, current, language):
+    assert (SWITCH_WORDS, SWITCH_RATIO) == (5, 3)
+    assert language_after(text, current=current) == language
+    assert language_after(text, current=language) is None  # already that language
+
+
+@given(st.lists(st.sampled_from(["ok", "ETF", "hi", "fine", "lol", "app", "A股", "好", "嗯"]),
+                max_size=6), st.sampled_from(["en", "zh"]))
+def test_fewer_words_than_the_switch_needs_never_change_the_language(words, current):
+    text = " ".join(words)
+    if words_by_script(text)["Han" if current == "en" else "Latin"] < SWITCH_WORDS:
+        assert language_after(text, current=current) is None
 
 
 @pytest.mark.parametrize("text", ["", "ok", "I'd hold", "35"])
