@@ -46,7 +46,7 @@ def test_the_form_changes_the_answer_says_so_and_keeps_the_open_question(domain)
     assert slots["goal"] == "education"
     assert slots["q_loss_reaction"] is None
     assert said(messages, domain) == ["utter_noted_change"]
-    assert messages[0]["fact"] == "the money is for education"
+    assert messages[0]["fact"] == "it's for your education goal"
     assert "failed_attempts" not in slots or slots["failed_attempts"] == 0
 
 

@@ -25,7 +25,7 @@ def taken(events) -> dict:
     ("age", "I'm 45 and I have about 200k to invest", {},
      {"age": 45, "initial_amount": 200_000}, "you have about 200,000 to start with"),
     ("age", "31, saving for a house deposit", {}, {"age": 31, "goal": "major_purchase"},
-     "the money is for home or major purchase"),
+     "it's for your home or major purchase goal"),
     ("horizon_years", "10 years, and I can add 500 a month", UP_TO_GOAL,
      {"horizon_years": 10, "monthly_contribution": 500}, "you can add 500 a month"),
 ])

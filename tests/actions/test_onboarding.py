@@ -278,7 +278,7 @@ def test_the_facts_of_an_opening_message_are_taken_and_said_back(domain):
         62, "major_purchase", 3, 40_000)
     assert said(messages, domain) == ["utter_opening_understood"]
     facts = messages[0]["facts"]
-    assert facts == ("you're 62, the money is for home or major purchase, you'll need it in "
+    assert facts == ("you're 62, it's for your home or major purchase goal, you'll need it in "
                      "about 3 years and you have 40,000 to start with")
 
 

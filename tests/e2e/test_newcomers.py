@@ -114,7 +114,7 @@ def test_a_correction_of_an_earlier_answer_keeps_the_open_question(advisor):
     assert response_names(reply) == ["utter_ask_monthly_contribution"]
     reply = advisor.say(sender, "actually I meant it's for my kids' college")
     assert matches_reply(reply, "utter_noted_change", "utter_ask_monthly_contribution",
-                         fact="the money is for education")
+                         fact="it's for your education goal")
     assert slots(advisor, sender)["goal"] == "education"
 
 
