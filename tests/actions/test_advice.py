@@ -87,7 +87,7 @@ def test_the_recommendation_says_what_such_a_mix_did_in_market_history(domain, d
             else format_value(round(months / 6) / 2, "number") + " years")
     first = response_pattern("history_worst_year", first_year=str(history["first_full_year"]),
                              loss=format_value(-worst["total_return"], "percent"), year="1931")
-    second = response_pattern("history_episode_recovered", episode=hardest["name"],
+    second = response_pattern("history_episode_recovered", episode=phrase(f"episode_{hardest['name']}"),
                               fall=format_value(-hardest["worst_fall"], "percent"), time=time)
     assert re.fullmatch(f"{first.pattern} {second.pattern}", text["history"]), text["history"]
     # The disclosure says the bad year is a model's estimate and names the data and their gaps.

@@ -13,6 +13,7 @@ from support.assumptions import volatile_cash_and_bonds
 from actions.advice import allocation_text, disclosures_shown, explanation_text
 from engine import InvestorProfile, recommend
 from engine.assumptions import load_assumptions
+from engine.history import market_history
 from engine.profile import Goal, IncomeStability, LiquidityNeeds, MarketOutlook
 from engine.questionnaire import middle_answers
 from engine.recommendation import FALLBACK_OBJECTIVE, OBJECTIVE
@@ -63,6 +64,8 @@ GROUPS = {
     # The asset classes of every market's assumptions (the China market's yuan classes too).
     "asset_class": sorted({*load_assumptions().classes.index,
                            *load_assumptions(market="cn").classes.index}),
+    # The market episodes the history names (engine/data/market_history.yml).
+    "episode": [e.name for e in market_history().proxies.episodes],
 }
 
 

@@ -81,8 +81,11 @@ def test_the_bad_input_corpus_through_the_chat(system):
     for name, message in ACCEPTED.items():
         response = say(browser, message)
         assert response.status_code == 200, f"{name}: {response.text[:200]}"
-        # A reply of the dialogue: every text one of the domain's responses.
-        replies = response_names(response.json()["messages"])
+        # A reply of the dialogue: every text one of the domain's responses, in English or, after
+        # the message written in Chinese switched the conversation, in Chinese.
+        messages = response.json()["messages"]
+        replies = [english or chinese for english, chinese in zip(
+            response_names(messages), response_names(messages, "zh"), strict=True)]
         assert replies and None not in replies, f"{name}: {texts(response)!r}"
     conversation = conversation_id(system, browser)
     stored = [t for kind, t in stored_turns(system, conversation) if kind == "user"]
