@@ -239,7 +239,7 @@ class ValidateOnboardingForm(FormValidationAction):
         text = typed_text(tracker)
         rough = set(rough_facts(text))
         noted = set(ahead)
-        if requested in FIGURE_SLOTS and approximate(text):
+        if requested in FIGURE_SLOTS and just_typed(tracker) and approximate(text):
             noted.add(requested)
             rough.add(requested)
         taken = _taken(events, tuple(slot for slot in PREFILLED if slot in noted))
